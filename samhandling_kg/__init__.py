@@ -1,0 +1,47 @@
+"""samhandling-kg: the knowledge graph of the Norwegian e-health digital interaction forms.
+
+The public API::
+
+    from samhandling_kg import load_knowledge_graph, run_question, list_questions, SAM
+    graph = load_knowledge_graph()
+    result = run_question("cq03-technical-forms-for-organisational-form",
+                          {"form": "sam:ChangeAndShare"})
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("samhandling-kg")
+except PackageNotFoundError:  # pragma: no cover - running from a checkout that is not installed
+    __version__ = "0+unknown"
+
+from .api import run_query, run_question
+from .errors import EndpointError, InputError, QueryError, SamhandlingError
+from .graph import load_knowledge_graph, materialise, ontology_graph, shapes_graph
+from .namespace import ONTOLOGY_IRI, SAM
+from .questions import Question, get_question, list_questions
+from .rdfio import parse_file
+from .sparql import QueryResult
+
+__all__ = [
+    "ONTOLOGY_IRI",
+    "SAM",
+    "EndpointError",
+    "InputError",
+    "Question",
+    "QueryError",
+    "QueryResult",
+    "SamhandlingError",
+    "__version__",
+    "get_question",
+    "list_questions",
+    "load_knowledge_graph",
+    "materialise",
+    "ontology_graph",
+    "parse_file",
+    "run_query",
+    "run_question",
+    "shapes_graph",
+]

@@ -1,0 +1,185 @@
+"""The ``samhandling`` command.
+
+Exit status: 0 success, 1 findings (validation), 2 usage or input error. A user's mistake is
+reported as one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from rdflib import Graph
+from rdflib.compare import to_canonical_graph
+
+from . import __version__
+from .errors import SamhandlingError
+from .graph import PREFIXES, bind_prefixes, load_knowledge_graph
+from .questions import LANGUAGES, list_questions, resolve_query
+from .sparql import format_result, run_on_graph
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+EXPORT_FORMATS = {"turtle": "longturtle", "json-ld": "json-ld", "nt": "nt", "xml": "xml"}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error (it prints the whole usage by default)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_ERROR, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="samhandling",
+        description="Knowledge graph of the Norwegian e-health digital interaction forms.",
+    )
+    parser.add_argument("--version", action="version", version=f"samhandling {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    query = commands.add_parser(
+        "query",
+        help="answer a competency question or run a read query",
+        description="Run QUERY (a question id from 'samhandling questions' or a .rq file) over "
+        "the ontology plus the data files. Only SELECT, ASK, CONSTRUCT and DESCRIBE run.",
+    )
+    query.add_argument("query", metavar="QUERY", help="competency-question id or path to a .rq file")
+    query.add_argument("--data", metavar="FILE", nargs="+", action="extend", default=[],
+                       help="RDF files to query together with the ontology (format by file ending)")
+    query.add_argument("--infer", action="store_true", help="materialise OWL 2 RL entailments first")
+    query.add_argument("--bind", metavar="NAME=VALUE", action="append", default=[],
+                       help="value of a question parameter, e.g. form=sam:SendAndReceive")
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                       help="table (default), W3C SPARQL CSV, or W3C SPARQL JSON")
+    query.set_defaults(handler=_cmd_query)
+
+    questions = commands.add_parser(
+        "questions", help="list the competency questions",
+        description="List the competency questions with their ids, parameters and text.",
+    )
+    questions.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the text")
+    questions.set_defaults(handler=_cmd_questions)
+
+    export = commands.add_parser(
+        "export", help="write the ontology in an RDF format",
+        description="Write the ontology (and data files) deterministically: the same input "
+        "gives byte-identical output.",
+    )
+    export.add_argument("--format", choices=tuple(EXPORT_FORMATS), default="turtle",
+                        help="turtle (canonical long Turtle, default), json-ld, nt or xml")
+    export.add_argument("--infer", action="store_true", help="include OWL 2 RL entailments")
+    export.add_argument("--data", metavar="FILE", nargs="+", action="extend", default=[],
+                        help="RDF files to include")
+    export.add_argument("--output", "-o", metavar="FILE",
+                        help="write here (atomically) instead of standard output")
+    export.set_defaults(handler=_cmd_export)
+    return parser
+
+
+def _cmd_query(args: argparse.Namespace, out: TextIO) -> int:
+    question = resolve_query(args.query)
+    values: dict[str, str] = {}
+    for item in args.bind:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise SamhandlingError(f"--bind wants NAME=VALUE, not {item!r}")
+        values[name] = value
+    bindings = question.bindings(values)
+    graph = load_knowledge_graph(args.data, infer=args.infer)
+    result = run_on_graph(graph, question.query, bindings, source=str(question.path))
+    _write(out, format_result(result, args.format, question.prefixes))
+    return EXIT_OK
+
+
+def _cmd_questions(args: argparse.Namespace, out: TextIO) -> int:
+    for question in list_questions():
+        params = " ".join(
+            f"[{p.name}={p.default}]" if p.default else f"{p.name}=…" for p in question.parameters
+        )
+        data = "  (--data)" if question.needs_data else ""
+        out.write(f"{question.id}{' ' + params if params else ''}{data}\n    {question.title(args.lang)}\n")
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    graph = load_knowledge_graph(args.data, infer=args.infer)
+    text = export_text(graph, args.format)
+    if args.output:
+        write_atomically(Path(args.output), text)
+    else:
+        _write(out, text)
+    return EXIT_OK
+
+
+def export_text(graph: Graph, fmt: str) -> str:
+    """Serialise deterministically. Long Turtle sorts its subjects and nests blank nodes;
+    the line formats are sorted after blank nodes get canonical labels."""
+    rdf_format = EXPORT_FORMATS[fmt]
+    if rdf_format == "longturtle":
+        return bind_prefixes(graph).serialize(format="longturtle")
+    canonical = bind_prefixes(_rebind(to_canonical_graph(graph), graph))
+    text = canonical.serialize(format=rdf_format)
+    if rdf_format == "nt":
+        return "".join(sorted(text.splitlines(keepends=True)))
+    return text
+
+
+def _rebind(target: Graph, source: Graph) -> Graph:
+    for prefix, namespace in source.namespaces():
+        target.bind(prefix, namespace)
+    return target
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder: a failed write never leaves the target
+    half-written."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    except OSError as exc:
+        raise SamhandlingError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise SamhandlingError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _write(out: TextIO, text: str) -> None:
+    out.write(text if text.endswith("\n") else text + "\n")
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run the command line; returns the exit status (the console script exits with it)."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    # rdflib logs warnings (e.g. ill-typed literals) through the root logger; they are not
+    # errors of ours and would break the one-line-per-error rule.
+    logging.getLogger("rdflib").setLevel(logging.ERROR)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors
+        return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_ERROR
+    handler: Callable[[argparse.Namespace, TextIO], int] = args.handler
+    try:
+        return handler(args, out)
+    except SamhandlingError as exc:
+        err.write(f"samhandling: {exc}\n")
+        return EXIT_ERROR
+    except BrokenPipeError:  # output piped into e.g. head
+        return EXIT_OK
+    except KeyboardInterrupt:
+        err.write("samhandling: interrupted\n")
+        return 130
+

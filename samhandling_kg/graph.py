@@ -1,0 +1,99 @@
+"""Loading the knowledge graph and materialising it under OWL 2 RL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+import owlrl
+from rdflib import Graph
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VANN, XSD
+
+from . import resources
+from .namespace import SAM, SAMSRC
+from .rdfio import no_network, parse_file, read_rdf_files
+
+PREFIXES: dict[str, str] = {
+    "sam": str(SAM),
+    "samsrc": str(SAMSRC),
+    "skos": str(SKOS),
+    "dct": str(DCTERMS),
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "vann": str(VANN),
+    "foaf": str(FOAF),
+    "prov": str(PROV),
+    "dcat": str(DCAT),
+    "sh": "http://www.w3.org/ns/shacl#",
+}
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
+@cache
+def _ontology() -> Graph:
+    # Parsed once per process; callers always get a copy, so the cache cannot be changed.
+    return parse_file(resources.ontology_path())
+
+
+@cache
+def _shapes() -> Graph:
+    return read_rdf_files(list(resources.shape_paths()))
+
+
+def ontology_graph() -> Graph:
+    """A fresh copy of the ontology (``ontology/samhandling.ttl``)."""
+    return bind_prefixes(_copy(_ontology()))
+
+
+def shapes_graph() -> Graph:
+    """A fresh copy of all SHACL shapes (``shapes/*.ttl``)."""
+    return bind_prefixes(_copy(_shapes()))
+
+
+def load_knowledge_graph(
+    data: Iterable[str | Path] = (),
+    *,
+    shapes: bool = False,
+    infer: bool = False,
+) -> Graph:
+    """The ontology, plus the shapes if asked, plus the data files, in one new graph.
+
+    A data file that cannot be read raises :class:`~samhandling_kg.errors.InputError` naming
+    it. With ``infer`` the result is materialised under OWL 2 RL (see :func:`materialise`).
+    """
+    graph = ontology_graph()
+    if shapes:
+        graph += _shapes()
+    read_rdf_files(list(data), graph)
+    return materialise(graph) if infer else graph
+
+
+def materialise(graph: Graph) -> Graph:
+    """A new graph holding ``graph`` and its OWL 2 RL entailments; ``graph`` is not changed.
+
+    owlrl's OWL-RL mode is used on purpose: its RDFS mode grows quadratically with the number
+    of literals. Axiomatic and datatype triples are left out: they add thousands of triples
+    about the vocabularies themselves and answer no question of ours.
+    """
+    closure = _copy(graph)
+    with no_network():
+        owlrl.DeductiveClosure(
+            owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
+        ).expand(closure)
+    return closure
+
+
+def _copy(graph: Graph) -> Graph:
+    copy = Graph()
+    for prefix, namespace in graph.namespaces():
+        copy.bind(prefix, namespace)
+    copy += graph
+    return copy

@@ -1,0 +1,69 @@
+"""Closed namespaces: a misspelt ``SAM.term`` fails at import time, not in a query."""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+ONTOLOGY_IRI = URIRef("https://w3id.org/samhandling")
+SAMSRC = Namespace("https://w3id.org/samhandling/source/")
+
+
+class SAM(DefinedNamespace):
+    """Terms of ``https://w3id.org/samhandling#``; the ontology test holds this list to the file."""
+
+    _NS = Namespace("https://w3id.org/samhandling#")
+    _fail = True
+
+    # Classes
+    InteractionForm: URIRef
+    OrganisationalForm: URIRef
+    TechnicalForm: URIRef
+    Need: URIRef
+    Solution: URIRef
+    SupportLink: URIRef
+    EvidenceStatus: URIRef
+    EIFLayer: URIRef
+    LegalFramework: URIRef
+    Standard: URIRef
+
+    # Properties
+    supportedBy: URIRef
+    supports: URIRef
+    qualifiedSupport: URIRef
+    supportingForm: URIRef
+    evidenceStatus: URIRef
+    evidence: URIRef
+    realises: URIRef
+    uses: URIRef
+    addresses: URIRef
+    constrainedBy: URIRef
+    eifLayer: URIRef
+    standardisedBy: URIRef
+
+    # Organisational forms
+    SendAndReceive: URIRef
+    LookUpAndMakeAvailable: URIRef
+    ChangeAndShare: URIRef
+    # Technical forms
+    MessageExchange: URIRef
+    DocumentSharing: URIRef
+    DataSharing: URIRef
+    SharedSolution: URIRef
+    PortalAccess: URIRef
+
+    # Concept schemes
+    OrganisationalFormScheme: URIRef
+    TechnicalFormScheme: URIRef
+    NeedScheme: URIRef
+    EIFLayerScheme: URIRef
+
+    # Evidence statuses
+    Stated: URIRef
+    Derived: URIRef
+
+    # EIF layers
+    LegalLayer: URIRef
+    OrganisationalLayer: URIRef
+    SemanticLayer: URIRef
+    TechnicalLayer: URIRef

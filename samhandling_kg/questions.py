@@ -1,0 +1,165 @@
+"""The competency questions: ``queries/*.rq`` files with a header of comment lines.
+
+Header lines, before the query text::
+
+    # id: cq03-technical-forms-for-organisational-form
+    # nb: Hvilke tekniske samhandlingsformer støtter en gitt organisatorisk samhandlingsform?
+    # nn: Kva tekniske samhandlingsformer støttar ei gitt organisatorisk samhandlingsform?
+    # en: Which technical forms support a given organisational form?
+    # param: form iri sam:SendAndReceive -- the organisational form
+    # data: required -- the question reads solution descriptions given with --data
+
+``param`` is ``NAME KIND [DEFAULT] [-- description]`` with KIND ``iri`` or ``literal``.
+Values are bound to ``?NAME`` as RDF terms, never pasted into the query text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal as TypingLiteral
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from . import resources
+from .errors import InputError, QueryError
+from .graph import PREFIXES
+from .rdfio import decode_text, read_bytes
+from .sparql import QueryKind, check_read_query
+
+LANGUAGES = ("nb", "nn", "en")
+_HEADER = re.compile(r"^#\s*(id|nb|nn|en|param|data)\s*:\s*(.*?)\s*$")
+_PARAM = re.compile(r"^(\w+)\s+(iri|literal)(?:\s+(.+?))?\s*(?:--\s*(.*))?$")
+# Characters an IRI may not hold (RFC 3987 plus the ones SPARQL's IRIREF excludes).
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    kind: TypingLiteral["iri", "literal"]
+    default: str | None
+    description: str
+
+    def term(self, value: str, prefixes: Mapping[str, str]) -> Node:
+        """The RDF term for a value given on the command line or in the API."""
+        if self.kind == "literal":
+            return Literal(value)
+        return expand_iri(value, prefixes)
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    path: Path
+    text: Mapping[str, str]
+    parameters: tuple[Parameter, ...]
+    needs_data: bool
+    query: str
+    kind: QueryKind
+    prefixes: Mapping[str, str]
+
+    def title(self, lang: str = "en") -> str:
+        return self.text.get(lang) or self.text.get("en") or self.id
+
+    def bindings(self, values: Mapping[str, str | Node] | None = None) -> dict[str, Node]:
+        """Terms for every parameter: given values, else defaults. Unknown names are errors."""
+        values = dict(values or {})
+        known = {p.name for p in self.parameters}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            allowed = ", ".join(sorted(known)) or "none"
+            raise QueryError(f"{self.id}: unknown parameter {', '.join(unknown)} (parameters: {allowed})")
+        bound: dict[str, Node] = {}
+        for parameter in self.parameters:
+            value = values.get(parameter.name, parameter.default)
+            if value is None:
+                raise QueryError(f"{self.id}: parameter '{parameter.name}' needs a value ({parameter.description})")
+            bound[parameter.name] = (
+                value if not isinstance(value, str) else parameter.term(value, self.prefixes)
+            )
+        return bound
+
+
+def expand_iri(value: str, prefixes: Mapping[str, str]) -> URIRef:
+    """``sam:X``, ``<https://…>`` or ``https://…`` as an IRI; anything else is a QueryError."""
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    prefix, colon, local = text.partition(":")
+    if colon and prefix in prefixes and not local.startswith("//"):
+        text = prefixes[prefix] + local
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text) or _IRI_FORBIDDEN.search(text):
+        raise QueryError(f"not an IRI or known prefixed name: {value!r}")
+    return URIRef(text)
+
+
+def parse_question(path: str | Path, *, require_header: bool = True) -> Question:
+    """Read a ``.rq`` file. Competency questions need the full header; a user's own query
+    file (``require_header=False``) needs none and takes its file name as id."""
+    path = Path(path)
+    text = decode_text(read_bytes(path), path)
+    fields: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        match = _HEADER.match(line.strip())
+        if match:
+            fields.setdefault(match.group(1), []).append(match.group(2))
+    qid = (fields.get("id") or [path.stem])[0]
+    if require_header:
+        missing = [f for f in ("id", *LANGUAGES) if f not in fields]
+        if missing:
+            raise InputError(path, f"question header lacks {', '.join(missing)}", line=1)
+        if qid != path.stem:
+            raise InputError(path, f"id '{qid}' differs from the file name", line=1)
+    parameters = []
+    for spec in fields.get("param", []):
+        match = _PARAM.match(spec)
+        if not match:
+            raise InputError(path, f"bad param line {spec!r}: want NAME iri|literal [DEFAULT] [-- text]")
+        name, kind, default, description = match.groups()
+        if default is not None and default.startswith('"') and default.endswith('"'):
+            default = default[1:-1]
+        parameters.append(Parameter(name, kind, default, description or ""))  # type: ignore[arg-type]
+    _, kind = check_read_query(text, str(path))
+    prefixes = {**PREFIXES, **dict(re.findall(r"(?im)^\s*PREFIX\s+([\w-]*):\s*<([^>]*)>", text))}
+    return Question(
+        id=qid,
+        path=path,
+        text={lang: fields[lang][0] for lang in LANGUAGES if lang in fields},
+        parameters=tuple(parameters),
+        needs_data=(fields.get("data") or [""])[0].startswith("required"),
+        query=text,
+        kind=kind,
+        prefixes=prefixes,
+    )
+
+
+@cache
+def _catalogue() -> dict[str, Question]:
+    questions = [parse_question(p) for p in resources.query_paths()]
+    return {q.id: q for q in questions}
+
+
+def list_questions() -> list[Question]:
+    """All competency questions, ordered by id."""
+    return [q for _, q in sorted(_catalogue().items())]
+
+
+def get_question(qid: str) -> Question:
+    try:
+        return _catalogue()[qid]
+    except KeyError:
+        raise QueryError(f"unknown question '{qid}'; 'samhandling questions' lists them") from None
+
+
+def resolve_query(name: str) -> Question:
+    """A question id, or the path of a ``.rq`` file of the user's."""
+    if name in _catalogue():
+        return _catalogue()[name]
+    if name.endswith(".rq") or "/" in name or Path(name).exists():
+        return parse_question(name, require_header=False)
+    return get_question(name)

@@ -1,0 +1,297 @@
+"""Reading RDF files safely: format by file ending, one-line errors, no network.
+
+rdflib on its own fetches remote JSON-LD contexts, expands XML entities and raises
+RecursionError on deep nesting. Every file the tool reads goes through :func:`parse_file`,
+which checks the bytes first and parses with the network switched off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import stat
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import defusedxml
+import defusedxml.ElementTree
+import rdflib.plugins.sparql
+from rdflib import Dataset, Graph
+from rdflib.exceptions import ParserError
+from rdflib.plugins.parsers.notation3 import BadSyntax
+from xml.sax import SAXParseException
+from xml.etree.ElementTree import ParseError as XMLParseError
+
+from .errors import InputError, SamhandlingError
+
+# rdflib would otherwise load the graph named in a query's FROM clause from the web.
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
+#: File endings and the rdflib parser each one selects.
+FORMATS: dict[str, str] = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "nt",
+    ".ntriples": "nt",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".n3": "n3",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+    ".trix": "trix",
+}
+
+_XML_FORMATS = {"xml", "trix"}
+_LINE_FORMATS = {"nt", "nquads"}
+_QUAD_FORMATS = {"nquads", "trig", "trix"}
+
+
+class NetworkRefused(SamhandlingError):
+    """Raised from inside a parser or query that tried to open a connection."""
+
+
+_guard = threading.local()
+_NETWORK_EVENTS = {"socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "urllib.Request"}
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if event in _NETWORK_EVENTS and getattr(_guard, "depth", 0):
+        target = args[0] if event == "urllib.Request" else args[1:2] or args
+        raise NetworkRefused(f"refused to reach the network ({event} {target!r})")
+
+
+sys.addaudithook(_audit)
+
+
+@contextlib.contextmanager
+def no_network() -> Iterator[None]:
+    """Within this block this thread cannot open a connection; any attempt raises
+    :class:`NetworkRefused`. Guards parsing, reasoning and validation."""
+    _guard.depth = getattr(_guard, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _guard.depth -= 1
+
+
+def format_for(path: str | Path) -> str:
+    """The rdflib format for a file name, or an :class:`InputError` naming the known endings."""
+    suffix = Path(path).suffix.lower()
+    try:
+        return FORMATS[suffix]
+    except KeyError:
+        known = ", ".join(sorted(FORMATS))
+        raise InputError(path, f"unknown RDF file ending '{suffix or '(none)'}'; known: {known}") from None
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The bytes of a regular file, or an :class:`InputError` saying why not."""
+    p = Path(path)
+    try:
+        info = p.stat()  # follows links: a link to a regular file is read as that file
+    except FileNotFoundError:
+        kind = "broken symbolic link" if p.is_symlink() else "no such file"
+        raise InputError(path, kind) from None
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(path, "is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(path, "is not a regular file (device, pipe or socket)")
+    try:
+        return p.read_bytes()
+    except PermissionError:
+        raise InputError(path, "permission denied") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+
+
+def decode_text(data: bytes, source: str | Path) -> str:
+    """UTF-8 text without a byte-order mark; other encodings are refused with the line."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(source, "is UTF-16 encoded; RDF files must be UTF-8", line=1)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start : exc.start + 1].hex()
+        raise InputError(source, f"is not valid UTF-8 (byte 0x{bad})", line=line) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise InputError(source, "contains binary data (NUL byte)", line=text.count("\n", 0, nul) + 1)
+    return text
+
+
+def parse_file(path: str | Path, graph: Graph | None = None, *, format: str | None = None) -> Graph:
+    """Parse one RDF file into ``graph`` (a new graph if none). On any problem raise
+    :class:`InputError` ("FILE:LINE: what"); ``graph`` is then left as it was."""
+    fmt = format or format_for(path)
+    return parse_bytes(read_bytes(path), path, graph, format=fmt)
+
+
+def parse_bytes(data: bytes, source: str | Path, graph: Graph | None = None, *, format: str) -> Graph:
+    """Parse RDF held in memory; ``source`` names it in errors. See :func:`parse_file`."""
+    if format in _XML_FORMATS:
+        _check_xml(data, source)
+        payload: str | bytes = data
+    else:
+        payload = decode_text(data, source)
+        if format == "json-ld":
+            _check_json_ld(payload, source)
+    scratch = Graph()
+    try:
+        with no_network():
+            if format in _QUAD_FORMATS:
+                # Named graphs are merged: the tool reasons and validates over their union.
+                dataset = Dataset()
+                dataset.parse(data=payload, format=format, publicID=_base_iri(source))
+                for prefix, namespace in dataset.namespaces():
+                    scratch.bind(prefix, namespace)
+                for s, p, o, _ in dataset.quads((None, None, None, None)):
+                    scratch.add((s, p, o))
+            else:
+                scratch.parse(data=payload, format=format, publicID=_base_iri(source))
+    except SamhandlingError:
+        raise
+    except RecursionError:
+        raise InputError(source, "nested too deeply to parse") from None
+    except Exception as exc:  # rdflib raises many unrelated types for bad syntax
+        line, reason = _describe_parse_error(exc, payload, format)
+        raise InputError(source, f"malformed {_FORMAT_NAMES.get(format, format)}: {reason}", line) from None
+    # Only a file that parsed whole reaches the caller's graph: nothing half-read is kept.
+    if graph is None:
+        graph = scratch
+    else:
+        if not isinstance(graph, Graph):
+            raise TypeError("graph must be an rdflib Graph")
+        graph += scratch
+    for prefix, namespace in scratch.namespaces():
+        graph.bind(prefix, namespace, override=False)
+    return graph
+
+
+_FORMAT_NAMES = {
+    "turtle": "Turtle",
+    "nt": "N-Triples",
+    "nquads": "N-Quads",
+    "trig": "TriG",
+    "n3": "Notation3",
+    "json-ld": "JSON-LD",
+    "xml": "RDF/XML",
+    "trix": "TriX",
+}
+
+
+def _base_iri(source: str | Path) -> str:
+    # Relative IRIs resolve against a base under the reserved ".invalid" domain, never a file:
+    # IRI that would reveal (or later open) a local path.
+    return "https://base.invalid/" + re.sub(r"[^A-Za-z0-9._-]", "_", Path(str(source)).name)
+
+
+def _check_xml(data: bytes, source: str | Path) -> None:
+    """Refuse DTD entity declarations and external entities before rdflib's SAX parser sees
+    them: they are how billion-laughs and file-reading attacks work."""
+    try:
+        defusedxml.ElementTree.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except defusedxml.EntitiesForbidden:
+        raise InputError(source, "XML entity declarations are not accepted (expand them first)") from None
+    except defusedxml.ExternalReferenceForbidden:
+        raise InputError(source, "XML external references are not accepted") from None
+    except defusedxml.DTDForbidden:
+        raise InputError(source, "XML DTDs are not accepted") from None
+    except XMLParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else None
+        raise InputError(source, f"malformed XML: {_strip_position(str(exc))}", line) from None
+    except RecursionError:
+        raise InputError(source, "nested too deeply to parse") from None
+
+
+def _check_json_ld(text: str, source: str | Path) -> None:
+    """Refuse references to remote or local contexts; rdflib would fetch them."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(source, f"malformed JSON: {exc.msg}", exc.lineno) from None
+    except RecursionError:
+        raise InputError(source, "nested too deeply to parse") from None
+    for reference in _context_references(document):
+        raise InputError(
+            source,
+            f"JSON-LD context '{reference}' is not fetched; put the context inline in the file",
+        )
+
+
+def _context_references(node: Any) -> Iterator[str]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            for key, value in current.items():
+                if key == "@context":
+                    contexts = value if isinstance(value, list) else [value]
+                    for context in contexts:
+                        if isinstance(context, str):
+                            yield context
+                        elif isinstance(context, dict) and isinstance(context.get("@import"), str):
+                            yield context["@import"]
+                stack.append(value)
+        elif isinstance(current, list):
+            stack.extend(current)
+
+
+def _strip_position(message: str) -> str:
+    return re.sub(r":? line \d+, column \d+", "", message)
+
+
+def _describe_parse_error(exc: Exception, payload: str | bytes, format: str) -> tuple[int | None, str]:
+    """Line (1-based, where known) and a short reason for a parser exception."""
+    if isinstance(exc, BadSyntax):
+        return exc.lines + 1, str(getattr(exc, "_why", "bad syntax"))
+    if isinstance(exc, SAXParseException):
+        return exc.getLineNumber(), exc.getMessage()
+    if format in _LINE_FORMATS and isinstance(payload, str):
+        return _first_bad_line(payload, format), _short(exc)
+    match = re.search(r"line (\d+)", str(exc))
+    return (int(match.group(1)) if match else None), _strip_position(_short(exc))
+
+
+def _first_bad_line(text: str, format: str) -> int | None:
+    # N-Triples and N-Quads are line-based, so the first line that fails alone is the culprit.
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            (Graph() if format == "nt" else Dataset()).parse(data=line, format=format)
+        except Exception:
+            return number
+    return None
+
+
+def _short(exc: Exception) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if isinstance(exc, ParserError):
+        text = text.replace("Invalid line: ", "invalid statement: ")
+    return text[:200]
+
+
+def read_rdf_files(paths: list[str | Path], graph: Graph | None = None) -> Graph:
+    """Parse several files into one graph; the first bad file raises and nothing is added."""
+    scratch = Graph()
+    for path in paths:
+        parse_file(path, scratch)
+    if graph is None:
+        return scratch
+    graph += scratch
+    for prefix, namespace in scratch.namespaces():
+        graph.bind(prefix, namespace, override=False)
+    return graph
+
