@@ -1,0 +1,230 @@
+"""The command line, in-process: every error path gives one line on stderr and exit 2."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from samhandling_kg import __version__
+from samhandling_kg.cli import main
+from samhandling_kg.questions import list_questions
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def assert_one_line_error(code: int, err: str, *fragments: str) -> None:
+    assert code == 2
+    assert err.count("\n") == 1 and err.endswith("\n"), err
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in err, err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"samhandling {__version__}"
+
+
+@pytest.mark.parametrize("command", [[], ["query"], ["questions"], ["export"]])
+def test_help_on_every_command(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*command, "--help"]) == 0
+    assert "usage: samhandling" in capsys.readouterr().out
+
+
+def test_every_registered_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    from samhandling_kg.cli import build_parser
+
+    parser = build_parser()
+    names = next(a for a in parser._actions if a.dest == "command").choices  # type: ignore[union-attr]
+    for name in names:
+        assert main([name, "--help"]) == 0, name
+    assert capsys.readouterr().out.count("usage: samhandling") == len(names)
+
+
+def test_unknown_option_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["questions", "--bogus"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--bogus" in err
+
+
+def test_missing_command_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_unknown_question_id() -> None:
+    code, out, err = run("query", "cq99-no-such-question")
+    assert_one_line_error(code, err, "cq99-no-such-question", "samhandling questions")
+    assert out == ""
+
+
+def test_missing_query_file(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.rq"
+    code, _, err = run("query", str(missing))
+    assert_one_line_error(code, err, str(missing), "no such file")
+
+
+def test_query_file_that_is_a_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "q.rq"
+    folder.mkdir()
+    code, _, err = run("query", str(folder))
+    assert_one_line_error(code, err, str(folder), "folder")
+
+
+def test_unreadable_query_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "secret.rq"
+    path.write_text("SELECT * WHERE { ?s ?p ?o }")
+    path.chmod(0)
+    if os.geteuid() == 0:  # root reads files whatever their mode: make the read fail as it would
+        def refuse(self: Path) -> bytes:
+            raise PermissionError(13, "Permission denied", str(self))
+
+        monkeypatch.setattr(Path, "read_bytes", refuse)
+    code, _, err = run("query", str(path))
+    assert_one_line_error(code, err, str(path), "permission denied")
+
+
+def test_malformed_query_file_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.rq"
+    path.write_text("PREFIX sam: <https://w3id.org/samhandling#>\nSELECT ?x WHERE {\n  ?x sam:supportedBy \n}\n")
+    code, _, err = run("query", str(path))
+    assert_one_line_error(code, err, f"{path}:4:", "malformed SPARQL")
+
+
+def test_query_file_with_unknown_prefix(tmp_path: Path) -> None:
+    path = tmp_path / "prefix.rq"
+    path.write_text("SELECT ?x WHERE { ?x nosuch:thing ?y }")
+    code, _, err = run("query", str(path))
+    assert_one_line_error(code, err, str(path), "malformed SPARQL")
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "DROP ALL",
+        "CLEAR DEFAULT",
+        "LOAD <http://example.org/data.ttl>",
+        "PREFIX sam: <https://w3id.org/samhandling#>\nDELETE { ?s ?p ?o } WHERE { ?s sam:uses ?o }",
+    ],
+)
+def test_update_is_refused(update: str, tmp_path: Path) -> None:
+    path = tmp_path / "update.rq"
+    path.write_text(update)
+    code, out, err = run("query", str(path))
+    assert_one_line_error(code, err, str(path), "update")
+    assert out == ""
+
+
+def test_service_clause_is_refused_locally(tmp_path: Path) -> None:
+    path = tmp_path / "federated.rq"
+    path.write_text("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    code, _, err = run("query", str(path))
+    assert_one_line_error(code, err, "SERVICE")
+
+
+def test_from_clause_does_not_fetch(tmp_path: Path) -> None:
+    path = tmp_path / "from.rq"
+    path.write_text("SELECT * FROM <http://example.org/remote.ttl> WHERE { ?s ?p ?o } LIMIT 1")
+    code, _, err = run("query", str(path))
+    assert code == 0, err  # answered over the local graph; the conftest guard proves no fetch
+
+
+def test_malformed_data_file_names_file_and_line(tmp_path: Path) -> None:
+    data = tmp_path / "solutions.ttl"
+    data.write_text("@prefix sam: <https://w3id.org/samhandling#> .\n\n<urn:s> a sam:Solution ;\n  sam:uses .\n")
+    code, out, err = run("query", _any_question(), "--data", str(data))
+    assert_one_line_error(code, err, f"{data}:4:", "malformed Turtle")
+    assert out == ""
+
+
+def test_data_file_with_unknown_ending(tmp_path: Path) -> None:
+    data = tmp_path / "solutions.docx"
+    data.write_bytes(b"PK\x03\x04")
+    code, _, err = run("query", _any_question(), "--data", str(data))
+    assert_one_line_error(code, err, str(data), "unknown RDF file ending")
+
+
+def test_bind_without_equals_sign() -> None:
+    code, _, err = run("query", _any_question(), "--bind", "nonsense")
+    assert_one_line_error(code, err, "--bind wants NAME=VALUE")
+
+
+def test_bind_unknown_parameter() -> None:
+    code, _, err = run("query", _any_question(), "--bind", "nosuchparam=x")
+    assert_one_line_error(code, err, "unknown parameter nosuchparam")
+
+
+def test_user_query_file_runs_and_prints_w3c_json(tmp_path: Path) -> None:
+    path = tmp_path / "forms.rq"
+    path.write_text(
+        "PREFIX sam: <https://w3id.org/samhandling#>\n"
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        "SELECT ?form ?label WHERE { ?form a sam:OrganisationalForm ; skos:prefLabel ?label "
+        "FILTER(lang(?label) = 'en') } ORDER BY ?form\n"
+    )
+    code, out, err = run("query", str(path), "--format", "json")
+    assert code == 0, err
+    document = json.loads(out)
+    assert document["head"]["vars"] == ["form", "label"]
+    forms = [b["form"]["value"] for b in document["results"]["bindings"]]
+    assert forms == sorted(
+        f"https://w3id.org/samhandling#{name}"
+        for name in ("SendAndReceive", "LookUpAndMakeAvailable", "ChangeAndShare")
+    )
+    assert {b["label"]["xml:lang"] for b in document["results"]["bindings"]} == {"en"}
+
+
+def test_csv_and_table_formats(tmp_path: Path) -> None:
+    path = tmp_path / "count.rq"
+    path.write_text(
+        "PREFIX sam: <https://w3id.org/samhandling#>\n"
+        "SELECT (COUNT(?f) AS ?n) WHERE { ?f a sam:TechnicalForm }\n"
+    )
+    code, out, _ = run("query", str(path), "--format", "csv")
+    assert (code, out) == (0, "n\r\n5\r\n")
+    code, out, _ = run("query", str(path))
+    assert code == 0 and out.splitlines()[2].strip() == "5" and "(1 row)" in out
+
+
+def test_ask_and_construct(tmp_path: Path) -> None:
+    ask = tmp_path / "ask.rq"
+    ask.write_text("PREFIX sam: <https://w3id.org/samhandling#>\nASK { sam:ChangeAndShare sam:supportedBy sam:DataSharing }")
+    assert run("query", str(ask)) == (0, "yes\n", "")
+    assert json.loads(run("query", str(ask), "--format", "json")[1])["boolean"] is True
+    construct = tmp_path / "construct.rq"
+    construct.write_text(
+        "PREFIX sam: <https://w3id.org/samhandling#>\n"
+        "CONSTRUCT { ?o sam:supportedBy ?t } WHERE { ?o a sam:OrganisationalForm ; sam:supportedBy ?t }"
+    )
+    code, out, _ = run("query", str(construct))
+    assert code == 0 and "sam:supportedBy" in out
+
+
+def test_infer_adds_the_inverse(tmp_path: Path) -> None:
+    path = tmp_path / "inverse.rq"
+    path.write_text("PREFIX sam: <https://w3id.org/samhandling#>\nASK { sam:DataSharing sam:supports sam:ChangeAndShare }")
+    assert run("query", str(path))[1] == "no\n"
+    assert run("query", str(path), "--infer")[1] == "yes\n"
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_questions_listing_in_each_language(lang: str) -> None:
+    code, out, err = run("questions", "--lang", lang)
+    assert code == 0, err
+    for question in list_questions():
+        assert question.id in out
+        assert question.text[lang] in out
+
+
+def _any_question() -> str:
+    return list_questions()[0].id

@@ -1,0 +1,73 @@
+"""`samhandling export`: every format round-trips and the output is byte-for-byte stable."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from samhandling_kg import load_knowledge_graph, ontology_graph
+from samhandling_kg.cli import main
+
+FORMATS = {"turtle": "turtle", "json-ld": "json-ld", "nt": "nt", "xml": "xml"}
+
+
+def export(*argv: str) -> str:
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["export", *argv], out=out, err=err) == 0, err.getvalue()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_export_round_trips_and_is_deterministic(fmt: str) -> None:
+    first = export("--format", fmt)
+    assert export("--format", fmt) == first
+    parsed = Graph().parse(data=first, format=FORMATS[fmt])
+    assert isomorphic(parsed, ontology_graph())
+
+
+def test_turtle_export_is_sorted_long_turtle() -> None:
+    text = export()
+    assert text.startswith("PREFIX ")  # longturtle writes SPARQL-style prefixes
+    assert "sam:SendAndReceive" in text
+
+
+def test_materialised_export_holds_the_entailments() -> None:
+    text = export("--format", "nt", "--infer")
+    assert text == export("--format", "nt", "--infer")
+    parsed = Graph().parse(data=text, format="nt")
+    assert isomorphic(parsed, load_knowledge_graph(infer=True))
+    assert (
+        "<https://w3id.org/samhandling#DataSharing> <https://w3id.org/samhandling#supports> "
+        "<https://w3id.org/samhandling#ChangeAndShare> ." in text.splitlines()
+    )
+
+
+def test_output_file_is_written_whole(tmp_path: Path) -> None:
+    target = tmp_path / "samhandling.nt"
+    out = io.StringIO()
+    assert main(["export", "--format", "nt", "--output", str(target)], out=out) == 0
+    assert out.getvalue() == ""
+    assert target.read_text(encoding="utf-8") == export("--format", "nt")
+    assert [p.name for p in tmp_path.iterdir()] == ["samhandling.nt"]  # no temporary left
+
+
+def test_output_into_missing_folder_is_one_line_error(tmp_path: Path) -> None:
+    target = tmp_path / "no" / "such" / "folder" / "out.ttl"
+    err = io.StringIO()
+    assert main(["export", "--output", str(target)], err=err) == 2
+    assert err.getvalue().count("\n") == 1 and str(target) in err.getvalue()
+    assert not target.exists()
+
+
+def test_existing_output_survives_a_failed_export(tmp_path: Path) -> None:
+    target = tmp_path / "keep.ttl"
+    target.write_text("precious")
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("this is not turtle")
+    err = io.StringIO()
+    assert main(["export", "--data", str(bad), "--output", str(target)], err=err) == 2
+    assert target.read_text() == "precious"
