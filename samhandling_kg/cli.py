@@ -125,17 +125,12 @@ def export_text(graph: Graph, fmt: str) -> str:
     rdf_format = EXPORT_FORMATS[fmt]
     if rdf_format == "longturtle":
         return bind_prefixes(graph).serialize(format="longturtle")
-    canonical = bind_prefixes(_rebind(to_canonical_graph(graph), graph))
-    text = canonical.serialize(format=rdf_format)
+    canonical = Graph()
+    canonical += to_canonical_graph(graph)
+    text = bind_prefixes(canonical).serialize(format=rdf_format)
     if rdf_format == "nt":
         return "".join(sorted(text.splitlines(keepends=True)))
     return text
-
-
-def _rebind(target: Graph, source: Graph) -> Graph:
-    for prefix, namespace in source.namespaces():
-        target.bind(prefix, namespace)
-    return target
 
 
 def write_atomically(path: Path, text: str) -> None:

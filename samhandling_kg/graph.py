@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 
 import owlrl
-from rdflib import Graph
+from rdflib import Graph, Literal
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VANN, XSD
 
 from . import resources
@@ -81,13 +81,22 @@ def materialise(graph: Graph) -> Graph:
 
     owlrl's OWL-RL mode is used on purpose: its RDFS mode grows quadratically with the number
     of literals. Axiomatic and datatype triples are left out: they add thousands of triples
-    about the vocabularies themselves and answer no question of ours.
+    about the vocabularies themselves and answer no question of ours. So are two kinds of
+    noise owlrl emits: triples with a literal subject (generalised RDF, which no RDF syntax
+    can write) and the reflexive ``x owl:sameAs x`` of every term (rule eq-ref).
     """
     closure = _copy(graph)
     with no_network():
         owlrl.DeductiveClosure(
             owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
         ).expand(closure)
+    noise = [
+        (s, p, o)
+        for s, p, o in closure
+        if isinstance(s, Literal) or (p == OWL.sameAs and s == o)
+    ]
+    for triple in noise:
+        closure.remove(triple)
     return closure
 
 

@@ -96,7 +96,7 @@ def test_malformed_query_file_names_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.rq"
     path.write_text("PREFIX sam: <https://w3id.org/samhandling#>\nSELECT ?x WHERE {\n  ?x sam:supportedBy \n}\n")
     code, _, err = run("query", str(path))
-    assert_one_line_error(code, err, f"{path}:4:", "malformed SPARQL")
+    assert_one_line_error(code, err, f"{path}:3:", "malformed SPARQL")
 
 
 def test_query_file_with_unknown_prefix(tmp_path: Path) -> None:
