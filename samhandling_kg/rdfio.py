@@ -57,12 +57,16 @@ class NetworkRefused(SamhandlingError):
     """Raised from inside a parser or query that tried to open a connection."""
 
 
-_guard = threading.local()
+class _Guard(threading.local):
+    depth = 0
+
+
+_guard = _Guard()
 _NETWORK_EVENTS = {"socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "urllib.Request"}
 
 
 def _audit(event: str, args: tuple[Any, ...]) -> None:
-    if event in _NETWORK_EVENTS and getattr(_guard, "depth", 0):
+    if event in _NETWORK_EVENTS and _guard.depth:
         target = args[0] if event == "urllib.Request" else args[1:2] or args
         raise NetworkRefused(f"refused to reach the network ({event} {target!r})")
 
@@ -74,7 +78,7 @@ sys.addaudithook(_audit)
 def no_network() -> Iterator[None]:
     """Within this block this thread cannot open a connection; any attempt raises
     :class:`NetworkRefused`. Guards parsing, reasoning and validation."""
-    _guard.depth = getattr(_guard, "depth", 0) + 1
+    _guard.depth += 1
     try:
         yield
     finally:

@@ -117,7 +117,8 @@ def run_on_graph(
     if has_service_clause(prepared):
         raise QueryError(f"{source}: SERVICE clauses are not run locally (they would reach the network)")
     with no_network():
-        result = graph.query(prepared, initBindings=dict(bindings or {}))
+        initial: dict[str, Any] = dict(bindings or {})
+        result = graph.query(prepared, initBindings=initial)
     if kind == "SELECT":
         variables = tuple(str(v) for v in (result.vars or ()))
         rows = tuple(tuple(row) for row in result)  # type: ignore[arg-type]
