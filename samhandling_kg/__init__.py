@@ -24,6 +24,7 @@ from .namespace import ONTOLOGY_IRI, SAM
 from .questions import Question, get_question, list_questions
 from .rdfio import parse_file
 from .sparql import QueryResult
+from .validation import ValidationReport, ValidationResult, validate
 
 __all__ = [
     "ONTOLOGY_IRI",

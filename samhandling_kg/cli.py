@@ -81,7 +81,34 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--output", "-o", metavar="FILE",
                         help="write here (atomically) instead of standard output")
     export.set_defaults(handler=_cmd_export)
+
+    # --- validate (docs/validation.md) ---
+    check = commands.add_parser(
+        "validate", help="validate solution descriptions against the SHACL profile",
+        description="Validate solution descriptions (sam:Solution) in RDF files or folders "
+        "against the profile: mandatory gaps are violations, recommended gaps warnings, "
+        "optional ones infos. Exit 0 when nothing reaches the --fail-on level, 1 otherwise.",
+    )
+    check.add_argument("files", metavar="FILE", nargs="+",
+                       help="RDF file (format by file ending) or folder of RDF files")
+    check.add_argument("--format", choices=("text", "json", "turtle", "sarif", "junit"),
+                       default="text", help="text (default), json, turtle (SHACL report), "
+                       "sarif (SARIF 2.1.0) or junit (JUnit XML)")
+    check.add_argument("--lang", choices=("nb", "nn", "en"), default="en",
+                       help="language of messages and titles (default en)")
+    check.add_argument("--fail-on", choices=("violation", "warning", "info"), default="violation",
+                       help="lowest severity that makes the exit status 1 (default violation)")
+    check.set_defaults(handler=_cmd_validate)
     return parser
+
+
+def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
+    from .reports import render
+    from .validation import validate
+
+    report = validate(args.files, lang=args.lang, fail_on=args.fail_on)
+    _write(out, render(report, args.format))
+    return EXIT_OK if report.conforms else EXIT_FINDINGS
 
 
 def _cmd_query(args: argparse.Namespace, out: TextIO) -> int:

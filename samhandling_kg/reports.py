@@ -1,0 +1,277 @@
+"""Writing a :class:`~samhandling_kg.validation.ValidationReport` as text, JSON, Turtle,
+SARIF 2.1.0 or JUnit XML."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, XSD
+
+from . import __version__
+from .graph import bind_prefixes
+from .validation import SAMSH, Severity, ValidationReport, ValidationResult, profile_rows
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+FORMATS: tuple[str, ...] = ("text", "json", "turtle", "sarif", "junit")
+
+_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "Violation": "Violation", "Warning": "Warning", "Info": "Info",
+        "violations": "violations", "warnings": "warnings", "infos": "infos",
+        "records": "records", "record": "record", "ok": "no findings",
+        "conforms": "conforms", "fails": "does not conform",
+        "fail_on": "fail-on", "value": "value", "none": "No solution descriptions (sam:Solution) found.",
+        "file": "file",
+    },
+    "nb": {
+        "Violation": "Brudd", "Warning": "Advarsel", "Info": "Merknad",
+        "violations": "brudd", "warnings": "advarsler", "infos": "merknader",
+        "records": "poster", "record": "post", "ok": "ingen funn",
+        "conforms": "godkjent", "fails": "ikke godkjent",
+        "fail_on": "feiler på", "value": "verdi",
+        "none": "Fant ingen beskrivelser av samhandlingsløsninger (sam:Solution).",
+        "file": "fil",
+    },
+    "nn": {
+        "Violation": "Brot", "Warning": "Åtvaring", "Info": "Merknad",
+        "violations": "brot", "warnings": "åtvaringar", "infos": "merknader",
+        "records": "postar", "record": "post", "ok": "ingen funn",
+        "conforms": "godkjend", "fails": "ikkje godkjend",
+        "fail_on": "feilar på", "value": "verdi",
+        "none": "Fann ingen skildringar av samhandlingsløysingar (sam:Solution).",
+        "file": "fil",
+    },
+}
+_MARK = {Severity.VIOLATION: "✗", Severity.WARNING: "!", Severity.INFO: "i"}
+
+
+def render(report: ValidationReport, fmt: str) -> str:
+    """The report in one of :data:`FORMATS`."""
+    writers: dict[str, Callable[[ValidationReport], str]] = {
+        "text": to_text, "json": to_json, "turtle": to_turtle, "sarif": to_sarif, "junit": to_junit,
+    }
+    return writers[fmt](report)
+
+
+# --- text ------------------------------------------------------------------------------
+
+
+def summary_line(report: ValidationReport) -> str:
+    words = _WORDS[report.lang]
+    verdict = words["conforms"] if report.conforms else words["fails"]
+    return (
+        f"{len(report.records)} {words['records']}, "
+        f"{report.count(Severity.VIOLATION)} {words['violations']}, "
+        f"{report.count(Severity.WARNING)} {words['warnings']}, "
+        f"{report.count(Severity.INFO)} {words['infos']} — {verdict} "
+        f"({words['fail_on']} {report.fail_on.value.lower()})"
+    )
+
+
+def to_text(report: ValidationReport) -> str:
+    """Grouped by record with its title, in the report's language, ending with a summary."""
+    words = _WORDS[report.lang]
+    out: list[str] = []
+    if not report.records:
+        out.append(words["none"])
+        out.append("")
+    for record in report.records:
+        where = ""
+        if record.file:
+            where = f"  [{record.file}{':' + str(record.line) if record.line else ''}]"
+        out.append(f"{record.title}{where}")
+        out.append(f"  {record.node}")
+        findings = report.for_record(record)
+        if not findings:
+            out.append(f"  ✓ {words['ok']}")
+        for result in findings:
+            prop = f" [{_short(result.path)}]" if result.path else ""
+            out.append(f"  {_MARK[result.severity]} {words[result.severity.value]}{prop}: {result.message}")
+            if result.focus_node != record.node:
+                out.append(f"      ↳ {result.focus_node}")
+        out.append("")
+    out.append(summary_line(report))
+    return "\n".join(out) + "\n"
+
+
+_SHORT = {
+    "http://purl.org/dc/terms/": "dct:",
+    "https://w3id.org/samhandling#": "sam:",
+    "http://www.w3.org/ns/dcat#": "dcat:",
+    "http://data.europa.eu/r5r/": "dcatap:",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
+    "http://www.w3.org/2004/02/skos/core#": "skos:",
+}
+
+
+def _short(iri: str) -> str:
+    for namespace, prefix in _SHORT.items():
+        if iri.startswith(namespace):
+            return prefix + iri[len(namespace):]
+    return iri
+
+
+# --- JSON --------------------------------------------------------------------------------
+
+
+def to_json(report: ValidationReport) -> str:
+    """The contract's object; ``conforms`` follows ``--fail-on`` like the exit status."""
+    return json.dumps(
+        {"conforms": report.conforms, "results": [r.as_json() for r in report.results]},
+        ensure_ascii=False,
+        indent=2,
+    ) + "\n"
+
+
+# --- Turtle (standard SHACL validation report) --------------------------------------------
+
+
+def to_turtle(report: ValidationReport) -> str:
+    """A standard ``sh:ValidationReport``; ``sh:conforms`` has its SHACL meaning (no result
+    at all). Messages are in the report's language."""
+    graph = bind_prefixes(Graph())
+    graph.bind("samsh", str(SAMSH))
+    root = BNode("report")
+    graph.add((root, RDF.type, SH.ValidationReport))
+    graph.add((root, SH.conforms, Literal(report.shacl_conforms, datatype=XSD.boolean)))
+    for index, result in enumerate(report.results):
+        node = BNode(f"result{index}")
+        graph.add((root, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.resultSeverity, SH[result.severity.value]))
+        focus = result.focus_term if result.focus_term is not None else URIRef(result.focus_node)
+        graph.add((node, SH.focusNode, focus))
+        if result.path_term is not None:
+            graph.add((node, SH.resultPath, result.path_term))
+        if result.value_term is not None:
+            graph.add((node, SH.value, result.value_term))
+        graph.add((node, SH.resultMessage, Literal(result.message, lang=report.lang)))
+        graph.add((node, SH.sourceShape, URIRef(result.source_shape)))
+        graph.add((node, SH.sourceConstraintComponent, URIRef(result.constraint_component)))
+    return graph.serialize(format="longturtle")
+
+
+# --- SARIF 2.1.0 ---------------------------------------------------------------------------
+
+_SARIF_LEVEL = {Severity.VIOLATION: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def _artifact_uri(file: str) -> str:
+    path = Path(file)
+    return path.as_uri() if path.is_absolute() else path.as_posix()
+
+
+def to_sarif(report: ValidationReport) -> str:
+    """SARIF 2.1.0: one rule per shape of the profile, one result per finding, located at the
+    record's file and line."""
+    rows = profile_rows(report.lang)
+    rule_index = {row.shape: index for index, row in enumerate(rows)}
+    rules = [
+        {
+            "id": row.shape[len(str(SAMSH)):],
+            "name": row.shape[len(str(SAMSH)):],
+            "shortDescription": {"text": row.name or row.shape},
+            "fullDescription": {"text": row.message.replace("{?value}", "…")},
+            "defaultConfiguration": {"level": _SARIF_LEVEL[row.severity]},
+            "properties": {"shape": row.shape, "path": row.path, "level": row.severity.level},
+        }
+        for row in rows
+    ]
+    results = []
+    for result in report.results:
+        item: dict[str, object] = {
+            "ruleId": _rule_id(result),
+            "level": _SARIF_LEVEL[result.severity],
+            "message": {"text": result.message},
+            "properties": {
+                "severity": result.severity.value,
+                "focusNode": result.focus_node,
+                "path": result.path,
+                "value": result.value,
+                "sourceShape": result.source_shape,
+                "constraintComponent": result.constraint_component,
+            },
+            "logicalLocations": [{"fullyQualifiedName": result.focus_node, "kind": "object"}],
+        }
+        if result.source_shape in rule_index:
+            item["ruleIndex"] = rule_index[result.source_shape]
+        if result.file:
+            physical: dict[str, object] = {"artifactLocation": {"uri": _artifact_uri(result.file)}}
+            if result.line:
+                physical["region"] = {"startLine": result.line}
+            item["locations"] = [{"physicalLocation": physical,
+                                  "logicalLocations": [{"fullyQualifiedName": result.focus_node}]}]
+        results.append(item)
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "samhandling validate",
+                "version": __version__,
+                "informationUri": "https://w3id.org/samhandling",
+                "rules": rules,
+            }},
+            "artifacts": [{"location": {"uri": _artifact_uri(f)}} for f in report.files],
+            "results": results,
+            "invocations": [{"executionSuccessful": True}],
+        }],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+def _rule_id(result: ValidationResult) -> str:
+    shape = result.source_shape
+    return shape[len(str(SAMSH)):] if shape.startswith(str(SAMSH)) else shape
+
+
+# --- JUnit XML -----------------------------------------------------------------------------
+
+
+def to_junit(report: ValidationReport) -> str:
+    """JUnit XML: one test suite per file, one test case per record. Findings at or above
+    ``--fail-on`` make the case fail; the others are listed in its ``system-out``."""
+    words = _WORDS[report.lang]
+    suites: dict[str, list[str]] = {}
+    counts: dict[str, list[int]] = {}
+    for record in report.records:
+        suite = record.file or "graph"
+        findings = report.for_record(record)
+        failing = [r for r in findings if r.severity.rank <= report.fail_on.rank]
+        other = [r for r in findings if r.severity.rank > report.fail_on.rank]
+        case = [f"    <testcase classname={quoteattr(suite)} name={quoteattr(record.title + ' <' + record.node + '>')}>"]
+        if failing:
+            worst = min(failing, key=lambda r: r.severity.rank).severity
+            summary = f"{len(failing)} × {words[worst.value]}"
+            case.append(f"      <failure type={quoteattr(worst.value)} message={quoteattr(summary)}>"
+                        + escape("\n".join(_line(r, words) for r in failing)) + "</failure>")
+        if other:
+            case.append("      <system-out>" + escape("\n".join(_line(r, words) for r in other))
+                        + "</system-out>")
+        case.append("    </testcase>")
+        suites.setdefault(suite, []).append("\n".join(case))
+        tally = counts.setdefault(suite, [0, 0])
+        tally[0] += 1
+        tally[1] += 1 if failing else 0
+    total = sum(c[0] for c in counts.values())
+    failures = sum(c[1] for c in counts.values())
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           f'<testsuites name="samhandling validate" tests="{total}" failures="{failures}" errors="0">']
+    for suite, cases in suites.items():
+        tests, failed = counts[suite]
+        out.append(f'  <testsuite name={quoteattr(suite)} tests="{tests}" failures="{failed}" errors="0" skipped="0">')
+        out.extend(cases)
+        out.append("  </testsuite>")
+    out.append("</testsuites>")
+    return "\n".join(out) + "\n"
+
+
+def _line(result: ValidationResult, words: dict[str, str]) -> str:
+    prop = f" [{_short(result.path)}]" if result.path else ""
+    value = f" ({words['value']}: {result.value})" if result.value else ""
+    return f"{words[result.severity.value]}{prop}: {result.message}{value} <{result.source_shape}>"

@@ -1,0 +1,612 @@
+"""Validating solution descriptions against the SHACL profile in ``shapes/``.
+
+The knowledge graph is the *background* of validation, never part of the user's data:
+
+* pySHACL's ``ont_graph`` would only mix in class axioms, not the ``rdf:type`` triples of the
+  forms and needs, so ``sh:class sam:OrganisationalForm`` would fail for every real form.
+  Instead the validator builds a private data graph, a *copy* of the user's data merged with a
+  copy of the ontology, and validates that. The user's graph is never changed.
+* Shapes target ``sam:Solution`` instances (the ontology has none) and needs or forms the user
+  declares (a SPARQL target skips the ontology's own terms). As a guarantee on top, a result
+  whose focus node is not a subject of the user's data is dropped: no result points into the
+  ontology.
+* No RDFS/OWL inference runs (it made validation take minutes); ``sh:class`` walks
+  ``rdfs:subClassOf`` in the merged graph itself, which is all the profile needs.
+
+Nothing reaches the network: files are read by :mod:`samhandling_kg.rdfio`, pySHACL runs
+inside :func:`~samhandling_kg.rdfio.no_network`, and ``owl:imports`` are never followed.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Union
+
+import pyshacl
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from . import resources
+from .errors import InputError, SamhandlingError
+from .graph import bind_prefixes, ontology_graph, shapes_graph
+from .namespace import SAM
+from .rdfio import FORMATS, decode_text, no_network, parse_file, read_bytes
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+SAMSH = Namespace("https://w3id.org/samhandling/shapes#")
+
+#: Languages of the messages and of the text output.
+LANGUAGES: tuple[str, ...] = ("nb", "nn", "en")
+
+Source = Union[str, Path, Graph, Iterable[Union[str, Path]]]
+
+
+class Severity(str, enum.Enum):
+    """The SHACL severities, in the order of the profile levels."""
+
+    VIOLATION = "Violation"
+    WARNING = "Warning"
+    INFO = "Info"
+
+    @property
+    def rank(self) -> int:
+        """0 for Violation (most severe), 2 for Info."""
+        return _RANK[self]
+
+    @property
+    def level(self) -> str:
+        """The profile level: mandatory, recommended or optional."""
+        return _LEVEL[self]
+
+    @classmethod
+    def parse(cls, text: str | Severity) -> Severity:
+        """``violation``/``Violation``/``sh:Violation`` → :attr:`VIOLATION` (etc.)."""
+        if isinstance(text, Severity):
+            return text
+        name = str(text).rsplit("#", 1)[-1].rsplit(":", 1)[-1].strip().capitalize()
+        try:
+            return cls(name)
+        except ValueError:
+            known = ", ".join(s.value.lower() for s in cls)
+            raise SamhandlingError(f"unknown severity {text!r}; known: {known}") from None
+
+
+_RANK = {Severity.VIOLATION: 0, Severity.WARNING: 1, Severity.INFO: 2}
+_LEVEL = {Severity.VIOLATION: "mandatory", Severity.WARNING: "recommended", Severity.INFO: "optional"}
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One finding. The first seven fields are the contract's JSON object."""
+
+    severity: Severity
+    focus_node: str
+    path: str | None
+    value: str | None
+    message: str
+    source_shape: str
+    constraint_component: str
+    #: The record (solution, or a need or form declared by the user) the finding belongs to.
+    record: str
+    #: The file the record was read from and the line where it starts, where known.
+    file: str | None = None
+    line: int | None = None
+    # The RDF terms behind the strings, for the Turtle report.
+    focus_term: Node | None = field(default=None, repr=False, compare=False)
+    path_term: Node | None = field(default=None, repr=False, compare=False)
+    value_term: Node | None = field(default=None, repr=False, compare=False)
+
+    def as_json(self) -> dict[str, object]:
+        """The object CONTRACT.md fixes for ``--format json``."""
+        return {
+            "severity": self.severity.value,
+            "focus_node": self.focus_node,
+            "path": self.path,
+            "value": self.value,
+            "message": self.message,
+            "source_shape": self.source_shape,
+            "constraint_component": self.constraint_component,
+        }
+
+
+@dataclass(frozen=True)
+class Record:
+    """A described thing the report is grouped by: a solution, or a need or form the user
+    declared in their own file."""
+
+    node: str
+    title: str
+    kind: str  # "solution" or "concept"
+    file: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of :func:`validate`. Never holds the data or the ontology."""
+
+    results: tuple[ValidationResult, ...]
+    records: tuple[Record, ...]
+    files: tuple[str, ...]
+    lang: str = "en"
+    fail_on: Severity = Severity.VIOLATION
+
+    @property
+    def conforms(self) -> bool:
+        """True when no finding is at or above the ``fail_on`` level (what the exit status
+        says)."""
+        return not any(r.severity.rank <= self.fail_on.rank for r in self.results)
+
+    @property
+    def shacl_conforms(self) -> bool:
+        """The SHACL meaning of conformance: no finding at all, whatever its severity."""
+        return not self.results
+
+    def count(self, severity: Severity | str) -> int:
+        wanted = Severity.parse(severity)
+        return sum(1 for r in self.results if r.severity is wanted)
+
+    def for_record(self, record: Record | str) -> tuple[ValidationResult, ...]:
+        node = record.node if isinstance(record, Record) else record
+        return tuple(r for r in self.results if r.record == node)
+
+    def failing(self) -> tuple[ValidationResult, ...]:
+        """The findings at or above the ``fail_on`` level."""
+        return tuple(r for r in self.results if r.severity.rank <= self.fail_on.rank)
+
+
+# ---------------------------------------------------------------------------------------
+# Organisation numbers
+# ---------------------------------------------------------------------------------------
+
+_ORG_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
+_ORG_IRI = re.compile(r"^https?://data[.]brreg[.]no/enhetsregisteret/(api/)?enhet(er)?/([0-9]{9})$")
+
+
+def organisation_number_valid(number: str) -> bool:
+    """True for a 9-digit Norwegian organisation number with a correct mod-11 check digit
+    (weights 3 2 7 6 5 4 3 2; check digit 11 − sum mod 11, 11 → 0, 10 never valid)."""
+    if not re.fullmatch(r"[0-9]{9}", number):
+        return False
+    digits = [int(c) for c in number]
+    remainder = sum(w * d for w, d in zip(_ORG_WEIGHTS, digits)) % 11
+    check = (11 - remainder) % 11
+    return check != 10 and check == digits[8]
+
+
+def organisation_number_of(iri: str) -> str | None:
+    """The organisation number in an Enhetsregisteret IRI, or None."""
+    match = _ORG_IRI.match(str(iri))
+    return match.group(3) if match else None
+
+
+# ---------------------------------------------------------------------------------------
+# Reading the input
+# ---------------------------------------------------------------------------------------
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, folders replaced by the RDF files in them (any depth, by file ending,
+    hidden files and folders skipped, sorted). A folder without RDF files is an error, and a
+    file named twice is read once."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            inside = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in FORMATS
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not inside:
+                known = ", ".join(sorted(FORMATS))
+                raise InputError(path, f"folder holds no RDF files (known endings: {known})")
+        else:
+            inside = [path]
+        for p in inside:
+            key = p.resolve() if p.exists() else p
+            if key not in seen:
+                seen.add(key)
+                found.append(p)
+    if not found:
+        raise SamhandlingError("no files to validate")
+    return found
+
+
+@dataclass
+class _Input:
+    data: Graph
+    files: list[tuple[str, Graph]]
+
+
+def _read(source: Source) -> _Input:
+    if isinstance(source, Graph):
+        data = Graph()
+        data += source  # a copy: the caller's graph is never touched
+        for prefix, namespace in source.namespaces():
+            data.bind(prefix, namespace)
+        return _Input(data, [])
+    items = [source] if isinstance(source, (str, Path)) else list(source)
+    files: list[tuple[str, Graph]] = []
+    data = Graph()
+    for path in expand_paths(items):
+        # Each file alone first: the first bad one raises, naming it, before any output.
+        files.append((str(path), parse_file(path)))
+    for _, graph in files:
+        data += graph
+        for prefix, namespace in graph.namespaces():
+            data.bind(prefix, namespace, override=False)
+    return _Input(data, files)
+
+
+# ---------------------------------------------------------------------------------------
+# Validation
+# ---------------------------------------------------------------------------------------
+
+
+@cache
+def _shapes() -> Graph:
+    return shapes_graph()
+
+
+def validate(
+    source: Source,
+    *,
+    lang: str = "en",
+    fail_on: Severity | str = Severity.VIOLATION,
+) -> ValidationReport:
+    """Validate solution descriptions against the profile.
+
+    ``source`` is a file or folder path, several of them, or an rdflib ``Graph`` (copied, never
+    changed). Files are read by their ending; a file that cannot be read raises
+    :class:`~samhandling_kg.errors.InputError` naming it. ``lang`` picks the language of the
+    messages and titles (``nb``, ``nn`` or ``en``); ``fail_on`` the lowest severity that makes
+    :attr:`ValidationReport.conforms` false.
+    """
+    if lang not in LANGUAGES:
+        raise SamhandlingError(f"unknown language {lang!r}; known: {', '.join(LANGUAGES)}")
+    threshold = Severity.parse(fail_on)
+    given = _read(source)
+    ontology = ontology_graph()
+    merged = bind_prefixes(Graph())
+    merged += ontology
+    merged += given.data
+    for prefix, namespace in given.data.namespaces():
+        merged.bind(prefix, namespace, override=False)
+    shapes = _shapes()
+    with no_network():
+        _, report_graph, _ = pyshacl.validate(
+            merged,
+            shacl_graph=shapes,
+            advanced=True,  # SPARQL-based targets
+            inference="none",
+            inplace=True,  # ``merged`` is our own copy
+            do_owl_imports=False,
+            allow_warnings=False,
+            allow_infos=False,
+        )
+    data_subjects = set(given.data.subjects())
+    locator = _Locator(given, merged, lang)
+    results: list[ValidationResult] = []
+    for node in report_graph.subjects(RDF.type, SH.ValidationResult):
+        focus = report_graph.value(node, SH.focusNode)
+        if focus is None or focus not in data_subjects:
+            continue  # the background's own nodes are never reported
+        results.append(_result(report_graph, node, focus, shapes, merged, lang, locator))
+    records = locator.records([r.record for r in results])
+    order = {record.node: index for index, record in enumerate(records)}
+    results.sort(key=lambda r: (order.get(r.record, len(order)), r.severity.rank,
+                                _shape_order(shapes, r.source_shape), r.focus_node,
+                                r.path or "", r.value or ""))
+    return ValidationReport(
+        results=tuple(_dedupe(results)),
+        records=tuple(records),
+        files=tuple(name for name, _ in given.files),
+        lang=lang,
+        fail_on=threshold,
+    )
+
+
+def _dedupe(results: Sequence[ValidationResult]) -> list[ValidationResult]:
+    seen: set[tuple[object, ...]] = set()
+    unique = []
+    for r in results:
+        key = (r.severity, r.focus_node, r.path, r.value, r.source_shape, r.constraint_component)
+        if key not in seen:
+            seen.add(key)
+            unique.append(r)
+    return unique
+
+
+def _result(report: Graph, node: Node, focus: Node, shapes: Graph, merged: Graph, lang: str,
+            locator: _Locator) -> ValidationResult:
+    severity = Severity.parse(str(report.value(node, SH.resultSeverity)))
+    path = report.value(node, SH.resultPath)
+    value = report.value(node, SH.value)
+    shape = report.value(node, SH.sourceShape)
+    component = report.value(node, SH.sourceConstraintComponent)
+    message = _message(shapes, shape, lang, value, merged)
+    if message is None:  # a shape without our messages (should not happen): pySHACL's text
+        messages = [m for m in report.objects(node, SH.resultMessage) if isinstance(m, Literal)]
+        message = _pick(messages, lang) or "constraint not satisfied"
+    record = locator.record_of(focus)
+    file, line = locator.where(record)
+    return ValidationResult(
+        severity=severity,
+        focus_node=_node_text(focus),
+        path=str(path) if isinstance(path, URIRef) else None,
+        value=_node_text(value) if value is not None else None,
+        message=message,
+        source_shape=_node_text(shape) if shape is not None else "",
+        constraint_component=str(component) if component is not None else "",
+        record=_node_text(record),
+        file=file,
+        line=line,
+        focus_term=focus,
+        path_term=path if isinstance(path, URIRef) else None,
+        value_term=value,
+    )
+
+
+def _node_text(node: Node) -> str:
+    return f"_:{node}" if isinstance(node, BNode) else str(node)
+
+
+def _pick(literals: Iterable[Node], lang: str) -> str | None:
+    """The text in ``lang``, else English, else Bokmål, else any."""
+    by_lang: dict[str, str] = {}
+    for item in literals:
+        if isinstance(item, Literal):
+            by_lang.setdefault((item.language or "").lower(), str(item))
+    for wanted in (lang, "en", "nb", ""):
+        if wanted in by_lang:
+            return by_lang[wanted]
+    return next(iter(by_lang.values()), None)
+
+
+def _message(shapes: Graph, shape: Node | None, lang: str, value: Node | None,
+             merged: Graph) -> str | None:
+    if shape is None:
+        return None
+    text = _pick(shapes.objects(shape, SH.message), lang)
+    if text is None:
+        return None
+    if "{?value}" in text or "{$value}" in text:
+        shown = label(merged, value, lang) if value is not None else "?"
+        text = text.replace("{?value}", shown).replace("{$value}", shown)
+    return text
+
+
+def label(graph: Graph, node: Node, lang: str) -> str:
+    """How a node is shown to a reader: its label in ``lang`` (skos:prefLabel, dct:title,
+    rdfs:label), else a compact IRI, else the literal's text."""
+    if isinstance(node, Literal):
+        return str(node)
+    for predicate in (SKOS.prefLabel, DCTERMS.title, RDFS.label):
+        text = _pick_exact(graph.objects(node, predicate), lang)
+        if text:
+            return text
+    return compact(graph, node)
+
+
+def _pick_exact(literals: Iterable[Node], lang: str) -> str | None:
+    by_lang = {(x.language or "").lower(): str(x) for x in literals if isinstance(x, Literal)}
+    for wanted in (lang, "nb", "en", ""):
+        if wanted in by_lang:
+            return by_lang[wanted]
+    return None
+
+
+def compact(graph: Graph, node: Node) -> str:
+    """``sam:ChangeAndShare`` for a bound namespace, else the IRI; ``_:id`` for a blank node."""
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    if isinstance(node, URIRef):
+        try:
+            prefix, namespace, local = graph.namespace_manager.compute_qname(str(node), generate=False)
+        except (ValueError, KeyError):
+            return str(node)
+        if local and prefix:
+            return f"{prefix}:{local}"
+        return str(node)
+    return str(node)
+
+
+@cache
+def _shape_orders() -> dict[str, float]:
+    shapes = _shapes()
+    return {str(s): float(o.toPython()) for s, o in shapes.subject_objects(SH.order)
+            if isinstance(o, Literal)}
+
+
+def _shape_order(shapes: Graph, shape: str) -> float:
+    return _shape_orders().get(shape, 1000.0)
+
+
+class _Locator:
+    """Finds the record a focus node belongs to, its title, file and line."""
+
+    def __init__(self, given: _Input, merged: Graph, lang: str) -> None:
+        self.data = given.data
+        self.files = given.files
+        self.merged = merged
+        self.lang = lang
+        solutions = set(self.data.subjects(RDF.type, SAM.Solution))
+        for predicate in (SAM.realises, SAM.uses, SAM.addresses):
+            solutions.update(self.data.subjects(predicate, None))
+        self.solutions = solutions
+        self._owner: dict[Node, Node] = {}
+        for solution in sorted(solutions, key=str):
+            for reached in self._reach(solution):
+                self._owner.setdefault(reached, solution)
+        self._texts: dict[str, str] = {}
+
+    def _reach(self, start: Node) -> Iterable[Node]:
+        # Blank nodes hanging off a solution (contact point and the like) belong to it.
+        queue: deque[Node] = deque([start])
+        seen = {start}
+        while queue:
+            current = queue.popleft()
+            yield current
+            for obj in self.data.objects(current, None):
+                if isinstance(obj, BNode) and obj not in seen:
+                    seen.add(obj)
+                    queue.append(obj)
+
+    def record_of(self, focus: Node) -> Node:
+        return self._owner.get(focus, focus)
+
+    def where(self, node: Node) -> tuple[str | None, int | None]:
+        for name, graph in self.files:
+            if (node, None, None) in graph:
+                return name, self._line(name, graph, node)
+        return None, None
+
+    def _line(self, name: str, graph: Graph, node: Node) -> int | None:
+        if isinstance(node, BNode):
+            return None
+        if name not in self._texts:
+            try:
+                self._texts[name] = decode_text(read_bytes(name), name)
+            except InputError:
+                self._texts[name] = ""
+        lines = self._texts[name].splitlines()
+        iri = str(node)
+        candidates = [f"<{iri}>"]
+        for prefix, namespace in graph.namespaces():
+            if iri.startswith(str(namespace)) and len(iri) > len(str(namespace)):
+                candidates.append(f"{prefix}:{iri[len(str(namespace)):]}")
+        candidates.append(f'"{iri}"')
+        # First where the node starts a statement (a subject at the start of a line), then
+        # anywhere.
+        for number, text in enumerate(lines, start=1):
+            stripped = text.lstrip()
+            for candidate in candidates:
+                if stripped.startswith(candidate) and stripped[len(candidate):][:1] in ("", " ", "\t"):
+                    return number
+        for number, text in enumerate(lines, start=1):
+            if any(candidate in text for candidate in candidates):
+                return number
+        return None
+
+    def title(self, node: Node) -> str:
+        for predicate in (DCTERMS.title, SKOS.prefLabel, RDFS.label):
+            text = _pick_exact(self.data.objects(node, predicate), self.lang)
+            if text:
+                return text
+        return compact(self.merged, node)
+
+    def records(self, extra: Iterable[str]) -> list[Record]:
+        nodes: dict[str, Node] = {_node_text(n): n for n in self.solutions}
+        by_text = {_node_text(n): n for n in self.data.subjects()}
+        for text in extra:
+            if text not in nodes and text in by_text:
+                nodes[text] = by_text[text]
+        records = []
+        for text, node in nodes.items():
+            file, line = self.where(node)
+            kind = "solution" if node in self.solutions else "concept"
+            records.append(Record(text, self.title(node), kind, file, line))
+        file_order = {name: index for index, (name, _) in enumerate(self.files)}
+        records.sort(key=lambda r: (file_order.get(r.file or "", len(file_order)), r.line or 0,
+                                    r.kind != "solution", r.title.lower(), r.node))
+        return records
+
+
+# ---------------------------------------------------------------------------------------
+# The profile as a table (docs/validation.md is generated from this)
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    shape: str
+    path: str
+    severity: Severity
+    name: str
+    message: str
+    order: float
+
+
+_LEVEL_WORDS = {
+    "en": {"mandatory": "mandatory", "recommended": "recommended", "optional": "optional"},
+    "nb": {"mandatory": "obligatorisk", "recommended": "anbefalt", "optional": "valgfri"},
+    "nn": {"mandatory": "obligatorisk", "recommended": "tilrådd", "optional": "valfri"},
+}
+_TABLE_HEAD = {
+    "en": ("property", "level", "message", "shape"),
+    "nb": ("egenskap", "nivå", "melding", "form (shape)"),
+    "nn": ("eigenskap", "nivå", "melding", "form (shape)"),
+}
+
+
+def profile_rows(lang: str = "en") -> list[ProfileRow]:
+    """Every named property shape of the profile, ordered by level and ``sh:order``."""
+    shapes = _shapes()
+    rows = []
+    for shape in set(shapes.subjects(SH.severity, None)):
+        if not isinstance(shape, URIRef) or not str(shape).startswith(str(SAMSH)):
+            continue
+        path = shapes.value(shape, SH.path)
+        rows.append(ProfileRow(
+            shape=str(shape),
+            path=compact(shapes, path) if path is not None else "",
+            severity=Severity.parse(str(shapes.value(shape, SH.severity))),
+            name=_pick(shapes.objects(shape, SH.name), lang) or "",
+            message=_pick(shapes.objects(shape, SH.message), lang) or "",
+            order=_shape_order(shapes, str(shape)),
+        ))
+    rows.sort(key=lambda r: (r.severity.rank, r.order, r.shape))
+    return rows
+
+
+def profile_table(lang: str = "en") -> str:
+    """The profile as a Markdown table: property, level, message, shape."""
+    if lang not in LANGUAGES:
+        raise SamhandlingError(f"unknown language {lang!r}; known: {', '.join(LANGUAGES)}")
+    head = _TABLE_HEAD[lang]
+    lines = [f"| {' | '.join(head)} |", "|" + "|".join("---" for _ in head) + "|"]
+    for row in profile_rows(lang):
+        level = f"{_LEVEL_WORDS[lang][row.severity.level]} ({row.severity.value})"
+        message = row.message.replace("|", "\\|").replace("{?value}", "…")
+        shape = "samsh:" + row.shape[len(str(SAMSH)):]
+        lines.append(f"| `{row.path}` | {level} | {message} | `{shape}` |")
+    return "\n".join(lines) + "\n"
+
+
+DOC_MARKERS = {lang: (f"<!-- profile-table:{lang}:start -->", f"<!-- profile-table:{lang}:end -->")
+               for lang in LANGUAGES}
+
+
+def render_doc_tables(text: str) -> str:
+    """``text`` (docs/validation.md) with every generated table between its markers
+    replaced by the current one."""
+    for lang, (start, end) in DOC_MARKERS.items():
+        pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
+        text = pattern.sub(lambda _m, l=lang, s=start, e=end: f"{s}\n{profile_table(l)}{e}", text)
+    return text
+
+
+def shapes_files() -> list[Path]:
+    """The shape files of the profile."""
+    return list(resources.shape_paths())
+
+
+if __name__ == "__main__":  # pragma: no cover - maintenance: python -m samhandling_kg.validation
+    import sys
+
+    doc = Path(__file__).resolve().parent.parent / "docs" / "validation.md"
+    if len(sys.argv) > 1 and sys.argv[1] == "--write-docs":
+        doc.write_text(render_doc_tables(doc.read_text(encoding="utf-8")), encoding="utf-8")
+    else:
+        sys.stdout.write(profile_table(sys.argv[1] if len(sys.argv) > 1 else "en"))
