@@ -59,7 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="value of a question parameter, e.g. form=sam:SendAndReceive")
     query.add_argument("--format", choices=("table", "csv", "json"), default="table",
                        help="table (default), W3C SPARQL CSV, or W3C SPARQL JSON")
+    # --- stores (docs/stores.md) ---
+    query.add_argument("--endpoint", metavar="URL",
+                       help="run at this SPARQL endpoint instead of over local files")
+    query.add_argument("--graph", metavar="IRI",
+                       help="with --endpoint: the graph to query (the protocol's default-graph-uri)")
     query.set_defaults(handler=_cmd_query)
+    _add_store_commands(commands)
 
     questions = commands.add_parser(
         "questions", help="list the competency questions",
@@ -120,9 +126,17 @@ def _cmd_query(args: argparse.Namespace, out: TextIO) -> int:
             raise SamhandlingError(f"--bind wants NAME=VALUE, not {item!r}")
         values[name] = value
     bindings = question.bindings(values)
-    graph = load_knowledge_graph(args.data, infer=args.infer)
-    result = run_on_graph(graph, question.query, bindings, source=str(question.path))
+    if args.endpoint or args.graph:  # --- stores (docs/stores.md) ---
+        from .stores import query_endpoint
+
+        result = query_endpoint(args, question.query, bindings, source=str(question.path))
+    else:
+        graph = load_knowledge_graph(args.data, infer=args.infer)
+        result = run_on_graph(graph, question.query, bindings, source=str(question.path))
     _write(out, format_result(result, args.format, question.prefixes))
+    if result.truncated and args.format != "table" and getattr(args, "err", None):
+        args.err.write(f"samhandling: warning: {args.endpoint} capped the answer at "
+                       f"{len(result.rows)} rows; it is incomplete\n")
     return EXIT_OK
 
 
@@ -177,6 +191,55 @@ def write_atomically(path: Path, text: str) -> None:
         raise SamhandlingError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
+def _add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``load`` and ``serve`` (docs/stores.md)."""
+    from .stores import DEFAULT_TIMEOUT
+
+    load = commands.add_parser(
+        "load", help="put the knowledge graph into a triple store",
+        description="Replace a graph of a SPARQL 1.1 store with the ontology plus FILEs, "
+        "through its Graph Store HTTP Protocol URL (Oxigraph /store, Fuseki /ds/data, Virtuoso "
+        "/sparql-graph-crud-auth, GraphDB /repositories/R/rdf-graphs/service). The graph is "
+        "swapped in whole: after a failed load the store holds the graph it had. Credentials "
+        "come from SAMHANDLING_USER and SAMHANDLING_PASSWORD only; SAMHANDLING_TIMEOUT sets "
+        f"the seconds a store may stay silent (default {DEFAULT_TIMEOUT:g}).",
+    )
+    load.add_argument("--graph-store", metavar="URL", required=True,
+                      help="the store's Graph Store HTTP Protocol endpoint")
+    load.add_argument("--graph", metavar="IRI",
+                      help="graph to replace (default: the ontology IRI https://w3id.org/samhandling)")
+    load.add_argument("files", metavar="FILE", nargs="*", help="RDF files to load with the ontology")
+    load.set_defaults(handler=_cmd_load)
+
+    serve = commands.add_parser(
+        "serve", help="a local read-only SPARQL endpoint with a query page",
+        description="Serve the knowledge graph (and data files) as a read-only SPARQL endpoint "
+        "at http://HOST:PORT/sparql, with a query page in the browser offering the competency "
+        "questions as examples. Updates are refused. Stop with Ctrl-C.",
+    )
+    serve.add_argument("--data", metavar="FILE", nargs="+", action="extend", default=[],
+                       help="RDF files to serve together with the ontology")
+    serve.add_argument("--infer", action="store_true", help="materialise OWL 2 RL entailments first")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one)")
+    serve.set_defaults(handler=_cmd_serve)
+
+
+def _cmd_load(args: argparse.Namespace, out: TextIO) -> int:
+    from .stores import open_store
+
+    store = open_store(graph_store=args.graph_store)
+    _write(out, str(store.load(args.files, graph=args.graph)))
+    return EXIT_OK
+
+
+def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    from .serve import serve
+
+    return serve(args.data, infer=args.infer, host=args.host, port=args.port, out=out)
+
+
 def _write(out: TextIO, text: str) -> None:
     out.write(text if text.endswith("\n") else text + "\n")
 
@@ -194,6 +257,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except SystemExit as exc:  # --help, --version and usage errors
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_ERROR
     handler: Callable[[argparse.Namespace, TextIO], int] = args.handler
+    args.err = err  # warnings that are not errors (e.g. a store's row cap)
     try:
         return handler(args, out)
     except SamhandlingError as exc:

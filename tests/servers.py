@@ -1,0 +1,219 @@
+"""Real SPARQL servers for the tests: Oxigraph server and Virtuoso 7.
+
+Each server runs on a free loopback port with its storage in a temporary folder, is started
+the first time a test asks for it and stopped (its folder removed) when the test process ends.
+A test module uses them by importing the fixtures::
+
+    from servers import oxigraph_server, virtuoso_server  # noqa: F401  (pytest fixtures)
+
+A server that is not installed skips the test with the reason; under CI (``CI=true``) it
+fails instead, so a broken CI image cannot turn the server tests into silent skips.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+START_TIMEOUT = 60.0
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def unavailable(reason: str) -> None:
+    """Skip the test, or fail it under CI."""
+    if in_ci():
+        pytest.fail(f"CI=true but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """A running server: its URLs, and how to stop it."""
+
+    name: str
+    base: str
+    query_url: str
+    update_url: str
+    graph_store_url: str
+    process: subprocess.Popen[bytes]
+    folder: Path
+    user: str | None = None
+    password: str | None = None
+    log: Path | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path | None, name: str) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    last = "no answer"
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            tail = log.read_text(errors="replace")[-2000:] if log and log.exists() else ""
+            raise RuntimeError(f"{name} exited with status {process.returncode}: {tail}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (OSError, urllib.error.URLError) as exc:
+            last = str(exc)
+        time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"{name} did not answer {url} within {START_TIMEOUT:.0f} s ({last})")
+
+
+def start_oxigraph() -> Server:
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        raise FileNotFoundError("the Oxigraph server ('oxigraph' of the PyPI package oxigraph) is not installed")
+    folder = Path(tempfile.mkdtemp(prefix="samhandling-oxigraph-"))
+    port = free_port()
+    log = folder / "server.log"
+    with log.open("wb") as handle:
+        process = subprocess.Popen(
+            [binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
+            stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+    base = f"http://127.0.0.1:{port}"
+    server = Server("oxigraph", base, f"{base}/query", f"{base}/update", f"{base}/store",
+                    process, folder, log=log)
+    try:
+        _wait_for(f"{base}/query?query=" + urllib.parse.quote("ASK{}"), process, log, "oxigraph")
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def virtuoso_ini(folder: Path, sql_port: int, http_port: int) -> str:
+    """The packaged virtuoso.ini with its database in ``folder`` and both ports on loopback."""
+    text = VIRTUOSO_INI.read_text(encoding="utf-8", errors="replace")
+    section = ""
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        header = re.match(r"^\[(.+)\]$", stripped)
+        if header:
+            section = header.group(1)
+        key = re.match(r"^([A-Za-z_0-9]+)\s*=", stripped)
+        name = key.group(1) if key else ""
+        if section in ("Database", "TempDatabase") and name in (
+            "DatabaseFile", "ErrorLogFile", "LockFile", "TransactionFile", "xa_persistent_file"
+        ):
+            value = line.split("=", 1)[1].strip()
+            line = f"{name} = {folder / Path(value).name}"
+        elif name == "ServerPort" and section == "Parameters":
+            line = f"ServerPort = 127.0.0.1:{sql_port}"
+        elif name == "ServerPort" and section == "HTTPServer":
+            line = f"ServerPort = 127.0.0.1:{http_port}"
+        elif name == "DirsAllowed":
+            line = f"DirsAllowed = ., {folder}, /usr/share/virtuoso-opensource-7/vad"
+        elif name == "DefaultHost" and section == "URIQA":
+            line = f"DefaultHost = 127.0.0.1:{http_port}"
+        elif section == "Plugins" and name.startswith("Load"):
+            line = ";" + line  # wiki plug-ins: not needed, and slow to load
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def start_virtuoso() -> Server:
+    binary = shutil.which("virtuoso-t")
+    if binary is None or not VIRTUOSO_INI.exists():
+        raise FileNotFoundError(
+            "Virtuoso 7 ('virtuoso-t' of the Debian package virtuoso-opensource-7) is not installed"
+        )
+    folder = Path(tempfile.mkdtemp(prefix="samhandling-virtuoso-"))
+    sql_port, http_port = free_port(), free_port()
+    ini = folder / "virtuoso.ini"
+    ini.write_text(virtuoso_ini(folder, sql_port, http_port), encoding="utf-8")
+    log = folder / "console.log"
+    with log.open("wb") as handle:
+        process = subprocess.Popen(
+            [binary, "+configfile", str(ini), "+foreground"],
+            cwd=folder, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+    base = f"http://127.0.0.1:{http_port}"
+    server = Server(
+        "virtuoso", base, f"{base}/sparql", f"{base}/sparql-auth",
+        f"{base}/sparql-graph-crud-auth", process, folder, user="dba", password="dba", log=log,
+        extra={"sql_port": str(sql_port)},
+    )
+    try:
+        _wait_for(f"{base}/sparql?query=" + urllib.parse.quote("ASK{}"), process, log, "virtuoso")
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+_RUNNING: dict[str, Server] = {}
+_FAILED: dict[str, str] = {}
+
+
+def _stop_all() -> None:
+    for server in _RUNNING.values():
+        server.stop()
+    _RUNNING.clear()
+
+
+atexit.register(_stop_all)
+
+
+def shared(name: str, start: Callable[[], Server]) -> Server:
+    """One server per test process, started on first use; skip (or fail under CI) without it."""
+    if name in _RUNNING and _RUNNING[name].process.poll() is None:
+        return _RUNNING[name]
+    if name in _FAILED:
+        unavailable(_FAILED[name])
+    try:
+        _RUNNING[name] = start()
+    except (FileNotFoundError, RuntimeError) as exc:
+        _FAILED[name] = str(exc)
+        unavailable(str(exc))
+    return _RUNNING[name]
+
+
+@pytest.fixture
+def oxigraph_server() -> Server:
+    return shared("oxigraph", start_oxigraph)
+
+
+@pytest.fixture
+def virtuoso_server() -> Server:
+    return shared("virtuoso", start_virtuoso)
+
+
+SERVER_FIXTURES = {"oxigraph": "oxigraph_server", "virtuoso": "virtuoso_server"}
