@@ -6,8 +6,9 @@ type; stores that take writes also offer ``load``, which replaces a graph as a w
 One path for everything, whatever the store:
 
 * a query is checked once (:func:`~samhandling_kg.sparql.check_read_query`: updates refused);
-  parameters are bound as RDF terms — ``initBindings`` on rdflib, ``substitutions`` on
-  pyoxigraph, a ``VALUES`` block written from the terms on a remote endpoint — never pasted text;
+  parameters are bound as RDF terms — ``initBindings`` on rdflib, elsewhere a ``VALUES`` block
+  written from the terms (IRIs checked, literals escaped) as the first element of the WHERE
+  group — never by pasting user text into the query;
 * answers travel as W3C SPARQL JSON (or N-Triples/Turtle for graphs) and are read by the one
   reader, :func:`~samhandling_kg.sparql.result_from_json`;
 * a load converts the files to one N-Triples file (streamed; nothing is built in memory when
@@ -153,18 +154,6 @@ def bind_with_values(text: str, kind: QueryKind, bindings: Mapping[str, Node]) -
     bound = text[:where_at] + block + text[where_at:]
     check_read_query(bound, "query with bound parameters")
     return bound
-
-
-def _ox_term(term: Node, name: str) -> Any:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise QueryError(f"{name}: only IRIs and literals can be bound, not {type(term).__name__}")
 
 
 def _plain_strings(result: QueryResult) -> QueryResult:
@@ -357,9 +346,12 @@ class OxigraphStore:
         prepared, kind = check_read_query(text, source)
         if has_service_clause(prepared):
             raise QueryError(f"{source}: SERVICE clauses are not run locally (they would reach the network)")
-        substitutions = {ox.Variable(n): _ox_term(t, n) for n, t in (bindings or {}).items()}
+        # pyoxigraph's own ``substitutions`` (SEP-0007) refuse a variable that is not in the
+        # SELECT projection, which rules out e.g. a COUNT over a bound form: bind like a
+        # remote endpoint instead, with a VALUES block inside the WHERE group.
+        bound = bind_with_values(text, kind, bindings or {})
         try:
-            return kind, self.store.query(text, substitutions=substitutions or None)
+            return kind, self.store.query(bound)
         except (SyntaxError, ValueError, OSError) as exc:
             raise QueryError(f"{source}: {' '.join(str(exc).split())[:300]}") from None
 
@@ -569,12 +561,17 @@ class HttpClient:
         headers.setdefault("User-Agent", "samhandling-kg")
         handle = None
         try:
-            if isinstance(body, Path):
-                handle = body.open("rb")
-                headers["Content-Length"] = str(body.stat().st_size)
-                connection.request(method, target, body=handle, headers=headers)
-            else:
-                connection.request(method, target, body=body, headers=headers)
+            try:
+                if isinstance(body, Path):
+                    handle = body.open("rb")
+                    headers["Content-Length"] = str(body.stat().st_size)
+                    connection.request(method, target, body=handle, headers=headers)
+                else:
+                    connection.request(method, target, body=body, headers=headers)
+            except (BrokenPipeError, ConnectionResetError):
+                # The server may have answered early (401, 413…) and closed: read that answer;
+                # if there is none the connection was lost and getresponse() raises.
+                pass
             raw = connection.getresponse()
             data = raw.read()
             return Response(raw.status, raw.reason, raw.headers, data)
@@ -670,6 +667,7 @@ class EndpointStore:
 
     def _sparqlwrapper(self, text: str, kind: QueryKind) -> tuple[bytes, Mapping[str, str], str]:
         import urllib.error
+        import urllib.request
 
         from SPARQLWrapper import BASIC, DIGEST, JSON, POST, TURTLE, SPARQLWrapper
         from SPARQLWrapper import SPARQLExceptions as sx
@@ -688,9 +686,7 @@ class EndpointStore:
             scheme, realm = self._probe_auth()
             if scheme:
                 wrapper.setHTTPAuth(DIGEST if scheme == "digest" else BASIC)
-                wrapper.setCredentials(*self.http.credentials)
-                if realm is not None:
-                    wrapper.setRealm(realm)
+                wrapper.setCredentials(*self.http.credentials, realm=realm or "SPARQL")
         url = self.endpoint
         codes = {sx.QueryBadFormed: 400, sx.Unauthorized: 401, sx.EndPointNotFound: 404,
                  sx.URITooLong: 414, sx.EndPointInternalError: 500}
@@ -721,6 +717,11 @@ class EndpointStore:
             raise self.http.error(url, f"timed out after {self.http.timeout:g} s") from None
         except (ConnectionError, http.client.HTTPException) as exc:
             raise self.http.error(url, f"connection lost while waiting for the answer ({type(exc).__name__})") from None
+        finally:
+            # SPARQLWrapper answers Digest by installing a process-wide urllib opener that
+            # holds the password; take it away again.
+            if wrapper.http_auth == DIGEST:
+                urllib.request.install_opener(None)  # type: ignore[arg-type]
         content_type = headers.get("Content-Type", headers.get("content-type", "")).lower()
         return payload, headers, content_type
 
@@ -767,6 +768,11 @@ class EndpointStore:
         return f"{self.graph_store}{separator}{urllib.parse.urlencode({self.graph_parameter: graph})}"
 
     def _put_graph(self, graph: str, ntriples: Path) -> None:
+        if self.http.credentials and self.http._scheme is None:
+            # Learn the authentication challenge with a small request first, so the upload
+            # goes out once, already authenticated.
+            self.http.request("GET", self._graph_url(graph), headers={"Accept": "text/turtle"},
+                              ok=range(200, 500))
         # N-Triples is a subset of Turtle, and every store reads text/turtle.
         self.http.request("PUT", self._graph_url(graph), body=ntriples,
                           headers={"Content-Type": "text/turtle; charset=utf-8"})

@@ -217,3 +217,153 @@ def virtuoso_server() -> Server:
 
 
 SERVER_FIXTURES = {"oxigraph": "oxigraph_server", "virtuoso": "virtuoso_server"}
+
+
+class FaultyProxy:
+    """A loopback TCP proxy in front of a server that breaks requests on purpose.
+
+    ``drop_after``: cut both connections (with a TCP reset) once a request has sent that many
+    bytes — an upload dying in the middle of its body. ``fail``: a test on the first bytes of a
+    request; when it holds the proxy answers ``500`` itself and the server never sees it.
+    ``requests`` records the first line of every request.
+    """
+
+    def __init__(self, target_port: int, *, drop_after: int | None = None,
+                 fail: Callable[[bytes], bool] | None = None) -> None:
+        import threading
+
+        self.target_port = target_port
+        self.drop_after = drop_after
+        self.fail = fail
+        self.requests: list[str] = []
+        self.dropped = 0
+        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(16)
+        self.port = int(self._listener.getsockname()[1])
+        self._closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def close(self) -> None:
+        self._closed = True
+        self._listener.close()
+
+    def __enter__(self) -> FaultyProxy:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _accept(self) -> None:
+        import threading
+
+        while not self._closed:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._handle, args=(client,), daemon=True).start()
+
+    @staticmethod
+    def _reset(sock: socket.socket) -> None:
+        import struct
+
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+        sock.close()
+
+    def _handle(self, client: socket.socket) -> None:
+        import threading
+
+        client.settimeout(10)
+        try:
+            first = client.recv(65536)
+        except OSError:
+            client.close()
+            return
+        self.requests.append(first.split(b"\r\n", 1)[0].decode("latin-1"))
+        if self.fail is not None and self.fail(first):
+            body = b"proxy: injected server failure"
+            client.sendall(b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\n"
+                           b"Connection: close\r\nContent-Length: " + str(len(body)).encode()
+                           + b"\r\n\r\n" + body)
+            client.close()
+            return
+        upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=30)
+        sent = [0]
+
+        def forward(data: bytes) -> bool:
+            sent[0] += len(data)
+            if self.drop_after is not None and sent[0] > self.drop_after:
+                upstream.sendall(data[: max(0, len(data) - (sent[0] - self.drop_after))])
+                self.dropped += 1
+                self._reset(upstream)
+                self._reset(client)
+                return False
+            upstream.sendall(data)
+            return True
+
+        def back() -> None:
+            try:
+                while True:
+                    data = upstream.recv(65536)
+                    if not data:
+                        break
+                    client.sendall(data)
+            except OSError:
+                pass
+            finally:
+                for sock in (client, upstream):
+                    try:
+                        sock.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+
+        threading.Thread(target=back, daemon=True).start()
+        try:
+            if not forward(first):
+                return
+            while True:
+                data = client.recv(65536)
+                if not data or not forward(data):
+                    break
+        except OSError:
+            pass
+
+
+def loader(server: Server, graph_store: str | None = None, timeout: float = 20):  # type: ignore[no-untyped-def]
+    """An EndpointStore that loads into ``server`` (through ``graph_store`` if given, e.g. a proxy)."""
+    from samhandling_kg.stores import EndpointStore
+
+    credentials = (server.user, server.password) if server.user and server.password else None
+    store = EndpointStore(server.query_url, graph_store=graph_store or server.graph_store_url,
+                          update_endpoint=server.update_url if graph_store is None else None,
+                          credentials=credentials, timeout=timeout)
+    return store
+
+
+def reader(server: Server, graph: str | None):  # type: ignore[no-untyped-def]
+    """An EndpointStore that queries ``graph`` of ``server``."""
+    from samhandling_kg.stores import EndpointStore
+
+    return EndpointStore(server.query_url, graph=graph, timeout=20)
+
+
+def triples_in(server: Server, graph: str) -> int:
+    from rdflib import URIRef
+
+    result = reader(server, None).query(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(graph)})
+    return int(str(result.rows[0][0]))
+
+
+def leftover_temporary_graphs(server: Server) -> list[str]:
+    result = reader(server, None).query(
+        'SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), "urn:uuid:")) }')
+    return [str(row[0]) for row in result.rows]

@@ -1,0 +1,370 @@
+"""Every store gives the same answers: rdflib, pyoxigraph (memory and disk), Oxigraph server,
+Virtuoso. Parameters are bound as terms on each. Remote errors are one line, exit 2."""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from samhandling_kg import api
+from samhandling_kg.cli import main
+from samhandling_kg.errors import EndpointError, QueryError
+from samhandling_kg.graph import load_knowledge_graph
+from samhandling_kg.namespace import SAM
+from samhandling_kg.questions import list_questions
+from samhandling_kg.sparql import QueryResult
+from samhandling_kg.stores import (
+    EndpointStore,
+    OxigraphStore,
+    RdflibStore,
+    Store,
+    bind_with_values,
+    derive_endpoints,
+)
+from servers import (  # noqa: F401  (pytest fixtures)
+    Server,
+    free_port,
+    loader,
+    oxigraph_server,
+    reader,
+    virtuoso_server,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PREFIXES = f"PREFIX sam: <{SAM}>\nPREFIX skos: <{SKOS}>\n"
+
+# Our own probes, beside the competency questions: grouping, language tags, datatypes,
+# OPTIONAL (unbound cells), a bound parameter in a grouped query, ASK and CONSTRUCT.
+PROBES: dict[str, tuple[str, dict[str, Any]]] = {
+    "grouping": (PREFIXES + "SELECT ?class (COUNT(?x) AS ?n) WHERE { ?x a ?class } "
+                 "GROUP BY ?class ORDER BY ?class", {}),
+    "labels": (PREFIXES + "SELECT ?form ?label WHERE { ?form a sam:InteractionForm ; "
+               "skos:prefLabel ?label } ORDER BY ?form ?label", {}),
+    "optional": (PREFIXES + "SELECT ?s ?def WHERE { ?s a skos:Concept . OPTIONAL { ?s "
+                 "skos:definition ?def FILTER(lang(?def) = 'nn') } } ORDER BY ?s", {}),
+    "typed": ("SELECT ?s ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o) && datatype(?o) != "
+              "<http://www.w3.org/2001/XMLSchema#string> && lang(?o) = '') }", {}),
+    "bound-grouped": (PREFIXES + "SELECT (COUNT(?label) AS ?n) WHERE { ?form skos:prefLabel ?label }",
+                      {"form": SAM.SendAndReceive}),
+    "bound-literal": (PREFIXES + "SELECT ?form WHERE { ?form skos:prefLabel ?label }",
+                      {"label": Literal("Sende og motta", lang="nb")}),
+    "ask": (PREFIXES + "ASK { ?form skos:prefLabel ?label }", {"form": SAM.ChangeAndShare}),
+    "construct": (PREFIXES + "CONSTRUCT { ?form skos:prefLabel ?label } WHERE { ?form "
+                  "skos:prefLabel ?label }", {"form": SAM.DataSharing}),
+}
+
+
+def data_files() -> list[Path]:
+    return sorted((ROOT / "examples").glob("*.ttl"))
+
+
+def cases() -> list[tuple[str, str, dict[str, Any]]]:
+    found = [(name, text, binds) for name, (text, binds) in PROBES.items()]
+    for question in list_questions():
+        try:
+            found.append((question.id, question.query, question.bindings()))
+        except QueryError:  # a parameter without a default
+            continue
+    return found
+
+
+def same_answer(reference: QueryResult, other: QueryResult) -> None:
+    assert other.kind == reference.kind
+    if reference.kind == "ASK":
+        assert other.boolean == reference.boolean
+    elif reference.graph is not None:
+        assert other.graph is not None and isomorphic(reference.graph, other.graph)
+    else:
+        assert set(other.variables) == set(reference.variables)
+        order = [other.variables.index(v) for v in reference.variables]
+        ours = QueryResult("SELECT", reference.variables,
+                           tuple(tuple(_anonymous(row[i]) for i in order) for row in other.rows))
+        theirs = QueryResult("SELECT", reference.variables,
+                             tuple(tuple(map(_anonymous, row)) for row in reference.rows))
+        assert ours.as_set() == theirs.as_set()
+        assert len(other.rows) == len(reference.rows)
+        assert not other.truncated
+
+
+def _anonymous(term: Any) -> Any:
+    """Blank-node labels differ from store to store; the rest of the term must not."""
+    return BNode("blank") if isinstance(term, BNode) else term
+
+
+@pytest.fixture(scope="module")
+def knowledge_graph() -> Graph:
+    return load_knowledge_graph(data_files())
+
+
+@pytest.fixture(scope="module")
+def reference(knowledge_graph: Graph) -> dict[str, QueryResult]:
+    store = RdflibStore(knowledge_graph)
+    return {name: store.query(text, binds, source=name) for name, text, binds in cases()}
+
+
+def check_all(store: Store, reference: dict[str, QueryResult]) -> None:
+    for name, text, binds in cases():
+        try:
+            same_answer(reference[name], store.query(text, binds, source=name))
+        except AssertionError as exc:
+            raise AssertionError(f"{name}: {exc}") from None
+
+
+def test_pyoxigraph_in_memory_answers_like_rdflib(reference: dict[str, QueryResult]) -> None:
+    store = OxigraphStore()
+    store.load(data_files())
+    check_all(store, reference)
+
+
+def test_pyoxigraph_on_disk_answers_like_rdflib(reference: dict[str, QueryResult], tmp_path: Path) -> None:
+    store = OxigraphStore(tmp_path / "store")
+    store.load(data_files())
+    del store
+    reopened = OxigraphStore(tmp_path / "store")  # the folder keeps the graph
+    check_all(reopened, reference)
+
+
+def test_materialised_graph_answers_like_rdflib_on_pyoxigraph() -> None:
+    graph = load_knowledge_graph(data_files(), infer=True)
+    expected = {n: RdflibStore(graph).query(t, b, source=n) for n, t, b in cases()}
+    check_all(OxigraphStore.from_graph(graph), expected)
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("name", ["oxigraph_server", "virtuoso_server"])
+def test_server_answers_like_rdflib(name: str, request: pytest.FixtureRequest,
+                                    reference: dict[str, QueryResult]) -> None:
+    server: Server = request.getfixturevalue(name)
+    graph = f"https://example.org/test/{uuid.uuid4()}"
+    loader(server).load(data_files(), graph=graph)
+    check_all(reader(server, graph), reference)
+
+
+@pytest.mark.server
+def test_api_runs_questions_on_any_store(oxigraph_server: Server,
+                                         reference: dict[str, QueryResult]) -> None:
+    graph = f"https://example.org/test/{uuid.uuid4()}"
+    loader(oxigraph_server).load(data_files(), graph=graph)
+    remote = reader(oxigraph_server, graph)
+    for question in list_questions():
+        if question.id in reference:
+            same_answer(reference[question.id], api.run_question(question.id, store=remote))
+    text, binds = PROBES["bound-grouped"]
+    same_answer(reference["bound-grouped"], api.run_query(text, bindings=binds, store=remote))
+
+
+# --- binding parameters -----------------------------------------------------------------------
+
+
+def test_values_block_binds_inside_the_where_group() -> None:
+    text = ('# a comment with { braces }\nSELECT ?x (COUNT(*) AS ?n) WHERE { ?x ?p "}{" . '
+            '?x ?q <http://e/x#y> } GROUP BY ?x')
+    bound = bind_with_values(text, "SELECT", {"x": URIRef("http://e/a")})
+    assert 'WHERE { VALUES (?x) { (<http://e/a>) }  ?x ?p "}{"' in bound
+
+
+def test_values_block_goes_into_the_pattern_of_a_construct() -> None:
+    text = "CONSTRUCT { ?s ?p ?o } { ?s ?p ?o }"
+    bound = bind_with_values(text, "CONSTRUCT", {"s": URIRef("http://e/a")})
+    assert bound.startswith("CONSTRUCT { ?s ?p ?o } { VALUES (?s)")
+
+
+def test_bound_literal_cannot_break_out_of_the_query() -> None:
+    evil = Literal('x" } } ; DROP ALL ; SELECT * { "')
+    bound = bind_with_values("SELECT * WHERE { ?s ?p ?v }", "SELECT", {"v": evil})
+    store = OxigraphStore()
+    store.load()
+    assert store.query(bound).rows == ()  # one literal, matched as such
+    with pytest.raises(QueryError):
+        bind_with_values("SELECT * WHERE { ?s ?p ?v }", "SELECT", {"v": URIRef("http://e/> } DROP ALL {")})
+
+
+def test_grouped_count_with_a_bound_parameter_is_the_same_everywhere() -> None:
+    text, binds = PROBES["bound-grouped"]
+    rdflib_answer = RdflibStore(load_knowledge_graph()).query(text, binds)
+    assert rdflib_answer.rows[0][0] == Literal(3)  # nb, nn, en: the binding applied before COUNT
+    oxigraph = OxigraphStore()
+    oxigraph.load()
+    assert oxigraph.query(bind_with_values(text, "SELECT", binds)).as_set() == rdflib_answer.as_set()
+
+
+@pytest.mark.parametrize("store_kind", ["rdflib", "pyoxigraph"])
+def test_updates_are_refused_by_local_stores(store_kind: str) -> None:
+    store: Store = RdflibStore(load_knowledge_graph()) if store_kind == "rdflib" else OxigraphStore()
+    with pytest.raises(QueryError, match="update"):
+        store.query("DELETE WHERE { ?s ?p ?o }")
+
+
+def test_endpoint_refuses_updates_before_sending_anything() -> None:
+    store = EndpointStore(f"http://127.0.0.1:{free_port()}/sparql")  # nothing listens there
+    with pytest.raises(QueryError, match="update"):
+        store.query("DROP ALL")
+
+
+def test_known_graph_store_layouts() -> None:
+    assert derive_endpoints("http://h:7878/store")[1:] == ("http://h:7878/query", "http://h:7878/update")
+    assert derive_endpoints("http://h/sparql-graph-crud-auth")[1:] == ("http://h/sparql", "http://h/sparql-auth")
+    assert derive_endpoints("http://h/ds/data")[1:] == ("http://h/ds/query", "http://h/ds/update")
+    assert derive_endpoints("http://h/repositories/kg/rdf-graphs/service")[1:] == (
+        "http://h/repositories/kg", "http://h/repositories/kg/statements")
+
+
+# --- the command line against endpoints -------------------------------------------------------
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def assert_one_line_error(code: int, err: str, *fragments: str) -> None:
+    assert code == 2, err
+    assert err.count("\n") == 1 and err.endswith("\n"), err
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in err, err
+
+
+def query_file(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "q.rq"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.server
+def test_query_endpoint_json_equals_local_json(oxigraph_server: Server, tmp_path: Path) -> None:
+    graph = f"https://example.org/test/{uuid.uuid4()}"
+    loader(oxigraph_server).load(graph=graph)
+    rq = query_file(tmp_path, PROBES["labels"][0])
+    local = run("query", rq, "--format", "json")
+    remote = run("query", rq, "--format", "json", "--endpoint", oxigraph_server.query_url,
+                 "--graph", graph)
+    assert local[0] == remote[0] == 0, remote[2]
+    import json
+
+    assert (sorted(map(str, json.loads(remote[1])["results"]["bindings"]))
+            == sorted(map(str, json.loads(local[1])["results"]["bindings"])))
+
+
+@pytest.mark.server
+def test_query_endpoint_refuses_updates(oxigraph_server: Server, tmp_path: Path) -> None:
+    code, _, err = run("query", query_file(tmp_path, "CLEAR ALL"), "--endpoint", oxigraph_server.query_url)
+    assert_one_line_error(code, err, "update")
+
+
+def test_graph_needs_endpoint_and_endpoint_refuses_data(tmp_path: Path) -> None:
+    rq = query_file(tmp_path, "ASK {}")
+    assert_one_line_error(*run("query", rq, "--graph", "https://e/g")[::2], "--endpoint")
+    assert_one_line_error(*run("query", rq, "--endpoint", "http://127.0.0.1:1/sparql", "--data",
+                               str(ROOT / "ontology" / "samhandling.ttl"))[::2], "load")
+
+
+@pytest.mark.server
+def test_virtuoso_row_cap_is_reported(virtuoso_server: Server, tmp_path: Path) -> None:
+    rq = query_file(tmp_path, "SELECT ?s ?o WHERE { ?s ?p ?o . ?o ?q ?r }")  # > 10,000 rows
+    code, out, err = run("query", rq, "--endpoint", virtuoso_server.query_url)
+    assert code == 0, err
+    assert out.rstrip().endswith("(10000 rows, truncated by the store)")
+    code, out, err = run("query", rq, "--endpoint", virtuoso_server.query_url, "--format", "csv")
+    assert code == 0 and "capped the answer at 10000 rows" in err
+    assert reader(virtuoso_server, None).query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 5").truncated is False
+
+
+# --- failures of an endpoint: one line, exit 2 -------------------------------------------------
+
+
+class _Stub(BaseHTTPRequestHandler):
+    """Answers by path: /403, /500, /html (200 but not SPARQL), /slow (never in time)."""
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        path = self.path.split("?")[0]
+        if path == "/slow":
+            time.sleep(3)
+        status = {"/403": 403, "/500": 500, "/503": 503}.get(path, 200)
+        body = b"<html><body>Welcome to nginx</body></html>" if status == 200 else b"boom\nsecond line"
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_POST = do_GET
+
+
+@pytest.fixture(scope="module")
+def stub() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Stub)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize(("path", "fragment"), [
+    ("/403", "403"),
+    ("/500", "server error 500"),
+    ("/503", "503"),
+    ("/html", "not SPARQL JSON results"),
+])
+def test_endpoint_failures_are_one_line(stub: str, path: str, fragment: str, tmp_path: Path) -> None:
+    code, out, err = run("query", query_file(tmp_path, "SELECT * WHERE { ?s ?p ?o }"),
+                         "--endpoint", stub + path)
+    assert_one_line_error(code, err, stub + path, fragment)
+    assert out == ""
+
+
+def test_endpoint_timeout(stub: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAMHANDLING_TIMEOUT", "1")
+    started = time.monotonic()
+    code, _, err = run("query", query_file(tmp_path, "ASK {}"), "--endpoint", stub + "/slow")
+    assert_one_line_error(code, err, stub + "/slow", "timed out after 1 s")
+    assert time.monotonic() - started < 3
+
+
+def test_unreachable_endpoint(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}/sparql"
+    code, _, err = run("query", query_file(tmp_path, "ASK {}"), "--endpoint", url)
+    assert_one_line_error(code, err, url, "connection refused")
+
+
+@pytest.mark.server
+def test_not_found_and_unauthorised(oxigraph_server: Server, virtuoso_server: Server, tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    rq = query_file(tmp_path, "ASK {}")
+    code, _, err = run("query", rq, "--endpoint", oxigraph_server.base + "/nothing-here")
+    assert_one_line_error(code, err, "/nothing-here", "404")
+    code, _, err = run("query", rq, "--endpoint", virtuoso_server.base + "/sparql-auth")
+    assert_one_line_error(code, err, "/sparql-auth", "401", "SAMHANDLING_USER")
+    monkeypatch.setenv("SAMHANDLING_USER", "dba")
+    monkeypatch.setenv("SAMHANDLING_PASSWORD", "Wrong-Pa55word-4711")
+    code, out, err = run("query", rq, "--endpoint", virtuoso_server.base + "/sparql-auth")
+    assert_one_line_error(code, err, "401", "refused the credentials")
+    assert "Wrong-Pa55word-4711" not in out + err
+    monkeypatch.setenv("SAMHANDLING_PASSWORD", "dba")  # Digest, answered right
+    code, out, err = run("query", rq, "--endpoint", virtuoso_server.base + "/sparql-auth")
+    assert (code, out.strip()) == (0, "yes"), err
+
+
+def test_credentials_in_the_url_are_refused_without_echoing_them(tmp_path: Path) -> None:
+    code, out, err = run("query", query_file(tmp_path, "ASK {}"), "--endpoint",
+                         "http://dba:Secret-In-Url-99@127.0.0.1:1/sparql")
+    assert_one_line_error(code, err, "SAMHANDLING_USER")
+    assert "Secret-In-Url-99" not in out + err
+    with pytest.raises(EndpointError):
+        EndpointStore(f"http://127.0.0.1:{free_port()}/sparql").query("ASK {}")
