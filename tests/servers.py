@@ -278,12 +278,32 @@ class FaultyProxy:
             pass
         sock.close()
 
+    @staticmethod
+    def _head(client: socket.socket) -> bytes:
+        """The request head, plus the whole body when it is small (so ``fail`` sees it)."""
+        data = b""
+        while b"\r\n\r\n" not in data and len(data) < 65536:
+            chunk = client.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        match = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+        length = int(match.group(1)) if match else 0
+        while length <= 65536 and len(body) < length:
+            chunk = client.recv(65536)
+            if not chunk:
+                break
+            body += chunk
+            data += chunk
+        return data
+
     def _handle(self, client: socket.socket) -> None:
         import threading
 
         client.settimeout(10)
         try:
-            first = client.recv(65536)
+            first = self._head(client)
         except OSError:
             client.close()
             return

@@ -1,0 +1,296 @@
+"""``samhandling load``: the graph is replaced whole, idempotently, and a failed load — a
+connection cut in the middle of the upload, a server error, malformed input — leaves the store
+with the graph it had. Proven against Oxigraph server and Virtuoso."""
+
+from __future__ import annotations
+
+import base64
+import io
+import ssl
+import threading
+import uuid
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from samhandling_kg.cli import main
+from samhandling_kg.errors import EndpointError
+from samhandling_kg.stores import HttpClient, OxigraphStore, write_ntriples
+from servers import (  # noqa: F401  (pytest fixtures)
+    FaultyProxy,
+    Server,
+    free_port,
+    leftover_temporary_graphs,
+    loader,
+    oxigraph_server,
+    reader,
+    triples_in,
+    virtuoso_server,
+)
+
+SERVERS = ["oxigraph_server", "virtuoso_server"]
+PASSWORD_ENV = "SAMHANDLING_PASSWORD"
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def assert_one_line_error(code: int, err: str, *fragments: str) -> None:
+    assert code == 2, err
+    assert err.count("\n") == 1 and err.endswith("\n"), err
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in err, err
+
+
+def catalogue(path: Path, records: int) -> Path:
+    """A generated N-Triples file of ``records`` solutions (5 triples each)."""
+    sam, dct = "https://w3id.org/samhandling#", "http://purl.org/dc/terms/"
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(records):
+            s = f"<https://example.org/solution/{i}>"
+            out.write(f"{s} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{sam}Solution> .\n"
+                      f'{s} <{dct}identifier> "S{i}" .\n'
+                      f'{s} <{dct}title> "Løsning {i}"@nb .\n'
+                      f"{s} <{sam}realises> <{sam}SendAndReceive> .\n"
+                      f"{s} <{sam}uses> <{sam}MessageExchange> .\n")
+    return path
+
+
+@pytest.fixture
+def server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Server:
+    found: Server = request.getfixturevalue(request.param)
+    monkeypatch.delenv("SAMHANDLING_USER", raising=False)
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
+    monkeypatch.setenv("SAMHANDLING_TIMEOUT", "20")
+    if found.user and found.password:
+        monkeypatch.setenv("SAMHANDLING_USER", found.user)
+        monkeypatch.setenv(PASSWORD_ENV, found.password)
+    return found
+
+
+def new_graph() -> str:
+    return f"https://example.org/test/{uuid.uuid4()}"
+
+
+def load_cli(store_url: str, graph: str, *files: Path) -> tuple[int, str, str]:
+    return run("load", "--graph-store", store_url, "--graph", graph, *map(str, files))
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("server", SERVERS, indirect=True)
+def test_load_reports_and_is_idempotent(server: Server, tmp_path: Path) -> None:
+    graph = new_graph()
+    data = catalogue(tmp_path / "catalogue.nt", 200)
+    code, out, err = load_cli(server.graph_store_url, graph, data)
+    assert code == 0, err
+    first = triples_in(server, graph)
+    assert first > 1000 + 1000  # the ontology plus 1,000 catalogue triples
+    assert out.startswith(f"loaded {first} triples from 2 files into graph <{graph}> at "
+                          f"{server.graph_store_url} in ") and out.rstrip().endswith(" s")
+    assert err == ""
+    code, out, err = load_cli(server.graph_store_url, graph, data)  # again: the same graph
+    assert code == 0, err
+    assert triples_in(server, graph) == first
+    code, out, err = load_cli(server.graph_store_url, graph)  # fewer files: replaced, not added
+    assert code == 0, err
+    assert triples_in(server, graph) == first - 1000
+    assert leftover_temporary_graphs(server) == []
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("server", SERVERS, indirect=True)
+def test_default_graph_is_the_ontology_iri(server: Server) -> None:
+    code, out, err = run("load", "--graph-store", server.graph_store_url)
+    assert code == 0, err
+    assert "into graph <https://w3id.org/samhandling>" in out
+    assert triples_in(server, "https://w3id.org/samhandling") > 1000
+
+
+def _before(server: Server, tmp_path: Path) -> tuple[str, int, Path]:
+    graph = new_graph()
+    code, _, err = load_cli(server.graph_store_url, graph)
+    assert code == 0, err
+    return graph, triples_in(server, graph), catalogue(tmp_path / "catalogue.nt", 2000)
+
+
+def _port(server: Server) -> int:
+    return int(server.base.rsplit(":", 1)[1])
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("server", SERVERS, indirect=True)
+def test_connection_cut_mid_upload_keeps_the_old_graph(server: Server, tmp_path: Path) -> None:
+    graph, before, data = _before(server, tmp_path)
+    with FaultyProxy(_port(server), drop_after=200_000) as proxy:
+        code, out, err = load_cli(proxy.url(server.graph_store_url.split(str(_port(server)), 1)[1]),
+                                  graph, data)
+    assert proxy.dropped >= 1, proxy.requests
+    assert_one_line_error(code, err, "connection lost while uploading")
+    assert out == ""
+    assert triples_in(server, graph) == before
+    assert leftover_temporary_graphs(server) == []
+
+
+def _path(server: Server) -> str:
+    return server.graph_store_url.split(str(_port(server)), 1)[1]
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("server", SERVERS, indirect=True)
+@pytest.mark.parametrize("failing", ["PUT", "MOVE"])
+def test_server_error_keeps_the_old_graph(server: Server, tmp_path: Path, failing: str) -> None:
+    graph, before, data = _before(server, tmp_path)
+    if failing == "PUT":
+        def fail(head: bytes) -> bool:
+            return head.startswith(b"PUT ")
+    else:
+        def fail(head: bytes) -> bool:
+            return b"MOVE" in head
+    with FaultyProxy(_port(server), fail=fail) as proxy:
+        code, out, err = load_cli(proxy.url(_path(server)), graph, data)
+    assert_one_line_error(code, err, "server error 500", proxy.url(""))
+    assert triples_in(server, graph) == before
+    assert leftover_temporary_graphs(server) == []
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("server", SERVERS, indirect=True)
+def test_malformed_input_sends_nothing(server: Server, tmp_path: Path) -> None:
+    graph, before, data = _before(server, tmp_path)
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ex: <https://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b .\n",
+                   encoding="utf-8")
+    with FaultyProxy(_port(server)) as proxy:
+        code, out, err = load_cli(proxy.url(_path(server)), graph, data, bad)
+    assert_one_line_error(code, err, f"{bad}:3:", "malformed Turtle")
+    assert proxy.requests == []  # checked before anything is sent
+    assert triples_in(server, graph) == before
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("server", SERVERS, indirect=True)
+def test_the_target_graph_is_touched_only_by_the_move(server: Server, tmp_path: Path) -> None:
+    """The upload goes to a fresh urn:uuid graph; the target is named by one request only,
+    the SPARQL update that moves the upload onto it."""
+    graph = new_graph()
+    bodies: list[bytes] = []
+
+    def record(head: bytes) -> bool:
+        bodies.append(head)
+        return False
+
+    with FaultyProxy(_port(server), fail=record) as proxy:
+        code, _, err = load_cli(proxy.url(_path(server)), graph)
+    assert code == 0, err
+    puts = [b for b in bodies if b.startswith(b"PUT ")]
+    assert len(puts) == 1 and b"urn%3Auuid%3A" in puts[0].split(b"\r\n", 1)[0]
+    quoted = graph.replace(":", "%3A").replace("/", "%2F").encode()
+    writes = [b for b in bodies if b"\r\n\r\nquery=" not in b]  # leave out the count query
+    naming = [b for b in writes if quoted in b or graph.encode() in b]
+    assert len(naming) == 1 and b"MOVE" in naming[0], naming
+
+
+@pytest.mark.server
+def test_wrong_password_is_refused_and_never_printed(virtuoso_server: Server,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = "Recognisable-Pa55word-0815"
+    monkeypatch.setenv("SAMHANDLING_USER", "dba")
+    monkeypatch.setenv(PASSWORD_ENV, secret)
+    code, out, err = run("load", "--graph-store", virtuoso_server.graph_store_url, "--graph", new_graph())
+    assert_one_line_error(code, err, "401", "refused the credentials")
+    assert secret not in out + err
+    monkeypatch.delenv("SAMHANDLING_USER")
+    code, out, err = run("load", "--graph-store", virtuoso_server.graph_store_url)
+    assert_one_line_error(code, err, "SAMHANDLING_USER")
+
+
+def test_unknown_graph_store_layout_is_refused() -> None:
+    code, _, err = run("load", "--graph-store", "http://127.0.0.1:1/somewhere")
+    assert_one_line_error(code, err, "http://127.0.0.1:1/somewhere", "known:")
+
+
+def test_unreachable_graph_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SAMHANDLING_USER", raising=False)
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
+    url = f"http://127.0.0.1:{free_port()}/store"
+    code, _, err = run("load", "--graph-store", url)
+    assert_one_line_error(code, err, url, "connection refused")
+
+
+# --- HTTP details -------------------------------------------------------------------------------
+
+
+class _BasicOnly(BaseHTTPRequestHandler):
+    seen: list[str | None] = []
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        header = self.headers.get("Authorization")
+        type(self).seen.append(header)
+        expected = "Basic " + base64.b64encode(b"reader:Basic-Pa55-1234").decode()
+        if header != expected:
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="test"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = b'{"head": {}, "boolean": true}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def basic_server() -> Iterator[str]:
+    _BasicOnly.seen = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _BasicOnly)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_basic_auth_is_sent_only_after_a_challenge(basic_server: str) -> None:
+    client = HttpClient(("reader", "Basic-Pa55-1234"), timeout=5)
+    response = client.request("GET", basic_server + "/sparql?query=ASK%7B%7D")
+    assert response.status == 200
+    assert _BasicOnly.seen[0] is None and _BasicOnly.seen[1].startswith("Basic ")
+
+
+def test_tls_is_verified_by_default() -> None:
+    context = HttpClient().tls_context
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+
+
+def test_big_files_stream_without_an_rdflib_graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import samhandling_kg.stores as stores
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an rdflib graph was built")
+
+    monkeypatch.setattr(stores, "parse_file", refuse)
+    data = catalogue(tmp_path / "big.nt", 20_000)
+    with (tmp_path / "out.nt").open("wb") as out:
+        assert write_ntriples([data], out) == 100_000
+    store = OxigraphStore()
+    report = store.load([data])
+    assert report.triples > 100_000
+
+
+def test_blank_nodes_of_different_files_stay_apart(tmp_path: Path) -> None:
+    (tmp_path / "a.ttl").write_text("_:b <https://e/p> 1 .\n", encoding="utf-8")
+    (tmp_path / "b.ttl").write_text("_:b <https://e/p> 2 .\n", encoding="utf-8")
+    store = OxigraphStore()
+    store.load([tmp_path / "a.ttl", tmp_path / "b.ttl"], include_ontology=False)
+    assert store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s <https://e/p> ?o }").rows[0][0].toPython() == 2
