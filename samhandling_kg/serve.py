@@ -196,6 +196,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             media = _negotiate(accept, _GRAPH_FORMATS, "text/turtle")
             payload = answer.serialize(format=getattr(ox.RdfFormat, _GRAPH_FORMATS[media]))
+        del answer  # pyoxigraph results must be dropped on the thread that made them
         charset = "; charset=utf-8" if media.startswith("text/") else ""
         self._send(200, media + charset, payload)
 

@@ -338,6 +338,7 @@ class OxigraphStore:
             payload = answer.serialize(format=ox.QueryResultsFormat.JSON)
         else:
             payload = answer.serialize(format=ox.RdfFormat.N_TRIPLES)
+        del answer  # pyoxigraph results must be dropped on the thread that made them
         return decode_answer(kind, payload, source)
 
     def raw_query(self, text: str, bindings: Mapping[str, Node] | None = None, *,
