@@ -1,0 +1,328 @@
+"""``samhandling validate`` in process: every option, every format, the exit codes, and bad
+input (one line naming the file, exit 2, nothing on stdout)."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Namespace
+from rdflib.namespace import RDF
+
+from samhandling_kg.cli import main
+from samhandling_kg.reports import summary_line
+from samhandling_kg.validation import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+INVALID = ROOT / "tests" / "invalid"
+EXAMPLES = ROOT / "examples"
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+VALID = INVALID / "valid.ttl"
+VIOLATION = INVALID / "SolutionIdentifier.ttl"  # one Violation (plus nothing else at that level)
+WARNING = INVALID / "SolutionLegalBasis.ttl"  # one Warning only
+INFO = INVALID / "SolutionTitleEn.ttl"  # one Info only
+
+
+def renamed(case: Path, tmp_path: Path) -> Path:
+    """The case with its solution renamed after the file: files validated together form one
+    graph, and the cases all call their solution ex:sol."""
+    target = tmp_path / case.name
+    target.write_text(case.read_text(encoding="utf-8").replace("ex:sol ", f"ex:{case.stem} "),
+                      encoding="utf-8")
+    return target
+
+
+def run(*argv: str | Path) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main([str(a) for a in argv], out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+# --- exit codes and --fail-on -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "fail_on", "expected"),
+    [
+        (VALID, "violation", 0), (VALID, "warning", 0), (VALID, "info", 0),
+        (VIOLATION, "violation", 1), (VIOLATION, "warning", 1), (VIOLATION, "info", 1),
+        (WARNING, "violation", 0), (WARNING, "warning", 1), (WARNING, "info", 1),
+        (INFO, "violation", 0), (INFO, "warning", 0), (INFO, "info", 1),
+    ],
+)
+def test_fail_on(path: Path, fail_on: str, expected: int) -> None:
+    code, out, err = run("validate", path, "--fail-on", fail_on)
+    assert (code, err) == (expected, "")
+    assert out
+
+
+def test_fail_on_defaults_to_violation() -> None:
+    assert run("validate", WARNING)[0] == 0
+    assert run("validate", VIOLATION)[0] == 1
+
+
+def test_catalogue_folder_passes() -> None:
+    code, out, err = run("validate", EXAMPLES)
+    assert code == 0 and err == ""
+    assert out.rstrip().splitlines()[-1].startswith(f"{len(list(EXAMPLES.glob('*.ttl')))} records, 0 violations")
+
+
+# --- text -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "word", "summary"),
+    [
+        ("en", "Test solution", "Violation", "1 records, 1 violations, 0 warnings, 0 infos — does not conform (fail-on violation)"),
+        ("nb", "Testløsning", "Brudd", "1 poster, 1 brudd, 0 advarsler, 0 merknader — ikke godkjent (feiler på violation)"),
+        ("nn", "Testløysing", "Brot", "1 postar, 1 brot, 0 åtvaringar, 0 merknader — ikkje godkjend (feilar på violation)"),
+    ],
+)
+def test_text_is_grouped_by_record_in_the_language(lang: str, title: str, word: str, summary: str) -> None:
+    code, out, _ = run("validate", VIOLATION, "--lang", lang)
+    lines = out.rstrip("\n").splitlines()
+    assert code == 1
+    assert lines[0].startswith(f"{title}  [") and lines[0].endswith("SolutionIdentifier.ttl:12]")
+    assert lines[1].strip() == "https://example.org/test/sol"
+    assert lines[2].lstrip().startswith(f"✗ {word} [dct:identifier]: ")
+    assert lines[-1] == summary
+
+
+def test_text_lists_records_without_findings() -> None:
+    _, out, _ = run("validate", VALID)
+    assert "✓ no findings" in out
+
+
+def test_text_names_a_record_of_its_own_for_a_declared_concept() -> None:
+    _, out, _ = run("validate", INVALID / "DeclaredConceptLabel.ttl", "--fail-on", "info")
+    assert "https://example.org/test/myNeed" in out
+    assert "2 records" in out.splitlines()[-1]
+
+
+def test_text_for_files_without_solutions(tmp_path: Path) -> None:
+    path = tmp_path / "empty.ttl"
+    path.write_text("<https://example.org/a> <https://example.org/b> 1 .\n", encoding="utf-8")
+    code, out, _ = run("validate", path)
+    assert code == 0
+    assert out.startswith("No solution descriptions")
+    assert out.rstrip().endswith("conforms (fail-on violation)")
+
+
+# --- json -----------------------------------------------------------------------------------
+
+
+def test_json_is_the_contract_object() -> None:
+    code, out, _ = run("validate", INVALID / "SolutionRealisesOrganisationalForm.ttl", "--format", "json")
+    data = json.loads(out)
+    assert code == 1
+    assert set(data) == {"conforms", "results"} and data["conforms"] is False
+    (result,) = data["results"]
+    assert result == {
+        "severity": "Violation",
+        "focus_node": "https://example.org/test/sol",
+        "path": "https://w3id.org/samhandling#realises",
+        "value": "https://w3id.org/samhandling#DataSharing",
+        "message": "Data sharing is not an organisational interaction form (sam:OrganisationalForm) of the knowledge graph.",
+        "source_shape": "https://w3id.org/samhandling/shapes#SolutionRealisesOrganisationalForm",
+        "constraint_component": "http://www.w3.org/ns/shacl#ClassConstraintComponent",
+    }
+
+
+def test_json_conforms_follows_fail_on_and_path_may_be_null() -> None:
+    _, out, _ = run("validate", WARNING, "--format", "json")
+    assert json.loads(out)["conforms"] is True
+    _, out, _ = run("validate", WARNING, "--format", "json", "--fail-on", "warning")
+    assert json.loads(out)["conforms"] is False
+    _, out, _ = run("validate", INVALID / "SolutionType.ttl", "--format", "json")
+    (result,) = json.loads(out)["results"]
+    assert result["value"] is None and result["path"].endswith("#type")
+
+
+def test_json_messages_in_each_language() -> None:
+    messages = {}
+    for lang in ("nb", "nn", "en"):
+        _, out, _ = run("validate", VIOLATION, "--format", "json", "--lang", lang)
+        messages[lang] = json.loads(out)["results"][0]["message"]
+    assert messages["nb"].startswith("Løsningen må ha nøyaktig én identifikator")
+    assert messages["nn"].startswith("Løysinga må ha nøyaktig éin identifikator")
+    assert messages["en"].startswith("The solution must have exactly one identifier")
+
+
+# --- turtle ---------------------------------------------------------------------------------
+
+
+def test_turtle_is_a_standard_report() -> None:
+    code, out, _ = run("validate", WARNING, "--format", "turtle", "--lang", "nb")
+    graph = Graph().parse(data=out, format="turtle")
+    (report,) = graph.subjects(RDF.type, SH.ValidationReport)
+    assert code == 0
+    assert graph.value(report, SH.conforms).toPython() is False  # SHACL meaning: a result exists
+    (result,) = graph.objects(report, SH.result)
+    assert graph.value(result, SH.resultSeverity) == SH.Warning
+    assert str(graph.value(result, SH.focusNode)) == "https://example.org/test/sol"
+    assert str(graph.value(result, SH.resultPath)) == "http://data.europa.eu/r5r/applicableLegislation"
+    assert str(graph.value(result, SH.sourceShape)).endswith("#SolutionLegalBasis")
+    assert graph.value(result, SH.resultMessage).language == "nb"
+
+
+def test_turtle_for_a_conforming_file() -> None:
+    _, out, _ = run("validate", VALID, "--format", "turtle")
+    graph = Graph().parse(data=out, format="turtle")
+    (conforms,) = graph.objects(None, SH.conforms)
+    assert conforms.toPython() is True
+    assert not list(graph.objects(None, SH.result))
+
+
+# --- sarif ----------------------------------------------------------------------------------
+
+
+def test_sarif(tmp_path: Path) -> None:
+    code, out, _ = run("validate", renamed(VIOLATION, tmp_path), renamed(WARNING, tmp_path), "--format", "sarif")
+    log = json.loads(out)
+    assert code == 1
+    assert log["version"] == "2.1.0" and "sarif-2.1.0" in log["$schema"]
+    (run_,) = log["runs"]
+    rules = run_["tool"]["driver"]["rules"]
+    assert {"SolutionIdentifier", "SolutionLegalBasis"} <= {r["id"] for r in rules}
+    levels = {r["ruleId"]: r["level"] for r in run_["results"]}
+    assert levels == {"SolutionIdentifier": "error", "SolutionLegalBasis": "warning"}
+    for result in run_["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        location = result["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uri"].endswith(".ttl")
+        assert location["region"]["startLine"] == 12
+        assert result["properties"]["focusNode"].startswith("https://example.org/test/Solution")
+
+
+def test_sarif_info_is_a_note() -> None:
+    _, out, _ = run("validate", INFO, "--format", "sarif")
+    (result,) = json.loads(out)["runs"][0]["results"]
+    assert result["level"] == "note"
+
+
+# --- junit ----------------------------------------------------------------------------------
+
+
+def test_junit(tmp_path: Path) -> None:
+    files = [renamed(p, tmp_path) for p in (VIOLATION, VALID, INFO)]
+    code, out, _ = run("validate", *files, "--format", "junit")
+    root = ET.fromstring(out)
+    assert code == 1
+    assert root.tag == "testsuites" and root.get("tests") == "3" and root.get("failures") == "1"
+    suites = root.findall("testsuite")
+    assert len(suites) == 3
+    failing = [c for c in root.iter("testcase") if c.find("failure") is not None]
+    assert len(failing) == 1 and failing[0].get("classname", "").endswith("SolutionIdentifier.ttl")
+    assert failing[0].find("failure").get("type") == "Violation"
+    info_case = next(c for c in root.iter("testcase") if c.get("classname", "").endswith("SolutionTitleEn.ttl"))
+    assert info_case.find("failure") is None and "Info" in info_case.find("system-out").text
+
+
+def test_junit_fail_on_info_fails_the_info_case() -> None:
+    _, out, _ = run("validate", INFO, "--format", "junit", "--fail-on", "info")
+    root = ET.fromstring(out)
+    assert root.get("failures") == "1"
+
+
+# --- several files and folders --------------------------------------------------------------
+
+
+def test_several_files_and_folders(tmp_path: Path) -> None:
+    folder = tmp_path / "descriptions"
+    (folder / "sub").mkdir(parents=True)
+    (folder / ".hidden").mkdir()
+    shutil.copy(EXAMPLES / "kjernejournal.ttl", folder / "sub" / "kj.ttl")
+    shutil.copy(VIOLATION, folder / ".hidden" / "ignored.ttl")
+    (folder / "notes.txt").write_text("not RDF", encoding="utf-8")
+    nt = Graph().parse(EXAMPLES / "helseid.ttl").serialize(format="nt")
+    (folder / "helseid.nt").write_text(nt, encoding="utf-8")
+    code, out, err = run("validate", folder, EXAMPLES / "e-resept.ttl", "--format", "json")
+    assert (code, err) == (0, "")
+    report = validate([folder, EXAMPLES / "e-resept.ttl"])
+    assert len([r for r in report.records if r.kind == "solution"]) == 3
+    assert sorted(Path(f).name for f in report.files) == ["e-resept.ttl", "helseid.nt", "kj.ttl"]
+
+
+def test_files_together_form_one_graph(tmp_path: Path) -> None:
+    # the identifier missing in one file is given in the other: one record, no violation
+    code, out, _ = run("validate", VIOLATION, WARNING)
+    assert code == 0 and out.rstrip().splitlines()[-1].startswith("1 records, 0 violations, 0 warnings")
+
+
+def test_a_file_named_twice_is_read_once() -> None:
+    report = validate([VIOLATION, VIOLATION])
+    assert len(report.results) == 1 and report.files == (str(VIOLATION),)
+
+
+# --- bad input: one line, exit 2, nothing written --------------------------------------------
+
+
+def _bad(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("broken.ttl", "@prefix ex: <https://example.org/> .\n\nex:a ex:b .\n", "broken.ttl:3: malformed Turtle"),
+        ("broken.nt", "<https://example.org/a> <https://example.org/b> .\n", "broken.nt:1: malformed N-Triples"),
+        ("broken.jsonld", '{"@id": "x",,}', "broken.jsonld:1: malformed JSON"),
+        ("broken.rdf", "<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>", "broken.rdf"),
+        ("data.csv", "a,b\n", "data.csv: unknown RDF file ending '.csv'"),
+        ("entities.rdf", '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e "x">]><r>&e;</r>', "XML entity declarations are not accepted"),
+    ],
+)
+def test_bad_file_is_named_on_one_line(tmp_path: Path, name: str, text: str, expected: str) -> None:
+    bad = _bad(tmp_path, name, text)
+    code, out, err = run("validate", VALID, bad)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("samhandling: ") and expected in err, err
+    assert "Traceback" not in err
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    code, out, err = run("validate", tmp_path / "nope.ttl")
+    assert (code, out) == (2, "")
+    assert err == f"samhandling: {tmp_path / 'nope.ttl'}: no such file\n"
+
+
+def test_empty_folder(tmp_path: Path) -> None:
+    code, out, err = run("validate", tmp_path)
+    assert (code, out) == (2, "") and "folder holds no RDF files" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("validate",),
+        ("validate", str(VALID), "--format", "xml"),
+        ("validate", str(VALID), "--lang", "no"),
+        ("validate", str(VALID), "--fail-on", "error"),
+        ("validate", str(VALID), "--unknown"),
+    ],
+)
+def test_usage_errors(argv: tuple[str, ...], capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(*argv)
+    captured = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert captured.err.count("\n") == 1 and "(see 'samhandling" in captured.err
+
+
+def test_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("validate", "--help")[0] == 0
+    text = capsys.readouterr().out
+    for option in ("--format", "--lang", "--fail-on", "sarif", "junit"):
+        assert option in text
+
+
+def test_summary_line_matches_text_output() -> None:
+    report = validate(EXAMPLES)
+    _, out, _ = run("validate", EXAMPLES)
+    assert out.rstrip().splitlines()[-1] == summary_line(report)
