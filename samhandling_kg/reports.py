@@ -227,7 +227,7 @@ def to_sarif(report: ValidationReport) -> str:
 
 def _rule_id(result: ValidationResult) -> str:
     shape = result.source_shape
-    return shape[len(str(SAMSH)):] if shape.startswith(str(SAMSH)) else shape
+    return shape.removeprefix(str(SAMSH))
 
 
 # --- JUnit XML -----------------------------------------------------------------------------

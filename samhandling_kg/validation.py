@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import pyshacl
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -48,7 +48,7 @@ SAMSH = Namespace("https://w3id.org/samhandling/shapes#")
 #: Languages of the messages and of the text output.
 LANGUAGES: tuple[str, ...] = ("nb", "nn", "en")
 
-Source = Union[str, Path, Graph, Iterable[Union[str, Path]]]
+Source = str | Path | Graph | Iterable[str | Path]
 
 
 class Severity(str, enum.Enum):
@@ -273,7 +273,7 @@ class _PreparedQueryGraph(Graph):
     here each text is parsed once and the prepared query reused, as ``prepareQuery`` is meant
     to be. Results are the same."""
 
-    def query(self, query_object: str | Query, *args: Any, **kwargs: Any) -> Result:  # type: ignore[override]
+    def query(self, query_object: str | Query, *args: Any, **kwargs: Any) -> Result:
         if isinstance(query_object, str):
             init_ns = kwargs.get("initNs") or dict(self.namespaces())
             key = tuple(sorted((str(k), str(v)) for k, v in init_ns.items()))
@@ -437,7 +437,7 @@ def compact(graph: Graph, node: Node) -> str:
         return f"_:{node}"
     if isinstance(node, URIRef):
         try:
-            prefix, namespace, local = graph.namespace_manager.compute_qname(str(node), generate=False)
+            prefix, _namespace, local = graph.namespace_manager.compute_qname(str(node), generate=False)
         except (ValueError, KeyError):
             return str(node)
         if local and prefix:
@@ -616,8 +616,9 @@ def render_doc_tables(text: str) -> str:
     """``text`` (docs/validation.md) with every generated table between its markers
     replaced by the current one."""
     for lang, (start, end) in DOC_MARKERS.items():
-        pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
-        text = pattern.sub(lambda _m, l=lang, s=start, e=end: f"{s}\n{profile_table(l)}{e}", text)
+        pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.DOTALL)
+        replacement = f"{start}\n{profile_table(lang)}{end}"
+        text = pattern.sub(replacement.replace("\\", "\\\\"), text)  # a literal replacement
     return text
 
 

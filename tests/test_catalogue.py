@@ -123,7 +123,7 @@ def test_every_shape_passes_somewhere_in_the_catalogue() -> None:
 
 def test_documented_minimal_example_validates(tmp_path: Path) -> None:
     doc = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
-    block = re.search(r"## A minimal description\n\n```turtle\n(.*?)```", doc, re.S)
+    block = re.search(r"## A minimal description\n\n```turtle\n(.*?)```", doc, re.DOTALL)
     assert block
     path = tmp_path / "minimal.ttl"
     path.write_text(block.group(1), encoding="utf-8")

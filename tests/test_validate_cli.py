@@ -242,7 +242,7 @@ def test_several_files_and_folders(tmp_path: Path) -> None:
     nt = Graph().parse(EXAMPLES / "helseid.ttl").serialize(format="nt")
     (folder / "helseid.nt").write_text(nt, encoding="utf-8")
     code, out, err = run("validate", folder, EXAMPLES / "e-resept.ttl", "--format", "json")
-    assert (code, err) == (0, "")
+    assert (code, err) == (0, "") and json.loads(out)["conforms"] is True
     report = validate([folder, EXAMPLES / "e-resept.ttl"])
     assert len([r for r in report.records if r.kind == "solution"]) == 3
     assert sorted(Path(f).name for f in report.files) == ["e-resept.ttl", "helseid.nt", "kj.ttl"]
@@ -326,3 +326,15 @@ def test_summary_line_matches_text_output() -> None:
     report = validate(EXAMPLES)
     _, out, _ = run("validate", EXAMPLES)
     assert out.rstrip().splitlines()[-1] == summary_line(report)
+
+
+@pytest.mark.parametrize(("ending", "rdf_format"), [(".nt", "nt"), (".rdf", "xml"), (".jsonld", "json-ld"),
+                                                    (".trig", "trig"), (".n3", "n3")])
+def test_any_rdf_syntax_by_file_ending(tmp_path: Path, ending: str, rdf_format: str) -> None:
+    source = INVALID / "SolutionLegalBasis.ttl"
+    graph = Graph().parse(source, format="turtle")
+    target = tmp_path / f"case{ending}"
+    target.write_text(graph.serialize(format=rdf_format), encoding="utf-8")
+    expected = [(r.severity, r.focus_node, r.path, r.source_shape) for r in validate(source).results]
+    got = [(r.severity, r.focus_node, r.path, r.source_shape) for r in validate(target).results]
+    assert got == expected and len(got) == 1
