@@ -385,3 +385,13 @@ def test_report_is_typed() -> None:
     result = report.results[0]
     assert isinstance(result.severity, Severity)
     assert isinstance(result.focus_term, URIRef) and not isinstance(result.focus_term, BNode)
+
+
+def test_a_subclass_of_solution_declared_by_the_user_is_a_solution() -> None:
+    data = _solution(Graph(), EX.s, realises=SAM.ChangeAndShare, uses=SAM.DataSharing)
+    data.remove((EX.s, RDF.type, SAM.Solution))
+    data.add((EX.s, RDF.type, EX.NationalSolution))
+    data.add((EX.NationalSolution, URIRef("http://www.w3.org/2000/01/rdf-schema#subClassOf"), SAM.Solution))
+    report = validate(data)
+    assert [r for r in report.results if r.severity is Severity.VIOLATION] == []
+    assert [r.kind for r in report.records] == ["solution"]
