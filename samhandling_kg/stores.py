@@ -609,10 +609,14 @@ class Layout:
     query: str
     update: str
     graph_parameter: str = "graph"
+    #: Extra query parameters for the upload into the temporary graph.
+    upload_parameters: tuple[tuple[str, str], ...] = ()
 
 
 LAYOUTS = (
-    Layout("Oxigraph", r"/store/?$", "/query", "/update"),
+    # Oxigraph's bulk loader (no_transaction) fills the private temporary graph ~6x faster
+    # than its transactional load; atomicity comes from the MOVE, not from the upload.
+    Layout("Oxigraph", r"/store/?$", "/query", "/update", upload_parameters=(("no_transaction", ""),)),
     Layout("Virtuoso", r"/sparql-graph-crud(-auth)?/?$", "/sparql", "/sparql-auth", "graph-uri"),
     Layout("GraphDB/RDF4J", r"/repositories/([^/]+)/rdf-graphs/service/?$", "/repositories/{0}",
            "/repositories/{0}/statements"),
@@ -638,10 +642,12 @@ class EndpointStore:
         self.http = HttpClient(credentials, timeout)
         self.graph_store = check_url(graph_store) if graph_store else None
         self.graph_parameter = "graph"
+        self.upload_parameters: tuple[tuple[str, str], ...] = ()
         derived_query = derived_update = None
         if graph_store:
             layout, derived_query, derived_update = derive_endpoints(graph_store)
             self.graph_parameter = layout.graph_parameter
+            self.upload_parameters = layout.upload_parameters
         self.endpoint = check_url(endpoint) if endpoint else derived_query
         self.update_endpoint = check_url(update_endpoint) if update_endpoint else derived_update
         if self.endpoint is None:
@@ -763,10 +769,11 @@ class EndpointStore:
             raise SamhandlingError(f"--graph: not an IRI: {target!r}")
         return replace_graph(self, display_url(self.graph_store), load_paths(files, include_ontology), target)
 
-    def _graph_url(self, graph: str) -> str:
+    def _graph_url(self, graph: str, extra: Sequence[tuple[str, str]] = ()) -> str:
         assert self.graph_store is not None
         separator = "&" if "?" in self.graph_store else "?"
-        return f"{self.graph_store}{separator}{urllib.parse.urlencode({self.graph_parameter: graph})}"
+        query = urllib.parse.urlencode([(self.graph_parameter, graph), *extra])
+        return f"{self.graph_store}{separator}{query}"
 
     def _put_graph(self, graph: str, ntriples: Path) -> None:
         if self.http.credentials and self.http._scheme is None:
@@ -775,7 +782,7 @@ class EndpointStore:
             self.http.request("GET", self._graph_url(graph), headers={"Accept": "text/turtle"},
                               ok=range(200, 500))
         # N-Triples is a subset of Turtle, and every store reads text/turtle.
-        self.http.request("PUT", self._graph_url(graph), body=ntriples,
+        self.http.request("PUT", self._graph_url(graph, self.upload_parameters), body=ntriples,
                           headers={"Content-Type": "text/turtle; charset=utf-8"})
 
     def _update(self, text: str) -> None:
