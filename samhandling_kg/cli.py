@@ -253,7 +253,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     logging.getLogger("rdflib").setLevel(logging.ERROR)
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:  # name the subcommand, whose --help lists what it takes
+            prog = f"{parser.prog} {args.command}"
+            parser.exit(EXIT_ERROR, f"{prog}: unrecognized arguments: {' '.join(extra)} (see '{prog} --help')\n")
     except SystemExit as exc:  # --help, --version and usage errors
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_ERROR
     handler: Callable[[argparse.Namespace, TextIO], int] = args.handler

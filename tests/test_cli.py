@@ -53,6 +53,7 @@ def test_unknown_option_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["questions", "--bogus"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--bogus" in err
+    assert "see 'samhandling questions --help'" in err
 
 
 def test_missing_command_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
