@@ -8,19 +8,22 @@ which checks the bytes first and parses with the network switched off.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import re
 import stat
 import sys
 import threading
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import defusedxml
 import defusedxml.ElementTree
+import rdflib
 import rdflib.plugins.sparql
-from rdflib import Dataset, Graph
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from xml.sax import SAXParseException
@@ -85,6 +88,16 @@ def no_network() -> Iterator[None]:
         _guard.depth -= 1
 
 
+@contextlib.contextmanager
+def _literals_as_written() -> Iterator[None]:
+    previous = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        yield
+    finally:
+        rdflib.NORMALIZE_LITERALS = previous
+
+
 def format_for(path: str | Path) -> str:
     """The rdflib format for a file name, or an :class:`InputError` naming the known endings."""
     suffix = Path(path).suffix.lower()
@@ -119,6 +132,8 @@ def read_bytes(path: str | Path) -> bytes:
 
 def decode_text(data: bytes, source: str | Path) -> str:
     """UTF-8 text without a byte-order mark; other encodings are refused with the line."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise InputError(source, "is UTF-32 encoded; RDF files must be UTF-8", line=1)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(source, "is UTF-16 encoded; RDF files must be UTF-8", line=1)
     if data.startswith(b"\xef\xbb\xbf"):
@@ -145,6 +160,9 @@ def parse_file(path: str | Path, graph: Graph | None = None, *, format: str | No
 def parse_bytes(data: bytes, source: str | Path, graph: Graph | None = None, *, format: str) -> Graph:
     """Parse RDF held in memory; ``source`` names it in errors. See :func:`parse_file`."""
     if format in _XML_FORMATS:
+        # rdflib reads XML as UTF-8 whatever its declaration says; refuse other encodings
+        # with the same message as the text formats, before the parser garbles them.
+        decode_text(data, source)
         _check_xml(data, source)
         payload: str | bytes = data
     else:
@@ -152,16 +170,29 @@ def parse_bytes(data: bytes, source: str | Path, graph: Graph | None = None, *, 
         if format == "json-ld":
             _check_json_ld(payload, source)
     scratch = Graph()
+    content: Any = None
     try:
-        with no_network():
+        # rdflib reports ill-typed literals (legal RDF) with warnings.warn, which would print
+        # on stderr, and by default rewrites lexical forms: "maybe"^^xsd:boolean became
+        # "false". Literals are kept exactly as written.
+        with no_network(), warnings.catch_warnings(), _literals_as_written():
+            warnings.simplefilter("ignore")
+            # The line formats go in one line at a time: rdflib's own reader re-scans its buffer
+            # for every 2 KB it reads, which takes minutes on one long line.
+            content = _LineReader(payload) if format in _LINE_FORMATS and isinstance(payload, str) else None
             if format in _QUAD_FORMATS:
                 # Named graphs are merged: the tool reasons and validates over their union.
                 dataset = Dataset()
-                dataset.parse(data=payload, format=format, publicID=_base_iri(source))
+                if content is not None:
+                    dataset.parse(source=content, format=format, publicID=_base_iri(source))
+                else:
+                    dataset.parse(data=payload, format=format, publicID=_base_iri(source))
                 for prefix, namespace in dataset.namespaces():
                     scratch.bind(prefix, namespace)
                 for s, p, o, _ in dataset.quads((None, None, None, None)):
                     scratch.add((s, p, o))
+            elif content is not None:
+                scratch.parse(source=content, format=format, publicID=_base_iri(source))
             else:
                 scratch.parse(data=payload, format=format, publicID=_base_iri(source))
     except SamhandlingError:
@@ -170,7 +201,10 @@ def parse_bytes(data: bytes, source: str | Path, graph: Graph | None = None, *, 
         raise InputError(source, "nested too deeply to parse") from None
     except Exception as exc:  # rdflib raises many unrelated types for bad syntax
         line, reason = _describe_parse_error(exc, payload, format)
+        if isinstance(content, _LineReader):
+            line = content.line or None
         raise InputError(source, f"malformed {_FORMAT_NAMES.get(format, format)}: {reason}", line) from None
+    _check_terms(scratch, payload, source)
     # Only a file that parsed whole reaches the caller's graph: nothing half-read is kept.
     if graph is None:
         graph = scratch
@@ -183,6 +217,33 @@ def parse_bytes(data: bytes, source: str | Path, graph: Graph | None = None, *, 
     return graph
 
 
+class _LineReader(io.TextIOBase):
+    """Text handed out one line per ``read``, whatever size is asked for: rdflib's N-Triples
+    reader (which looks for a line end after every 2 KB chunk) then works in linear time, and
+    the number of lines handed out is the line a parse error is on."""
+
+    encoding = "utf-8"
+    _END = re.compile(r"\r\n|\r|\n")
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+        self._at = 0
+        self.line = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> str:
+        start = self._at
+        if start >= len(self._text):
+            return ""
+        found = self._END.search(self._text, start)
+        self._at = found.end() if found else len(self._text)
+        self.line += 1
+        return self._text[start : self._at]
+
+
 _FORMAT_NAMES = {
     "turtle": "Turtle",
     "nt": "N-Triples",
@@ -193,6 +254,47 @@ _FORMAT_NAMES = {
     "xml": "RDF/XML",
     "trix": "TriX",
 }
+
+
+# Characters an IRI may not hold (RFC 3987 plus those excluded by IRIREF of Turtle/SPARQL).
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _check_terms(graph: Graph, payload: str | bytes, source: str | Path) -> None:
+    """Refuse what rdflib's lenient parsers let through but is not RDF: literal subjects,
+    predicates that are not IRIs, IRIs with spaces or other forbidden characters, Notation3
+    formulas and variables. Any of them breaks export, loading and stores later."""
+    checked: set[URIRef] = set()
+    for triple in graph:
+        for position, term in zip(("subject", "predicate", "object"), triple):
+            if isinstance(term, URIRef):
+                if term in checked:
+                    continue
+                checked.add(term)
+                if _IRI_FORBIDDEN.search(term):
+                    raise InputError(source, f"invalid IRI {_clean(repr(str(term)))[:120]}",
+                                     _line_of(payload, str(term)))
+            elif isinstance(term, Literal):
+                if position != "object":
+                    raise InputError(source, f"a literal cannot be the {position} of a triple",
+                                     _line_of(payload, str(term)))
+            elif isinstance(term, BNode) and type(term) is BNode:
+                if position == "predicate":
+                    raise InputError(source, "a blank node cannot be a predicate")
+            else:
+                raise InputError(source, f"{type(term).__name__} terms (Notation3 formulas, variables) "
+                                 "are not RDF; only plain triples are read")
+
+
+def _line_of(payload: str | bytes, needle: str) -> int | None:
+    text = payload if isinstance(payload, str) else payload.decode("utf-8", "replace")
+    at = text.find(needle) if needle else -1
+    return text.count("\n", 0, at) + 1 if at >= 0 else None
+
+
+def _clean(text: str) -> str:
+    """Control characters shown as escapes, so a hostile file cannot write to the terminal."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _base_iri(source: str | Path) -> str:
@@ -227,6 +329,10 @@ def _check_json_ld(text: str, source: str | Path) -> None:
         raise InputError(source, f"malformed JSON: {exc.msg}", exc.lineno) from None
     except RecursionError:
         raise InputError(source, "nested too deeply to parse") from None
+    except ValueError as exc:  # e.g. a number of more than 4300 digits
+        raise InputError(source, f"malformed JSON: {_clean(str(exc))[:120]}") from None
+    if not isinstance(document, (dict, list)):
+        raise InputError(source, "a JSON-LD document is an object or an array", line=1)
     for reference in _context_references(document):
         raise InputError(
             source,
@@ -259,32 +365,22 @@ def _strip_position(message: str) -> str:
 def _describe_parse_error(exc: Exception, payload: str | bytes, format: str) -> tuple[int | None, str]:
     """Line (1-based, where known) and a short reason for a parser exception."""
     if isinstance(exc, BadSyntax):
-        return exc.lines + 1, str(getattr(exc, "_why", "bad syntax"))
+        return exc.lines + 1, _clean(" ".join(str(getattr(exc, "_why", "bad syntax")).split())[:200])
     if isinstance(exc, SAXParseException):
-        return exc.getLineNumber(), exc.getMessage()
-    if format in _LINE_FORMATS and isinstance(payload, str):
-        return _first_bad_line(payload, format), _short(exc)
+        return exc.getLineNumber(), _clean(exc.getMessage())
+    if format in _LINE_FORMATS:
+        return None, _short(exc)  # the line comes from the _LineReader
     match = re.search(r"line (\d+)", str(exc))
     return (int(match.group(1)) if match else None), _strip_position(_short(exc))
-
-
-def _first_bad_line(text: str, format: str) -> int | None:
-    # N-Triples and N-Quads are line-based, so the first line that fails alone is the culprit.
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        try:
-            (Graph() if format == "nt" else Dataset()).parse(data=line, format=format)
-        except Exception:
-            return number
-    return None
 
 
 def _short(exc: Exception) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     if isinstance(exc, ParserError):
         text = text.replace("Invalid line: ", "invalid statement: ")
-    return text[:200]
+        # N-Quads: "Invalid line (Failed to eat REGEX at REST): 'LINE'" -> the part that failed
+        text = re.sub(r"^Invalid line \(Failed to eat .*? at (.*)\): .*$", r"invalid statement near: \1", text)
+    return _clean(text[:200])
 
 
 def read_rdf_files(paths: list[str | Path], graph: Graph | None = None) -> Graph:

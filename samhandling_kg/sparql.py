@@ -22,7 +22,7 @@ from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
-from .errors import QueryError
+from .errors import QueryError, SamhandlingError
 from .rdfio import no_network
 
 QueryKind = TypingLiteral["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
@@ -64,14 +64,18 @@ def check_read_query(text: str, source: str = "query") -> tuple[Query, QueryKind
     try:
         prepared = prepareQuery(text)
     except ParseException as exc:
+        if not _has_content(text):
+            raise QueryError(f"{source}: is empty; a query file holds one SELECT, ASK, CONSTRUCT or DESCRIBE") from None
         if _is_update(text):
             raise QueryError(
                 f"{source}: is a SPARQL update; only read queries (SELECT, ASK, CONSTRUCT, "
                 "DESCRIBE) run"
             ) from None
         raise QueryError(f"{source}:{exc.lineno}: malformed SPARQL: {_parse_reason(exc)}") from None
+    except RecursionError:
+        raise QueryError(f"{source}: malformed SPARQL: nested too deeply to parse") from None
     except Exception as exc:  # rdflib raises plain Exceptions for e.g. unknown prefixes
-        raise QueryError(f"{source}: malformed SPARQL: {' '.join(str(exc).split())[:200]}") from None
+        raise QueryError(f"{source}: malformed SPARQL: {_clean(' '.join(str(exc).split())[:200])}") from None
     kind = _ALGEBRA_KINDS.get(prepared.algebra.name)
     if kind is None:  # pragma: no cover - the parser only produces the four kinds
         raise QueryError(f"{source}: unsupported query form {prepared.algebra.name}")
@@ -80,10 +84,20 @@ def check_read_query(text: str, source: str = "query") -> tuple[Query, QueryKind
 
 def _is_update(text: str) -> bool:
     try:
-        parseUpdate(text)
+        parsed = parseUpdate(text)
     except Exception:
         return False
-    return True
+    return bool(parsed.get("request"))  # an empty text parses as an update of no operations
+
+
+def _has_content(text: str) -> bool:
+    """Whether anything but comments and white space is there."""
+    return any(line.split("#", 1)[0].strip() for line in text.splitlines())
+
+
+def _clean(text: str) -> str:
+    """Control characters shown as escapes: a hostile file or value cannot drive the terminal."""
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _parse_reason(exc: ParseException) -> str:
@@ -116,19 +130,28 @@ def run_on_graph(
     prepared, kind = check_read_query(text, source)
     if has_service_clause(prepared):
         raise QueryError(f"{source}: SERVICE clauses are not run locally (they would reach the network)")
-    with no_network():
-        initial: dict[str, Any] = dict(bindings or {})
-        result = graph.query(prepared, initBindings=initial)
+    initial: dict[str, Any] = dict(bindings or {})
+    try:
+        with no_network():
+            result = graph.query(prepared, initBindings=initial)
+            # rdflib evaluates lazily: errors surface while the answer is read, so read it here.
+            rows = tuple(tuple(row) for row in result) if kind != "ASK" else ()  # type: ignore[arg-type]
+    except SamhandlingError:
+        raise
+    except RecursionError:
+        raise QueryError(f"{source}: the query nests too deeply to run") from None
+    except Exception as exc:  # e.g. FROM NAMED over a plain graph: rdflib raises a bare Exception
+        reason = _clean(" ".join(str(exc).split())[:200]) or type(exc).__name__
+        raise QueryError(f"{source}: cannot run the query: {reason}") from None
     if kind == "SELECT":
         variables = tuple(str(v) for v in (result.vars or ()))
-        rows = tuple(tuple(row) for row in result)  # type: ignore[arg-type]
         return QueryResult(kind, variables, rows)
     if kind == "ASK":
         return QueryResult(kind, boolean=bool(result.askAnswer))
     out = Graph()
     for prefix, namespace in graph.namespaces():
         out.bind(prefix, namespace)
-    for triple in result:
+    for triple in rows:
         out.add(triple)  # type: ignore[arg-type]
     return QueryResult(kind, graph=out)
 
@@ -244,9 +267,9 @@ def _cell(term: Node | None, prefixes: Mapping[str, str]) -> str:
         for prefix, namespace in prefixes.items():
             if term.startswith(namespace) and re.fullmatch(r"[\w.-]*", term[len(namespace) :]):
                 return f"{prefix}:{term[len(namespace):]}"
-        return f"<{term}>"
+        return f"<{_clean(str(term))}>"
     if isinstance(term, Literal):
-        text = " ".join(str(term).split())
+        text = _clean(" ".join(str(term).split()))
         return f"{text} @{term.language}" if term.language else text
     return f"_:{term}"
 
