@@ -23,7 +23,12 @@ from typing import Any, TextIO
 from .errors import QueryError, SamhandlingError
 from .graph import load_knowledge_graph
 from .questions import list_questions
-from .stores import OxigraphStore, bind_with_values, ox
+from .stores import OxigraphStore, bind_with_values
+
+try:
+    import pyoxigraph as ox
+except ImportError:  # pragma: no cover - exercised only without the extra
+    ox = None  # type: ignore[assignment]
 
 MAX_BODY = 1 << 20
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -98,7 +103,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "samhandling-serve"
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         if self.server.log is not None:
             self.server.log.write(f"{self.address_string()} {format % args}\n")
 
@@ -188,7 +193,7 @@ class _Handler(BaseHTTPRequestHandler):
             kind, answer = self.server.store.raw_query(queries[0], source="query")
         except QueryError as exc:
             status = 403 if "is a SPARQL update" in str(exc) else 400
-            return self._send(status, "text/plain; charset=utf-8", f"{exc}\n".encode("utf-8"))
+            return self._send(status, "text/plain; charset=utf-8", f"{exc}\n".encode())
         accept = self.headers.get("Accept") or ""
         if kind in ("SELECT", "ASK"):
             media = _negotiate(accept, _RESULT_FORMATS, "application/sparql-results+json")
@@ -245,8 +250,8 @@ def serve(data: Iterable[str | Path] = (), *, infer: bool = False, host: str = "
     """Build the store and serve it until interrupted; returns the exit status."""
     store = build_store(data, infer=infer)
     server = make_server(store, host, port)
-    bound_host, bound_port = server.server_address[:2]
-    shown = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
+    bound_host, bound_port = str(server.server_address[0]), int(server.server_address[1])
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     if out is not None:
         out.write(f"serving {len(store)} triples at http://{shown}:{bound_port}/sparql "
                   f"(query page: http://{shown}:{bound_port}/); Ctrl-C stops\n")

@@ -34,9 +34,9 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any, Protocol, runtime_checkable
+from typing import IO, Any, Protocol, cast, runtime_checkable
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
@@ -45,12 +45,19 @@ from .errors import EndpointError, InputError, QueryError, SamhandlingError
 from .namespace import ONTOLOGY_IRI
 from .questions import _IRI_FORBIDDEN
 from .rdfio import _base_iri, format_for, no_network, parse_bytes, parse_file, read_bytes
-from .sparql import QueryKind, QueryResult, check_read_query, has_service_clause, result_from_json, run_on_graph
+from .sparql import (
+    QueryKind,
+    QueryResult,
+    check_read_query,
+    has_service_clause,
+    result_from_json,
+    run_on_graph,
+)
 
 try:  # optional: the fast embedded store and streaming parser
     import pyoxigraph as ox
 except ImportError:  # pragma: no cover - exercised only without the extra
-    ox = None
+    ox = None  # type: ignore[assignment]
 
 #: Seconds a remote store may stay silent before the request fails (SAMHANDLING_TIMEOUT).
 DEFAULT_TIMEOUT = 60.0
@@ -115,43 +122,87 @@ _TOKEN = re.compile(
     r"""(?P<skip>\#[^\n]*|"""
     r"""'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|"""
     r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|<[^<>"{}|^`\\\s]*>)"""
-    r"""|(?P<open>\{)|(?P<close>\})|(?P<word>[A-Za-z_]\w*)""",
-    re.S,
+    r"""|(?P<open>\{)|(?P<close>\})|(?P<var>[?$][A-Za-z_0-9]+)|(?P<word>[A-Za-z_]\w*)""",
+    re.DOTALL,
 )
 
 
+@dataclass
+class _Group:
+    start: int  # offset just after the "{"
+    depth: int
+    end: int = 0  # offset of the closing "}"
+    data: bool = False  # the data block of a VALUES clause
+    subselect: bool = False  # "{ SELECT …}": its own braces take no VALUES
+    first: bool = True  # no token seen inside yet
+    preceded_by_where: bool = False
+    variables: set[str] | None = None
+
+
 def bind_with_values(text: str, kind: QueryKind, bindings: Mapping[str, Node]) -> str:
-    """The query with a ``VALUES`` block of the bound terms as the first element of its WHERE
-    group: the variables are bound before anything else is evaluated, as with ``initBindings``
-    (a trailing VALUES clause would join only after grouping and give wrong counts)."""
+    """The query with its parameters bound by ``VALUES`` blocks of RDF terms.
+
+    A block goes first into the WHERE group, and into every nested group that uses the
+    variable, so a parameter means the same everywhere in the query — as rdflib's
+    ``initBindings`` (the reference) treat it — and a FILTER inside an OPTIONAL sees it on
+    every store (Virtuoso evaluates such a FILTER without the outer bindings). A block at the
+    end of the query would only join after grouping and give wrong counts.
+    """
     if not bindings:
         return text
     for name in bindings:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"not a variable name: {name!r}")
-    names = sorted(bindings)
-    row = " ".join(sparql_term(bindings[n], n) for n in names)
-    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }} "
-    depth, groups, where_at, previous_word = 0, [], None, ""
+    # One single-variable block per parameter: the same solutions as one multi-variable row,
+    # and Virtuoso 7.2's compiler fails on the multi-variable form in some queries (SP031).
+    terms = {name: sparql_term(term, name) for name, term in bindings.items()}
+    stack: list[_Group] = []
+    closed: list[_Group] = []
+    previous_word, values_pending = "", False
     for match in _TOKEN.finditer(text):
+        if match.group("skip"):
+            continue
+        if stack and stack[-1].first:
+            stack[-1].first = False
+            if match.group("word") and match.group("word").upper() == "SELECT":
+                stack[-1].subselect = True
         if match.group("open"):
-            if depth == 0:
-                groups.append(match.end())
-                if previous_word.upper() == "WHERE" and where_at is None:
-                    where_at = match.end()
-            depth += 1
+            group = _Group(match.end(), len(stack), data=values_pending or bool(stack and stack[-1].data),
+                           preceded_by_where=previous_word.upper() == "WHERE", variables=set())
+            stack.append(group)
+            values_pending = False
         elif match.group("close"):
-            depth -= 1
-        if match.group("word") and depth == 0:
-            previous_word = match.group("word")
-        elif match.group("open") or match.group("close"):
-            previous_word = ""
-    if where_at is None:
-        if not groups:
+            if stack:
+                stack[-1].end = match.start()
+                closed.append(stack.pop())
+        elif match.group("var"):
+            for group in stack:
+                assert group.variables is not None
+                group.variables.add(match.group("var")[1:])
+        elif match.group("word"):
+            values_pending = match.group("word").upper() == "VALUES"
+        previous_word = match.group("word") or ""
+    top = [g for g in closed if g.depth == 0 and not g.data]
+    where = next((g for g in top if g.preceded_by_where), None)
+    if where is None:
+        if not top:
             raise QueryError("cannot find the WHERE group to bind the parameters in")
         # CONSTRUCT {template} {pattern}: the pattern is the second group; otherwise the first.
-        where_at = groups[1] if kind == "CONSTRUCT" and len(groups) > 1 else groups[0]
-    bound = text[:where_at] + block + text[where_at:]
+        where = top[1] if kind == "CONSTRUCT" and len(top) > 1 else top[0]
+    elif kind == "CONSTRUCT" and len(top) == 1:
+        raise QueryError("parameters cannot be bound in the short form CONSTRUCT WHERE { … }; "
+                         "write CONSTRUCT { … } WHERE { … }")
+    inserts: list[tuple[int, str]] = []
+    for group in closed:
+        inside_where = where.start <= group.start <= where.end
+        if not inside_where or group.data or group.subselect:
+            continue
+        names = sorted(terms) if group is where else sorted(set(terms) & (group.variables or set()))
+        if names:
+            inserts.append((group.start, "".join(f" VALUES ?{n} {{ {terms[n]} }}" for n in names) + " "))
+    bound = text
+    for offset, block in sorted(inserts, reverse=True):
+        bound = bound[:offset] + block + bound[offset:]
     check_read_query(bound, "query with bound parameters")
     return bound
 
@@ -371,7 +422,8 @@ class OxigraphStore:
     def _count(self, graph: str) -> int:
         where = "{ ?s ?p ?o }" if graph == "DEFAULT" else f"{{ GRAPH {sparql_term(URIRef(graph))} {{ ?s ?p ?o }} }}"
         solutions = self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {where}")
-        return int(next(iter(solutions))["n"].value)
+        rows: Any = solutions
+        return int(next(iter(rows))["n"].value)
 
     def __len__(self) -> int:
         return len(self.store)
@@ -438,7 +490,7 @@ _CHALLENGE = re.compile(r'(\w[\w-]*)\s*=\s*("(?:[^"\\]|\\.)*"|[^,\s]*)')
 def _challenges(headers: http.client.HTTPMessage) -> dict[str, dict[str, str]]:
     found: dict[str, dict[str, str]] = {}
     for value in headers.get_all("WWW-Authenticate") or []:
-        for part in re.split(r",\s*(?=(?:Basic|Digest|Bearer|Negotiate)\b)", value, flags=re.I):
+        for part in re.split(r",\s*(?=(?:Basic|Digest|Bearer|Negotiate)\b)", value, flags=re.IGNORECASE):
             scheme, _, rest = part.strip().partition(" ")
             params = {k.lower(): (v[1:-1].replace('\\"', '"') if v.startswith('"') else v)
                       for k, v in _CHALLENGE.findall(rest)}
@@ -576,7 +628,7 @@ class HttpClient:
             raw = connection.getresponse()
             data = raw.read()
             return Response(raw.status, raw.reason, raw.headers, data)
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise self.error(url, f"timed out after {self.timeout:g} s") from None
         except ssl.SSLCertVerificationError as exc:
             raise self.error(url, f"TLS certificate not trusted ({exc.verify_message})") from None
@@ -669,7 +721,7 @@ class EndpointStore:
             graph_format = "nt"
         elif "rdf+xml" in content_type:
             graph_format = "xml"
-        return decode_answer(kind, payload, display_url(self.endpoint), graph_format=graph_format,
+        return decode_answer(kind, payload, display_url(str(self.endpoint)), graph_format=graph_format,
                              truncated=truncated)
 
     def _sparqlwrapper(self, text: str, kind: QueryKind) -> tuple[bytes, Mapping[str, str], str]:
@@ -701,7 +753,7 @@ class EndpointStore:
             answer = wrapper.query()
             payload = answer.response.read()
             headers = dict(answer.response.info().items())
-        except tuple(codes) as exc:  # type: ignore[misc]
+        except tuple(codes) as exc:
             code = codes[type(exc)]
             detail = str(exc).split("Response:", 1)[-1] if code in (400, 500) else ""
             raise self.http.error(url, self.http._describe(Response(
@@ -710,17 +762,17 @@ class EndpointStore:
         except urllib.error.HTTPError as exc:
             body = exc.read() if exc.fp else b""
             raise self.http.error(url, self.http._describe(Response(
-                exc.code, exc.reason or "", exc.headers, body))) from None
+                exc.code, str(exc.reason or ""), cast(http.client.HTTPMessage, exc.headers), body))) from None
         except urllib.error.URLError as exc:
             reason = exc.reason
-            if isinstance(reason, (TimeoutError, socket.timeout)):
+            if isinstance(reason, TimeoutError):
                 raise self.http.error(url, f"timed out after {self.http.timeout:g} s") from None
             if isinstance(reason, ConnectionRefusedError):
                 raise self.http.error(url, "connection refused (is the store running?)") from None
             if isinstance(reason, ssl.SSLCertVerificationError):
                 raise self.http.error(url, f"TLS certificate not trusted ({reason.verify_message})") from None
             raise self.http.error(url, f"cannot connect ({getattr(reason, 'strerror', None) or reason})") from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise self.http.error(url, f"timed out after {self.http.timeout:g} s") from None
         except (ConnectionError, http.client.HTTPException) as exc:
             raise self.http.error(url, f"connection lost while waiting for the answer ({type(exc).__name__})") from None
@@ -728,7 +780,7 @@ class EndpointStore:
             # SPARQLWrapper answers Digest by installing a process-wide urllib opener that
             # holds the password; take it away again.
             if wrapper.http_auth == DIGEST:
-                urllib.request.install_opener(None)  # type: ignore[arg-type]
+                urllib.request.install_opener(None)
         content_type = headers.get("Content-Type", headers.get("content-type", "")).lower()
         return payload, headers, content_type
 
@@ -814,7 +866,7 @@ def derive_endpoints(graph_store: str) -> tuple[Layout, str, str]:
             root = parts.path[: match.start()]
             groups = [g for g in match.groups() if g and not g.startswith("-")]
 
-            def url(path: str) -> str:
+            def url(path: str, root: str = root, groups: list[str] = groups) -> str:
                 return urllib.parse.urlunsplit((parts.scheme, parts.netloc, root + path.format(*groups), "", ""))
 
             return layout, url(layout.query), url(layout.update)

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from servers.py)
 """``samhandling load``: the graph is replaced whole, idempotently, and a failed load — a
 connection cut in the middle of the upload, a server error, malformed input — leaves the store
 with the graph it had. Proven against Oxigraph server and Virtuoso."""
@@ -12,13 +13,9 @@ import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
-
-from samhandling_kg.cli import main
-from samhandling_kg.errors import EndpointError
-from samhandling_kg.stores import HttpClient, OxigraphStore, write_ntriples
 from servers import (  # noqa: F401  (pytest fixtures)
     FaultyProxy,
     Server,
@@ -30,6 +27,9 @@ from servers import (  # noqa: F401  (pytest fixtures)
     triples_in,
     virtuoso_server,
 )
+
+from samhandling_kg.cli import main
+from samhandling_kg.stores import HttpClient, OxigraphStore, write_ntriples
 
 SERVERS = ["oxigraph_server", "virtuoso_server"]
 PASSWORD_ENV = "SAMHANDLING_PASSWORD"
@@ -154,7 +154,7 @@ def test_server_error_keeps_the_old_graph(server: Server, tmp_path: Path, failin
         def fail(head: bytes) -> bool:
             return b"MOVE" in head
     with FaultyProxy(_port(server), fail=fail) as proxy:
-        code, out, err = load_cli(proxy.url(_path(server)), graph, data)
+        code, _, err = load_cli(proxy.url(_path(server)), graph, data)
     assert_one_line_error(code, err, "server error 500", proxy.url(""))
     assert triples_in(server, graph) == before
     assert leftover_temporary_graphs(server) == []
@@ -168,7 +168,7 @@ def test_malformed_input_sends_nothing(server: Server, tmp_path: Path) -> None:
     bad.write_text("@prefix ex: <https://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b .\n",
                    encoding="utf-8")
     with FaultyProxy(_port(server)) as proxy:
-        code, out, err = load_cli(proxy.url(_path(server)), graph, data, bad)
+        code, _, err = load_cli(proxy.url(_path(server)), graph, data, bad)
     assert_one_line_error(code, err, f"{bad}:3:", "malformed Turtle")
     assert proxy.requests == []  # checked before anything is sent
     assert triples_in(server, graph) == before
@@ -228,7 +228,7 @@ def test_unreachable_graph_store(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 class _BasicOnly(BaseHTTPRequestHandler):
-    seen: list[str | None] = []
+    seen: ClassVar[list[str | None]] = []
 
     def log_message(self, *args: Any) -> None:
         pass
@@ -274,7 +274,7 @@ def test_tls_is_verified_by_default() -> None:
 
 
 def test_big_files_stream_without_an_rdflib_graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import samhandling_kg.stores as stores
+    from samhandling_kg import stores
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("an rdflib graph was built")

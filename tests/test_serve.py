@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_stores import scoping_dependent
 
 from samhandling_kg.cli import main
+from samhandling_kg.errors import QueryError
 from samhandling_kg.graph import load_knowledge_graph
 from samhandling_kg.questions import list_questions
 from samhandling_kg.serve import build_store, make_server
@@ -109,9 +111,11 @@ def test_competency_questions_answer_as_on_rdflib(endpoint: tuple[str, int]) -> 
     remote = EndpointStore(f"http://{endpoint[0]}:{endpoint[1]}/sparql", timeout=10)
     local = RdflibStore(load_knowledge_graph(DATA))
     for question in list_questions():
+        if question.id in scoping_dependent():
+            continue  # test_stores.py::test_questions_bind_parameters_with_standard_scoping
         try:
             bindings = question.bindings()
-        except Exception:
+        except QueryError:  # a parameter without a default
             continue
         expected = local.query(question.query, bindings)
         answer = remote.query(question.query, bindings)
