@@ -15,9 +15,11 @@ import stat
 import sys
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError as XMLParseError
+from xml.sax import SAXParseException
 
 import defusedxml
 import defusedxml.ElementTree
@@ -26,8 +28,6 @@ import rdflib.plugins.sparql
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
-from xml.sax import SAXParseException
-from xml.etree.ElementTree import ParseError as XMLParseError
 
 from .errors import InputError, SamhandlingError
 
@@ -383,10 +383,42 @@ def _short(exc: Exception) -> str:
     return _clean(text[:200])
 
 
-def read_rdf_files(paths: list[str | Path], graph: Graph | None = None) -> Graph:
-    """Parse several files into one graph; the first bad file raises and nothing is added."""
+def expand_paths(paths: Iterable[str | Path], *, allow_none: bool = False) -> list[Path]:
+    """Files as given, folders replaced by the RDF files in them (any depth, by file ending,
+    hidden files and folders skipped, sorted). A folder without RDF files is an error, and a
+    file named twice is read once."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            inside = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in FORMATS
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not inside:
+                known = ", ".join(sorted(FORMATS))
+                raise InputError(path, f"folder holds no RDF files (known endings: {known})")
+        else:
+            inside = [path]
+        for p in inside:
+            key = p.resolve() if p.exists() else p
+            if key not in seen:
+                seen.add(key)
+                found.append(p)
+    if not found and not allow_none:
+        raise SamhandlingError("no RDF files given")
+    return found
+
+
+def read_rdf_files(paths: Iterable[str | Path], graph: Graph | None = None) -> Graph:
+    """Parse files (folders give their RDF files) into one graph; the first bad file raises
+    and nothing is added."""
     scratch = Graph()
-    for path in paths:
+    for path in expand_paths(paths, allow_none=True):
         parse_file(path, scratch)
     if graph is None:
         return scratch
@@ -394,4 +426,3 @@ def read_rdf_files(paths: list[str | Path], graph: Graph | None = None) -> Graph
     for prefix, namespace in scratch.namespaces():
         graph.bind(prefix, namespace, override=False)
     return graph
-

@@ -44,7 +44,15 @@ from . import resources
 from .errors import EndpointError, InputError, QueryError, SamhandlingError
 from .namespace import ONTOLOGY_IRI
 from .questions import _IRI_FORBIDDEN
-from .rdfio import _base_iri, format_for, no_network, parse_bytes, parse_file, read_bytes
+from .rdfio import (
+    _base_iri,
+    expand_paths,
+    format_for,
+    no_network,
+    parse_bytes,
+    parse_file,
+    read_bytes,
+)
 from .sparql import (
     QueryKind,
     QueryResult,
@@ -296,7 +304,7 @@ def _stream_file(path: Path, fmt: str, out: IO[bytes]) -> int:
 
 
 def load_paths(files: Sequence[str | Path], include_ontology: bool) -> list[Path]:
-    return ([resources.ontology_path()] if include_ontology else []) + [Path(f) for f in files]
+    return ([resources.ontology_path()] if include_ontology else []) + expand_paths(files, allow_none=True)
 
 
 # --- the stores -----------------------------------------------------------------------------

@@ -40,7 +40,7 @@ from . import resources
 from .errors import InputError, SamhandlingError
 from .graph import bind_prefixes, ontology_graph, shapes_graph
 from .namespace import SAM
-from .rdfio import FORMATS, decode_text, no_network, parse_file, read_bytes
+from .rdfio import decode_text, expand_paths, no_network, parse_file, read_bytes
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SAMSH = Namespace("https://w3id.org/samhandling/shapes#")
@@ -193,37 +193,6 @@ def organisation_number_of(iri: str) -> str | None:
 # ---------------------------------------------------------------------------------------
 # Reading the input
 # ---------------------------------------------------------------------------------------
-
-
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, folders replaced by the RDF files in them (any depth, by file ending,
-    hidden files and folders skipped, sorted). A folder without RDF files is an error, and a
-    file named twice is read once."""
-    found: list[Path] = []
-    seen: set[Path] = set()
-    for item in paths:
-        path = Path(item)
-        if path.is_dir():
-            inside = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in FORMATS
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            if not inside:
-                known = ", ".join(sorted(FORMATS))
-                raise InputError(path, f"folder holds no RDF files (known endings: {known})")
-        else:
-            inside = [path]
-        for p in inside:
-            key = p.resolve() if p.exists() else p
-            if key not in seen:
-                seen.add(key)
-                found.append(p)
-    if not found:
-        raise SamhandlingError("no files to validate")
-    return found
 
 
 @dataclass

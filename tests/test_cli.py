@@ -229,3 +229,21 @@ def test_questions_listing_in_each_language(lang: str) -> None:
 
 def _any_question() -> str:
     return list_questions()[0].id
+
+
+def test_data_may_be_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "nested").mkdir()
+    (tmp_path / "nested" / "a.ttl").write_text(
+        "@prefix sam: <https://w3id.org/samhandling#> .\n<urn:a> a sam:Solution ; sam:uses sam:DataSharing .\n"
+    )
+    (tmp_path / "b.nt").write_text("<urn:b> <https://w3id.org/samhandling#uses> <https://w3id.org/samhandling#PortalAccess> .\n")
+    (tmp_path / "notes.txt").write_text("not RDF, skipped")
+    query = tmp_path / "uses.rq"
+    query.write_text("SELECT ?s WHERE { ?s <https://w3id.org/samhandling#uses> ?f } ORDER BY ?s")
+    code, out, err = run("query", str(query), "--data", str(tmp_path), "--format", "csv")
+    assert (code, out) == (0, "s\r\nurn:a\r\nurn:b\r\n"), err
+
+
+def test_empty_data_folder_is_an_error(tmp_path: Path) -> None:
+    code, _, err = run("query", _any_question(), "--data", str(tmp_path))
+    assert_one_line_error(code, err, str(tmp_path), "no RDF files")
