@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     query.add_argument("query", metavar="QUERY", help="competency-question id or path to a .rq file")
     query.add_argument("--data", metavar="FILE", nargs="+", action="extend", default=[],
-                       help="RDF files to query together with the ontology (format by file ending)")
+                       help="RDF files or folders to query together with the ontology (format by file ending)")
     query.add_argument("--infer", action="store_true", help="materialise OWL 2 RL entailments first")
     query.add_argument("--bind", metavar="NAME=VALUE", action="append", default=[],
                        help="value of a question parameter, e.g. form=sam:SendAndReceive")
@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="turtle (canonical long Turtle, default), json-ld, nt or xml")
     export.add_argument("--infer", action="store_true", help="include OWL 2 RL entailments")
     export.add_argument("--data", metavar="FILE", nargs="+", action="extend", default=[],
-                        help="RDF files to include")
+                        help="RDF files or folders to include")
     export.add_argument("--output", "-o", metavar="FILE",
                         help="write here (atomically) instead of standard output")
     export.set_defaults(handler=_cmd_export)
@@ -208,7 +208,7 @@ def _add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: 
                       help="the store's Graph Store HTTP Protocol endpoint")
     load.add_argument("--graph", metavar="IRI",
                       help="graph to replace (default: the ontology IRI https://w3id.org/samhandling)")
-    load.add_argument("files", metavar="FILE", nargs="*", help="RDF files to load with the ontology")
+    load.add_argument("files", metavar="FILE", nargs="*", help="RDF files or folders to load with the ontology")
     load.set_defaults(handler=_cmd_load)
 
     serve = commands.add_parser(
@@ -218,7 +218,7 @@ def _add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: 
         "questions as examples. Updates are refused. Stop with Ctrl-C.",
     )
     serve.add_argument("--data", metavar="FILE", nargs="+", action="extend", default=[],
-                       help="RDF files to serve together with the ontology")
+                       help="RDF files or folders to serve together with the ontology")
     serve.add_argument("--infer", action="store_true", help="materialise OWL 2 RL entailments first")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default 127.0.0.1: this machine only)")
