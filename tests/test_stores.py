@@ -417,3 +417,14 @@ def test_credentials_in_the_url_are_refused_without_echoing_them(tmp_path: Path)
     assert "Secret-In-Url-99" not in out + err
     with pytest.raises(EndpointError):
         EndpointStore(f"http://127.0.0.1:{free_port()}/sparql").query("ASK {}")
+
+
+def test_a_missing_server_skips_locally_but_fails_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    import servers
+
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="not installed"):
+        servers.unavailable("Virtuoso is not installed")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true but Virtuoso is not installed"):
+        servers.unavailable("Virtuoso is not installed")
