@@ -1,0 +1,85 @@
+"""README.md stays true: its commands run, its question table is the catalogue, and CI runs
+the test command it shows."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from samhandling_kg.cli import main
+from samhandling_kg.questions import list_questions
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def shell_commands() -> list[str]:
+    """`samhandling …` commands of the README's sh blocks, continuation lines joined."""
+    commands = []
+    for block in re.findall(r"```sh\n(.*?)```", README, re.S):
+        for line in block.replace("\\\n", " ").splitlines():
+            line = line.split(" && ", 1)[-1].strip() if "&& samhandling" in line else line.strip()
+            if line.startswith("samhandling "):
+                commands.append(line)
+    return commands
+
+
+# Commands that need a server of the reader's own, or run until stopped.
+NEEDS_A_SERVER = ("--graph-store", "--endpoint", "samhandling serve")
+# Commands that name the reader's own files (or write one).
+READERS_FILES = ("my-", "catalogue", "FILE", ">")
+
+
+def runnable() -> list[str]:
+    return [
+        c for c in shell_commands()
+        if not any(s in c for s in NEEDS_A_SERVER) and not any(f in c for f in READERS_FILES)
+    ]
+
+
+def test_readme_has_runnable_commands() -> None:
+    assert len(runnable()) >= 6
+
+
+@pytest.mark.parametrize("command", runnable())
+def test_readme_command_runs(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    argv = shlex.split(command)[1:]
+    out, err = io.StringIO(), io.StringIO()
+    assert main(argv, out=out, err=err) == 0, err.getvalue()
+    assert out.getvalue().strip()
+
+
+def question_table() -> str:
+    lines = ["| id | question (en) | spørsmål (nb) | parameters |", "|---|---|---|---|"]
+    for q in list_questions():
+        params = ", ".join(f"`{p.name}` ({p.default})" if p.default else f"`{p.name}`" for p in q.parameters)
+        if q.needs_data:
+            params = (params + ", " if params else "") + "needs `--data`"
+        lines.append(f"| `{q.id}` | {q.text['en']} | {q.text['nb']} | {params} |")
+    return "\n".join(lines)
+
+
+def test_question_table_is_the_catalogue() -> None:
+    shown = README.split("<!-- questions -->\n", 1)[1].split("\n\n", 1)[0]
+    assert shown == question_table()
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    marker = README.split("<!-- test-command -->\n", 1)[1]
+    command = marker.split("```sh\n", 1)[1].split("\n", 1)[0]
+    assert "pytest" in command
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "<!-- test-command -->" in ci and os.access(ROOT / ".ci" / "run", os.X_OK)
+
+
+def test_quick_start_runs_a_question() -> None:
+    marker = README.split("<!-- main-command -->\n", 1)[1]
+    command = marker.split("```sh\n", 1)[1].split("\n", 1)[0]
+    assert command.startswith("pip install . && samhandling query ")
+    assert command.split(" && ", 1)[1] in shell_commands()
