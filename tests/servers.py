@@ -77,6 +77,17 @@ class Server:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the server gets SIGTERM when the test process dies, even if killed outright."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path | None, name: str) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     last = "no answer"
@@ -106,6 +117,7 @@ def start_oxigraph() -> Server:
         process = subprocess.Popen(
             [binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
             stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
         )
     base = f"http://127.0.0.1:{port}"
     server = Server("oxigraph", base, f"{base}/query", f"{base}/update", f"{base}/store",
@@ -164,6 +176,7 @@ def start_virtuoso() -> Server:
         process = subprocess.Popen(
             [binary, "+configfile", str(ini), "+foreground"],
             cwd=folder, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
         )
     base = f"http://127.0.0.1:{http_port}"
     server = Server(
