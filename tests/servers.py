@@ -77,15 +77,20 @@ class Server:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+try:  # resolved here, in the parent: the child must not import anything between fork and exec
+    import ctypes
+    import signal
+
+    _prctl = ctypes.CDLL("libc.so.6", use_errno=True).prctl
+    _SIGTERM = int(signal.SIGTERM)
+except (OSError, AttributeError):  # not Linux
+    _prctl = None
+
+
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
     """Linux: the server gets SIGTERM when the test process dies, even if killed outright."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    if _prctl is not None:
+        _prctl(1, _SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path | None, name: str) -> None:
@@ -117,7 +122,7 @@ def start_oxigraph() -> Server:
         process = subprocess.Popen(
             [binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
             stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 (no imports, no locks)
         )
     base = f"http://127.0.0.1:{port}"
     server = Server("oxigraph", base, f"{base}/query", f"{base}/update", f"{base}/store",
@@ -176,7 +181,7 @@ def start_virtuoso() -> Server:
         process = subprocess.Popen(
             [binary, "+configfile", str(ini), "+foreground"],
             cwd=folder, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 (no imports, no locks)
         )
     base = f"http://127.0.0.1:{http_port}"
     server = Server(
