@@ -181,6 +181,8 @@ def term_from_json(value: Mapping[str, Any]) -> Node:
     if not isinstance(lexical, str):
         raise ValueError("binding without a string 'value'")
     if kind == "uri":
+        if re.search(r'[\x00-\x20<>"{}|^`\\]', lexical):
+            raise ValueError(f"not an IRI: {lexical[:60]!r}")
         return URIRef(lexical)
     if kind == "bnode":
         return BNode(lexical)
@@ -188,7 +190,11 @@ def term_from_json(value: Mapping[str, Any]) -> Node:
         lang = value.get("xml:lang")
         datatype = value.get("datatype")
         if lang:
-            return Literal(lexical, lang=lang)
+            if not isinstance(lang, str):
+                raise ValueError(f"language tag is not a string: {lang!r}")
+            return Literal(lexical, lang=lang)  # ValueError for a malformed tag
+        if datatype is not None and not isinstance(datatype, str):
+            raise ValueError(f"datatype is not a string: {datatype!r}")
         return Literal(lexical, datatype=URIRef(datatype) if datatype else None)
     raise ValueError(f"unknown binding type {kind!r}")
 
@@ -204,6 +210,10 @@ def result_from_json(document: Mapping[str, Any]) -> QueryResult:
         bindings = document["results"]["bindings"]
     except (KeyError, TypeError):
         raise ValueError("no 'head.vars' and 'results.bindings'") from None
+    if not all(isinstance(v, str) for v in variables) or not isinstance(bindings, list):
+        raise ValueError("'head.vars' is not a list of names or 'results.bindings' not a list")
+    if not all(isinstance(b, Mapping) and all(isinstance(t, Mapping) for t in b.values()) for b in bindings):
+        raise ValueError("a binding is not an object of terms")
     rows = tuple(
         tuple(term_from_json(b[v]) if v in b else None for v in variables) for b in bindings
     )
