@@ -108,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
+def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .reports import render
     from .validation import validate
 
@@ -117,7 +117,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if report.conforms else EXIT_FINDINGS
 
 
-def _cmd_query(args: argparse.Namespace, out: TextIO) -> int:
+def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     question = resolve_query(args.query)
     values: dict[str, str] = {}
     for item in args.bind:
@@ -134,13 +134,13 @@ def _cmd_query(args: argparse.Namespace, out: TextIO) -> int:
         graph = load_knowledge_graph(args.data, infer=args.infer)
         result = run_on_graph(graph, question.query, bindings, source=str(question.path))
     _write(out, format_result(result, args.format, question.prefixes))
-    if result.truncated and args.format != "table" and getattr(args, "err", None):
-        args.err.write(f"samhandling: warning: {args.endpoint} capped the answer at "
+    if result.truncated and args.format != "table":  # the table says so in its last line
+        err.write(f"samhandling: warning: {args.endpoint} capped the answer at "
                        f"{len(result.rows)} rows; it is incomplete\n")
     return EXIT_OK
 
 
-def _cmd_questions(args: argparse.Namespace, out: TextIO) -> int:
+def _cmd_questions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for question in list_questions():
         params = " ".join(
             f"[{p.name}={p.default}]" if p.default else f"{p.name}=…" for p in question.parameters
@@ -150,7 +150,7 @@ def _cmd_questions(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     graph = load_knowledge_graph(args.data, infer=args.infer)
     text = export_text(graph, args.format)
     if args.output:
@@ -226,7 +226,7 @@ def _add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: 
     serve.set_defaults(handler=_cmd_serve)
 
 
-def _cmd_load(args: argparse.Namespace, out: TextIO) -> int:
+def _cmd_load(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .stores import open_store
 
     store = open_store(graph_store=args.graph_store)
@@ -234,7 +234,7 @@ def _cmd_load(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .serve import serve
 
     return serve(args.data, infer=args.infer, host=args.host, port=args.port, out=out)
@@ -259,10 +259,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             parser.exit(EXIT_ERROR, f"{prog}: unrecognized arguments: {' '.join(extra)} (see '{prog} --help')\n")
     except SystemExit as exc:  # --help, --version and usage errors
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_ERROR
-    handler: Callable[[argparse.Namespace, TextIO], int] = args.handler
-    args.err = err  # warnings that are not errors (e.g. a store's row cap)
+    handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.handler
     try:
-        return handler(args, out)
+        return handler(args, out, err)
     except SamhandlingError as exc:
         err.write(f"samhandling: {exc}\n")
         return EXIT_ERROR
