@@ -24,25 +24,34 @@ from .namespace import ONTOLOGY_IRI, SAM
 from .questions import Question, get_question, list_questions
 from .rdfio import parse_file
 from .sparql import QueryResult
+from .stores import EndpointStore, OxigraphStore, RdflibStore, Store, open_store
 from .validation import ValidationReport, ValidationResult, validate
 
 __all__ = [
     "ONTOLOGY_IRI",
     "SAM",
     "EndpointError",
+    "EndpointStore",
     "InputError",
-    "Question",
+    "OxigraphStore",
     "QueryError",
     "QueryResult",
+    "Question",
+    "RdflibStore",
     "SamhandlingError",
+    "Store",
+    "ValidationReport",
+    "ValidationResult",
     "__version__",
     "get_question",
     "list_questions",
     "load_knowledge_graph",
     "materialise",
     "ontology_graph",
+    "open_store",
     "parse_file",
     "run_query",
     "run_question",
     "shapes_graph",
+    "validate",
 ]

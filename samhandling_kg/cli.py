@@ -19,8 +19,8 @@ from rdflib import Graph
 from rdflib.compare import to_canonical_graph
 
 from . import __version__
-from .errors import SamhandlingError
-from .graph import PREFIXES, bind_prefixes, load_knowledge_graph
+from .errors import SamhandlingError, printable
+from .graph import bind_prefixes, load_knowledge_graph
 from .questions import LANGUAGES, list_questions, resolve_query
 from .sparql import format_result, run_on_graph
 
@@ -178,6 +178,9 @@ def write_atomically(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder: a failed write never leaves the target
     half-written."""
     folder = path.parent if str(path.parent) else Path(".")
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        # Replacing it would swap a link, a device or a folder for a plain file.
+        raise SamhandlingError(f"{path}: not a regular file; refusing to replace it")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
     except OSError as exc:
@@ -263,7 +266,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     try:
         return handler(args, out, err)
     except SamhandlingError as exc:
-        err.write(f"samhandling: {exc}\n")
+        err.write(f"samhandling: {printable(str(exc))}\n")
         return EXIT_ERROR
     except BrokenPipeError:  # output piped into e.g. head
         return EXIT_OK

@@ -5,7 +5,14 @@ Every error a user can cause is a :class:`SamhandlingError`; anything else escap
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+
+def printable(text: str) -> str:
+    """Control characters shown as escapes, so that a hostile file, file name, value or server
+    answer cannot split an error line or drive the terminal."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class SamhandlingError(Exception):

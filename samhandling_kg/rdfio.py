@@ -29,7 +29,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from .errors import InputError, SamhandlingError
+from .errors import InputError, SamhandlingError, printable
 
 # rdflib would otherwise load the graph named in a query's FROM clause from the web.
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
@@ -272,7 +272,7 @@ def _check_terms(graph: Graph, payload: str | bytes, source: str | Path) -> None
                     continue
                 checked.add(term)
                 if _IRI_FORBIDDEN.search(term):
-                    raise InputError(source, f"invalid IRI {_clean(repr(str(term)))[:120]}",
+                    raise InputError(source, f"invalid IRI {printable(repr(str(term)))[:120]}",
                                      _line_of(payload, str(term)))
             elif isinstance(term, Literal):
                 if position != "object":
@@ -291,10 +291,6 @@ def _line_of(payload: str | bytes, needle: str) -> int | None:
     at = text.find(needle) if needle else -1
     return text.count("\n", 0, at) + 1 if at >= 0 else None
 
-
-def _clean(text: str) -> str:
-    """Control characters shown as escapes, so a hostile file cannot write to the terminal."""
-    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _base_iri(source: str | Path) -> str:
@@ -330,7 +326,7 @@ def _check_json_ld(text: str, source: str | Path) -> None:
     except RecursionError:
         raise InputError(source, "nested too deeply to parse") from None
     except ValueError as exc:  # e.g. a number of more than 4300 digits
-        raise InputError(source, f"malformed JSON: {_clean(str(exc))[:120]}") from None
+        raise InputError(source, f"malformed JSON: {printable(str(exc))[:120]}") from None
     if not isinstance(document, (dict, list)):
         raise InputError(source, "a JSON-LD document is an object or an array", line=1)
     for reference in _context_references(document):
@@ -365,9 +361,9 @@ def _strip_position(message: str) -> str:
 def _describe_parse_error(exc: Exception, payload: str | bytes, format: str) -> tuple[int | None, str]:
     """Line (1-based, where known) and a short reason for a parser exception."""
     if isinstance(exc, BadSyntax):
-        return exc.lines + 1, _clean(" ".join(str(getattr(exc, "_why", "bad syntax")).split())[:200])
+        return exc.lines + 1, printable(" ".join(str(getattr(exc, "_why", "bad syntax")).split())[:200])
     if isinstance(exc, SAXParseException):
-        return exc.getLineNumber(), _clean(exc.getMessage())
+        return exc.getLineNumber(), printable(exc.getMessage())
     if format in _LINE_FORMATS:
         return None, _short(exc)  # the line comes from the _LineReader
     match = re.search(r"line (\d+)", str(exc))
@@ -380,7 +376,7 @@ def _short(exc: Exception) -> str:
         text = text.replace("Invalid line: ", "invalid statement: ")
         # N-Quads: "Invalid line (Failed to eat REGEX at REST): 'LINE'" -> the part that failed
         text = re.sub(r"^Invalid line \(Failed to eat .*? at (.*)\): .*$", r"invalid statement near: \1", text)
-    return _clean(text[:200])
+    return printable(text[:200])
 
 
 def expand_paths(paths: Iterable[str | Path], *, allow_none: bool = False) -> list[Path]:

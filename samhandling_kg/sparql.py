@@ -12,7 +12,8 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal as TypingLiteral
+from typing import Any
+from typing import Literal as TypingLiteral
 
 from pyparsing import ParseException
 from rdflib import BNode, Graph, Literal, URIRef
@@ -22,7 +23,7 @@ from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
-from .errors import QueryError, SamhandlingError
+from .errors import QueryError, SamhandlingError, printable
 from .rdfio import no_network
 
 QueryKind = TypingLiteral["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
@@ -75,7 +76,7 @@ def check_read_query(text: str, source: str = "query") -> tuple[Query, QueryKind
     except RecursionError:
         raise QueryError(f"{source}: malformed SPARQL: nested too deeply to parse") from None
     except Exception as exc:  # rdflib raises plain Exceptions for e.g. unknown prefixes
-        raise QueryError(f"{source}: malformed SPARQL: {_clean(' '.join(str(exc).split())[:200])}") from None
+        raise QueryError(f"{source}: malformed SPARQL: {printable(' '.join(str(exc).split())[:200])}") from None
     kind = _ALGEBRA_KINDS.get(prepared.algebra.name)
     if kind is None:  # pragma: no cover - the parser only produces the four kinds
         raise QueryError(f"{source}: unsupported query form {prepared.algebra.name}")
@@ -94,10 +95,6 @@ def _has_content(text: str) -> bool:
     """Whether anything but comments and white space is there."""
     return any(line.split("#", 1)[0].strip() for line in text.splitlines())
 
-
-def _clean(text: str) -> str:
-    """Control characters shown as escapes: a hostile file or value cannot drive the terminal."""
-    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _parse_reason(exc: ParseException) -> str:
@@ -141,7 +138,7 @@ def run_on_graph(
     except RecursionError:
         raise QueryError(f"{source}: the query nests too deeply to run") from None
     except Exception as exc:  # e.g. FROM NAMED over a plain graph: rdflib raises a bare Exception
-        reason = _clean(" ".join(str(exc).split())[:200]) or type(exc).__name__
+        reason = printable(" ".join(str(exc).split())[:200]) or type(exc).__name__
         raise QueryError(f"{source}: cannot run the query: {reason}") from None
     if kind == "SELECT":
         variables = tuple(str(v) for v in (result.vars or ()))
@@ -277,9 +274,9 @@ def _cell(term: Node | None, prefixes: Mapping[str, str]) -> str:
         for prefix, namespace in prefixes.items():
             if term.startswith(namespace) and re.fullmatch(r"[\w.-]*", term[len(namespace) :]):
                 return f"{prefix}:{term[len(namespace):]}"
-        return f"<{_clean(str(term))}>"
+        return f"<{printable(str(term))}>"
     if isinstance(term, Literal):
-        text = _clean(" ".join(str(term).split()))
+        text = printable(" ".join(str(term).split()))
         return f"{text} @{term.language}" if term.language else text
     return f"_:{term}"
 

@@ -368,14 +368,8 @@ def test_corpus_case(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.M
 #: Legal RDF that the rdflib reader refuses but load's streaming parser (pyoxigraph) takes:
 #: a 6000-digit integer, a NUL character inside a literal.
 LOAD_ACCEPTS = {"turtle-bare-integer-of-6000-digits", "nul-inside-literal"}
-#: stores.py (issue 4) puts pyoxigraph's message on stderr as it is: NUL and ESC bytes of the
-#: file reach the terminal. Reported to the owner; strict, so a fix shows up here.
-LOAD_RAW_CONTROL = {"utf32-be-with-bom", "utf16-without-bom", "terminal-escapes-in-syntax-error",
-                    "gzip-as-ntriples"}
 LOAD_CASES = [
-    pytest.param(case, id=case["id"], marks=[pytest.mark.xfail(
-        strict=True, reason="stores.py: raw control characters from pyoxigraph's message")]
-        if case["id"] in LOAD_RAW_CONTROL else [])
+    pytest.param(case, id=case["id"])
     for case in CASES
     if "file" in case and case["exit"] == 2 and case["id"] not in LOAD_ACCEPTS
     and case["file"].split("/")[0] in ("syntax", "encoding", "junk", "xml", "jsonld")
@@ -492,8 +486,6 @@ def test_bug_utf32_reported_as_utf16() -> None:
     assert code == 2 and "UTF-32" in err and "UTF-16" not in err
 
 
-@pytest.mark.xfail(strict=True, reason="errors.py/cli.py (not ours): a file name holding a newline "
-                   "splits the one error line in two; reported to the owner")
 def test_file_name_with_newline_gives_one_line(tmp_path: Path) -> None:
     path = _write(tmp_path / "evil\nname.ttl", "not turtle at all\n")
     code, _, err = run("validate", str(path))

@@ -71,3 +71,22 @@ def test_existing_output_survives_a_failed_export(tmp_path: Path) -> None:
     err = io.StringIO()
     assert main(["export", "--data", str(bad), "--output", str(target)], err=err) == 2
     assert target.read_text() == "precious"
+
+
+@pytest.mark.parametrize("kind", ["link", "folder", "device"])
+def test_output_that_is_not_a_regular_file_is_left_alone(kind: str, tmp_path: Path) -> None:
+    if kind == "link":
+        target = tmp_path / "link.ttl"
+        (tmp_path / "real.ttl").write_text("kept")
+        target.symlink_to(tmp_path / "real.ttl")
+    elif kind == "folder":
+        target = tmp_path / "folder.ttl"
+        target.mkdir()
+    else:
+        target = Path("/dev/null")
+    err = io.StringIO()
+    assert main(["export", "--output", str(target)], err=err) == 2
+    assert "not a regular file" in err.getvalue()
+    if kind == "link":
+        assert target.is_symlink() and (tmp_path / "real.ttl").read_text() == "kept"
+    assert kind != "device" or Path("/dev/null").is_char_device()
