@@ -599,8 +599,9 @@ def shapes_files() -> list[Path]:
 if __name__ == "__main__":  # pragma: no cover - maintenance: python -m samhandling_kg.validation
     import sys
 
-    doc = Path(__file__).resolve().parent.parent / "docs" / "validation.md"
+    root = Path(__file__).resolve().parent.parent
     if len(sys.argv) > 1 and sys.argv[1] == "--write-docs":
-        doc.write_text(render_doc_tables(doc.read_text(encoding="utf-8")), encoding="utf-8")
+        for doc in (root / "docs" / "validation.md", root / "README.md"):
+            doc.write_text(render_doc_tables(doc.read_text(encoding="utf-8")), encoding="utf-8")
     else:
         sys.stdout.write(profile_table(sys.argv[1] if len(sys.argv) > 1 else "en"))

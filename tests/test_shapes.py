@@ -365,8 +365,9 @@ def test_network_attempt_inside_validation_is_refused(monkeypatch: pytest.Monkey
 # --------------------------------------------------------------------------------------
 
 
-def test_doc_tables_equal_the_generated_ones() -> None:
-    doc = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
+@pytest.mark.parametrize("name", ["docs/validation.md", "README.md"])
+def test_doc_tables_equal_the_generated_ones(name: str) -> None:
+    doc = (ROOT / name).read_text(encoding="utf-8")
     assert "<!-- profile-table:en:start -->" in doc
     assert render_doc_tables(doc) == doc, "run: python -m samhandling_kg.validation --write-docs"
 
