@@ -17,35 +17,23 @@ misbehaves on purpose.
 
 from __future__ import annotations
 
-import io
 import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import assert_one_line_error, http_server, run
 from servers import Server, _wait_for, start_oxigraph, triples_in, unavailable  # noqa: F401
-
-from samhandling_kg.cli import main
 
 Behaviour = Callable[[BaseHTTPRequestHandler], None]
 
 
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def assert_one_line_error(code: int, out: str, err: str, *fragments: str) -> None:
-    assert code == 2, (code, err)
-    assert err.count("\n") == 1 and err.endswith("\n"), err
-    assert err.startswith("samhandling: ") and "Traceback" not in err
-    for fragment in fragments:
-        assert fragment in err, err
+def assert_no_output_and_one_line_error(code: int, out: str, err: str, *fragments: str) -> None:
+    assert_one_line_error(code, err, *fragments)
     assert out == ""
 
 
@@ -90,12 +78,8 @@ class _Stub(BaseHTTPRequestHandler):
 def stub() -> Iterator[tuple[str, dict[tuple[str, str], Behaviour]]]:
     routes: dict[tuple[str, str], Behaviour] = {}
     handler = type("Stub", (_Stub,), {"routes": routes})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", routes
-    server.shutdown()
-    server.server_close()
+    with http_server(handler) as url:
+        yield url, routes
 
 
 def query_file(tmp_path: Path, text: str) -> str:
@@ -148,7 +132,7 @@ def test_malformed_answers_are_one_line(query: str, behaviour: Behaviour, fragme
     routes[("GET", "/sparql")] = routes[("POST", "/sparql")] = behaviour
     monkeypatch.setenv("SAMHANDLING_TIMEOUT", "3")
     code, out, err = run("query", query_file(tmp_path, query), "--endpoint", base + "/sparql")
-    assert_one_line_error(code, out, err, base + "/sparql", fragment)
+    assert_no_output_and_one_line_error(code, out, err, base + "/sparql", fragment)
 
 
 # --------------------------------------------------------------------------------- load faults
@@ -168,7 +152,7 @@ def test_graph_store_stalling_on_the_swap_times_out(stub: tuple[str, dict[tuple[
     monkeypatch.setenv("SAMHANDLING_TIMEOUT", "1")
     started = time.monotonic()
     code, out, err = run("load", "--graph-store", base + "/store", "--graph", "https://example.org/g")
-    assert_one_line_error(code, out, err, "timed out after 1 s")
+    assert_no_output_and_one_line_error(code, out, err, "timed out after 1 s")
     assert time.monotonic() - started < 15
 
 
@@ -184,7 +168,7 @@ def test_wrongly_typed_answers_during_a_load(count: Behaviour, stub: tuple[str, 
     _store_routes(routes, update=answer(204, b"", "text/plain"), count=count)
     monkeypatch.setenv("SAMHANDLING_TIMEOUT", "3")
     code, out, err = run("load", "--graph-store", base + "/store", "--graph", "https://example.org/g")
-    assert_one_line_error(code, out, err, base)
+    assert_no_output_and_one_line_error(code, out, err, base)
 
 
 def _connected(server: Server) -> bool:
@@ -239,7 +223,7 @@ def test_server_killed_during_a_load_keeps_the_old_graph(tmp_path: Path, monkeyp
         killer.start()
         code, out, err = run("load", "--graph-store", server.graph_store_url, "--graph", graph, str(big))
         killer.join()
-        assert_one_line_error(code, out, err, server.base)
+        assert_no_output_and_one_line_error(code, out, err, server.base)
         server.process.wait(timeout=10)
         server.process = _restart(server)
         assert triples_in(server, graph) == before

@@ -6,16 +6,15 @@ with the graph it had. Proven against Oxigraph server and Virtuoso."""
 from __future__ import annotations
 
 import base64
-import io
 import ssl
-import threading
 import uuid
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from helpers import assert_one_line_error, http_server, run
 from servers import (  # noqa: F401  (pytest fixtures)
     FaultyProxy,
     Server,
@@ -28,25 +27,10 @@ from servers import (  # noqa: F401  (pytest fixtures)
     virtuoso_server,
 )
 
-from samhandling_kg.cli import main
 from samhandling_kg.stores import HttpClient, OxigraphStore, write_ntriples
 
 SERVERS = ["oxigraph_server", "virtuoso_server"]
 PASSWORD_ENV = "SAMHANDLING_PASSWORD"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def assert_one_line_error(code: int, err: str, *fragments: str) -> None:
-    assert code == 2, err
-    assert err.count("\n") == 1 and err.endswith("\n"), err
-    assert "Traceback" not in err
-    for fragment in fragments:
-        assert fragment in err, err
 
 
 def catalogue(path: Path, records: int) -> Path:
@@ -254,11 +238,8 @@ class _BasicOnly(BaseHTTPRequestHandler):
 @pytest.fixture
 def basic_server() -> Iterator[str]:
     _BasicOnly.seen = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _BasicOnly)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with http_server(_BasicOnly) as url:
+        yield url
 
 
 def test_basic_auth_is_sent_only_after_a_challenge(basic_server: str) -> None:

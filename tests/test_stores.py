@@ -5,16 +5,15 @@ Virtuoso. Parameters are bound as terms on each. Remote errors are one line, exi
 from __future__ import annotations
 
 import functools
-import io
-import threading
 import time
 import uuid
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import assert_one_line_error, http_server, run
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from servers import (  # noqa: F401  (pytest fixtures)
@@ -27,7 +26,6 @@ from servers import (  # noqa: F401  (pytest fixtures)
 )
 
 from samhandling_kg import api
-from samhandling_kg.cli import main
 from samhandling_kg.errors import EndpointError, QueryError
 from samhandling_kg.graph import load_knowledge_graph
 from samhandling_kg.namespace import SAM
@@ -272,20 +270,6 @@ def test_known_graph_store_layouts() -> None:
 # --- the command line against endpoints -------------------------------------------------------
 
 
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def assert_one_line_error(code: int, err: str, *fragments: str) -> None:
-    assert code == 2, err
-    assert err.count("\n") == 1 and err.endswith("\n"), err
-    assert "Traceback" not in err
-    for fragment in fragments:
-        assert fragment in err, err
-
-
 def query_file(tmp_path: Path, text: str) -> str:
     path = tmp_path / "q.rq"
     path.write_text(text, encoding="utf-8")
@@ -357,12 +341,8 @@ class _Stub(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def stub() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Stub)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with http_server(_Stub) as url:
+        yield url
 
 
 @pytest.mark.parametrize(("path", "fragment"), [

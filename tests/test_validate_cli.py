@@ -3,17 +3,16 @@ input (one line naming the file, exit 2, nothing on stdout)."""
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from helpers import run
 from rdflib import Graph, Namespace
 from rdflib.namespace import RDF
 
-from samhandling_kg.cli import main
 from samhandling_kg.reports import summary_line
 from samhandling_kg.validation import validate
 
@@ -35,12 +34,6 @@ def renamed(case: Path, tmp_path: Path) -> Path:
     target.write_text(case.read_text(encoding="utf-8").replace("ex:sol ", f"ex:{case.stem} "),
                       encoding="utf-8")
     return target
-
-
-def run(*argv: str | Path) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main([str(a) for a in argv], out, err)
-    return code, out.getvalue(), err.getvalue()
 
 
 # --- exit codes and --fail-on -------------------------------------------------------------
