@@ -442,7 +442,8 @@ class _Locator:
         for solution in sorted(solutions, key=str):
             for reached in self._reach(solution):
                 self._owner.setdefault(reached, solution)
-        self._texts: dict[str, str] = {}
+        self._texts: dict[str, tuple[list[str], dict[str, int]]] = {}
+        self._where: dict[Node, tuple[str | None, int | None]] = {}
 
     def _reach(self, start: Node) -> Iterable[Node]:
         # Blank nodes hanging off a solution (contact point and the like) belong to it.
@@ -460,20 +461,33 @@ class _Locator:
         return self._owner.get(focus, focus)
 
     def where(self, node: Node) -> tuple[str | None, int | None]:
-        for name, graph in self.files:
-            if (node, None, None) in graph:
-                return name, self._line(name, graph, node)
-        return None, None
+        if node not in self._where:
+            self._where[node] = next(
+                ((name, self._line(name, graph, node)) for name, graph in self.files
+                 if (node, None, None) in graph),
+                (None, None),
+            )
+        return self._where[node]
+
+    def _lines(self, name: str) -> tuple[list[str], dict[str, int]]:
+        """The file's lines, and the first line each leading token (a subject) starts."""
+        if name not in self._texts:
+            try:
+                text = decode_text(read_bytes(name), name)
+            except InputError:
+                text = ""
+            lines = text.splitlines()
+            starts: dict[str, int] = {}
+            for number, line in enumerate(lines, start=1):
+                token = line.split(None, 1)[0] if line.strip() else ""
+                starts.setdefault(token, number)
+            self._texts[name] = (lines, starts)
+        return self._texts[name]
 
     def _line(self, name: str, graph: Graph, node: Node) -> int | None:
         if isinstance(node, BNode):
             return None
-        if name not in self._texts:
-            try:
-                self._texts[name] = decode_text(read_bytes(name), name)
-            except InputError:
-                self._texts[name] = ""
-        lines = self._texts[name].splitlines()
+        lines, starts = self._lines(name)
         iri = str(node)
         candidates = [f"<{iri}>"]
         for prefix, namespace in graph.namespaces():
@@ -482,11 +496,9 @@ class _Locator:
         candidates.append(f'"{iri}"')
         # First where the node starts a statement (a subject at the start of a line), then
         # anywhere.
-        for number, text in enumerate(lines, start=1):
-            stripped = text.lstrip()
-            for candidate in candidates:
-                if stripped.startswith(candidate) and stripped[len(candidate):][:1] in ("", " ", "\t"):
-                    return number
+        found = [starts[c] for c in candidates if c in starts]
+        if found:
+            return min(found)
         for number, text in enumerate(lines, start=1):
             if any(candidate in text for candidate in candidates):
                 return number
