@@ -897,7 +897,7 @@ def query_endpoint(args: Any, text: str, bindings: Mapping[str, Node], *, source
     """``samhandling query --endpoint URL [--graph IRI]``."""
     if not args.endpoint:
         raise SamhandlingError("--graph needs --endpoint (it names a graph of the endpoint)")
-    if args.data or args.infer:
-        raise SamhandlingError("--data and --infer work on local files; with --endpoint load the "
-                               "files into the store first ('samhandling load')")
+    if args.data or args.infer or args.store != "rdflib":
+        raise SamhandlingError("--data, --infer and --store work on local files; with --endpoint "
+                               "load the files into the store first ('samhandling load')")
     return open_store(endpoint=args.endpoint, graph=args.graph).query(text, bindings, source=source)

@@ -233,3 +233,41 @@ def test_data_may_be_a_folder(tmp_path: Path) -> None:
 def test_empty_data_folder_is_an_error(tmp_path: Path) -> None:
     code, _, err = run("query", _any_question(), "--data", str(tmp_path))
     assert_one_line_error(code, err, str(tmp_path), "no RDF files")
+
+
+SAMPLE = Path(__file__).resolve().parent / "data" / "solutions-sample.ttl"
+
+
+@pytest.mark.parametrize(
+    ("infer", "questions"),
+    # Every question on the asserted graph; under --infer the two whose answers reasoning
+    # changes (tests/test_stores.py compares all of them on the materialised graph).
+    [(False, None), (True, ["cq05-forms-for-need", "cq14-solutions-per-form"])],
+    ids=["asserted", "materialised"],
+)
+def test_oxigraph_store_answers_like_rdflib(infer: bool, questions: list[str] | None) -> None:
+    from samhandling_kg.sparql import result_from_json
+
+    extra = ["--infer"] if infer else []
+    for question in [q for q in list_questions() if questions is None or q.id in questions]:
+        answers = []
+        for store in ("rdflib", "oxigraph"):
+            code, out, err = run("query", question.id, "--data", str(SAMPLE), "--store", store,
+                                 "--format", "json", *extra)
+            assert code == 0, err
+            answers.append(result_from_json(json.loads(out)))
+        rdflib_answer, oxigraph_answer = answers
+        assert rdflib_answer.variables == oxigraph_answer.variables, question.id
+        assert rdflib_answer.as_set() == oxigraph_answer.as_set(), question.id
+
+
+def test_store_option_is_local_only() -> None:
+    code, _, err = run("query", _any_question(), "--store", "oxigraph", "--endpoint", "http://127.0.0.1:9/sparql")
+    assert_one_line_error(code, err, "--store")
+
+
+def test_oxigraph_store_names_a_malformed_data_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<urn:a> <urn:b> .\n")
+    code, _, err = run("query", _any_question(), "--data", str(bad), "--store", "oxigraph")
+    assert_one_line_error(code, err, str(bad))
