@@ -37,7 +37,7 @@ _LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 def build_store(data: Iterable[str | Path] = (), *, infer: bool = False) -> OxigraphStore:
     """The ontology plus ``data`` in an in-memory pyoxigraph store (materialised if asked)."""
     if ox is None:
-        raise SamhandlingError("serve needs pyoxigraph: pip install 'samhandling-kg[oxigraph]'")
+        raise SamhandlingError("serve needs pyoxigraph: pip install pyoxigraph")
     if infer:
         return OxigraphStore.from_graph(load_knowledge_graph(data, infer=True))
     store = OxigraphStore()

@@ -374,7 +374,7 @@ class OxigraphStore:
 
     def __init__(self, location: str | Path | None = None) -> None:
         if ox is None:
-            raise SamhandlingError("pyoxigraph is not installed: pip install 'samhandling-kg[oxigraph]'")
+            raise SamhandlingError("pyoxigraph is not installed: pip install pyoxigraph")
         self.location = str(location) if location is not None else None
         try:
             self.store = ox.Store(self.location) if self.location else ox.Store()
