@@ -136,11 +136,7 @@ def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     elif args.store == "oxigraph":
         from .stores import OxigraphStore
 
-        if args.infer:  # owlrl reasons over rdflib; the closure then goes into Oxigraph
-            store = OxigraphStore.from_graph(load_knowledge_graph(args.data, infer=True))
-        else:  # streamed straight from the files, no rdflib graph built
-            store = OxigraphStore()
-            store.load(args.data)
+        store = OxigraphStore.with_knowledge_graph(args.data, infer=args.infer)
         result = store.query(question.query, bindings, source=str(question.path))
     else:
         graph = load_knowledge_graph(args.data, infer=args.infer)

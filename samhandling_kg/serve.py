@@ -20,29 +20,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TextIO
 
+import pyoxigraph as ox
+
 from .errors import QueryError, SamhandlingError
-from .graph import load_knowledge_graph
 from .questions import list_questions
 from .stores import OxigraphStore, bind_with_values
 
-try:
-    import pyoxigraph as ox
-except ImportError:  # pragma: no cover - exercised only without the extra
-    ox = None  # type: ignore[assignment]
-
 MAX_BODY = 1 << 20
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
-
-
-def build_store(data: Iterable[str | Path] = (), *, infer: bool = False) -> OxigraphStore:
-    """The ontology plus ``data`` in an in-memory pyoxigraph store (materialised if asked)."""
-    if ox is None:
-        raise SamhandlingError("serve needs pyoxigraph: pip install pyoxigraph")
-    if infer:
-        return OxigraphStore.from_graph(load_knowledge_graph(data, infer=True))
-    store = OxigraphStore()
-    store.load(list(data))  # streamed; a bad file raises before the server starts
-    return store
 
 
 def examples() -> list[dict[str, str]]:
@@ -248,7 +233,7 @@ def serve(data: Iterable[str | Path] = (), *, infer: bool = False, host: str = "
           port: int = 7878, out: TextIO | None = None,
           ready: threading.Event | None = None) -> int:
     """Build the store and serve it until interrupted; returns the exit status."""
-    store = build_store(data, infer=infer)
+    store = OxigraphStore.with_knowledge_graph(data, infer=infer)
     server = make_server(store, host, port)
     bound_host, bound_port = str(server.server_address[0]), int(server.server_address[1])
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host

@@ -36,6 +36,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any, Protocol, cast, runtime_checkable
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
@@ -61,11 +62,6 @@ from .sparql import (
     result_from_json,
     run_on_graph,
 )
-
-try:  # optional: the fast embedded store and streaming parser
-    import pyoxigraph as ox
-except ImportError:  # pragma: no cover - exercised only without the extra
-    ox = None  # type: ignore[assignment]
 
 #: Seconds a remote store may stay silent before the request fails (SAMHANDLING_TIMEOUT).
 DEFAULT_TIMEOUT = 60.0
@@ -263,7 +259,7 @@ def write_ntriples(paths: Iterable[str | Path], out: IO[bytes]) -> int:
     count = 0
     for path in paths:
         fmt = format_for(path)
-        if ox is not None and fmt in _STREAMED:
+        if fmt in _STREAMED:
             count += _stream_file(Path(path), fmt, out)
         else:
             graph = parse_file(path)
@@ -373,13 +369,24 @@ class OxigraphStore:
     name = "pyoxigraph"
 
     def __init__(self, location: str | Path | None = None) -> None:
-        if ox is None:
-            raise SamhandlingError("pyoxigraph is not installed: pip install pyoxigraph")
         self.location = str(location) if location is not None else None
         try:
             self.store = ox.Store(self.location) if self.location else ox.Store()
         except OSError as exc:
             raise SamhandlingError(f"{location}: cannot open the Oxigraph store: {exc}") from None
+
+    @classmethod
+    def with_knowledge_graph(cls, data: Iterable[str | Path] = (), *,
+                             infer: bool = False) -> OxigraphStore:
+        """An in-memory store with the ontology plus ``data``. The files stream in without an
+        rdflib graph; with ``infer``, owlrl materialises over rdflib and the closure moves in."""
+        if infer:
+            from .graph import load_knowledge_graph
+
+            return cls.from_graph(load_knowledge_graph(data, infer=True))
+        store = cls()
+        store.load(list(data))  # a bad file raises, naming it, before anything is answered
+        return store
 
     @classmethod
     def from_graph(cls, graph: Graph, location: str | Path | None = None) -> OxigraphStore:

@@ -17,8 +17,8 @@ from samhandling_kg.cli import main
 from samhandling_kg.errors import QueryError
 from samhandling_kg.graph import load_knowledge_graph
 from samhandling_kg.questions import list_questions
-from samhandling_kg.serve import build_store, make_server
-from samhandling_kg.stores import EndpointStore, RdflibStore
+from samhandling_kg.serve import make_server
+from samhandling_kg.stores import EndpointStore, OxigraphStore, RdflibStore
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = sorted((ROOT / "examples").glob("*.ttl"))
@@ -26,7 +26,7 @@ DATA = sorted((ROOT / "examples").glob("*.ttl"))
 
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[tuple[str, int]]:
-    server = make_server(build_store(DATA), "127.0.0.1", 0)
+    server = make_server(OxigraphStore.with_knowledge_graph(DATA), "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield "127.0.0.1", int(server.server_address[1])
