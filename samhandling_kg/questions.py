@@ -28,14 +28,12 @@ from rdflib.term import Node
 from . import resources
 from .errors import InputError, QueryError
 from .graph import PREFIXES
-from .rdfio import decode_text, read_bytes
+from .rdfio import IRI_FORBIDDEN, decode_text, read_bytes
 from .sparql import QueryKind, check_read_query
 
 LANGUAGES = ("nb", "nn", "en")
 _HEADER = re.compile(r"^#\s*(id|nb|nn|en|param|data)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(\w+)\s+(iri|literal)(?:\s+(.+?))?\s*(?:--\s*(.*))?$")
-# Characters an IRI may not hold (RFC 3987 plus the ones SPARQL's IRIREF excludes).
-_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 @dataclass(frozen=True)
@@ -79,9 +77,12 @@ class Question:
             value = values.get(parameter.name, parameter.default)
             if value is None:
                 raise QueryError(f"{self.id}: parameter '{parameter.name}' needs a value ({parameter.description})")
-            bound[parameter.name] = (
-                value if not isinstance(value, str) else parameter.term(value, self.prefixes)
-            )
+            if isinstance(value, str):
+                bound[parameter.name] = parameter.term(value, self.prefixes)
+            elif parameter.kind == "iri" and not isinstance(value, URIRef):
+                raise QueryError(f"{self.id}: parameter '{parameter.name}' wants an IRI, not {value!r}")
+            else:
+                bound[parameter.name] = value
         return bound
 
 
@@ -92,8 +93,10 @@ def expand_iri(value: str, prefixes: Mapping[str, str]) -> URIRef:
         text = text[1:-1]
     prefix, colon, local = text.partition(":")
     if colon and prefix in prefixes and not local.startswith("//"):
+        if not local:
+            raise QueryError(f"{value!r} names a namespace, not a term")
         text = prefixes[prefix] + local
-    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text) or _IRI_FORBIDDEN.search(text):
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text) or IRI_FORBIDDEN.search(text):
         raise QueryError(f"not an IRI or known prefixed name: {value!r}")
     return URIRef(text)
 

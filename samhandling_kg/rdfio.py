@@ -256,8 +256,8 @@ _FORMAT_NAMES = {
 }
 
 
-# Characters an IRI may not hold (RFC 3987 plus those excluded by IRIREF of Turtle/SPARQL).
-_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+#: Characters an IRI may not hold (RFC 3987 plus those excluded by IRIREF of Turtle/SPARQL).
+IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def _check_terms(graph: Graph, payload: str | bytes, source: str | Path) -> None:
@@ -271,7 +271,7 @@ def _check_terms(graph: Graph, payload: str | bytes, source: str | Path) -> None
                 if term in checked:
                     continue
                 checked.add(term)
-                if _IRI_FORBIDDEN.search(term):
+                if IRI_FORBIDDEN.search(term):
                     raise InputError(source, f"invalid IRI {printable(repr(str(term)))[:120]}",
                                      _line_of(payload, str(term)))
             elif isinstance(term, Literal):

@@ -44,8 +44,8 @@ from rdflib.term import Node
 from . import resources
 from .errors import EndpointError, InputError, QueryError, SamhandlingError
 from .namespace import ONTOLOGY_IRI
-from .questions import _IRI_FORBIDDEN
 from .rdfio import (
+    IRI_FORBIDDEN,
     _base_iri,
     expand_paths,
     format_for,
@@ -106,7 +106,7 @@ class WritableStore(Store, Protocol):
 def sparql_term(term: Node, name: str = "parameter") -> str:
     """An IRI or literal written as SPARQL syntax, refusing anything that could break out."""
     if isinstance(term, URIRef):
-        if _IRI_FORBIDDEN.search(str(term)):
+        if IRI_FORBIDDEN.search(str(term)):
             raise QueryError(f"{name}: not a valid IRI: {str(term)!r}")
         return f"<{term}>"
     if isinstance(term, Literal):
@@ -719,7 +719,7 @@ class EndpointStore:
         self.update_endpoint = check_url(update_endpoint) if update_endpoint else derived_update
         if self.endpoint is None:
             raise SamhandlingError("an endpoint store needs a query endpoint URL")
-        if graph is not None and _IRI_FORBIDDEN.search(graph) or graph == "":
+        if graph is not None and IRI_FORBIDDEN.search(graph) or graph == "":
             raise SamhandlingError(f"--graph: not an IRI: {graph!r}")
         self._auth_probed = False
 
@@ -832,7 +832,7 @@ class EndpointStore:
         if not self.graph_store or not self.update_endpoint:
             raise SamhandlingError("loading needs the store's graph-store URL")
         target = graph or str(ONTOLOGY_IRI)
-        if _IRI_FORBIDDEN.search(target) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", target):
+        if IRI_FORBIDDEN.search(target) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", target):
             raise SamhandlingError(f"--graph: not an IRI: {target!r}")
         return replace_graph(self, display_url(self.graph_store), load_paths(files, include_ontology), target)
 

@@ -271,3 +271,17 @@ def test_oxigraph_store_names_a_malformed_data_file(tmp_path: Path) -> None:
     bad.write_text("<urn:a> <urn:b> .\n")
     code, _, err = run("query", _any_question(), "--data", str(bad), "--store", "oxigraph")
     assert_one_line_error(code, err, str(bad))
+
+
+def test_bind_refuses_a_bare_namespace() -> None:
+    code, _, err = run("query", "cq03-technical-forms-for-organisational-form", "--bind", "form=sam:")
+    assert_one_line_error(code, err, "names a namespace, not a term")
+
+
+def test_api_refuses_a_literal_for_an_iri_parameter() -> None:
+    from rdflib import Literal
+
+    from samhandling_kg import QueryError, run_question
+
+    with pytest.raises(QueryError, match="wants an IRI"):
+        run_question("cq03-technical-forms-for-organisational-form", {"form": Literal("sam:ChangeAndShare")})
