@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Literal as TypingLiteral
 
 from rdflib import Literal, URIRef
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from . import resources
 from .errors import InputError, QueryError
@@ -77,8 +77,8 @@ class Question:
             value = values.get(parameter.name, parameter.default)
             if value is None:
                 raise QueryError(f"{self.id}: parameter '{parameter.name}' needs a value ({parameter.description})")
-            if isinstance(value, str):
-                bound[parameter.name] = parameter.term(value, self.prefixes)
+            if not isinstance(value, Identifier):  # text (rdflib's terms are str too)
+                bound[parameter.name] = parameter.term(str(value), self.prefixes)
             elif parameter.kind == "iri" and not isinstance(value, URIRef):
                 raise QueryError(f"{self.id}: parameter '{parameter.name}' wants an IRI, not {value!r}")
             else:
@@ -94,7 +94,7 @@ def expand_iri(value: str, prefixes: Mapping[str, str]) -> URIRef:
     prefix, colon, local = text.partition(":")
     if colon and prefix in prefixes and not local.startswith("//"):
         if not local:
-            raise QueryError(f"{value!r} names a namespace, not a term")
+            raise QueryError(f"not an IRI of a term: {value!r} names a namespace")
         text = prefixes[prefix] + local
     if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text) or IRI_FORBIDDEN.search(text):
         raise QueryError(f"not an IRI or known prefixed name: {value!r}")

@@ -275,7 +275,7 @@ def test_oxigraph_store_names_a_malformed_data_file(tmp_path: Path) -> None:
 
 def test_bind_refuses_a_bare_namespace() -> None:
     code, _, err = run("query", "cq03-technical-forms-for-organisational-form", "--bind", "form=sam:")
-    assert_one_line_error(code, err, "names a namespace, not a term")
+    assert_one_line_error(code, err, "names a namespace")
 
 
 def test_api_refuses_a_literal_for_an_iri_parameter() -> None:
