@@ -7,6 +7,7 @@ reported as one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -14,9 +15,12 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
 
-from rdflib import Graph
+from rdflib import RDF, BNode, Graph, Literal
 from rdflib.compare import to_canonical_graph
+from rdflib.term import Node
 
 from . import __version__
 from .errors import SamhandlingError, printable
@@ -169,17 +173,70 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def export_text(graph: Graph, fmt: str) -> str:
-    """Serialise deterministically. Long Turtle sorts its subjects and nests blank nodes;
-    the line formats are sorted after blank nodes get canonical labels."""
-    rdf_format = EXPORT_FORMATS[fmt]
-    if rdf_format == "longturtle":
-        return bind_prefixes(graph).serialize(format="longturtle")
+    """Serialise deterministically: the same graph gives the same bytes in every run.
+
+    Blank nodes get canonical labels (hashes of their surroundings) and the triples go into a
+    fresh graph in sorted order. Long Turtle then sorts its subjects and nests unshared blank
+    nodes; N-Triples is sorted line by line. rdflib's RDF/XML and JSON-LD writers walk Python
+    sets, whose order changes with the per-process hash seed, so those two are written here.
+    """
     canonical = Graph()
-    canonical += to_canonical_graph(graph)
-    text = bind_prefixes(canonical).serialize(format=rdf_format)
-    if rdf_format == "nt":
+    for prefix, namespace in graph.namespaces():
+        canonical.bind(prefix, namespace)
+    bind_prefixes(canonical)
+    triples = sorted(to_canonical_graph(graph), key=lambda t: tuple(term.n3() for term in t))
+    for triple in triples:
+        canonical.add(triple)
+    if fmt == "xml":
+        return _rdf_xml(canonical, triples)
+    text = canonical.serialize(format=EXPORT_FORMATS[fmt])
+    if fmt == "nt":
         return "".join(sorted(text.splitlines(keepends=True)))
+    if fmt == "json-ld":
+        document = json.loads(text)
+        nodes = document if isinstance(document, list) else document.get("@graph", [document])
+        for node in nodes:
+            for key, values in node.items():
+                if isinstance(values, list):
+                    values.sort(key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+        nodes.sort(key=lambda n: str(n.get("@id", "")))
+        return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     return text
+
+
+def _rdf_xml(graph: Graph, triples: list[tuple[Node, Node, Node]]) -> str:
+    """Flat RDF/XML, one rdf:Description per subject, in the order of ``triples``."""
+    used: dict[str, str] = {}
+    body: list[str] = []
+    current: Node | None = None
+    for subject, predicate, obj in triples:
+        if subject != current:
+            if current is not None:
+                body.append("  </rdf:Description>")
+            what = f"rdf:nodeID={quoteattr(str(subject))}" if isinstance(subject, BNode) else (
+                f"rdf:about={quoteattr(str(subject))}")
+            body.append(f"  <rdf:Description {what}>")
+            current = subject
+        try:
+            prefix, namespace, local = graph.namespace_manager.compute_qname_strict(str(predicate))
+        except ValueError:
+            raise SamhandlingError(f"the predicate <{predicate}> cannot be written as RDF/XML") from None
+        used[prefix] = str(namespace)
+        element = f"{prefix}:{local}"
+        if isinstance(obj, Literal):
+            attributes = f" xml:lang={quoteattr(obj.language)}" if obj.language else (
+                f" rdf:datatype={quoteattr(str(obj.datatype))}" if obj.datatype else "")
+            body.append(f"    <{element}{attributes}>{xml_escape(str(obj))}</{element}>")
+        elif isinstance(obj, BNode):
+            body.append(f"    <{element} rdf:nodeID={quoteattr(str(obj))}/>")
+        else:
+            body.append(f"    <{element} rdf:resource={quoteattr(str(obj))}/>")
+    if current is not None:
+        body.append("  </rdf:Description>")
+    used["rdf"] = str(RDF)
+    declarations = "".join(f"\n   xmlns:{p}={quoteattr(n)}" for p, n in sorted(used.items()))
+    return "\n".join(['<?xml version="1.0" encoding="utf-8"?>', f"<rdf:RDF{declarations}>", *body,
+                      "</rdf:RDF>", ""])
 
 
 def write_atomically(path: Path, text: str) -> None:
