@@ -40,6 +40,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"{self.prog}: {message} (see '{self.prog} --help')\n")
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"not a port number (0-65535): {text!r}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="samhandling",
@@ -290,7 +296,7 @@ def _add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: 
     serve.add_argument("--infer", action="store_true", help="materialise OWL 2 RL entailments first")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default 127.0.0.1: this machine only)")
-    serve.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one)")
+    serve.add_argument("--port", type=_port, default=7878, help="port (default 7878; 0 picks a free one)")
     serve.set_defaults(handler=_cmd_serve)
 
 

@@ -225,8 +225,9 @@ def make_server(store: OxigraphStore, host: str = "127.0.0.1", port: int = 7878,
     """A server bound to ``host:port`` (port 0: a free one); call ``serve_forever()``."""
     try:
         return _Server((host, port), store, log)
-    except OSError as exc:
-        raise SamhandlingError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    except (OSError, OverflowError) as exc:  # OverflowError: a port outside 0-65535
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise SamhandlingError(f"cannot listen on {host}:{port}: {reason}") from None
 
 
 def serve(data: Iterable[str | Path] = (), *, infer: bool = False, host: str = "127.0.0.1",

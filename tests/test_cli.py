@@ -285,3 +285,10 @@ def test_api_refuses_a_literal_for_an_iri_parameter() -> None:
 
     with pytest.raises(QueryError, match="wants an IRI"):
         run_question("cq03-technical-forms-for-organisational-form", {"form": Literal("sam:ChangeAndShare")})
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_serve_refuses_a_port_outside_the_range(port: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--port", port]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not a port number" in err
