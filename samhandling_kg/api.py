@@ -2,16 +2,59 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from .graph import load_knowledge_graph
-from .questions import get_question
+from .errors import QueryError
+from .graph import load_knowledge_graph, ontology_graph
+from .namespace import SAM
+from .questions import Question, get_question
 from .sparql import QueryResult
 from .stores import RdflibStore, Store
+
+
+def check_parameter_terms(question: Question, bindings: Mapping[str, Node], store: Store) -> None:
+    """Refuse an IRI that is not an instance of the class a parameter asks for (``iri[CLASS]``
+    in the question's header), in the graph queried, with the closest term of the ontology as
+    a suggestion. Without this check a misspelt IRI answers with no rows, which reads like a
+    true empty answer."""
+    for parameter in question.parameters:
+        term = bindings.get(parameter.name)
+        if parameter.of_class is None or not isinstance(term, URIRef):
+            continue
+        if not store.query(_INSTANCE_OF, {"term": term, "cls": parameter.of_class}).boolean:
+            raise QueryError(f"{question.id}: {parameter.name}={_short(term, question)} is not an "
+                             f"instance of {_short(parameter.of_class, question)}"
+                             f"{_suggestion(term, question)}")
+
+
+_INSTANCE_OF = (
+    "ASK { ?term <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/"
+    "<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?cls }"
+)
+
+
+def _short(term: URIRef, question: Question) -> str:
+    for prefix, namespace in question.prefixes.items():
+        if term.startswith(namespace) and len(term) > len(namespace):
+            return f"{prefix}:{term[len(namespace):]}"
+    return f"<{term}>"
+
+
+def _suggestion(term: URIRef, question: Question) -> str:
+    if not term.startswith(str(SAM)):
+        return ""
+    names = sorted({str(s)[len(str(SAM)):] for s in ontology_graph().subjects()
+                    if isinstance(s, URIRef) and s.startswith(str(SAM))})
+    local = term[len(str(SAM)):]
+    if local in names:  # the term exists, it is only of the wrong kind
+        return ""
+    close = difflib.get_close_matches(local, names, n=1)
+    return f" (did you mean sam:{close[0]}?)" if close else ""
 
 
 def run_question(
@@ -35,6 +78,7 @@ def run_question(
     terms = question.bindings(bindings)
     if store is None:
         store = RdflibStore(graph if graph is not None else load_knowledge_graph(data, infer=infer))
+    check_parameter_terms(question, terms, store)
     return store.query(question.query, terms, source=str(question.path))
 
 

@@ -23,10 +23,12 @@ from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from . import __version__
+from .api import check_parameter_terms
 from .errors import SamhandlingError, printable
 from .graph import bind_prefixes, load_knowledge_graph
 from .questions import LANGUAGES, list_questions, resolve_query
-from .sparql import format_result, run_on_graph
+from .sparql import format_result
+from .stores import OxigraphStore, RdflibStore, Store, endpoint_for_query
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -139,18 +141,20 @@ def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise SamhandlingError(f"--bind wants NAME=VALUE, not {item!r}")
         values[name] = value
     bindings = question.bindings(values)
+    store: Store
     if args.endpoint or args.graph:  # --- stores (docs/stores.md) ---
-        from .stores import query_endpoint
-
-        result = query_endpoint(args, question.query, bindings, source=str(question.path))
-    elif args.store == "oxigraph":
-        from .stores import OxigraphStore
-
-        store = OxigraphStore.with_knowledge_graph(args.data, infer=args.infer)
-        result = store.query(question.query, bindings, source=str(question.path))
+        store = endpoint_for_query(args)
     else:
-        graph = load_knowledge_graph(args.data, infer=args.infer)
-        result = run_on_graph(graph, question.query, bindings, source=str(question.path))
+        if question.needs_data and not args.data:
+            err.write(f"samhandling: note: {question.id} reads solution descriptions; give them "
+                      "with --data FILE...\n")
+        if args.store == "oxigraph":
+            store = OxigraphStore.with_knowledge_graph(args.data, infer=args.infer)
+        else:
+            store = RdflibStore(load_knowledge_graph(args.data, infer=args.infer))
+        # A misspelt IRI would otherwise answer with no rows, as if the answer were empty.
+        check_parameter_terms(question, bindings, store)
+    result = store.query(question.query, bindings, source=str(question.path))
     _write(out, format_result(result, args.format, question.prefixes))
     if result.truncated and args.format != "table":  # the table says so in its last line
         err.write(f"samhandling: warning: {args.endpoint} capped the answer at "

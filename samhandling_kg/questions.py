@@ -9,8 +9,10 @@ Header lines, before the query text::
     # param: form iri sam:SendAndReceive -- the organisational form
     # data: required -- the question reads solution descriptions given with --data
 
-``param`` is ``NAME KIND [DEFAULT] [-- description]`` with KIND ``iri`` or ``literal``.
-Values are bound to ``?NAME`` as RDF terms, never pasted into the query text.
+``param`` is ``NAME KIND [DEFAULT] [-- description]`` with KIND ``iri`` or ``literal``;
+``iri[CLASS]`` asks for an instance of CLASS (checked against the graph queried) and
+``literal[a|b|c]`` for one of the listed values. Values are bound to ``?NAME`` as RDF terms,
+never pasted into the query text.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from .sparql import QueryKind, check_read_query
 
 LANGUAGES = ("nb", "nn", "en")
 _HEADER = re.compile(r"^#\s*(id|nb|nn|en|param|data)\s*:\s*(.*?)\s*$")
-_PARAM = re.compile(r"^(\w+)\s+(iri|literal)(?:\s+(.+?))?\s*(?:--\s*(.*))?$")
+_PARAM = re.compile(r"^(\w+)\s+(iri|literal)(?:\[([^\]]+)\])?(?:\s+(.+?))?\s*(?:--\s*(.*))?$")
 
 
 @dataclass(frozen=True)
@@ -42,10 +44,16 @@ class Parameter:
     kind: TypingLiteral["iri", "literal"]
     default: str | None
     description: str
+    #: ``iri[CLASS]``: the class a value must be an instance of.
+    of_class: URIRef | None = None
+    #: ``literal[a|b]``: the values allowed.
+    choices: tuple[str, ...] = ()
 
     def term(self, value: str, prefixes: Mapping[str, str]) -> Node:
         """The RDF term for a value given on the command line or in the API."""
         if self.kind == "literal":
+            if self.choices and value not in self.choices:
+                raise QueryError(f"parameter '{self.name}' is one of {', '.join(self.choices)}, not {value!r}")
             return Literal(value)
         return expand_iri(value, prefixes)
 
@@ -78,7 +86,10 @@ class Question:
             if value is None:
                 raise QueryError(f"{self.id}: parameter '{parameter.name}' needs a value ({parameter.description})")
             if not isinstance(value, Identifier):  # text (rdflib's terms are str too)
-                bound[parameter.name] = parameter.term(str(value), self.prefixes)
+                try:
+                    bound[parameter.name] = parameter.term(str(value), self.prefixes)
+                except QueryError as exc:
+                    raise QueryError(f"{self.id}: {exc}") from None
             elif parameter.kind == "iri" and not isinstance(value, URIRef):
                 raise QueryError(f"{self.id}: parameter '{parameter.name}' wants an IRI, not {value!r}")
             else:
@@ -118,17 +129,25 @@ def parse_question(path: str | Path, *, require_header: bool = True) -> Question
             raise InputError(path, f"question header lacks {', '.join(missing)}", line=1)
         if qid != path.stem:
             raise InputError(path, f"id '{qid}' differs from the file name", line=1)
+    prefixes = {**PREFIXES, **dict(re.findall(r"(?im)^\s*PREFIX\s+([\w-]*):\s*<([^>]*)>", text))}
     parameters = []
     for spec in fields.get("param", []):
         match = _PARAM.match(spec)
         if not match:
             raise InputError(path, f"bad param line {spec!r}: want NAME iri|literal [DEFAULT] [-- text]")
-        name, kind, default, description = match.groups()
+        name, kind, restriction, default, description = match.groups()
         if default is not None and default.startswith('"') and default.endswith('"'):
             default = default[1:-1]
-        parameters.append(Parameter(name, kind, default, description or ""))  # type: ignore[arg-type]
+        of_class, choices = None, ()
+        if restriction and kind == "iri":
+            try:
+                of_class = expand_iri(restriction, prefixes)
+            except QueryError as exc:
+                raise InputError(path, f"param {name}: {exc}") from None
+        elif restriction:
+            choices = tuple(restriction.split("|"))
+        parameters.append(Parameter(name, kind, default, description or "", of_class, choices))  # type: ignore[arg-type]
     _, kind = check_read_query(text, str(path))
-    prefixes = {**PREFIXES, **dict(re.findall(r"(?im)^\s*PREFIX\s+([\w-]*):\s*<([^>]*)>", text))}
     return Question(
         id=qid,
         path=path,

@@ -900,11 +900,11 @@ def open_store(*, endpoint: str | None = None, graph: str | None = None,
                          credentials=credentials_from_env(env), timeout=timeout_from_env(env))
 
 
-def query_endpoint(args: Any, text: str, bindings: Mapping[str, Node], *, source: str) -> QueryResult:
-    """``samhandling query --endpoint URL [--graph IRI]``."""
+def endpoint_for_query(args: Any) -> EndpointStore:
+    """The store of ``samhandling query --endpoint URL [--graph IRI]``."""
     if not args.endpoint:
         raise SamhandlingError("--graph needs --endpoint (it names a graph of the endpoint)")
     if args.data or args.infer or args.store != "rdflib":
         raise SamhandlingError("--data, --infer and --store work on local files; with --endpoint "
                                "load the files into the store first ('samhandling load')")
-    return open_store(endpoint=args.endpoint, graph=args.graph).query(text, bindings, source=source)
+    return open_store(endpoint=args.endpoint, graph=args.graph)

@@ -256,10 +256,16 @@ def test_iri_parameter_refuses_injection(value: str, graph_for: GraphFor) -> Non
 
 
 def test_literal_parameter_is_bound_as_a_literal(graph_for: GraphFor) -> None:
+    from dataclasses import replace
+
     value = 'nb") || true) } UNION { ?form ?p ?label } # "{'
     question = get_question("cq01-organisational-forms")
-    assert question.bindings({"lang": value})["lang"] == Literal(value)
-    result = run_question(question.id, {"lang": value}, graph=graph_for((), False))
+    with pytest.raises(QueryError, match="one of nb, nn, en"):  # the header lists the languages
+        question.bindings({"lang": value})
+    # Without that list the text is still only ever a literal: it cannot change the query.
+    free = replace(question, parameters=tuple(replace(p, choices=()) for p in question.parameters))
+    assert free.bindings({"lang": value})["lang"] == Literal(value)
+    result = run_on_graph(graph_for((), False), free.query, free.bindings({"lang": value}))
     assert result.variables == expected(f"{question.id}.srj").variables
     assert result.rows == ()
 
@@ -283,3 +289,34 @@ def test_bound_iri_may_be_a_term(graph_for: GraphFor) -> None:
     as_term = run_question("cq04-organisational-forms-for-technical-form",
                            {"form": URIRef(str(SAM.DataSharing))}, graph=graph_for((), False))
     assert as_text == as_term == expected("cq04-organisational-forms-for-technical-form.data-sharing.srj")
+
+
+@pytest.mark.parametrize(
+    ("qid", "bindings", "message"),
+    [
+        # a technical form where an organisational one is asked for: refused, not "no rows"
+        ("cq03-technical-forms-for-organisational-form", {"form": "sam:DataSharing"},
+         "is not an instance of sam:OrganisationalForm"),
+        # a misspelt need, with the closest term suggested
+        ("cq05-forms-for-need", {"need": "sam:CompareFastingGlukose"},
+         "did you mean sam:CompareFastingGlucose?"),
+        # a language the question does not offer
+        ("cq01-organisational-forms", {"lang": "de"}, "one of nb, nn, en, *"),
+        ("cq09-definitions", {"lang": "no"}, "one of nb, nn, en, *"),
+    ],
+)
+def test_wrong_parameter_values_are_refused(qid: str, bindings: dict[str, str], message: str) -> None:
+    with pytest.raises(QueryError, match=re.escape(message)):
+        run_question(qid, bindings)
+
+
+def test_a_need_declared_in_the_data_is_accepted(tmp_path: Path) -> None:
+    data = tmp_path / "own-need.ttl"
+    data.write_text(
+        "@prefix sam: <https://w3id.org/samhandling#> .\n@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "<https://example.org/need/VaccinationStatus> a sam:Need, skos:Concept ;\n"
+        "  sam:supportedBy sam:LookUpAndMakeAvailable .\n"
+    )
+    result = run_question("cq05-forms-for-need", {"need": "https://example.org/need/VaccinationStatus"},
+                          data=[data])
+    assert SAM.LookUpAndMakeAvailable in {term for row in result.rows for term in row}
