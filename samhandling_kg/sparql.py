@@ -102,6 +102,21 @@ def _parse_reason(exc: ParseException) -> str:
     return f"unexpected text at column {exc.col}: {found!r}" if found else "unexpected end of query"
 
 
+def check_read_query_local(text: str, source: str = "query") -> tuple[Query, QueryKind]:
+    """:func:`check_read_query`, plus what a query run over local files may not hold:
+    ``SERVICE`` (it would reach the network) and ``FROM``/``FROM NAMED`` (local queries run
+    over the ontology and the data files as one graph; the named graphs would be fetched, or
+    silently be empty)."""
+    prepared, kind = check_read_query(text, source)
+    if has_service_clause(prepared):
+        raise QueryError(f"{source}: SERVICE clauses are not run locally (they would reach the network)")
+    if prepared.algebra.get("datasetClause"):
+        raise QueryError(f"{source}: cannot run the query locally: FROM and FROM NAMED name graphs "
+                         "to fetch, but local queries run over the ontology and the --data files as "
+                         "one graph (remove them, or query an --endpoint)")
+    return prepared, kind
+
+
 def has_service_clause(prepared: Query) -> bool:
     """Whether the query's algebra contains a SERVICE pattern (federation reaches out)."""
     stack: list[Any] = [prepared.algebra]
@@ -124,9 +139,7 @@ def run_on_graph(
     source: str = "query",
 ) -> QueryResult:
     """Run a read query on an rdflib graph; parameters are bound with ``initBindings``."""
-    prepared, kind = check_read_query(text, source)
-    if has_service_clause(prepared):
-        raise QueryError(f"{source}: SERVICE clauses are not run locally (they would reach the network)")
+    prepared, kind = check_read_query_local(text, source)
     initial: dict[str, Any] = dict(bindings or {})
     try:
         with no_network():

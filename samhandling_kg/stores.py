@@ -58,7 +58,7 @@ from .sparql import (
     QueryKind,
     QueryResult,
     check_read_query,
-    has_service_clause,
+    check_read_query_local,
     result_from_json,
     run_on_graph,
 )
@@ -410,9 +410,7 @@ class OxigraphStore:
     def raw_query(self, text: str, bindings: Mapping[str, Node] | None = None, *,
                   source: str = "query") -> tuple[QueryKind, Any]:
         """Check and run a read query; pyoxigraph's own result (for serving it as it is)."""
-        prepared, kind = check_read_query(text, source)
-        if has_service_clause(prepared):
-            raise QueryError(f"{source}: SERVICE clauses are not run locally (they would reach the network)")
+        _, kind = check_read_query_local(text, source)
         # pyoxigraph's own ``substitutions`` (SEP-0007) refuse a variable that is not in the
         # SELECT projection, which rules out e.g. a COUNT over a bound form: bind like a
         # remote endpoint instead, with a VALUES block inside the WHERE group.

@@ -119,11 +119,19 @@ def test_service_clause_is_refused_locally(tmp_path: Path) -> None:
     assert_one_line_error(code, err, "SERVICE")
 
 
-def test_from_clause_does_not_fetch(tmp_path: Path) -> None:
+@pytest.mark.parametrize("store", ["rdflib", "oxigraph"])
+def test_from_clause_is_refused_locally(store: str, tmp_path: Path) -> None:
+    # Over local files there is one graph: FROM would fetch, or quietly answer from nothing.
     path = tmp_path / "from.rq"
     path.write_text("SELECT * FROM <http://example.org/remote.ttl> WHERE { ?s ?p ?o } LIMIT 1")
-    code, _, err = run("query", str(path))
-    assert code == 0, err  # answered over the local graph; the conftest guard proves no fetch
+    code, _, err = run("query", str(path), "--store", store)
+    assert_one_line_error(code, err, str(path), "FROM and FROM NAMED")
+
+
+def test_question_that_reads_solutions_notes_a_missing_data_option() -> None:
+    code, out, err = run("query", "cq14-solutions-per-form")
+    assert code == 0 and "(0 rows)" in out
+    assert err == "samhandling: note: cq14-solutions-per-form reads solution descriptions; give them with --data FILE...\n"
 
 
 def test_malformed_data_file_names_file_and_line(tmp_path: Path) -> None:
