@@ -79,9 +79,12 @@ class LoadReport:
     seconds: float
 
     def __str__(self) -> str:
-        return (f"loaded {self.triples} triples from {len(self.files)} file"
-                f"{'s' if len(self.files) != 1 else ''} into graph <{self.graph}> at {self.store} "
-                f"in {self.seconds:.2f} s")
+        ontology = str(resources.ontology_path())
+        data = [f for f in self.files if f != ontology]
+        count = f"{len(data)} file{'' if len(data) == 1 else 's'}"
+        source = count if len(data) == len(self.files) else "the ontology" + (f" and {count}" if data else "")
+        return (f"loaded {self.triples} triples from {source} into graph <{self.graph}> "
+                f"at {self.store} in {self.seconds:.2f} s")
 
 
 @runtime_checkable
