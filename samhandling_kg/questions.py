@@ -17,6 +17,7 @@ never pasted into the query text.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -175,7 +176,9 @@ def get_question(qid: str) -> Question:
     try:
         return _catalogue()[qid]
     except KeyError:
-        raise QueryError(f"unknown question '{qid}'; 'samhandling questions' lists them") from None
+        close = difflib.get_close_matches(qid, list(_catalogue()), n=1, cutoff=0.5)
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise QueryError(f"unknown question '{qid}'; {hint}'samhandling questions' lists them") from None
 
 
 def resolve_query(name: str) -> Question:

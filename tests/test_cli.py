@@ -53,6 +53,11 @@ def test_unknown_question_id() -> None:
     assert out == ""
 
 
+def test_misspelt_question_id_gets_a_suggestion() -> None:
+    code, _, err = run("query", "cq5-forms-for-need")
+    assert_one_line_error(code, err, "did you mean cq05-forms-for-need?")
+
+
 def test_missing_query_file(tmp_path: Path) -> None:
     missing = tmp_path / "nope.rq"
     code, _, err = run("query", str(missing))
