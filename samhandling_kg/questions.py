@@ -176,7 +176,7 @@ def get_question(qid: str) -> Question:
     try:
         return _catalogue()[qid]
     except KeyError:
-        close = difflib.get_close_matches(qid, list(_catalogue()), n=1, cutoff=0.5)
+        close = difflib.get_close_matches(qid, list(_catalogue()), n=1, cutoff=0.8)
         hint = f"did you mean {close[0]}? " if close else ""
         raise QueryError(f"unknown question '{qid}'; {hint}'samhandling questions' lists them") from None
 
