@@ -4,6 +4,7 @@ SARIF 2.1.0 or JUnit XML."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -12,6 +13,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, XSD
 
 from . import __version__
+from .errors import printable
 from .graph import bind_prefixes
 from .validation import SAMSH, Severity, ValidationReport, ValidationResult, profile_rows
 
@@ -23,6 +25,7 @@ _WORDS: dict[str, dict[str, str]] = {
     "en": {
         "Violation": "Violation", "Warning": "Warning", "Info": "Info",
         "violations": "violations", "warnings": "warnings", "infos": "infos",
+        "violation": "violation", "warning": "warning", "info": "info",
         "records": "records", "record": "record", "ok": "no findings",
         "conforms": "conforms", "fails": "does not conform",
         "fail_on": "fail-on", "value": "value", "none": "No solution descriptions (sam:Solution) found.",
@@ -31,6 +34,7 @@ _WORDS: dict[str, dict[str, str]] = {
     "nb": {
         "Violation": "Brudd", "Warning": "Advarsel", "Info": "Merknad",
         "violations": "brudd", "warnings": "advarsler", "infos": "merknader",
+        "violation": "brudd", "warning": "advarsel", "info": "merknad",
         "records": "poster", "record": "post", "ok": "ingen funn",
         "conforms": "godkjent", "fails": "ikke godkjent",
         "fail_on": "feiler på", "value": "verdi",
@@ -40,6 +44,7 @@ _WORDS: dict[str, dict[str, str]] = {
     "nn": {
         "Violation": "Brot", "Warning": "Åtvaring", "Info": "Merknad",
         "violations": "brot", "warnings": "åtvaringar", "infos": "merknader",
+        "violation": "brot", "warning": "åtvaring", "info": "merknad",
         "records": "postar", "record": "post", "ok": "ingen funn",
         "conforms": "godkjend", "fails": "ikkje godkjend",
         "fail_on": "feilar på", "value": "verdi",
@@ -61,20 +66,32 @@ def render(report: ValidationReport, fmt: str) -> str:
 # --- text ------------------------------------------------------------------------------
 
 
+def _counted(number: int, singular: str, words: dict[str, str]) -> str:
+    """``1 record``, ``2 records``: the word in the report's language and number."""
+    return f"{number} {words[singular] if number == 1 else words[singular + 's']}"
+
+
 def summary_line(report: ValidationReport) -> str:
     words = _WORDS[report.lang]
     verdict = words["conforms"] if report.conforms else words["fails"]
+    # English keeps the option's own spelling (``--fail-on violation``); nb and nn name the level
+    # in their own words.
+    level = report.fail_on.value.lower()
+    shown_level = level if report.lang == "en" else words[level]
     return (
-        f"{len(report.records)} {words['records']}, "
-        f"{report.count(Severity.VIOLATION)} {words['violations']}, "
-        f"{report.count(Severity.WARNING)} {words['warnings']}, "
-        f"{report.count(Severity.INFO)} {words['infos']} — {verdict} "
-        f"({words['fail_on']} {report.fail_on.value.lower()})"
+        f"{_counted(len(report.records), 'record', words)}, "
+        f"{_counted(report.count(Severity.VIOLATION), 'violation', words)}, "
+        f"{_counted(report.count(Severity.WARNING), 'warning', words)}, "
+        f"{_counted(report.count(Severity.INFO), 'info', words)} — {verdict} "
+        f"({words['fail_on']} {shown_level})"
     )
 
 
 def to_text(report: ValidationReport) -> str:
-    """Grouped by record with its title, in the report's language, ending with a summary."""
+    """Grouped by record with its title, in the report's language, ending with a summary.
+    Every string that comes from the data (titles, IRIs, file names, messages holding values)
+    goes through :func:`~samhandling_kg.errors.printable`: control characters are shown as
+    escapes, never sent to the terminal."""
     words = _WORDS[report.lang]
     out: list[str] = []
     if not report.records:
@@ -83,17 +100,18 @@ def to_text(report: ValidationReport) -> str:
     for record in report.records:
         where = ""
         if record.file:
-            where = f"  [{record.file}{':' + str(record.line) if record.line else ''}]"
-        out.append(f"{record.title}{where}")
-        out.append(f"  {record.node}")
+            where = f"  [{printable(record.file)}{':' + str(record.line) if record.line else ''}]"
+        out.append(f"{printable(record.title)}{where}")
+        out.append(f"  {printable(record.node)}")
         findings = report.for_record(record)
         if not findings:
             out.append(f"  ✓ {words['ok']}")
         for result in findings:
-            prop = f" [{_short(result.path)}]" if result.path else ""
-            out.append(f"  {_MARK[result.severity]} {words[result.severity.value]}{prop}: {result.message}")
+            prop = f" [{printable(_short(result.path))}]" if result.path else ""
+            out.append(f"  {_MARK[result.severity]} {words[result.severity.value]}{prop}: "
+                       f"{printable(result.message)}")
             if result.focus_node != record.node:
-                out.append(f"      ↳ {result.focus_node}")
+                out.append(f"      ↳ {printable(result.focus_node)}")
         out.append("")
     out.append(summary_line(report))
     return "\n".join(out) + "\n"
@@ -235,16 +253,20 @@ def _rule_id(result: ValidationResult) -> str:
 
 def to_junit(report: ValidationReport) -> str:
     """JUnit XML: one test suite per file, one test case per record. Findings at or above
-    ``--fail-on`` make the case fail; the others are listed in its ``system-out``."""
+    ``--fail-on`` make the case fail; the others are listed in its ``system-out``.
+
+    XML 1.0 cannot hold most control characters, not even as character references, so every
+    string from the data is passed through :func:`~samhandling_kg.errors.printable` (the escapes
+    of the text format) before it is XML-escaped: the output always parses."""
     words = _WORDS[report.lang]
     suites: dict[str, list[str]] = {}
     counts: dict[str, list[int]] = {}
     for record in report.records:
-        suite = record.file or "graph"
+        suite = _xml_safe(record.file or "graph")
         findings = report.for_record(record)
         failing = [r for r in findings if r.severity.rank <= report.fail_on.rank]
         other = [r for r in findings if r.severity.rank > report.fail_on.rank]
-        case = [f"    <testcase classname={quoteattr(suite)} name={quoteattr(record.title + ' <' + record.node + '>')}>"]
+        case = [f"    <testcase classname={quoteattr(suite)} name={quoteattr(_xml_safe(record.title + ' <' + record.node + '>'))}>"]
         if failing:
             worst = min(failing, key=lambda r: r.severity.rank).severity
             summary = f"{len(failing)} × {words[worst.value]}"
@@ -272,6 +294,13 @@ def to_junit(report: ValidationReport) -> str:
 
 
 def _line(result: ValidationResult, words: dict[str, str]) -> str:
+    """One finding on one line, control characters escaped (see :func:`to_junit`)."""
     prop = f" [{_short(result.path)}]" if result.path else ""
     value = f" ({words['value']}: {result.value})" if result.value else ""
-    return f"{words[result.severity.value]}{prop}: {result.message}{value} <{result.source_shape}>"
+    return _xml_safe(f"{words[result.severity.value]}{prop}: {result.message}{value} <{result.source_shape}>")
+
+
+def _xml_safe(text: str) -> str:
+    """``printable(text)``, and the few other characters XML 1.0 forbids (lone surrogates,
+    U+FFFE, U+FFFF) escaped the same way."""
+    return re.sub("[\ud800-\udfff\ufffe\uffff]", lambda m: f"\\u{ord(m.group()):04x}", printable(text))

@@ -19,6 +19,7 @@ inside :func:`~samhandling_kg.rdfio.no_network`, and ``owl:imports`` are never f
 
 from __future__ import annotations
 
+import difflib
 import enum
 import re
 from collections import deque
@@ -274,6 +275,7 @@ def validate(
     merged += given.data
     for prefix, namespace in given.data.namespaces():
         merged.bind(prefix, namespace, override=False)
+    _require_something_to_validate(given, merged)
     shapes = _shapes()
     with no_network():
         _, report_graph, _ = pyshacl.validate(
@@ -332,6 +334,10 @@ def _result(report: Graph, node: Node, focus: Node, shapes: Graph, merged: Graph
     if message is None:  # a shape without our messages (should not happen): pySHACL's text
         messages = [m for m in report.objects(node, SH.resultMessage) if isinstance(m, Literal)]
         message = _pick(messages, lang) or "constraint not satisfied"
+    if shape == SAMSH.KnownTerm and isinstance(value, URIRef):
+        close = closest_term(str(value))
+        if close:
+            message = f"{message} {_DID_YOU_MEAN[lang].format(close)}"
     record = locator.record_of(focus)
     file, line = locator.where(record)
     return ValidationResult(
@@ -349,6 +355,135 @@ def _result(report: Graph, node: Node, focus: Node, shapes: Graph, merged: Graph
         path_term=path if isinstance(path, URIRef) else None,
         value_term=value,
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Terms of the sam: namespace, and input with nothing to validate
+# ---------------------------------------------------------------------------------------
+
+_DID_YOU_MEAN = {"nb": "Mente du {}?", "nn": "Meinte du {}?", "en": "Did you mean {}?"}
+_ONTOLOGY_IRI = URIRef("https://w3id.org/samhandling")
+
+
+@cache
+def ontology_local_names() -> tuple[str, ...]:
+    """The local names of the ontology's terms in the sam: namespace, sorted."""
+    namespace = str(SAM)
+    return tuple(sorted({str(s)[len(namespace):] for s in ontology_graph().subjects()
+                         if isinstance(s, URIRef) and str(s).startswith(namespace)
+                         and len(str(s)) > len(namespace)}))
+
+
+def closest_term(iri: str) -> str | None:
+    """``sam:Solution`` for ``https://w3id.org/samhandling#Soluton`` (or a local name alone):
+    the closest term of the ontology by :func:`difflib.get_close_matches`, or None."""
+    local = iri[len(str(SAM)):] if iri.startswith(str(SAM)) else iri
+    names = ontology_local_names()
+    match = difflib.get_close_matches(local, names, n=1)
+    if not match:  # case slips (sam:solution) are not always close enough by ratio alone
+        folded = {name.lower(): name for name in names}
+        match = difflib.get_close_matches(local.lower(), list(folded), n=1)
+        match = [folded[m] for m in match]
+    return f"sam:{match[0]}" if match and match[0] != local else None
+
+
+_NAMESPACE_VARIANT = re.compile(r"^(https?)://w3id[.]org/samhandling([#/]?)(.+)$")
+
+
+def _declared_in(data: Graph) -> set[Node]:
+    declaring = (RDF.type, RDFS.subClassOf, RDFS.subPropertyOf)
+    return {s for p in declaring for s in data.subjects(p, None)}
+
+
+def _unknown_terms(data: Graph) -> list[URIRef]:
+    """IRIs of the sam: namespace in ``data`` that the ontology does not define and ``data``
+    does not declare: classes first, then predicates, then other objects and subjects."""
+    namespace = str(SAM)
+    known = set(ontology_local_names())
+    declared = _declared_in(data)
+
+    def unknown(node: Node) -> bool:
+        return (isinstance(node, URIRef) and str(node).startswith(namespace)
+                and len(str(node)) > len(namespace) and str(node)[len(namespace):] not in known
+                and node not in declared)
+
+    classes = sorted({o for o in data.objects(None, RDF.type) if unknown(o)}, key=str)
+    predicates = sorted({p for p in data.predicates() if unknown(p)}, key=str)
+    others = sorted({n for triple in data for n in (triple[0], triple[2]) if unknown(n)}, key=str)
+    ordered: list[URIRef] = []
+    for node in (*classes, *predicates, *others):
+        if node not in ordered:
+            ordered.append(node)  # type: ignore[arg-type]
+    return ordered
+
+
+def _namespace_variants(data: Graph) -> list[str]:
+    """Namespaces in ``data`` that differ from the sam: namespace only by scheme (http) or
+    by the character that ends it (``/`` or nothing instead of ``#``)."""
+    names = set(ontology_local_names())
+    found: list[str] = []
+    for triple in data:
+        for node in triple:
+            if not isinstance(node, URIRef) or str(node).startswith(str(SAM)):
+                continue
+            match = _NAMESPACE_VARIANT.match(str(node))
+            if not match:
+                continue
+            scheme, end, local = match.groups()
+            # http + '#' is always the namespace mistyped; otherwise the local part must be a
+            # term of the ontology (https://w3id.org/samhandling/shapes#X is not a variant).
+            if (scheme == "http" and end == "#") or local in names:
+                variant = str(node)[: len(str(node)) - len(local)]
+                if variant not in found:
+                    found.append(variant)
+    return sorted(found)
+
+
+def _has_records(data: Graph, merged: Graph) -> bool:
+    """True when ``data`` holds a solution (typed, or a subject of the solution properties)
+    or a need or form the user declares."""
+    for predicate in (SAM.realises, SAM.uses, SAM.addresses):
+        if next(iter(data.subjects(predicate, None)), None) is not None:
+            return True
+    solution_classes = set(merged.transitive_subjects(RDFS.subClassOf, SAM.Solution))
+    concept_classes = (set(merged.transitive_subjects(RDFS.subClassOf, SAM.Need))
+                       | set(merged.transitive_subjects(RDFS.subClassOf, SAM.InteractionForm)))
+    for subject, cls in data.subject_objects(RDF.type):
+        if cls in solution_classes:
+            return True
+        if cls in concept_classes and (subject, RDFS.isDefinedBy, _ONTOLOGY_IRI) not in merged:
+            return True
+    return False
+
+
+def _require_something_to_validate(given: _Input, merged: Graph) -> None:
+    """Raise a one-line error when the input holds nothing the profile applies to: an empty
+    file, a misspelt class, the wrong namespace would otherwise 'conform'."""
+    if _has_records(given.data, merged):
+        return
+    reason = "no solution description (sam:Solution) found"
+    hints: list[str] = []
+    if len(given.data) == 0:
+        hints.append("the input holds no RDF statements" if len(given.files) != 1
+                     else "the file holds no RDF statements")
+    for variant in _namespace_variants(given.data):
+        hints.append(f"the data uses the namespace <{variant}>, but the ontology's is <{SAM}>")
+    unknown = _unknown_terms(given.data)
+    if unknown:
+        first = "sam:" + str(unknown[0])[len(str(SAM)):]
+        hint = f"{first} is not a term of the ontology"
+        close = closest_term(str(unknown[0]))
+        if close:
+            hint += f" — did you mean {close}?"
+        hints.append(hint)
+    message = "; ".join([reason, *hints])
+    if len(given.files) == 1:
+        raise InputError(given.files[0][0], message)
+    if given.files:
+        raise SamhandlingError(f"{message} (in {len(given.files)} files: "
+                               f"{', '.join(name for name, _ in given.files[:3])}"
+                               f"{', …' if len(given.files) > 3 else ''})")
+    raise SamhandlingError(message)
 
 
 def _node_text(node: Node) -> str:
@@ -563,9 +698,13 @@ def profile_rows(lang: str = "en") -> list[ProfileRow]:
         if not isinstance(shape, URIRef) or not str(shape).startswith(str(SAMSH)):
             continue
         path = shapes.value(shape, SH.path)
+        # A SPARQL constraint that selects ?path reports the path of each result itself
+        # (samsh:KnownTerm): its sh:path is only a stand-in, so the table shows "*".
+        own_path = any("?path" in str(shapes.value(c, SH.select) or "")
+                       for c in shapes.objects(shape, SH.sparql))
         rows.append(ProfileRow(
             shape=str(shape),
-            path=compact(shapes, path) if path is not None else "",
+            path="*" if own_path else compact(shapes, path) if path is not None else "",
             severity=Severity.parse(str(shapes.value(shape, SH.severity))),
             name=_pick(shapes.objects(shape, SH.name), lang) or "",
             message=_pick(shapes.objects(shape, SH.message), lang) or "",

@@ -129,3 +129,23 @@ def test_documented_minimal_example_validates(tmp_path: Path) -> None:
     path.write_text(block.group(1), encoding="utf-8")
     report = validate(path, fail_on="warning")
     assert report.conforms, [r.as_json() for r in report.results]
+
+
+#: Names of organisations, services and products: the same in Bokmål and Nynorsk.
+PROPER_NAMES = (
+    "Helse Sør-Øst", "Helse Nord", "Helse Vest", "Reseptformidleren", "Meldingstjener-API",
+    "Persontjenesten", "Pasientens journaldokumenter", "Pasientens legemiddelliste",
+    "Pasientens måledata", "Pasientens prøvesvar", "Sentral forskrivningsmodul", "Kjernejournalportalen",
+    "Adresseregisteret", "Helseplattformen", "Helsenorge", "HelseID", "Helsenettet", "DIPS Arena",
+)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_proper_names_are_not_translated_into_nynorsk(path: Path) -> None:
+    graph = parse_file(path)
+    (solution,) = graph.subjects(RDF.type, SAM.Solution)
+    for predicate in (DCTERMS.title, DCTERMS.description):
+        texts = {t.language: str(t) for t in graph.objects(solution, predicate)}
+        for name in PROPER_NAMES:
+            if name in texts["nb"]:
+                assert name in texts["nn"], (predicate, name, texts["nn"])

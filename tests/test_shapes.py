@@ -396,3 +396,85 @@ def test_a_subclass_of_solution_declared_by_the_user_is_a_solution() -> None:
     report = validate(data)
     assert [r for r in report.results if r.severity is Severity.VIOLATION] == []
     assert [r.kind for r in report.records] == ["solution"]
+
+
+# --------------------------------------------------------------------------------------
+# Terms of the sam: namespace that the ontology does not define (samsh:KnownTerm)
+# --------------------------------------------------------------------------------------
+
+
+def _known_term_results(data: Graph, lang: str = "en") -> list:
+    return [r for r in validate(data, lang=lang, fail_on="info").results
+            if r.source_shape == str(SAMSH.KnownTerm)]
+
+
+def test_misspelt_class_predicate_and_object_are_each_named() -> None:
+    data = _solution(Graph(), EX.s, realises=SAM.ChangeAndShare, uses=SAM.DataSharing)
+    data.add((EX.s, RDF.type, URIRef(str(SAM) + "Soluton")))
+    data.add((EX.s, URIRef(str(SAM) + "realizes"), SAM.ChangeAndShare))
+    data.add((EX.s, SAM.addresses, URIRef(str(SAM) + "ExaminationsMeasurementFindings")))
+    found = {(r.path, r.value): r for r in _known_term_results(data)}
+    assert set(found) == {
+        (str(RDF.type), str(SAM) + "Soluton"),
+        (str(SAM) + "realizes", str(SAM) + "realizes"),
+        (str(SAM) + "addresses", str(SAM) + "ExaminationsMeasurementFindings"),
+    }
+    for result in found.values():
+        assert result.severity is Severity.WARNING and result.focus_node == str(EX.s)
+    assert found[(str(RDF.type), str(SAM) + "Soluton")].message.endswith("Did you mean sam:Solution?")
+    assert "sam:Soluton" in found[(str(RDF.type), str(SAM) + "Soluton")].message
+    assert found[(str(SAM) + "realizes", str(SAM) + "realizes")].message.endswith("Did you mean sam:realises?")
+
+
+@pytest.mark.parametrize(("lang", "ending"), [("nb", "Mente du sam:realises?"), ("nn", "Meinte du sam:realises?"),
+                                              ("en", "Did you mean sam:realises?")])
+def test_suggestion_is_in_the_chosen_language(lang: str, ending: str) -> None:
+    data = _solution(Graph(), EX.s, realises=SAM.ChangeAndShare, uses=SAM.DataSharing)
+    data.add((EX.s, URIRef(str(SAM) + "realizes"), SAM.ChangeAndShare))
+    (result,) = _known_term_results(data, lang)
+    assert result.message.endswith(ending) and "sam:realizes" in result.message
+
+
+def test_unknown_term_without_a_close_match_has_no_suggestion() -> None:
+    data = _solution(Graph(), EX.s, realises=SAM.ChangeAndShare, uses=SAM.DataSharing)
+    data.add((EX.s, URIRef(str(SAM) + "zzqqxx"), Literal("x")))
+    (result,) = _known_term_results(data)
+    assert "sam:zzqqxx" in result.message and "mean" not in result.message
+
+
+def test_terms_the_user_declares_are_not_unknown() -> None:
+    data = _solution(Graph(), EX.s, realises=SAM.ChangeAndShare, uses=SAM.DataSharing)
+    own_class = URIRef(str(SAM) + "RegionalSolution")
+    own_property = URIRef(str(SAM) + "operatedBy")
+    data.add((own_class, URIRef("http://www.w3.org/2000/01/rdf-schema#subClassOf"), SAM.Solution))
+    data.add((own_property, RDF.type, URIRef("http://www.w3.org/2002/07/owl#ObjectProperty")))
+    data.add((EX.s, RDF.type, own_class))
+    data.add((EX.s, own_property, EX.operator))
+    assert _known_term_results(data) == []
+
+
+def test_catalogue_uses_only_known_terms() -> None:
+    results = [r for r in validate(ROOT / "examples", fail_on="info").results
+               if r.source_shape == str(SAMSH.KnownTerm)]
+    assert results == []
+
+
+# --------------------------------------------------------------------------------------
+# Wording of the messages
+# --------------------------------------------------------------------------------------
+
+
+def _messages(shape: URIRef) -> dict[str, str]:
+    return {m.language: str(m) for m in SHAPES.objects(shape, SH.message)}
+
+
+def test_realised_form_supported_nb_has_its_comma() -> None:
+    assert "den bruker, støtter" in _messages(SAMSH.RealisedFormSupported)["nb"]
+
+
+def test_title_language_message_reads_naturally() -> None:
+    messages = _messages(SAMSH.SolutionTitleLanguage)
+    assert "ikke ingen" not in messages["nb"] and "ikkje ingen" not in messages["nn"]
+    assert "not none" not in messages["en"]
+    for text in messages.values():
+        assert "{?value}" in text and ("«no»" in text or "“no”" in text)

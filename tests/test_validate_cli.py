@@ -9,10 +9,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from helpers import run
+from helpers import assert_one_line_error, run
 from rdflib import Graph, Namespace
 from rdflib.namespace import RDF
 
+from samhandling_kg.errors import SamhandlingError
 from samhandling_kg.reports import summary_line
 from samhandling_kg.validation import validate
 
@@ -71,9 +72,9 @@ def test_catalogue_folder_passes() -> None:
 @pytest.mark.parametrize(
     ("lang", "title", "word", "summary"),
     [
-        ("en", "Test solution", "Violation", "1 records, 1 violations, 0 warnings, 0 infos — does not conform (fail-on violation)"),
-        ("nb", "Testløsning", "Brudd", "1 poster, 1 brudd, 0 advarsler, 0 merknader — ikke godkjent (feiler på violation)"),
-        ("nn", "Testløysing", "Brot", "1 postar, 1 brot, 0 åtvaringar, 0 merknader — ikkje godkjend (feilar på violation)"),
+        ("en", "Test solution", "Violation", "1 record, 1 violation, 0 warnings, 0 infos — does not conform (fail-on violation)"),
+        ("nb", "Testløsning", "Brudd", "1 post, 1 brudd, 0 advarsler, 0 merknader — ikke godkjent (feiler på brudd)"),
+        ("nn", "Testløysing", "Brot", "1 post, 1 brot, 0 åtvaringar, 0 merknader — ikkje godkjend (feilar på brot)"),
     ],
 )
 def test_text_is_grouped_by_record_in_the_language(lang: str, title: str, word: str, summary: str) -> None:
@@ -97,13 +98,105 @@ def test_text_names_a_record_of_its_own_for_a_declared_concept() -> None:
     assert "2 records" in out.splitlines()[-1]
 
 
-def test_text_for_files_without_solutions(tmp_path: Path) -> None:
-    path = tmp_path / "empty.ttl"
-    path.write_text("<https://example.org/a> <https://example.org/b> 1 .\n", encoding="utf-8")
-    code, out, _ = run("validate", path)
-    assert code == 0
-    assert out.startswith("No solution descriptions")
-    assert out.rstrip().endswith("conforms (fail-on violation)")
+@pytest.mark.parametrize(
+    ("lang", "fail_on", "summary"),
+    [
+        ("en", "warning", "1 record, 0 violations, 1 warning, 0 infos — does not conform (fail-on warning)"),
+        ("nb", "warning", "1 post, 0 brudd, 1 advarsel, 0 merknader — ikke godkjent (feiler på advarsel)"),
+        ("nn", "warning", "1 post, 0 brot, 1 åtvaring, 0 merknader — ikkje godkjend (feilar på åtvaring)"),
+        ("en", "info", "1 record, 0 violations, 0 warnings, 1 info — does not conform (fail-on info)"),
+        ("nb", "info", "1 post, 0 brudd, 0 advarsler, 1 merknad — ikke godkjent (feiler på merknad)"),
+    ],
+)
+def test_summary_singular_and_level_in_the_language(lang: str, fail_on: str, summary: str) -> None:
+    path = WARNING if fail_on == "warning" else INFO
+    _, out, _ = run("validate", path, "--lang", lang, "--fail-on", fail_on)
+    assert out.rstrip("\n").splitlines()[-1] == summary
+
+
+# --- nothing to validate: an input error -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "fragments"),
+    [
+        ("empty.ttl", "", ["empty.ttl: no solution description (sam:Solution) found"]),
+        ("other.ttl", "<https://example.org/a> <https://example.org/b> 1 .\n",
+         ["other.ttl: no solution description (sam:Solution) found"]),
+        ("misspelt.ttl",
+         "@prefix sam: <https://w3id.org/samhandling#> .\n"
+         "<https://example.org/s> a sam:Soluton ;\n"
+         "    sam:realizes sam:ChangeAndShare ;\n    sam:use sam:DataSharing .\n",
+         ["misspelt.ttl: no solution description (sam:Solution) found; "
+          "sam:Soluton is not a term of the ontology — did you mean sam:Solution?"]),
+        ("http.ttl",
+         "@prefix sam: <http://w3id.org/samhandling#> .\n"
+         "<https://example.org/s> a sam:Solution ;\n"
+         "    sam:realises sam:ChangeAndShare ;\n    sam:uses sam:DataSharing .\n",
+         ["http.ttl: no solution description (sam:Solution) found",
+          "http://w3id.org/samhandling#", "https://w3id.org/samhandling#"]),
+        ("slash.ttl",
+         "@prefix sam: <https://w3id.org/samhandling/> .\n"
+         "<https://example.org/s> a sam:Solution ;\n    sam:uses sam:DataSharing .\n",
+         ["https://w3id.org/samhandling/", "https://w3id.org/samhandling#"]),
+    ],
+)
+def test_nothing_to_validate_is_an_input_error(tmp_path: Path, name: str, text: str,
+                                                fragments: list[str]) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run("validate", path)
+    assert out == ""
+    assert_one_line_error(code, err, str(path), *fragments)
+
+
+def test_nothing_to_validate_from_the_api() -> None:
+    with pytest.raises(SamhandlingError, match="no solution description"):
+        validate(Graph())
+
+
+def test_a_declared_need_alone_is_something_to_validate(tmp_path: Path) -> None:
+    path = tmp_path / "need.ttl"
+    path.write_text(
+        "@prefix sam: <https://w3id.org/samhandling#> .\n@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "<https://example.org/n> a sam:Need , skos:Concept ; skos:prefLabel \"Behov\"@nb ;\n"
+        "    skos:definition \"Et behov.\"@nb ; sam:supportedBy sam:SendAndReceive .\n", encoding="utf-8")
+    code, out, err = run("validate", path)
+    assert (code, err) == (0, "") and " 0 violations, 0 warnings" in out
+
+
+# --- hostile text never reaches the terminal raw ---------------------------------------------
+
+HOSTILE = "Evil\x1b[31m\x07\x0b\x7f\x9btitle"
+
+
+def _hostile(tmp_path: Path) -> Path:
+    text = VALID.read_text(encoding="utf-8")
+    escaped = HOSTILE.encode("unicode_escape").decode("ascii").replace("\\x", "\\u00")
+    text = text.replace('"Testløsning"@nb', f'"{escaped}"@nb , "{escaped} no"@no')
+    text = text.replace("<https://example.org/solution>", f'"{escaped} page"')
+    path = tmp_path / "hostile.ttl"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_hostile_text_is_escaped_in_the_text_format(tmp_path: Path) -> None:
+    path = _hostile(tmp_path)
+    assert HOSTILE in {str(t) for t in Graph().parse(path).objects()}  # the data really holds it
+    for lang in ("nb", "en"):
+        _, out, _ = run("validate", path, "--lang", lang, "--fail-on", "info")
+        assert not [c for c in out if (ord(c) < 0x20 and c != "\n") or 0x7f <= ord(c) <= 0x9f], repr(out)
+        assert "Evil\\x1b[31m\\x07\\x0b\\x7f\\x9btitle" in out
+
+
+def test_hostile_text_keeps_junit_well_formed(tmp_path: Path) -> None:
+    code, out, _ = run("validate", _hostile(tmp_path), "--format", "junit", "--fail-on", "info", "--lang", "nb")
+    assert code == 1 and out.endswith("</testsuites>\n")
+    root = ET.fromstring(out)  # parses: no character XML 1.0 forbids
+    (case,) = root.iter("testcase")
+    assert "Evil\\x1b[31m" in case.get("name", "")
+    body = case.find("failure").text
+    assert "\x1b" not in body and "\\x1b" in body
 
 
 # --- json -----------------------------------------------------------------------------------
@@ -244,7 +337,7 @@ def test_several_files_and_folders(tmp_path: Path) -> None:
 def test_files_together_form_one_graph(tmp_path: Path) -> None:
     # the identifier missing in one file is given in the other: one record, no violation
     code, out, _ = run("validate", VIOLATION, WARNING)
-    assert code == 0 and out.rstrip().splitlines()[-1].startswith("1 records, 0 violations, 0 warnings")
+    assert code == 0 and out.rstrip().splitlines()[-1].startswith("1 record, 0 violations, 0 warnings")
 
 
 def test_a_file_named_twice_is_read_once() -> None:
