@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -10,7 +9,7 @@ from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from .errors import QueryError
-from .graph import load_knowledge_graph, ontology_graph
+from .graph import closest_term, load_knowledge_graph
 from .namespace import SAM
 from .questions import Question, get_question
 from .sparql import QueryResult
@@ -29,7 +28,7 @@ def check_parameter_terms(question: Question, bindings: Mapping[str, Node], stor
         if not store.query(_INSTANCE_OF, {"term": term, "cls": parameter.of_class}).boolean:
             raise QueryError(f"{question.id}: {parameter.name}={_short(term, question)} is not an "
                              f"instance of {_short(parameter.of_class, question)}"
-                             f"{_suggestion(term, question)}")
+                             f"{_suggestion(term)}")
 
 
 _INSTANCE_OF = (
@@ -45,16 +44,9 @@ def _short(term: URIRef, question: Question) -> str:
     return f"<{term}>"
 
 
-def _suggestion(term: URIRef, question: Question) -> str:
-    if not term.startswith(str(SAM)):
-        return ""
-    names = sorted({str(s)[len(str(SAM)):] for s in ontology_graph().subjects()
-                    if isinstance(s, URIRef) and s.startswith(str(SAM))})
-    local = term[len(str(SAM)):]
-    if local in names:  # the term exists, it is only of the wrong kind
-        return ""
-    close = difflib.get_close_matches(local, names, n=1)
-    return f" (did you mean sam:{close[0]}?)" if close else ""
+def _suggestion(term: URIRef) -> str:
+    close = closest_term(str(term)) if term.startswith(str(SAM)) else None
+    return f" (did you mean {close}?)" if close else ""
 
 
 def run_question(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
 import owlrl
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VANN, XSD
 
 from . import resources
@@ -106,3 +107,25 @@ def _copy(graph: Graph) -> Graph:
         copy.bind(prefix, namespace)
     copy += graph
     return copy
+
+
+@cache
+def ontology_local_names() -> tuple[str, ...]:
+    """The local names of the ontology's terms in the sam: namespace, sorted."""
+    namespace = str(SAM)
+    return tuple(sorted({str(s)[len(namespace):] for s in ontology_graph().subjects()
+                         if isinstance(s, URIRef) and str(s).startswith(namespace)
+                         and len(str(s)) > len(namespace)}))
+
+
+def closest_term(iri: str) -> str | None:
+    """``sam:Solution`` for ``https://w3id.org/samhandling#Soluton`` (or a local name alone):
+    the closest term of the ontology by :func:`difflib.get_close_matches`, or None."""
+    local = iri[len(str(SAM)):] if iri.startswith(str(SAM)) else iri
+    names = ontology_local_names()
+    match = difflib.get_close_matches(local, names, n=1)
+    if not match:  # case slips (sam:solution) are not always close enough by ratio alone
+        folded = {name.lower(): name for name in names}
+        match = difflib.get_close_matches(local.lower(), list(folded), n=1)
+        match = [folded[m] for m in match]
+    return f"sam:{match[0]}" if match and match[0] != local else None

@@ -19,7 +19,6 @@ inside :func:`~samhandling_kg.rdfio.no_network`, and ``owl:imports`` are never f
 
 from __future__ import annotations
 
-import difflib
 import enum
 import re
 from collections import deque
@@ -39,7 +38,7 @@ from rdflib.term import Node
 
 from . import resources
 from .errors import InputError, SamhandlingError
-from .graph import bind_prefixes, ontology_graph, shapes_graph
+from .graph import bind_prefixes, closest_term, ontology_graph, ontology_local_names, shapes_graph
 from .namespace import SAM
 from .rdfio import decode_text, expand_paths, no_network, parse_file, read_bytes
 
@@ -363,28 +362,6 @@ def _result(report: Graph, node: Node, focus: Node, shapes: Graph, merged: Graph
 
 _DID_YOU_MEAN = {"nb": "Mente du {}?", "nn": "Meinte du {}?", "en": "Did you mean {}?"}
 _ONTOLOGY_IRI = URIRef("https://w3id.org/samhandling")
-
-
-@cache
-def ontology_local_names() -> tuple[str, ...]:
-    """The local names of the ontology's terms in the sam: namespace, sorted."""
-    namespace = str(SAM)
-    return tuple(sorted({str(s)[len(namespace):] for s in ontology_graph().subjects()
-                         if isinstance(s, URIRef) and str(s).startswith(namespace)
-                         and len(str(s)) > len(namespace)}))
-
-
-def closest_term(iri: str) -> str | None:
-    """``sam:Solution`` for ``https://w3id.org/samhandling#Soluton`` (or a local name alone):
-    the closest term of the ontology by :func:`difflib.get_close_matches`, or None."""
-    local = iri[len(str(SAM)):] if iri.startswith(str(SAM)) else iri
-    names = ontology_local_names()
-    match = difflib.get_close_matches(local, names, n=1)
-    if not match:  # case slips (sam:solution) are not always close enough by ratio alone
-        folded = {name.lower(): name for name in names}
-        match = difflib.get_close_matches(local.lower(), list(folded), n=1)
-        match = [folded[m] for m in match]
-    return f"sam:{match[0]}" if match and match[0] != local else None
 
 
 _NAMESPACE_VARIANT = re.compile(r"^(https?)://w3id[.]org/samhandling([#/]?)(.+)$")
