@@ -102,12 +102,113 @@ def _parse_reason(exc: ParseException) -> str:
     return f"unexpected text at column {exc.col}: {found!r}" if found else "unexpected end of query"
 
 
+# --- one reading of the query text for every engine ---------------------------------------
+#
+# rdflib decides whether a local query may run; pyoxigraph executes it, and pyoxigraph runs
+# SERVICE over HTTP. The two parsers read some texts differently (rdflib ends a comment only at
+# LF, Oxigraph also at CR; rdflib expands \u escapes everywhere before parsing, Oxigraph only
+# inside strings and IRIs), so a text could look harmless to the checker and reach the network
+# in the executor. Therefore every local query is first rewritten into a canonical text that
+# has neither comments nor escapes, so the two read the same characters, and that very text is
+# both checked and executed; and the executed text passes a last test that does not depend on
+# any parser's reading (:func:`refuse_service`).
+
+_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# What rdflib would expand a second time (its pattern, case-insensitive, 4 or 8 digits).
+_RESIDUAL_ESCAPE = re.compile(r"\\u[0-9a-f]{4}", re.IGNORECASE)
+_LEXEME = re.compile(
+    r'''(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!\'\'))*\'\'\''''
+    r'''|"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*')'''
+    r'''|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'''
+    r'''|(?P<comment>\#[^\r\n]*)''',
+    re.DOTALL,
+)
+
+
+def canonical_query(text: str, source: str = "query") -> str:
+    """``text`` as every engine here reads it alike: codepoint escapes expanded once, before
+    parsing, as SPARQL 1.1 §19.2 prescribes; comments (``#`` to the end of the line, which a CR
+    or an LF ends, §19.6) removed, keeping the line breaks so line numbers stay right.
+
+    Refused with :class:`QueryError`: an escape of a lone surrogate (no Unicode character), and
+    an escape that expanding produces anew (rdflib would expand it a second time, Oxigraph not).
+    """
+    def expand(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+            raise QueryError(f"{source}:{_line_of(text, match.start())}: malformed SPARQL: "
+                             f"{match.group()!r} is not a Unicode character")
+        return chr(code)
+
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise QueryError(f"{source}:{_line_of(text, exc.start)}: malformed SPARQL: "
+                         "a lone surrogate is not a Unicode character") from None
+    expanded = _CODEPOINT_ESCAPE.sub(expand, text)
+    residual = _RESIDUAL_ESCAPE.search(expanded)
+    if residual:
+        raise QueryError(f"{source}:{_line_of(expanded, residual.start())}: malformed SPARQL: "
+                         f"an escape expands into another escape ({residual.group()!r}); "
+                         "write the character itself")
+    pieces: list[str] = []
+    position = 0
+    for lexeme in _LEXEME.finditer(expanded):
+        if lexeme.group("comment") is not None:
+            pieces.append(expanded[position:lexeme.start()])
+            position = lexeme.end()
+    pieces.append(expanded[position:])
+    return "".join(pieces)
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+# SERVICE, then white space or comments, then what may follow the keyword in the grammar
+# (SILENT, a variable, an IRI, or a prefixed name). Matched on the whole text, whatever a
+# parser would take for a string, an IRI or a comment: no lexical disagreement can hide it.
+_SERVICE = re.compile(
+    r"SERVICE(?=(?:[\s]|\#[^\r\n]*)*(?:SILENT|[<?$:]|[A-Za-z\u00C0-\U000EFFFF]"
+    r"[\w.\-\u00B7\u00C0-\U000EFFFF]*:))",
+    re.IGNORECASE,
+)
+# Inside <…> with none of the characters that could open a string, a comment or a group, no
+# SERVICE can be followed by the group it needs, whatever the executor makes of the "<".
+_INERT_IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20#']*>")
+_VARNAME_TAIL = re.compile(r"[?$:][\w\u00B7\u0300-\u036F\u203F\u2040]*\Z")
+
+
+def refuse_service(text: str, source: str = "query") -> None:
+    """Refuse a text in which any reading could find a ``SERVICE`` clause (it would reach the
+    network). The test runs on the text that is executed, after parameters are bound.
+
+    It errs on the side of refusing: the word followed by something that could be its target
+    counts, inside a string literal too. It is not counted inside a variable or prefixed name
+    (``?service``, ``ex:service``), whose greedy token swallows it, nor inside an IRI that could
+    not hide anything (``<https://example.org/service?id=1>``).
+    """
+    inert = [m.span() for m in _INERT_IRI.finditer(text)]
+    for match in _SERVICE.finditer(text):
+        start = match.start()
+        if any(begin < start < end for begin, end in inert):
+            continue
+        if _VARNAME_TAIL.search(text, max(0, start - 200), start):
+            continue
+        raise QueryError(
+            f"{source}:{_line_of(text, start)}: SERVICE clauses are not run (they would reach the "
+            "network); if the word is part of a string, split it, e.g. CONCAT(\"SERV\", \"ICE\")"
+        )
+
+
 def check_read_query_local(text: str, source: str = "query") -> tuple[Query, QueryKind]:
     """:func:`check_read_query`, plus what a query run over local files may not hold:
     ``SERVICE`` (it would reach the network) and ``FROM``/``FROM NAMED`` (local queries run
     over the ontology and the data files as one graph; the named graphs would be fetched, or
     silently be empty)."""
+    text = canonical_query(text, source)
     prepared, kind = check_read_query(text, source)
+    refuse_service(text, source)
     if has_service_clause(prepared):
         raise QueryError(f"{source}: SERVICE clauses are not run locally (they would reach the network)")
     if prepared.algebra.get("datasetClause"):

@@ -57,8 +57,10 @@ from .rdfio import (
 from .sparql import (
     QueryKind,
     QueryResult,
+    canonical_query,
     check_read_query,
     check_read_query_local,
+    refuse_service,
     result_from_json,
     run_on_graph,
 )
@@ -413,11 +415,16 @@ class OxigraphStore:
     def raw_query(self, text: str, bindings: Mapping[str, Node] | None = None, *,
                   source: str = "query") -> tuple[QueryKind, Any]:
         """Check and run a read query; pyoxigraph's own result (for serving it as it is)."""
+        # The text that is checked is the text that runs: one canonical reading (no comments,
+        # no escapes) for rdflib's check and Oxigraph's execution, and the executed text, with
+        # its parameters bound, passes the SERVICE test once more.
+        text = canonical_query(text, source)
         _, kind = check_read_query_local(text, source)
         # pyoxigraph's own ``substitutions`` (SEP-0007) refuse a variable that is not in the
         # SELECT projection, which rules out e.g. a COUNT over a bound form: bind like a
         # remote endpoint instead, with a VALUES block inside the WHERE group.
         bound = bind_with_values(text, kind, bindings or {})
+        refuse_service(bound, source)
         try:
             return kind, self.store.query(bound)
         except (SyntaxError, ValueError, OSError) as exc:
