@@ -76,9 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="run at this SPARQL endpoint instead of over local files")
     query.add_argument("--graph", metavar="IRI",
                        help="with --endpoint: the graph to query (the protocol's default-graph-uri)")
-    query.add_argument("--store", choices=("rdflib", "oxigraph"), default="rdflib",
-                       help="local store: rdflib (default) or embedded Oxigraph, many times "
-                       "faster on large catalogues (needs pyoxigraph)")
+    query.add_argument("--store", choices=("oxigraph", "rdflib"), default=None,
+                       help="local engine: embedded Oxigraph (default, many times faster on "
+                       "large catalogues) or rdflib, the reference it is tested against")
     query.set_defaults(handler=_cmd_query)
     _add_store_commands(commands)
 
@@ -148,7 +148,7 @@ def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if question.needs_data and not args.data:
             err.write(f"samhandling: note: {question.id} reads solution descriptions; give them "
                       "with --data FILE...\n")
-        if args.store == "oxigraph":
+        if (args.store or "oxigraph") == "oxigraph":
             store = OxigraphStore.with_knowledge_graph(args.data, infer=args.infer)
         else:
             store = RdflibStore(load_knowledge_graph(args.data, infer=args.infer))

@@ -395,15 +395,19 @@ def _cell(term: Node | None, prefixes: Mapping[str, str]) -> str:
     return f"_:{term}"
 
 
-def write_graph(graph: Graph, fmt: str) -> str:
-    """CONSTRUCT/DESCRIBE output: Turtle for tables, N-Triples for CSV, JSON-LD for JSON."""
+def write_graph(graph: Graph, fmt: str, prefixes: Mapping[str, str] | None = None) -> str:
+    """CONSTRUCT/DESCRIBE output: Turtle for tables, N-Triples for CSV, JSON-LD for JSON.
+    ``prefixes`` (the query's) name the namespaces whatever store answered: an answer read
+    back from a store's N-Triples carries none."""
     rdf_format = {"table": "longturtle", "csv": "nt", "json": "json-ld"}[fmt]
+    for prefix, namespace in (prefixes or {}).items():
+        graph.bind(prefix, namespace, override=True, replace=True)
     return graph.serialize(format=rdf_format)
 
 
 def format_result(result: QueryResult, fmt: str, prefixes: Mapping[str, str]) -> str:
     if result.graph is not None:
-        return write_graph(result.graph, fmt)
+        return write_graph(result.graph, fmt, prefixes)
     if fmt == "json":
         return to_json(result)
     if fmt == "csv":

@@ -912,7 +912,7 @@ def endpoint_for_query(args: Any) -> EndpointStore:
     """The store of ``samhandling query --endpoint URL [--graph IRI]``."""
     if not args.endpoint:
         raise SamhandlingError("--graph needs --endpoint (it names a graph of the endpoint)")
-    if args.data or args.infer or args.store != "rdflib":
+    if args.data or args.infer or args.store is not None:
         raise SamhandlingError("--data, --infer and --store work on local files; with --endpoint "
                                "load the files into the store first ('samhandling load')")
     return open_store(endpoint=args.endpoint, graph=args.graph)
