@@ -10,13 +10,6 @@ The public API::
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("samhandling-kg")
-except PackageNotFoundError:  # pragma: no cover - running from a checkout that is not installed
-    __version__ = "0+unknown"
-
 from .api import run_query, run_question
 from .errors import EndpointError, InputError, QueryError, SamhandlingError
 from .graph import load_knowledge_graph, materialise, ontology_graph, shapes_graph
@@ -26,6 +19,7 @@ from .rdfio import parse_file
 from .sparql import QueryResult
 from .stores import EndpointStore, OxigraphStore, RdflibStore, Store, open_store
 from .validation import ValidationReport, ValidationResult, validate
+from .version import __version__
 
 __all__ = [
     "ONTOLOGY_IRI",

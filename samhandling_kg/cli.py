@@ -22,7 +22,7 @@ from rdflib import RDF, BNode, Graph, Literal
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
-from . import __version__
+from .version import __version__
 from .api import check_parameter_terms
 from .errors import SamhandlingError, printable
 from .graph import bind_prefixes, load_knowledge_graph
@@ -139,6 +139,9 @@ def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         name, sep, value = item.partition("=")
         if not sep or not name:
             raise SamhandlingError(f"--bind wants NAME=VALUE, not {item!r}")
+        if name in values:  # the last would silently win
+            raise SamhandlingError(f"--bind {name} is given twice ({values[name]!r} and {value!r}); "
+                                   "a parameter takes one value")
         values[name] = value
     bindings = question.bindings(values)
     store: Store
@@ -261,6 +264,11 @@ def write_atomically(path: Path, text: str) -> None:
     except OSError as exc:
         raise SamhandlingError(f"{path}: cannot write: {exc.strerror or exc}") from None
     try:
+        # mkstemp makes the file private (0600); a written export is an ordinary file that
+        # follows the umask like any other writer's (a web server must be able to publish it).
+        umask = os.umask(0o022)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, path)
@@ -330,6 +338,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     # errors of ours and would break the one-line-per-error rule.
     logging.getLogger("rdflib").setLevel(logging.ERROR)
     parser = build_parser()
+    if not (sys.argv[1:] if argv is None else argv):  # a bare 'samhandling': the help, as usage
+        err.write(parser.format_help())
+        return EXIT_ERROR
     try:
         args, extra = parser.parse_known_args(argv)
         if extra:  # name the subcommand, whose --help lists what it takes

@@ -54,9 +54,21 @@ class Parameter:
         """The RDF term for a value given on the command line or in the API."""
         if self.kind == "literal":
             if self.choices and value not in self.choices:
-                raise QueryError(f"parameter '{self.name}' is one of {', '.join(self.choices)}, not {value!r}")
+                folded = [c for c in self.choices if c.lower() == value.strip().lower()]
+                hint = f" (did you mean {folded[0]}?)" if folded else ""
+                raise QueryError(f"parameter '{self.name}' is one of {', '.join(self.choices)}, "
+                                 f"not {value!r}{hint}")
             return Literal(value)
-        return expand_iri(value, prefixes)
+        try:
+            return expand_iri(value, prefixes)
+        except QueryError as exc:
+            # A bare name such as CompareFastingGlucose most likely means a term of the class
+            # the parameter asks for: suggest the prefixed form.
+            if re.fullmatch(r"[A-Za-z_][\w.-]*", value.strip()) and self.of_class is not None:
+                for prefix, namespace in prefixes.items():
+                    if str(self.of_class).startswith(namespace):
+                        raise QueryError(f"{exc} (did you mean {prefix}:{value.strip()}?)") from None
+            raise
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape, quoteattr
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, XSD
 
-from . import __version__
+from .version import __version__
 from .errors import printable
 from .graph import bind_prefixes
 from .validation import SAMSH, Severity, ValidationReport, ValidationResult, profile_rows

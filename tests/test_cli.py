@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
+import subprocess
+import sys
 import os
 from pathlib import Path
 
@@ -40,11 +43,6 @@ def test_unknown_option_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--bogus" in err
     assert "see 'samhandling questions --help'" in err
-
-
-def test_missing_command_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([]) == 2
-    assert capsys.readouterr().err.count("\n") == 1
 
 
 def test_unknown_question_id() -> None:
@@ -305,3 +303,27 @@ def test_serve_refuses_a_port_outside_the_range(port: str, capsys: pytest.Captur
     assert main(["serve", "--port", port]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "not a port number" in err
+
+
+def test_bare_command_prints_the_help_as_a_usage_error() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    assert main([], out=out, err=err) == 2
+    assert "COMMAND" in err.getvalue() and "query" in err.getvalue() and out.getvalue() == ""
+
+
+def test_python_m_runs_the_command() -> None:
+    done = subprocess.run([sys.executable, "-m", "samhandling_kg", "--version"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.startswith("samhandling ")
+
+
+@pytest.mark.parametrize("binds, message", [
+    (["lang=nb", "lang=en"], "--bind lang is given twice"),
+    (["lang=NB"], "(did you mean nb?)"),
+    (["need=CompareFastingGlucose"], "(did you mean sam:CompareFastingGlucose?)"),
+])
+def test_bind_mistakes_are_refused_with_a_hint(binds: list[str], message: str) -> None:
+    err = io.StringIO()
+    argv = ["query", "cq05-forms-for-need"] + [a for b in binds for a in ("--bind", b)]
+    assert main(argv, out=io.StringIO(), err=err) == 2
+    assert message in err.getvalue() and err.getvalue().count("\n") == 1

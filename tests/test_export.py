@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -106,3 +108,19 @@ def test_export_is_the_same_under_another_hash_seed(fmt: str) -> None:
         for seed in ("1", "2")
     }
     assert outputs == {export("--format", fmt)}
+
+
+def test_output_file_follows_the_umask(tmp_path: Path) -> None:
+    """An exported file is an ordinary file: readable by others when the umask says so (it
+    was created 0600 by the temporary-file step, and publishing it then failed)."""
+    previous = os.umask(0o022)
+    try:
+        target = tmp_path / "out.ttl"
+        assert main(["export", "--output", str(target)], out=io.StringIO()) == 0
+        assert stat.S_IMODE(target.stat().st_mode) == 0o644
+        os.umask(0o077)
+        private = tmp_path / "private.ttl"
+        assert main(["export", "--output", str(private)], out=io.StringIO()) == 0
+        assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    finally:
+        os.umask(previous)
