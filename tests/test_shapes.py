@@ -292,6 +292,22 @@ def test_python_rule_matches_the_definition(number: str) -> None:
     assert organisation_number_valid(number) == _reference_valid(number)
 
 
+@given(st.lists(st.from_regex(r"[0-9]{9}", fullmatch=True), min_size=1, max_size=12, unique=True))
+@settings(max_examples=8, deadline=None)
+def test_the_shape_matches_the_definition(numbers: list[str]) -> None:
+    """The product's rule is the SPARQL in shapes/recommended.ttl: it flags exactly the numbers
+    the definition (weights 3 2 7 6 5 4 3 2, modulus 11) rejects."""
+    data = Graph()
+    for index, number in enumerate(numbers):
+        node = EX[f"s{index}"]
+        _solution(data, node, realises=SAM.ChangeAndShare, uses=SAM.DataSharing)
+        data.remove((node, DCTERMS.publisher, None))
+        data.add((node, DCTERMS.publisher, URIRef(f"https://data.brreg.no/enhetsregisteret/api/enheter/{number}")))
+    flagged = {organisation_number_of(r.value or "") for r in validate(data).results
+               if r.source_shape == str(SAMSH.SolutionPublisherCheckDigit)}
+    assert flagged == {n for n in numbers if not _reference_valid(n)}
+
+
 @given(st.from_regex(r"[0-9]{8}", fullmatch=True))
 @settings(max_examples=200)
 def test_at_most_one_check_digit_fits(prefix: str) -> None:
