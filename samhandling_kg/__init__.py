@@ -10,7 +10,7 @@ The public API::
 
 from __future__ import annotations
 
-from .api import run_query, run_question
+from .api import run, run_query, run_question
 from .errors import EndpointError, InputError, QueryError, SamhandlingError
 from .graph import load_knowledge_graph, materialise, ontology_graph, shapes_graph
 from .namespace import ONTOLOGY_IRI, SAM
@@ -44,6 +44,7 @@ __all__ = [
     "ontology_graph",
     "open_store",
     "parse_file",
+    "run",
     "run_query",
     "run_question",
     "shapes_graph",

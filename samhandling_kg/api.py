@@ -11,9 +11,9 @@ from rdflib.term import Node
 from .errors import QueryError
 from .graph import closest_term, load_knowledge_graph
 from .namespace import SAM
-from .questions import Question, get_question
+from .questions import Question, get_question, resolve_query
 from .sparql import QueryResult
-from .stores import RdflibStore, Store
+from .stores import OxigraphStore, RdflibStore, Store
 
 
 def check_parameter_terms(question: Question, bindings: Mapping[str, Node], store: Store) -> None:
@@ -49,41 +49,86 @@ def _suggestion(term: URIRef) -> str:
     return f" (did you mean {close}?)" if close else ""
 
 
-def run_question(
-    question_id: str,
+#: The engines a local query runs on; the first is the default. The command line's
+#: ``--store`` choices read this list.
+LOCAL_ENGINES: tuple[str, ...] = ("oxigraph", "rdflib")
+
+
+def local_store(
+    data: Iterable[str | Path] = (),
+    *,
+    infer: bool = False,
+    graph: Graph | None = None,
+    engine: str = LOCAL_ENGINES[0],
+) -> Store:
+    """The ontology plus ``data`` (materialised under OWL 2 RL when ``infer``) in a local
+    engine: embedded Oxigraph by default, or rdflib, the reference. A ``graph`` given is
+    queried as it is, on rdflib."""
+    if engine not in LOCAL_ENGINES:
+        raise QueryError(f"unknown local engine {engine!r}; one of {', '.join(LOCAL_ENGINES)}")
+    if graph is not None:
+        return RdflibStore(graph)
+    if engine == "oxigraph":
+        return OxigraphStore.with_knowledge_graph(data, infer=infer)
+    return RdflibStore(load_knowledge_graph(data, infer=infer))
+
+
+def run(
+    query: str | Path | Question,
     bindings: Mapping[str, str | Node] | None = None,
     *,
-    graph: Graph | None = None,
     data: Iterable[str | Path] = (),
     infer: bool = False,
+    graph: Graph | None = None,
     store: Store | None = None,
+    engine: str = LOCAL_ENGINES[0],
 ) -> QueryResult:
-    """Answer competency question ``question_id``.
+    """The one path every query takes (the command line and ``serve`` call it too).
 
-    ``bindings`` maps parameter names to values (``"sam:SendAndReceive"``, a full IRI, or an
-    rdflib term); parameters left out take their default. Without ``graph`` the question runs
-    over the ontology plus ``data``, materialised under OWL 2 RL when ``infer`` is true.
-    With ``store`` (any :class:`~samhandling_kg.stores.Store`: pyoxigraph, a SPARQL endpoint…)
-    it runs there instead.
+    ``query`` is a competency-question id, the path of a ``.rq`` file (whose ``# param:``
+    header lines declare its parameters, as the questions' do) or a :class:`Question`.
+    ``bindings`` maps parameter names to values (``"sam:SendAndReceive"``, a full IRI, text,
+    or an rdflib term); parameters left out take their default, and an IRI that is not an
+    instance of the class its parameter names is refused with the closest term suggested —
+    locally and at an endpoint alike. Without ``store`` the query runs over the ontology plus
+    ``data`` in a :func:`local_store`.
     """
-    question = get_question(question_id)
+    question = query if isinstance(query, Question) else resolve_query(str(query))
     terms = question.bindings(bindings)
     if store is None:
-        store = RdflibStore(graph if graph is not None else load_knowledge_graph(data, infer=infer))
+        store = local_store(data, infer=infer, graph=graph, engine=engine)
     check_parameter_terms(question, terms, store)
     return store.query(question.query, terms, source=str(question.path))
 
 
+def run_question(
+    question_id: str,
+    bindings: Mapping[str, str | Node] | None = None,
+    *,
+    data: Iterable[str | Path] = (),
+    infer: bool = False,
+    graph: Graph | None = None,
+    store: Store | None = None,
+    engine: str = LOCAL_ENGINES[0],
+) -> QueryResult:
+    """Answer competency question ``question_id`` (see :func:`run`)."""
+    return run(get_question(question_id), bindings, data=data, infer=infer, graph=graph,
+               store=store, engine=engine)
+
+
 def run_query(
     query: str,
-    graph: Graph | None = None,
     bindings: Mapping[str, Node] | None = None,
     *,
-    source: str = "query",
+    data: Iterable[str | Path] = (),
+    infer: bool = False,
+    graph: Graph | None = None,
     store: Store | None = None,
+    engine: str = LOCAL_ENGINES[0],
+    source: str = "query",
 ) -> QueryResult:
-    """Run any read query (text) over ``graph`` (the ontology when none), or in ``store``.
-    Updates are refused."""
+    """Run the read query ``query`` (SPARQL text; for a file use :func:`run`) over the
+    ontology plus ``data``, over ``graph``, or in ``store``. Updates are refused."""
     if store is None:
-        store = RdflibStore(graph if graph is not None else load_knowledge_graph())
+        store = local_store(data, infer=infer, graph=graph, engine=engine)
     return store.query(query, bindings, source=source)

@@ -22,13 +22,13 @@ from rdflib import RDF, BNode, Graph, Literal
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
-from .version import __version__
-from .api import check_parameter_terms
+from .api import LOCAL_ENGINES, run
 from .errors import SamhandlingError, printable
 from .graph import bind_prefixes, load_knowledge_graph
 from .questions import LANGUAGES, list_questions, resolve_query
 from .sparql import format_result
-from .stores import OxigraphStore, RdflibStore, Store, endpoint_for_query
+from .stores import Store, endpoint_for_query
+from .version import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -76,9 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="run at this SPARQL endpoint instead of over local files")
     query.add_argument("--graph", metavar="IRI",
                        help="with --endpoint: the graph to query (the protocol's default-graph-uri)")
-    query.add_argument("--store", choices=("oxigraph", "rdflib"), default=None,
-                       help="local engine: embedded Oxigraph (default, many times faster on "
-                       "large catalogues) or rdflib, the reference it is tested against")
+    query.add_argument("--store", choices=LOCAL_ENGINES, default=None,
+                       help=f"local engine: {LOCAL_ENGINES[0]} (default: embedded Oxigraph, many "
+                       "times faster on large catalogues) or rdflib, the reference it is tested "
+                       "against")
     query.set_defaults(handler=_cmd_query)
     _add_store_commands(commands)
 
@@ -143,21 +144,15 @@ def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise SamhandlingError(f"--bind {name} is given twice ({values[name]!r} and {value!r}); "
                                    "a parameter takes one value")
         values[name] = value
-    bindings = question.bindings(values)
-    store: Store
+    question.bindings(values)  # a bad value is refused before any file is read
+    store: Store | None = None
     if args.endpoint or args.graph:  # --- stores (docs/stores.md) ---
         store = endpoint_for_query(args)
-    else:
-        if question.needs_data and not args.data:
-            err.write(f"samhandling: note: {question.id} reads solution descriptions; give them "
-                      "with --data FILE...\n")
-        if (args.store or "oxigraph") == "oxigraph":
-            store = OxigraphStore.with_knowledge_graph(args.data, infer=args.infer)
-        else:
-            store = RdflibStore(load_knowledge_graph(args.data, infer=args.infer))
-        # A misspelt IRI would otherwise answer with no rows, as if the answer were empty.
-        check_parameter_terms(question, bindings, store)
-    result = store.query(question.query, bindings, source=str(question.path))
+    elif question.needs_data and not args.data:
+        err.write(f"samhandling: note: {question.id} reads solution descriptions; give them "
+                  "with --data FILE...\n")
+    result = run(question, values, data=args.data, infer=args.infer, store=store,
+                 engine=args.store or LOCAL_ENGINES[0])
     _write(out, format_result(result, args.format, question.prefixes))
     if result.truncated and args.format != "table":  # the table says so in its last line
         err.write(f"samhandling: warning: {args.endpoint} capped the answer at "

@@ -292,6 +292,18 @@ def test_query_endpoint_json_equals_local_json(oxigraph_server: Server, tmp_path
 
 
 @pytest.mark.server
+def test_misspelt_parameter_is_refused_at_an_endpoint_too(oxigraph_server: Server) -> None:
+    """The command and the API take one path: a need that is not a sam:Need is refused with a
+    suggestion at an endpoint as it is locally (it once answered 0 rows, exit 0)."""
+    graph = f"https://example.org/test/{uuid.uuid4()}"
+    loader(oxigraph_server).load(graph=graph)
+    for where in ((), ("--endpoint", oxigraph_server.query_url, "--graph", graph)):
+        code, _, err = run("query", "cq05-forms-for-need", "--bind", "need=sam:CompareFastingGlukose",
+                           *where)
+        assert_one_line_error(code, err, "did you mean sam:CompareFastingGlucose?")
+
+
+@pytest.mark.server
 def test_query_endpoint_refuses_updates(oxigraph_server: Server, tmp_path: Path) -> None:
     code, _, err = run("query", query_file(tmp_path, "CLEAR ALL"), "--endpoint", oxigraph_server.query_url)
     assert_one_line_error(code, err, "update")
