@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -631,12 +632,12 @@ def render(rec: Recommendation, lang: str = "en", fmt: str = "text") -> str:
     if rec.standards:
         lines.append("")
         lines.append(m["standards"])
-        for standard, forms in rec.standards:
+        for standard, forms in sorted(rec.standards, key=lambda s: _label(d, s[0], lang)):
             lines.append(f"  - {_label(d, standard, lang)} ({', '.join(_label(d, f, lang) for f in forms)})")
     if rec.legal_frameworks:
         lines.append("")
         lines.append(m["legal"])
-        for framework, via in rec.legal_frameworks:
+        for framework, via in sorted(rec.legal_frameworks, key=lambda f: _label(d, f[0], lang)):
             lines.append(f"  - {_label(d, framework, lang)} ({', '.join(_label(d, v, lang) for v in via)})")
     if rec.data_given:
         lines.append("")
@@ -649,7 +650,7 @@ def render(rec: Recommendation, lang: str = "en", fmt: str = "text") -> str:
         else:
             lines.append(m["no_solutions"])
     lines.append("")
-    lines.append(RULE[lang])
+    lines.append(textwrap.fill(RULE[lang], width=100, break_long_words=False, break_on_hyphens=False))
     return "\n".join(lines) + "\n"
 
 
@@ -663,15 +664,21 @@ def _ranked_lines(ranked: list[Ranked], d: dict[str, Any], m: dict[str, str], la
         if r.meets_need:
             lines.append(f"{deeper}* {m['meets_need']}")
         for reason in r.favoured_by:
-            lines.append(f"{deeper}+ {_reason_line(reason, d, m, lang, m['favours'])}")
+            lines.append(_wrap(f"{deeper}+ {_reason_line(reason, d, m, lang, m['favours'])}", deeper))
         for reason in r.ruled_out_by:
             what = m["absent_required"] if reason.effect == "requiredFor" else m["rulesOut"]
-            lines.append(f"{deeper}x {_reason_line(reason, d, m, lang, what)}")
+            lines.append(_wrap(f"{deeper}x {_reason_line(reason, d, m, lang, what)}", deeper))
         for reason in r.requirements_met:
-            lines.append(f"{deeper}= {_reason_line(reason, d, m, lang, m['required_met'])}")
+            lines.append(_wrap(f"{deeper}= {_reason_line(reason, d, m, lang, m['required_met'])}", deeper))
         if r.support is not None:
             lines.append(f"{deeper}~ {m['support']}: {_label(d, r.support['status'], lang)}")
     return lines
+
+
+def _wrap(line: str, indent: str) -> str:
+    # Long evidence texts wrap under their marker; words (and IRIs) are never split.
+    return textwrap.fill(line, width=100, subsequent_indent=indent + "  ", break_long_words=False,
+                         break_on_hyphens=False)
 
 
 def _reason_line(reason: Reason, d: dict[str, Any], m: dict[str, str], lang: str, what: str) -> str:
