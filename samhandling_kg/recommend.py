@@ -66,7 +66,7 @@ def _iris(graph: Graph, subject: URIRef, prop: URIRef) -> list[str]:
 
 
 def _short(iri: str) -> str:
-    return f"sam:{iri[len(str(SAM)):]}" if iri.startswith(str(SAM)) else iri
+    return f"sam:{iri.removeprefix(str(SAM))}" if iri.startswith(str(SAM)) else iri
 
 
 def decision_data(graph: Graph | None = None) -> dict[str, Any]:
@@ -96,12 +96,12 @@ def decision_data(graph: Graph | None = None) -> dict[str, Any]:
             "sources": [label(URIRef(s)) for s in _iris(graph, link, DCTERMS.source)],
         }
 
-    forms = []
+    forms: list[dict[str, Any]] = []
     for kind, cls in KINDS.items():
         for form in sorted(set(graph.subjects(RDF.type, cls)), key=str):
             if not isinstance(form, URIRef):
                 continue
-            support = []
+            support: list[dict[str, Any]] = []
             for link in sorted(graph.objects(form, SAM.qualifiedSupport), key=str):
                 tech = graph.value(link, SAM.supportingForm)
                 if isinstance(link, URIRef) and isinstance(tech, URIRef):
@@ -114,16 +114,16 @@ def decision_data(graph: Graph | None = None) -> dict[str, Any]:
                 "legalFrameworks": [label(URIRef(s)) for s in _iris(graph, form, SAM.constrainedBy)],
             })
 
-    characteristics = []
+    characteristics: list[dict[str, Any]] = []
     for char in sorted(set(graph.subjects(RDF.type, SAM.Characteristic)), key=str):
         if not isinstance(char, URIRef):
             continue
-        links = []
+        links: list[dict[str, Any]] = []
         for effect, (_, qualified_property) in EFFECTS.items():
             for link in graph.objects(char, qualified_property):
-                form = graph.value(link, SAM.linkedForm)
-                if isinstance(link, URIRef) and isinstance(form, URIRef):
-                    links.append({"effect": effect, "form": label(form), **qualified(link)})
+                target = graph.value(link, SAM.linkedForm)
+                if isinstance(link, URIRef) and isinstance(target, URIRef):
+                    links.append({"effect": effect, "form": label(target), **qualified(link)})
         notation = graph.value(char, SKOS.notation)
         characteristics.append({
             "iri": label(char),
@@ -132,7 +132,7 @@ def decision_data(graph: Graph | None = None) -> dict[str, Any]:
             "links": sorted(links, key=lambda l: (l["effect"], l["form"])),
         })
 
-    needs = []
+    needs: list[dict[str, Any]] = []
     for need in sorted(set(graph.subjects(RDF.type, SAM.Need)), key=str):
         if not isinstance(need, URIRef):
             continue
@@ -225,9 +225,8 @@ def _rank(
                                 link["sources"])
                 if char in holds and link["effect"] == "favours":
                     reasons["favours"].append(reason)
-                elif char in holds and link["effect"] == "rulesOut":
-                    reasons["rulesOut"].append(reason)
-                elif char in absent and link["effect"] == "requiredFor":
+                elif (char in holds and link["effect"] == "rulesOut") or (
+                        char in absent and link["effect"] == "requiredFor"):
                     reasons["rulesOut"].append(reason)
                 elif char in holds and link["effect"] == "requiredFor":
                     reasons["requiredMet"].append(reason)
@@ -252,7 +251,7 @@ def _rank(
 def resolve_characteristic(name: str, decision: dict[str, Any]) -> str:
     """The IRI of a characteristic given by its CLI name (``receiver-known``), ``sam:`` name,
     local name or IRI; a QueryError with the closest name otherwise."""
-    by_name = {c["name"].lower(): c["iri"] for c in decision["characteristics"]}
+    by_name: dict[str, str] = {c["name"].lower(): c["iri"] for c in decision["characteristics"]}
     iris = {c["iri"] for c in decision["characteristics"]}
     text = name.strip()
     if text.lower() in by_name:
@@ -393,6 +392,8 @@ def _solutions(graph: Graph, pairs: list[tuple[str, str]], need: str | None,
     recommended technical forms."""
     found = []
     for solution in sorted(set(graph.subjects(RDF.type, SAM.Solution)), key=str):
+        if not isinstance(solution, URIRef):
+            continue
         realises = {str(o) for o in graph.objects(solution, SAM.realises)}
         uses = {str(o) for o in graph.objects(solution, SAM.uses)}
         matching = [(o, t) for o, t in pairs if o in realises and t in uses]

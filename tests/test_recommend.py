@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import assert_one_line_error, run
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
@@ -21,12 +22,9 @@ from samhandling_kg.recommend import (
     Ranked,
     decision_data,
     recommend,
-    render,
     to_json,
 )
 from samhandling_kg.stores import OxigraphStore
-
-from helpers import assert_one_line_error, run
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = ROOT / "tests" / "expected" / "recommendations.md"
@@ -40,7 +38,7 @@ def graph() -> Graph:
 
 
 def local(iri: str) -> str:
-    return iri[len(NS):] if iri.startswith(NS) else iri
+    return iri.removeprefix(NS)
 
 
 def names(ranked: list[Ranked], status: str) -> list[str]:
@@ -266,7 +264,7 @@ def test_json_for_tools() -> None:
     assert NS + "Helsepersonelloven" in {f["framework"] for f in doc["legalFrameworks"]}
     titles = {s["title"]: s["addressesNeed"] for s in doc["solutions"]}
     assert titles["Meldingsutveksling over Helsenettet (EDI)"] is True
-    assert list(titles.values())[0] is True  # solutions that address the need come first
+    assert next(iter(titles.values())) is True  # solutions that address the need come first
 
 
 def test_decision_data_is_complete_json_and_stable(graph: Graph) -> None:
