@@ -16,6 +16,9 @@ it); :func:`recommend` ranks the forms for a need and/or given characteristics b
 4. Technical forms are ranked by the same rule, among those that support a recommended
    organisational form in the supported-by matrix.
 
+A required characteristic answered neither way does not change the ranking; it is reported as
+a requirement to check (``requirements_open``).
+
 No weights, no scores: every place in the answer is explained by the links it counts.
 The competency questions ``cq18`` and ``cq19`` give the same ranking in SPARQL.
 """
@@ -183,6 +186,8 @@ class Ranked:
     favoured_by: list[Reason]
     ruled_out_by: list[Reason]
     requirements_met: list[Reason]
+    #: required characteristics neither given nor ruled out: to be checked
+    requirements_open: list[Reason]
     meets_need: bool | None = None
     support: dict[str, Any] | None = None
     technical: list[Ranked] = field(default_factory=list)
@@ -216,9 +221,10 @@ def _rank(
     """The rule of the module docstring, for one set of candidate forms."""
     ranked = []
     for form in forms:
-        reasons: dict[str, list[Reason]] = {"favours": [], "rulesOut": [], "requiredMet": []}
-        for char in sorted(holds | absent):
-            for link in links.get(char, []):
+        reasons: dict[str, list[Reason]] = {"favours": [], "rulesOut": [], "requiredMet": [],
+                                            "requiredOpen": []}
+        for char in sorted(links):
+            for link in links[char]:
                 if link["form"] != form:
                     continue
                 reason = Reason(char, link["effect"], link["link"], link["status"], link["evidence"],
@@ -230,7 +236,11 @@ def _rank(
                     reasons["rulesOut"].append(reason)
                 elif char in holds and link["effect"] == "requiredFor":
                     reasons["requiredMet"].append(reason)
-        ranked.append(Ranked(form, kind, 0, "", reasons["favours"], reasons["rulesOut"], reasons["requiredMet"]))
+                elif link["effect"] == "requiredFor" and char not in absent:
+                    # not answered: the form stands, but the user must check it
+                    reasons["requiredOpen"].append(reason)
+        ranked.append(Ranked(form, kind, 0, "", reasons["favours"], reasons["rulesOut"],
+                             reasons["requiredMet"], reasons["requiredOpen"]))
 
     def key(r: Ranked) -> tuple[bool, int, int]:
         stated = sum(1 for reason in r.favoured_by if reason.status == str(SAM.Stated))
@@ -451,6 +461,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "favours": "taler for", "rulesOut": "utelukker", "requiredFor": "kreves",
         "absent_required": "kreves, men gjelder ikke",
         "required_met": "krav oppfylt",
+        "required_open": "kreves; sjekk om det gjelder (--has eller --not)",
         "meets_need": "dekker behovet etter kunnskapsgrafen",
         "support": "støtte i matrisen",
         "source": "kilde",
@@ -480,6 +491,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "favours": "talar for", "rulesOut": "utelukkar", "requiredFor": "vert kravd",
         "absent_required": "vert kravd, men gjeld ikkje",
         "required_met": "krav oppfylt",
+        "required_open": "vert kravd; sjekk om det gjeld (--has eller --not)",
         "meets_need": "dekkjer behovet etter kunnskapsgrafen",
         "support": "støtte i matrisa",
         "source": "kjelde",
@@ -509,6 +521,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "favours": "favours", "rulesOut": "rules out", "requiredFor": "required",
         "absent_required": "required, but does not hold",
         "required_met": "requirement met",
+        "required_open": "required; check whether it holds (--has or --not)",
         "meets_need": "meets the need according to the knowledge graph",
         "support": "support in the matrix",
         "source": "source",
@@ -560,6 +573,7 @@ def _ranked_json(ranked: Ranked, decision: dict[str, Any], lang: str) -> dict[st
         "favouredBy": [_reason_json(r, decision, lang) for r in ranked.favoured_by],
         "ruledOutBy": [_reason_json(r, decision, lang) for r in ranked.ruled_out_by],
         "requirementsMet": [_reason_json(r, decision, lang) for r in ranked.requirements_met],
+        "requirementsOpen": [_reason_json(r, decision, lang) for r in ranked.requirements_open],
     }
     if ranked.kind == "organisational":
         entry["meetsNeed"] = ranked.meets_need
@@ -671,6 +685,9 @@ def _ranked_lines(ranked: list[Ranked], d: dict[str, Any], m: dict[str, str], la
             lines.append(_wrap(f"{deeper}x {_reason_line(reason, d, m, lang, what)}", deeper))
         for reason in r.requirements_met:
             lines.append(_wrap(f"{deeper}= {_reason_line(reason, d, m, lang, m['required_met'])}", deeper))
+        if r.status == "recommended":  # what the user must still check before choosing it
+            for reason in r.requirements_open:
+                lines.append(_wrap(f"{deeper}? {_reason_line(reason, d, m, lang, m['required_open'])}", deeper))
         if r.support is not None:
             lines.append(f"{deeper}~ {m['support']}: {_label(d, r.support['status'], lang)}")
     return lines

@@ -376,3 +376,16 @@ def test_readme_example_output_is_what_the_command_prints() -> None:
         kept = line.split("…", 1)[0].rstrip()
         if kept.strip():
             assert kept in out, line
+
+
+def test_an_unanswered_requirement_is_shown_to_be_checked(graph: Graph) -> None:
+    legal = str(SAM.LegalBasisForSharing)
+    (org,) = recommend("sam:CompareFastingGlucose", graph=graph).recommended
+    assert [r.characteristic for r in org.requirements_open] == [legal]
+    (org,) = recommend("sam:CompareFastingGlucose", has=["legal-basis"], graph=graph).recommended
+    assert [r.characteristic for r in org.requirements_met] == [legal] and not org.requirements_open
+    rec = recommend("sam:CompareFastingGlucose", not_=["legal-basis"], graph=graph)
+    assert not rec.recommended
+    assert sorted(names(rec.organisational, "ruled-out")) == ["ChangeAndShare", "LookUpAndMakeAvailable", "SendAndReceive"]
+    code, out, _ = run("recommend", "--need", "sam:CompareFastingGlucose")
+    assert code == 0 and "? A legal basis for sharing without consent exists (legal-basis): required; check" in out
