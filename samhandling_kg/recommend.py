@@ -360,10 +360,10 @@ def recommend(
         if not any(t.status == "recommended" for t in r.technical):
             undecided |= {t.form for t in r.technical if t.status != "ruled-out"}
     answered = set(holds) | absent
-    open_questions = sorted(
-        c["iri"] for c in decision["characteristics"]
+    open_questions = [
+        c["iri"] for c in sorted(decision["characteristics"], key=lambda c: c["name"])
         if c["iri"] not in answered and any(l["form"] in undecided for l in c["links"])
-    )
+    ]
 
     chosen_tech = [t for r in recommended for t in r.technical if t.status == "recommended"]
     standards: dict[str, list[str]] = {}
@@ -380,8 +380,13 @@ def recommend(
     for framework in frameworks:
         decision["labels"].setdefault(framework, _texts(graph, URIRef(framework), RDFS.label, SKOS.prefLabel))
 
-    solutions = _solutions(graph, [(r.form, t.form) for r in recommended for t in r.technical
-                                   if t.status == "recommended"], need_iri, decision) if data else []
+    # Solutions doing it this way: a recommended organisational form with one of its
+    # recommended technical forms, or with any it has not ruled out when none is recommended.
+    pairs = []
+    for r in recommended:
+        best = [t for t in r.technical if t.status == "recommended"]
+        pairs += [(r.form, t.form) for t in best or [t for t in r.technical if t.status == "possible"]]
+    solutions = _solutions(graph, pairs, need_iri, decision) if data else []
     return Recommendation(
         need=need_iri,
         holds=sorted(holds.items()),

@@ -389,3 +389,10 @@ def test_an_unanswered_requirement_is_shown_to_be_checked(graph: Graph) -> None:
     assert sorted(names(rec.organisational, "ruled-out")) == ["ChangeAndShare", "LookUpAndMakeAvailable", "SendAndReceive"]
     code, out, _ = run("recommend", "--need", "sam:CompareFastingGlucose")
     assert code == 0 and "? A legal basis for sharing without consent exists (legal-basis): required; check" in out
+
+
+def test_undistinguished_forms_still_show_the_catalogue_solutions() -> None:
+    rec = recommend("sam:Medicines", data=[ROOT / "examples"])
+    addressing = {s["solution"].rsplit("/", 1)[-1]: s["forms"] for s in rec.solutions if s["addressesNeed"]}
+    assert addressing["pasientens-legemiddelliste"] == [[str(SAM.ChangeAndShare), str(SAM.MessageExchange)]]
+    assert all(s["addressesNeed"] for s in rec.solutions[:len(addressing)])
