@@ -35,6 +35,7 @@ from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from .errors import QueryError
 from .graph import PREFIXES, closest_term, load_knowledge_graph
@@ -54,7 +55,7 @@ STATUSES = ("recommended", "possible", "ruled-out")
 # --- the decision data --------------------------------------------------------------------
 
 
-def _texts(graph: Graph, subject: URIRef, *properties: URIRef) -> dict[str, str]:
+def _texts(graph: Graph, subject: Node, *properties: URIRef) -> dict[str, str]:
     """``{lang: text}`` of the first property that has a value in that language."""
     texts: dict[str, str] = {}
     for prop in properties:
@@ -403,11 +404,11 @@ def recommend(
 
 def _solutions(graph: Graph, pairs: list[tuple[str, str]], need: str | None,
                decision: dict[str, Any]) -> list[dict[str, Any]]:
-    """Solutions of the data that realise a recommended organisational form with one of its
-    recommended technical forms."""
+    """Solutions of the data (IRIs or blank nodes) that realise an organisational form of
+    ``pairs`` together with its technical form."""
     found = []
     for solution in sorted(set(graph.subjects(RDF.type, SAM.Solution)), key=str):
-        if not isinstance(solution, URIRef):
+        if isinstance(solution, Literal):
             continue
         realises = {str(o) for o in graph.objects(solution, SAM.realises)}
         uses = {str(o) for o in graph.objects(solution, SAM.uses)}

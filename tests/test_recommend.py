@@ -396,3 +396,14 @@ def test_undistinguished_forms_still_show_the_catalogue_solutions() -> None:
     addressing = {s["solution"].rsplit("/", 1)[-1]: s["forms"] for s in rec.solutions if s["addressesNeed"]}
     assert addressing["pasientens-legemiddelliste"] == [[str(SAM.ChangeAndShare), str(SAM.MessageExchange)]]
     assert all(s["addressesNeed"] for s in rec.solutions[:len(addressing)])
+
+
+def test_a_solution_without_an_iri_is_listed_too(tmp_path: Path) -> None:
+    data = tmp_path / "mine.ttl"
+    data.write_text(
+        "@prefix sam: <https://w3id.org/samhandling#> .\n@prefix dct: <http://purl.org/dc/terms/> .\n"
+        '[] a sam:Solution ; dct:title "Min meldingsløsning"@nb ; sam:realises sam:SendAndReceive ;\n'
+        "   sam:uses sam:MessageExchange ; sam:addresses sam:SendReferral .\n", encoding="utf-8")
+    code, out, err = run("recommend", "--need", "sam:SendReferral", "--data", data, "--lang", "nb")
+    assert code == 0, err
+    assert "  - Min meldingsløsning [dekker behovet] (Sende og motta + Meldingsutveksling)" in out
