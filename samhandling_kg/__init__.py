@@ -16,6 +16,7 @@ from .graph import load_knowledge_graph, materialise, ontology_graph, shapes_gra
 from .namespace import ONTOLOGY_IRI, SAM
 from .questions import Question, get_question, list_questions
 from .rdfio import parse_file
+from .recommend import Recommendation, decision_data, recommend
 from .sparql import QueryResult
 from .stores import EndpointStore, OxigraphStore, RdflibStore, Store, open_store
 from .validation import ValidationReport, ValidationResult, validate
@@ -31,12 +32,14 @@ __all__ = [
     "QueryError",
     "QueryResult",
     "Question",
+    "Recommendation",
     "RdflibStore",
     "SamhandlingError",
     "Store",
     "ValidationReport",
     "ValidationResult",
     "__version__",
+    "decision_data",
     "get_question",
     "list_questions",
     "load_knowledge_graph",
@@ -44,6 +47,7 @@ __all__ = [
     "ontology_graph",
     "open_store",
     "parse_file",
+    "recommend",
     "run",
     "run_query",
     "run_question",

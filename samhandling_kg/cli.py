@@ -121,7 +121,40 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-on", choices=("violation", "warning", "info"), default="violation",
                        help="lowest severity that makes the exit status 1 (default violation)")
     check.set_defaults(handler=_cmd_validate)
+
+    # --- recommend (docs/model.md, "Decision characteristics") ---
+    rec = commands.add_parser(
+        "recommend", help="rank the interaction forms for a need or a set of characteristics",
+        description="Rank the organisational forms, and the technical forms of the best ones, for "
+        "a need (--need) and/or decision characteristics that hold (--has) or do not (--not), "
+        "saying why with the evidence status and source of every link. --list names the "
+        "characteristics and the needs.",
+    )
+    rec.add_argument("--need", metavar="IRI", help="the need, e.g. sam:SendReferral")
+    rec.add_argument("--has", metavar="C", nargs="+", action="extend", default=[],
+                     help="characteristics that hold (names from --list, e.g. receiver-known)")
+    rec.add_argument("--not", dest="not_", metavar="C", nargs="+", action="extend", default=[],
+                     help="characteristics that do not hold (also overrides the need's)")
+    rec.add_argument("--list", action="store_true", help="list the characteristics and the needs")
+    rec.add_argument("--data", metavar="FILE", nargs="+", action="extend", default=[],
+                     help="a catalogue of solutions (and needs of your own) to read with the ontology")
+    rec.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the text (default en)")
+    rec.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
+    rec.set_defaults(handler=_cmd_recommend)
     return parser
+
+
+def _cmd_recommend(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .recommend import decision_data, recommend, render, render_list
+
+    if args.list:
+        if args.need or args.has or args.not_:
+            raise SamhandlingError("--list takes no --need, --has or --not")
+        _write(out, render_list(decision_data(load_knowledge_graph(args.data)), args.lang, args.format))
+        return EXIT_OK
+    result = recommend(args.need, args.has, args.not_, data=args.data)
+    _write(out, render(result, args.lang, args.format))
+    return EXIT_OK
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -26,6 +26,8 @@ class SAM(DefinedNamespace):
     EIFLayer: URIRef
     LegalFramework: URIRef
     Standard: URIRef
+    Characteristic: URIRef
+    CharacteristicLink: URIRef
 
     # Properties
     supportedBy: URIRef
@@ -40,6 +42,15 @@ class SAM(DefinedNamespace):
     constrainedBy: URIRef
     eifLayer: URIRef
     standardisedBy: URIRef
+    # Decision characteristics (samhandling recommend)
+    favours: URIRef
+    rulesOut: URIRef
+    requiredFor: URIRef
+    qualifiedFavours: URIRef
+    qualifiedRulesOut: URIRef
+    qualifiedRequiredFor: URIRef
+    linkedForm: URIRef
+    hasCharacteristic: URIRef
 
     # Organisational forms
     SendAndReceive: URIRef
@@ -57,6 +68,7 @@ class SAM(DefinedNamespace):
     TechnicalFormScheme: URIRef
     NeedScheme: URIRef
     EIFLayerScheme: URIRef
+    CharacteristicScheme: URIRef
 
     # Evidence statuses
     Stated: URIRef
@@ -67,3 +79,14 @@ class SAM(DefinedNamespace):
     OrganisationalLayer: URIRef
     SemanticLayer: URIRef
     TechnicalLayer: URIRef
+
+    # Decision characteristics
+    ReceiverKnown: URIRef
+    ReaderUnknown: URIRef
+    EarlierHistoryNeeded: URIRef
+    SharedSourceUpdated: URIRef
+    RealTimeStructuredData: URIRef
+    OneSharedSystem: URIRef
+    ApprovedDocumentNeeded: URIRef
+    OutsideOwnSystems: URIRef
+    LegalBasisForSharing: URIRef
