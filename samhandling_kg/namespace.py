@@ -40,6 +40,7 @@ class SAM(DefinedNamespace):
     constrainedBy: URIRef
     eifLayer: URIRef
     standardisedBy: URIRef
+    projectExample: URIRef
 
     # Organisational forms
     SendAndReceive: URIRef
