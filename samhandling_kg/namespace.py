@@ -26,6 +26,7 @@ class SAM(DefinedNamespace):
     EIFLayer: URIRef
     LegalFramework: URIRef
     Standard: URIRef
+    CommonService: URIRef
 
     # Properties
     supportedBy: URIRef
@@ -40,6 +41,7 @@ class SAM(DefinedNamespace):
     constrainedBy: URIRef
     eifLayer: URIRef
     standardisedBy: URIRef
+    reliesOn: URIRef
     projectExample: URIRef
 
     # Organisational forms
