@@ -429,7 +429,7 @@ def test_a_comment_word_is_not_taken_for_the_query_kind() -> None:
     SPARQLWrapper.SPARQLWrapper.query = fake  # type: ignore[method-assign]
     try:
         with pytest.raises(RuntimeError):
-            store._sparqlwrapper("# Reasoning adds the same forms.\nSELECT * WHERE { ?s ?p ?o }", "SELECT")
+            store._sparqlwrapper("# id: q\n# Reasoning adds the same forms.\nSELECT * WHERE { ?s ?p ?o }", "SELECT")
     finally:
         SPARQLWrapper.SPARQLWrapper.query = real  # type: ignore[method-assign]
     assert captured["type"] == "SELECT"
