@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from . import resources
@@ -184,9 +184,9 @@ class _Mapping:
         add((concept, DCTERMS.publisher, self.publisher))
         add((concept, DCAT.contactPoint, self.contact))
         for prop in (DCTERMS.created, DCTERMS.modified):
-            value = src.value(concept, prop) or src.value(ONTOLOGY_IRI, prop)
-            if value is not None:
-                add((concept, prop, value))
+            date = src.value(concept, prop) or src.value(ONTOLOGY_IRI, prop)
+            if date is not None:
+                add((concept, prop, date))
         add((concept, EUVOC.status, CURRENT))
         self._generic(concept)
         self._associative(concept)
@@ -211,12 +211,12 @@ class _Mapping:
                 self._relation(concept, target, SAM.supportedBy)
                 self._relation(target, concept, SAM.supports)
 
-    def _relation(self, source: URIRef, target: Node, role: URIRef) -> None:
+    def _relation(self, source: Node, target: Node, role: URIRef) -> None:
         relation = BNode()
         self.out.add((source, SKOSNO.isFromConceptIn, relation))
         self.out.add((relation, RDF.type, SKOSNO.AssociativeConceptRelation))
         self.out.add((relation, SKOSNO.hasToConcept, target))
-        for label in self.source.objects(role, URIRef("http://www.w3.org/2000/01/rdf-schema#label")):
+        for label in self.source.objects(role, RDFS.label):
             self.out.add((relation, SKOSNO.relationRole, label))
 
 
