@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
@@ -353,3 +354,49 @@ def test_profile_export_is_byte_stable_across_processes(fmt: str) -> None:
     (text,) = outputs
     assert text == run("--format", fmt)[1]
     assert len(Graph().parse(data=text, format=FORMATS[fmt])) == len(skos_ap_no(load_knowledge_graph()))
+
+
+# --- concepts from data files -----------------------------------------------------------------
+
+OWN_NEED = """@prefix sam: <https://w3id.org/samhandling#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix ex: <https://example.org/test/> .
+ex:myNeed a sam:Need , skos:Concept ;
+    skos:prefLabel "Mitt behov"@nb {nn} ;
+    skos:definition "Et behov som ikke står i rammeverket."@nb ;
+    sam:supportedBy sam:SendAndReceive .
+"""
+
+
+def test_a_concept_from_data_joins_the_collection(tmp_path: Path) -> None:
+    data = tmp_path / "own.ttl"
+    data.write_text(OWN_NEED.replace("{nn}", ', "Mitt behov"@nn'), encoding="utf-8")
+    code, text, err = run("--format", "nt", "--data", str(data))
+    assert code == 0 and err == ""
+    graph = Graph().parse(data=text, format="nt")
+    need = URIRef("https://example.org/test/myNeed")
+    assert (COLLECTION, SKOS.member, need) in graph
+    assert len(list(graph.objects(need, SKOSNO.isFromConceptIn))) == 1
+
+
+def test_a_concept_from_data_that_fails_the_profile_is_named(tmp_path: Path) -> None:
+    data = tmp_path / "own.ttl"
+    data.write_text(OWN_NEED.replace("{nn}", ""), encoding="utf-8")
+    target = tmp_path / "out.ttl"
+    code, text, err = run("--data", str(data), "--output", str(target))
+    assert code == 1 and text == ""
+    lines = err.splitlines()
+    assert lines and all(line.startswith("samhandling: violation: <https://example.org/test/myNeed>: ")
+                         for line in lines)
+    assert any("Nynorsk (nn)" in line for line in lines)
+    assert "myNeed" in target.read_text(encoding="utf-8")  # written all the same
+
+
+@pytest.mark.parametrize("shape", sorted({s for _, s in BROKEN.values()}))
+def test_every_rule_speaks_nb_nn_and_en(shape: str) -> None:
+    from samhandling_kg.skosap import _check_shapes
+
+    shapes = _check_shapes()
+    node = URIRef(f"https://w3id.org/samhandling/shapes/skos-ap-no#{shape}")
+    messages = list(shapes.objects(node, URIRef("http://www.w3.org/ns/shacl#message")))
+    assert {m.language for m in messages} == {"nb", "nn", "en"}, shape
