@@ -28,6 +28,7 @@ class SAM(DefinedNamespace):
     Standard: URIRef
     Characteristic: URIRef
     CharacteristicLink: URIRef
+    CommonService: URIRef
 
     # Properties
     supportedBy: URIRef
@@ -51,6 +52,8 @@ class SAM(DefinedNamespace):
     qualifiedRequiredFor: URIRef
     linkedForm: URIRef
     hasCharacteristic: URIRef
+    reliesOn: URIRef
+    projectExample: URIRef
 
     # Organisational forms
     SendAndReceive: URIRef

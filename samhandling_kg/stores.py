@@ -757,6 +757,10 @@ class EndpointStore:
         assert self.endpoint is not None
         wrapper = SPARQLWrapper(self.endpoint, agent="samhandling-kg")
         wrapper.setQuery(text)
+        # SPARQLWrapper guesses the kind from the first keyword-like word, comments included
+        # ("adds" reads as ADD, an update, which it then refuses to send by POST); the kind
+        # is known from the parsed query.
+        wrapper.queryType = kind
         wrapper.setReturnFormat(JSON if kind in ("SELECT", "ASK") else TURTLE)
         wrapper.setOnlyConneg(True)
         wrapper.setTimeout(int(max(1, round(self.http.timeout))))

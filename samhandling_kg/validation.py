@@ -107,7 +107,7 @@ class ValidationResult:
     value_term: Node | None = field(default=None, repr=False, compare=False)
 
     def as_json(self) -> dict[str, object]:
-        """The object CONTRACT.md fixes for ``--format json``."""
+        """The object the public contract fixes for ``--format json``."""
         return {
             "severity": self.severity.value,
             "focus_node": self.focus_node,

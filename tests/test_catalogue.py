@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.ttl"))
 NHN = "994598759"
 
-#: Solutions of DOMAIN.md whose classification no source states outright, by record id.
+#: Solutions whose classification no source states outright, by record id.
 INFERRED = {"sentral-forskrivningsmodul", "helsenorge", "pasientens-maledata", "adresseregisteret", "helseid"}
 
 

@@ -207,3 +207,88 @@ def test_loading_returns_independent_copies() -> None:
 def test_materialisation_leaves_out_owlrl_noise(closure: Graph) -> None:
     assert not [s for s in closure.subjects() if isinstance(s, Literal)]
     assert not [s for s, o in closure.subject_objects(OWL.sameAs) if s == o]
+
+
+# --- the doubts of issue 10 (docs/model.md) ------------------------------------------------------
+
+SEED_PAGE = URIRef("https://www.ehelse.no/arkitektur/nasjonal-arkitekturstyring/oversikt-over-digitale-samhandlingsformer")
+FOAF_PAGE = URIRef("http://xmlns.com/foaf/0.1/page")
+
+
+def test_supported_by_between_organisational_forms_is_inconsistent(onto: Graph) -> None:
+    # Transitivity would otherwise hand SendAndReceive all of ChangeAndShare's technical forms.
+    bad = Graph()
+    bad += onto
+    bad.add((SAM.SendAndReceive, SAM.supportedBy, SAM.ChangeAndShare))
+    closure = materialise(bad)
+    assert (SAM.ChangeAndShare, RDF.type, SAM.TechnicalForm) in closure
+    errors = [str(o) for o in closure.objects(None, URIRef("http://www.daml.org/2002/03/agents/agent-ont#error"))]
+    assert any("OrganisationalForm" in e and "TechnicalForm" in e and "ChangeAndShare" in e for e in errors)
+
+
+def test_the_seed_page_is_the_source_with_an_address(onto: Graph) -> None:
+    seed = URIRef("https://w3id.org/samhandling/source/oversikt-digitale-samhandlingsformer")
+    assert (seed, FOAF_PAGE, SEED_PAGE) in onto
+    for form in [*ORGANISATIONAL, *TECHNICAL]:
+        assert (form, DCTERMS.source, seed) in onto
+
+
+def test_no_shipped_file_cites_an_internal_document() -> None:
+    # Only public documents (or files that ship) may be cited by what the package and sdist carry.
+    folders = ["ontology", "shapes", "queries", "examples", "docs", "samhandling_kg"]
+    files = [p for folder in folders for p in (ROOT / folder).rglob("*") if p.is_file() and p.suffix != ".pyc"]
+    for path in sorted([*files, ROOT / "README.md", ROOT / "SECURITY.md"]):
+        text = path.read_text(encoding="utf-8")
+        for internal in ("DOMAIN.md", "CONTRACT.md", "domain brief"):
+            assert internal not in text, f"{path.relative_to(ROOT)} cites {internal}"
+
+
+def test_examples_are_the_seeds_and_the_projects_are_marked(onto: Graph) -> None:
+    assert (SAM.projectExample, RDFS.subPropertyOf, SKOS.example) in onto
+    # the seed gives no example of message exchange or document sharing
+    for form in (SAM.MessageExchange, SAM.DocumentSharing):
+        assert not list(onto.objects(form, SKOS.example)) and list(onto.objects(form, SAM.projectExample))
+    for form in (SAM.SendAndReceive, SAM.LookUpAndMakeAvailable, SAM.ChangeAndShare, SAM.DataSharing,
+                 SAM.SharedSolution, SAM.PortalAccess):
+        assert list(onto.objects(form, SKOS.example)) and not list(onto.objects(form, SAM.projectExample))
+
+
+def test_helseid_is_a_common_service_every_technical_form_relies_on(onto: Graph, closure: Graph) -> None:
+    helseid = SAM._NS["HelseID"]
+    assert (helseid, RDF.type, SAM.CommonService) in onto
+    assert (helseid, RDF.type, SAM.Standard) not in closure
+    for form in TECHNICAL:
+        assert (form, SAM.reliesOn, helseid) in onto
+        assert (form, SAM.standardisedBy, helseid) not in onto
+
+
+def test_constrained_by_says_something(onto: Graph) -> None:
+    # Links identical on every technical form carried no information and are gone; each
+    # framework says in nb, nn and en what it bears on and why.
+    for form in TECHNICAL:
+        assert not list(onto.objects(form, SAM.constrainedBy))
+    for framework in onto.subjects(RDF.type, SAM.LegalFramework):
+        assert {n.language for n in onto.objects(framework, SKOS.scopeNote)} == {"nb", "nn", "en"}
+    targets = {frozenset(onto.objects(s, SAM.constrainedBy)) for s in onto.subjects(SAM.constrainedBy, None)}
+    assert len(targets) > 1  # the links tell needs and forms apart
+
+
+def test_reuse_of_standard_vocabularies(onto: Graph) -> None:
+    org = URIRef("http://www.w3.org/ns/org#Organization")
+    eli = URIRef("http://data.europa.eu/eli/ontology#LegalResource")
+    assert (SAM.Standard, RDFS.subClassOf, DCTERMS.Standard) in onto
+    assert (SAM.SupportLink, RDFS.subClassOf, URIRef("http://www.w3.org/ns/prov#Entity")) in onto
+    for organisation in onto.subjects(RDF.type, URIRef("http://xmlns.com/foaf/0.1/Organization")):
+        assert (organisation, RDF.type, org) in onto
+    acts = {s for s in onto.subjects(RDF.type, SAM.LegalFramework) if str(onto.value(s, DCTERMS.identifier)).startswith("LOV-")}
+    assert len(acts) == 4 and acts == set(onto.subjects(RDF.type, eli))
+
+
+def test_every_absent_pair_of_the_matrix_has_a_reason(onto: Graph) -> None:
+    text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    linked = {(o, t) for o in ORGANISATIONAL for t in onto.objects(o, SAM.supportedBy)}
+    absent = {(o, t) for o in ORGANISATIONAL for t in TECHNICAL} - linked
+    assert absent
+    for org_form, tech in absent:
+        row = re.search(rf"^\| {org_form.split('#')[1]} \| {tech.split('#')[1]} \| (.+) \|$", text, re.M)
+        assert row and len(row.group(1)) > 40, (org_form, tech)

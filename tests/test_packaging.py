@@ -26,6 +26,7 @@ def test_wheel_ships_every_source_file(wheel: Path) -> None:
     expected = ["ontology/samhandling.ttl"]
     expected += [f"queries/{p.name}" for p in (ROOT / "queries").glob("*.rq")]
     expected += [f"shapes/{p.name}" for p in (ROOT / "shapes").glob("*.ttl")]
+    expected += ["shapes/skos-ap-no/skos-ap-no-begrep.ttl"]  # the check of export --profile
     for name in expected:
         assert f"samhandling_kg/_data/{name}" in names
     assert any(n.endswith("entry_points.txt") for n in names)

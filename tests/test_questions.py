@@ -147,7 +147,7 @@ def test_matrix_is_the_one_of_docs_model_md() -> None:
         (SAM[m[1]], SAM[m[2]], SAM[m[3]])
         for m in re.finditer(r"^\| (\w+) \| (\w+) \| (Stated|Derived) \|", section, re.MULTILINE)
     }
-    assert len(table) == 12
+    assert len(table) == 13
     result = expected("cq13-supported-by-matrix.srj")
     col = {v: i for i, v in enumerate(result.variables)}
     got = {(r[col["organisationalForm"]], r[col["technicalForm"]], r[col["status"]]) for r in result.rows}

@@ -44,7 +44,7 @@ PREFIXES = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
 }
 
-#: The mandatory set of CONTRACT.md, by path; nothing else may be a Violation.
+#: The mandatory set of the public contract, by path; nothing else may be a Violation.
 CONTRACT_MANDATORY_PATHS = {
     "rdf:type", "dct:identifier", "dct:title", "dct:description", "dct:publisher",
     "sam:realises", "sam:uses",

@@ -420,3 +420,28 @@ def test_a_missing_server_skips_locally_but_fails_under_ci(monkeypatch: pytest.M
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI=true but Virtuoso is not installed"):
         servers.unavailable("Virtuoso is not installed")
+
+
+def test_a_comment_word_is_not_taken_for_the_query_kind() -> None:
+    # SPARQLWrapper reads "adds" in a comment as the update ADD; a long read query was then
+    # sent as an update and refused (found with cq05's comment).
+    from samhandling_kg.stores import EndpointStore
+
+    store = EndpointStore("http://127.0.0.1:9/sparql")
+    captured: dict[str, object] = {}
+
+    import SPARQLWrapper
+
+    real = SPARQLWrapper.SPARQLWrapper.query
+
+    def fake(self: SPARQLWrapper.SPARQLWrapper) -> object:
+        captured["type"] = self.queryType
+        raise RuntimeError("stop")
+
+    SPARQLWrapper.SPARQLWrapper.query = fake  # type: ignore[method-assign]
+    try:
+        with pytest.raises(RuntimeError):
+            store._sparqlwrapper("# id: q\n# Reasoning adds the same forms.\nSELECT * WHERE { ?s ?p ?o }", "SELECT")
+    finally:
+        SPARQLWrapper.SPARQLWrapper.query = real  # type: ignore[method-assign]
+    assert captured["type"] == "SELECT"

@@ -22,6 +22,9 @@ PROPERTIES = {
     "label": RDFS.label,
     "definition": SKOS.definition,
     "example": SKOS.example,
+    "projectExample": SAM.projectExample,
+    "scopeNote": SKOS.scopeNote,
+    "historyNote": SKOS.historyNote,
     "evidence": SAM.evidence,
     "comment": RDFS.comment,
     "title": DCTERMS.title,
@@ -64,4 +67,6 @@ def test_every_form_has_texts_in_all_languages() -> None:
         entry = texts[str(form)]
         assert set(entry["prefLabel"]) == {"nb", "nn", "en"}
         assert {"nb", "en"} <= set(entry["definition"])
-        assert {"nb", "en"} <= set(entry["example"])
+        # the source's example, or the project's where the source gives none (marked so)
+        examples = entry.get("example") or entry["projectExample"]
+        assert {"nb", "nn", "en"} <= set(examples)

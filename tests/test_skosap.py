@@ -1,0 +1,402 @@
+"""`samhandling export --profile skos-ap-no`: a SKOS-AP-NO-Begrep (v2) concept collection that
+passes the project's own check (shapes/skos-ap-no/), each broken variant of it failing on the
+rule it breaks; the publisher by organisation number; byte-stable output."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
+
+from samhandling_kg import SAM, load_knowledge_graph, ontology_graph
+from samhandling_kg.cli import main
+from samhandling_kg.skosap import (
+    COLLECTION,
+    EUVOC,
+    ORG,
+    SKOSNO,
+    VCARD,
+    XKOS,
+    check,
+    publisher_iri,
+    skos_ap_no,
+)
+
+DIRECTORATE = URIRef("https://data.brreg.no/enhetsregisteret/api/enheter/915933149")
+FORMATS = {"turtle": "turtle", "json-ld": "json-ld", "nt": "nt", "xml": "xml"}
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["export", "--profile", "skos-ap-no", *argv], out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def exported() -> Graph:
+    code, text, err = run("--format", "nt")
+    assert code == 0, err
+    return Graph().parse(data=text, format="nt")
+
+
+def shapes_fired(graph: Graph) -> set[str]:
+    return {f.shape.rsplit("#", 1)[-1] for f in check(graph)}
+
+
+# --- the export passes --------------------------------------------------------------------
+
+
+def test_export_passes_the_check(exported: Graph) -> None:
+    assert check(exported) == []
+
+
+def test_the_ontology_as_it_is_fails_on_the_three_known_points() -> None:
+    # The issue's finding: every concept lacks an anyURI identifier, an org:Organization
+    # publisher and a vCard contact point. The check must see exactly that.
+    findings = check(ontology_graph())
+    concepts = set(ontology_graph().subjects(RDF.type, SKOS.Concept))
+    by_shape: dict[str, set[str]] = {}
+    for f in findings:
+        by_shape.setdefault(f.shape.rsplit("#", 1)[-1], set()).add(f.focus)
+    assert set(by_shape) == {"ConceptIdentifier", "ConceptPublisher", "ConceptContactPoint"}
+    for focus in by_shape.values():
+        assert focus == {str(c) for c in concepts}
+
+
+def test_every_concept_is_a_member_with_what_the_profile_asks(exported: Graph) -> None:
+    concepts = set(ontology_graph().subjects(RDF.type, SKOS.Concept))
+    assert len(concepts) == 28
+    assert set(exported.objects(COLLECTION, SKOS.member)) == concepts
+    for concept in concepts:
+        (identifier,) = exported.objects(concept, DCTERMS.identifier)
+        assert identifier == Literal(str(concept), datatype=XSD.anyURI)
+        assert {lit.language for lit in exported.objects(concept, SKOS.prefLabel)} == {"nb", "nn", "en"}
+        notes = list(exported.objects(concept, EUVOC.xlDefinition))
+        assert {exported.value(n, RDF.value).language for n in notes} >= {"nb", "en"}
+        for note in notes:
+            assert exported.value(note, SKOSNO.relationshipWithSource) is not None
+            sources = set(exported.objects(note, DCTERMS.source))
+            assert sources and sources == set(ontology_graph().objects(concept, DCTERMS.source))
+        assert not list(exported.objects(concept, SKOS.definition))  # one form of definition
+        assert exported.value(concept, DCTERMS.publisher) == URIRef(
+            "https://w3id.org/samhandling/organisation/samhandling-kg")
+        assert (exported.value(concept, DCAT.contactPoint), RDF.type, VCARD.Organization) in exported
+        assert exported.value(concept, DCTERMS.created).datatype == XSD.date
+    for lang in ("nb", "nn", "en"):
+        assert any(t.language == lang for t in exported.objects(COLLECTION, DCTERMS.title))
+        assert any(t.language == lang for t in exported.objects(COLLECTION, DCTERMS.description))
+
+
+def test_relations_follow_the_ontology(exported: Graph) -> None:
+    onto = ontology_graph()
+    # the need hierarchy as generic relations, both ways
+    for narrower, broader in onto.subject_objects(SKOS.broader):
+        assert (narrower, XKOS.specializes, broader) in exported
+        assert (broader, XKOS.generalizes, narrower) in exported
+    # each asserted supported-by link as an associative relation with its role, both ways
+    roles = {str(label) for label in onto.objects(SAM.supportedBy, RDFS.label)}
+    inverse = {str(label) for label in onto.objects(SAM.supports, RDFS.label)}
+    links = {(s, o) for s, o in onto.subject_objects(SAM.supportedBy)}
+    found = set()
+    for concept, relation in exported.subject_objects(SKOSNO.isFromConceptIn):
+        target = exported.value(relation, SKOSNO.hasToConcept)
+        role = {str(r) for r in exported.objects(relation, SKOSNO.relationRole)}
+        assert role in (roles, inverse)
+        found.add((concept, target) if role == roles else (target, concept))
+    assert found == links and len(links) >= 12 + 16
+
+
+def test_sources_are_named(exported: Graph) -> None:
+    for source in set(exported.objects(None, DCTERMS.source)):
+        assert list(exported.objects(source, DCTERMS.title)), source
+
+
+# --- publisher ----------------------------------------------------------------------------
+
+
+def test_publisher_by_organisation_number() -> None:
+    code, text, err = run("--format", "nt", "--publisher", "915 933 149")
+    assert code == 0, err
+    graph = Graph().parse(data=text, format="nt")
+    assert check(graph) == []
+    assert set(graph.objects(None, DCTERMS.publisher)) == {DIRECTORATE}
+    assert (DIRECTORATE, RDF.type, ORG.Organization) in graph
+    assert (DIRECTORATE, FOAF.name, Literal("Direktoratet for e-helse")) in graph
+    # the concepts' sources stay the Directorate's documents, whoever publishes
+    onto = ontology_graph()
+    concepts = set(onto.subjects(RDF.type, SKOS.Concept))
+    cited = {o for c in concepts for o in onto.objects(c, DCTERMS.source)}
+    assert set(graph.objects(None, DCTERMS.source)) == cited
+    for source in cited:
+        assert onto.value(source, DCTERMS.publisher) == DIRECTORATE
+
+
+@pytest.mark.parametrize(("number", "why"), [
+    ("915933148", "check digit"),
+    ("12345678", "9 digits"),
+    ("91593314x", "9 digits"),
+    ("", "9 digits"),
+])
+def test_a_wrong_organisation_number_is_a_usage_error(number: str, why: str) -> None:
+    code, text, err = run("--publisher", number)
+    assert code == 2 and text == ""
+    assert err.count("\n") == 1 and why in err and "Traceback" not in err
+
+
+def test_publisher_without_profile_and_infer_with_profile_are_refused() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["export", "--publisher", "915933149"], out=out, err=err) == 2
+    assert "--profile" in err.getvalue() and out.getvalue() == ""
+    code, _, err2 = run("--infer")
+    assert code == 2 and "--infer" in err2
+
+
+def test_publisher_iri_reuses_the_one_mod11_rule() -> None:
+    assert publisher_iri("994598759") == URIRef("https://data.brreg.no/enhetsregisteret/api/enheter/994598759")
+
+
+# --- broken variants: each fails on its rule ------------------------------------------------
+
+Mutation = Callable[[Graph], None]
+SR = SAM.SendAndReceive
+
+
+def _replace(subject: URIRef, prop: URIRef, *values: object) -> Mutation:
+    def mutate(g: Graph) -> None:
+        g.remove((subject, prop, None))
+        for value in values:
+            g.add((subject, prop, value))  # type: ignore[arg-type]
+    return mutate
+
+
+def _drop_lang(prop: URIRef, lang: str) -> Mutation:
+    def mutate(g: Graph) -> None:
+        for value in list(g.objects(SR, prop)):
+            if value.language == lang:
+                g.remove((SR, prop, value))
+    return mutate
+
+
+def _second_nb_label(g: Graph) -> None:
+    g.add((SR, SKOS.prefLabel, Literal("Sende og ta imot", lang="nb")))
+
+
+def _no_definition(g: Graph) -> None:
+    g.remove((SR, EUVOC.xlDefinition, None))
+
+
+def _definition_in_other_language(g: Graph) -> None:
+    g.remove((SR, EUVOC.xlDefinition, None))
+    g.add((SR, SKOS.definition, Literal("Ein Arbeitsprozess", lang="de")))
+
+
+def _two_definitions_in_one_language(g: Graph) -> None:
+    g.add((SR, SKOS.definition, Literal("En annen definisjon.", lang="nb")))
+
+
+def _note_with_two_texts(g: Graph) -> None:
+    note = next(iter(g.objects(SR, EUVOC.xlDefinition)))
+    g.add((note, RDF.value, Literal("Nok en tekst.", lang="se")))
+
+
+def _note_with_plain_text(g: Graph) -> None:
+    note = next(iter(g.objects(SR, EUVOC.xlDefinition)))
+    g.set((note, RDF.value, Literal("uten språk")))
+
+
+def _definition_not_a_note(g: Graph) -> None:
+    note = next(iter(g.objects(SR, EUVOC.xlDefinition)))
+    g.remove((note, RDF.type, EUVOC.XlNote))
+
+
+def _relationship_not_iri(g: Graph) -> None:
+    note = next(iter(g.objects(SR, EUVOC.xlDefinition)))
+    g.set((note, SKOSNO.relationshipWithSource, Literal("basert på kilde", lang="nb")))
+
+
+def _publisher_foaf_only(g: Graph) -> None:
+    publisher = g.value(SR, DCTERMS.publisher)
+    g.remove((publisher, RDF.type, ORG.Organization))
+    g.add((publisher, RDF.type, FOAF.Organization))
+
+
+def _contact_not_vcard(g: Graph) -> None:
+    contact = BNode()
+    g.set((SR, DCAT.contactPoint, contact))
+    g.add((contact, RDF.type, FOAF.Organization))
+
+
+def _relation_without_target(g: Graph) -> None:
+    relation = next(iter(g.objects(SR, SKOSNO.isFromConceptIn)))
+    g.remove((relation, SKOSNO.hasToConcept, None))
+
+
+def _relation_without_role(g: Graph) -> None:
+    relation = next(iter(g.objects(SR, SKOSNO.isFromConceptIn)))
+    g.remove((relation, SKOSNO.relationRole, None))
+
+
+def _collection_second_identifier(g: Graph) -> None:
+    g.add((COLLECTION, DCTERMS.identifier, Literal("https://example.org/other", datatype=XSD.anyURI)))
+
+
+def _status_off_vocabulary(g: Graph) -> None:
+    g.set((SR, EUVOC.status, URIRef("https://example.org/status/valid")))
+
+
+BROKEN: dict[str, tuple[Mutation, str]] = {
+    "plain identifier (issue point 1)": (_replace(SR, DCTERMS.identifier, Literal("SendAndReceive")), "ConceptIdentifier"),
+    "plain identifier beside the anyURI": (
+        lambda g: g.add((SR, DCTERMS.identifier, Literal("SendAndReceive"))), "ConceptIdentifier"),
+    "no identifier": (_replace(SR, DCTERMS.identifier), "ConceptIdentifier"),
+    "publisher only foaf:Organization (issue point 2)": (_publisher_foaf_only, "ConceptPublisher"),
+    "two publishers": (lambda g: g.add((SR, DCTERMS.publisher, DIRECTORATE)), "ConceptPublisher"),
+    "contact point not a vCard (issue point 3)": (_contact_not_vcard, "ConceptContactPoint"),
+    "no contact point": (_replace(SR, DCAT.contactPoint), "ConceptContactPoint"),
+    "no nn preferred term": (_drop_lang(SKOS.prefLabel, "nn"), "ConceptPrefLabelNn"),
+    "no nb preferred term": (_drop_lang(SKOS.prefLabel, "nb"), "ConceptPrefLabelNb"),
+    "two nb preferred terms": (_second_nb_label, "ConceptPrefLabel"),
+    "no definition": (_no_definition, "ConceptDefinition"),
+    "definition in no term's language": (_definition_in_other_language, "ConceptTermAndDefinitionShareLanguage"),
+    "two definitions in one language": (_two_definitions_in_one_language, "ConceptOneDefinitionPerLanguage"),
+    "definition object with two texts": (_note_with_two_texts, "DefinitionText"),
+    "definition text without language": (_note_with_plain_text, "DefinitionText"),
+    "definition not an XlNote": (_definition_not_a_note, "ConceptDefinitionObject"),
+    "relationship with source as text": (_relationship_not_iri, "DefinitionRelationshipWithSource"),
+    "created as a string": (_replace(SR, DCTERMS.created, Literal("2026-11-25")), "ConceptCreated"),
+    "two modified dates": (lambda g: g.add((SR, DCTERMS.modified, Literal("2026-11-26", datatype=XSD.date))),
+                           "ConceptModified"),
+    "status off the vocabulary": (_status_off_vocabulary, "ConceptStatus"),
+    "relationship with source off the vocabulary": (
+        lambda g: g.set((next(iter(g.objects(SR, EUVOC.xlDefinition))), SKOSNO.relationshipWithSource,
+                         URIRef("https://example.org/own-words"))), "DefinitionRelationshipWithSourceVocabulary"),
+    "scope note without language": (lambda g: g.add((SR, SKOS.scopeNote, Literal("note"))), "ConceptScopeNote"),
+    "specializes a non-concept": (lambda g: g.add((SR, XKOS.specializes, URIRef("https://example.org/x"))),
+                                  "ConceptSpecializes"),
+    "associative relation without to-concept": (_relation_without_target, "AssociativeRelationToConcept"),
+    "associative relation without role": (_relation_without_role, "AssociativeRelationRole"),
+    "collection without members": (_replace(COLLECTION, SKOS.member), "CollectionMember"),
+    "collection without title": (_replace(COLLECTION, DCTERMS.title), "CollectionTitle"),
+    "collection with two identifiers": (_collection_second_identifier, "CollectionIdentifier"),
+    "collection without publisher": (_replace(COLLECTION, DCTERMS.publisher), "CollectionPublisher"),
+    "collection without contact point": (_replace(COLLECTION, DCAT.contactPoint), "CollectionContactPoint"),
+    "collection with two nb descriptions": (
+        lambda g: g.add((COLLECTION, DCTERMS.description, Literal("Enda en.", lang="nb"))), "CollectionDescription"),
+    "creator not an organisation": (lambda g: g.add((SR, DCTERMS.creator, URIRef("https://example.org/p"))),
+                                    "ConceptCreator"),
+    "admitted term without language": (lambda g: g.add((SR, SKOS.altLabel, Literal("x"))), "ConceptAltLabel"),
+    "example without language": (lambda g: g.add((SR, SKOS.example, Literal("x"))), "ConceptExample"),
+    "generalizes a non-concept": (lambda g: g.add((SR, XKOS.generalizes, URIRef("https://example.org/x"))),
+                                  "ConceptGeneralizes"),
+    "from-concept in a non-relation": (lambda g: g.add((SR, SKOSNO.isFromConceptIn, URIRef("https://example.org/r"))),
+                                       "ConceptAssociative"),
+    "direct definition without language": (lambda g: g.add((SR, SKOS.definition, Literal("x"))),
+                                           "ConceptDirectDefinition"),
+    "definition source a blank node": (
+        lambda g: g.add((next(iter(g.objects(SR, EUVOC.xlDefinition))), DCTERMS.source, BNode())), "DefinitionSource"),
+}
+
+
+@pytest.fixture(scope="module")
+def small() -> Graph:
+    """The export of three concepts only (a form, the form supporting it, a need it meets):
+    every kind of node the full export has, small enough to check forty variants quickly."""
+    need = "https://w3id.org/samhandling#"
+    keep = {SR, SAM.MessageExchange, URIRef(need + "SendReferral"), URIRef(need + "ReferralsAndDischargeSummaries")}
+    source = load_knowledge_graph()
+    for concept in set(source.subjects(RDF.type, SKOS.Concept)) - keep:
+        source.remove((concept, RDF.type, SKOS.Concept))
+    graph = skos_ap_no(source)
+    assert check(graph) == []
+    assert set(graph.objects(COLLECTION, SKOS.member)) == keep
+    return graph
+
+
+@pytest.mark.parametrize("name", BROKEN)
+def test_each_broken_variant_fails_on_its_rule(name: str, small: Graph) -> None:
+    mutate, shape = BROKEN[name]
+    broken = Graph()
+    broken += small
+    mutate(broken)
+    assert shape in shapes_fired(broken)
+
+
+def test_every_rule_of_the_check_has_a_broken_variant() -> None:
+    from samhandling_kg.skosap import _check_shapes
+
+    shapes = _check_shapes()
+    sh = "http://www.w3.org/ns/shacl#"
+    rules = {str(s).rsplit("#", 1)[-1] for s in shapes.subjects(RDF.type, URIRef(sh + "PropertyShape"))}
+    rules |= {str(s).rsplit("#", 1)[-1] for s in shapes.subjects(RDF.type, URIRef(sh + "SPARQLConstraint"))}
+    # A rule nobody breaks would be a rule nobody tests.
+    assert rules == {shape for _, shape in BROKEN.values()}
+
+
+# --- determinism --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_profile_export_is_byte_stable_across_processes(fmt: str) -> None:
+    code = ("import sys; from samhandling_kg.cli import main; "
+            f"sys.exit(main(['export', '--profile', 'skos-ap-no', '--format', '{fmt}']))")
+    outputs = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120,
+                       env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2")
+    }
+    (text,) = outputs
+    assert text == run("--format", fmt)[1]
+    assert len(Graph().parse(data=text, format=FORMATS[fmt])) == len(skos_ap_no(load_knowledge_graph()))
+
+
+# --- concepts from data files -----------------------------------------------------------------
+
+OWN_NEED = """@prefix sam: <https://w3id.org/samhandling#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix ex: <https://example.org/test/> .
+ex:myNeed a sam:Need , skos:Concept ;
+    skos:prefLabel "Mitt behov"@nb {nn} ;
+    skos:definition "Et behov som ikke står i rammeverket."@nb ;
+    sam:supportedBy sam:SendAndReceive .
+"""
+
+
+def test_a_concept_from_data_joins_the_collection(tmp_path: Path) -> None:
+    data = tmp_path / "own.ttl"
+    data.write_text(OWN_NEED.replace("{nn}", ', "Mitt behov"@nn'), encoding="utf-8")
+    code, text, err = run("--format", "nt", "--data", str(data))
+    assert code == 0 and err == ""
+    graph = Graph().parse(data=text, format="nt")
+    need = URIRef("https://example.org/test/myNeed")
+    assert (COLLECTION, SKOS.member, need) in graph
+    assert len(list(graph.objects(need, SKOSNO.isFromConceptIn))) == 1
+
+
+def test_a_concept_from_data_that_fails_the_profile_is_named(tmp_path: Path) -> None:
+    data = tmp_path / "own.ttl"
+    data.write_text(OWN_NEED.replace("{nn}", ""), encoding="utf-8")
+    target = tmp_path / "out.ttl"
+    code, text, err = run("--data", str(data), "--output", str(target))
+    assert code == 1 and text == ""
+    lines = err.splitlines()
+    assert lines and all(line.startswith("samhandling: violation: <https://example.org/test/myNeed>: ")
+                         for line in lines)
+    assert any("Nynorsk (nn)" in line for line in lines)
+    assert "myNeed" in target.read_text(encoding="utf-8")  # written all the same
+
+
+@pytest.mark.parametrize("shape", sorted({s for _, s in BROKEN.values()}))
+def test_every_rule_speaks_nb_nn_and_en(shape: str) -> None:
+    from samhandling_kg.skosap import _check_shapes
+
+    shapes = _check_shapes()
+    node = URIRef(f"https://w3id.org/samhandling/shapes/skos-ap-no#{shape}")
+    messages = list(shapes.objects(node, URIRef("http://www.w3.org/ns/shacl#message")))
+    assert {m.language for m in messages} == {"nb", "nn", "en"}, shape
