@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from queue import SimpleQueue
 import re
 import select
 import shutil
@@ -34,6 +35,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from pathlib import Path
 from typing import IO, Any
 
@@ -139,6 +141,7 @@ class Worker:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
         env["MALLOC_ARENA_MAX"] = "2"  # keep the address space close to what is in use
+        env["RUST_BACKTRACE"] = "0"
         # A session of its own: Ctrl-C in the terminal stops the server, which stops the
         # workers, instead of every worker printing its own KeyboardInterrupt.
         self.process = subprocess.Popen(
@@ -207,12 +210,12 @@ class Worker:
         self.stderr.seek(0, os.SEEK_END)
         size = self.stderr.tell()
         self.stderr.seek(max(0, size - 4096))
-        lines = [line.strip() for line in self.stderr.read().decode("utf-8", "replace").splitlines()]
-        text = next((line for line in reversed(lines) if line), "")
+        tail = self.stderr.read().decode("utf-8", "replace")
+        text = next((line.strip() for line in reversed(tail.splitlines()) if line.strip()), "")
         code = self.process.returncode
-        if "memory allocation" in text or "MemoryError" in text:
+        if "memory allocation" in tail or "MemoryError" in tail:
             return f"it needed more memory than a query may use ({self.memory_mb} MB, --memory)"
-        if "overflowed its stack" in text or code == -signal.SIGSEGV:
+        if "overflowed its stack" in tail or code == -signal.SIGSEGV:
             return ("the query engine crashed on it (most likely it is nested too deeply for "
                     "the engine's stack)")
         if code is not None and code < 0:
@@ -311,13 +314,23 @@ class QueryPool:
         self._waiting = 0
         self._closed = False
         self._ready = threading.Condition()
-        starting = [Worker(self.dump, memory_mb) for _ in range(workers)]
+        # Workers are started from one thread that lives as long as the pool: the kernel's
+        # parent-death signal (see _die_with_parent) fires when the starting *thread* ends.
+        self._spawns: SimpleQueue[Future[Worker] | None] = SimpleQueue()
+        threading.Thread(target=self._spawner, daemon=True, name="samhandling-spawner").start()
+        try:
+            starting = [self._spawn() for _ in range(workers)]
+        except OSError as exc:
+            self._spawns.put(None)
+            shutil.rmtree(self._folder, ignore_errors=True)
+            raise SamhandlingError(f"cannot start a query worker: {exc}") from None
         try:
             for worker in starting:
                 worker.wait_ready()
         except SamhandlingError:
             for worker in starting:
                 worker.close()
+            self._spawns.put(None)
             shutil.rmtree(self._folder, ignore_errors=True)
             raise
         self._idle.extend(starting)
@@ -395,15 +408,29 @@ class QueryPool:
         worker.close()
         threading.Thread(target=self._start_one, daemon=True, name="samhandling-worker-start").start()
 
+    def _spawner(self) -> None:
+        while True:
+            future = self._spawns.get()
+            if future is None:
+                return
+            try:
+                future.set_result(Worker(self.dump, self.memory_mb))
+            except BaseException as exc:  # handed to the thread that asked
+                future.set_exception(exc)
+
+    def _spawn(self) -> Worker:
+        future: Future[Worker] = Future()
+        self._spawns.put(future)
+        return future.result()
+
     def _start_one(self) -> None:
         delay = 0.5
         while not self._closed:
-            worker = Worker(self.dump, self.memory_mb)
             try:
+                worker = self._spawn()
                 worker.wait_ready()
-            except SamhandlingError as exc:
+            except (OSError, SamhandlingError) as exc:
                 self._log(f"could not start a query worker: {exc}")
-                worker.close()
                 time.sleep(delay)
                 delay = min(delay * 2, 30.0)
                 continue
@@ -423,6 +450,7 @@ class QueryPool:
             self._all.clear()
             self._idle.clear()
             self._ready.notify_all()
+        self._spawns.put(None)
         for worker in workers:
             worker.close()
         shutil.rmtree(self._folder, ignore_errors=True)

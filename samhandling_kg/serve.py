@@ -135,7 +135,7 @@ class Limits:
     #: Query worker processes, each with its own copy of the store (``--workers``).
     workers: int = 2
     #: Queries that may wait for a worker; one more is answered 503 with Retry-After.
-    queue: int = 16
+    queue: int = 64
     #: Seconds in which a request (line, headers and body) must arrive, counted from the
     #: opening of the connection or the end of the previous answer on it.
     request_timeout: float = 10.0
@@ -351,6 +351,8 @@ class _Handler(BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """The standard library's errors (bad request line, headers too long…) as one line."""
         self.close_connection = True
+        if self.request_version == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"  # an answer with a status line, not a bare body
         self.send_text(code, message or self.responses.get(code, ("error",))[0])
 
 
