@@ -167,7 +167,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         self.timeout = self.server.limits.request_timeout  # each read and write on the socket
+        self.unread = False  # a body left unread: linger before closing (see finish)
         super().setup()
+
+    def finish(self) -> None:
+        super().finish()
+        if self.unread:
+            _linger(self.connection, min(2.0, self.server.limits.request_timeout))
 
     def log_message(self, format: str, *args: Any) -> None:
         self.server.write_log(f"{self.address_string()} {format % args}")
@@ -241,7 +247,7 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         length = int(values[0])
         if length > self.server.limits.max_body:
-            self.close_connection = True
+            self.close_connection = self.unread = True
             self.send_text(413, f"request body of {length} bytes is too large: this endpoint "
                            f"takes at most {self.server.limits.max_body}")
             return None
@@ -473,6 +479,19 @@ class _Server(ThreadingHTTPServer):
         self._stop.set()
         super().server_close()
         self.pool.close()
+
+
+def _linger(sock: socket.socket, seconds: float) -> None:
+    """Read and discard what the client still sends, for a moment, after the answer: closing
+    with unread data makes the kernel reset the connection, and a client still sending its
+    body would see the reset instead of the answer (a 413, say)."""
+    deadline = time.monotonic() + seconds
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_WR)
+        while (left := deadline - time.monotonic()) > 0:
+            sock.settimeout(left)
+            if not sock.recv(1 << 16):
+                break
 
 
 def _drop(sock: socket.socket) -> None:
