@@ -318,8 +318,8 @@ def _add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: 
     serve.add_argument("--timeout", metavar="SECONDS", type=_within(float, 0.1, 86400, "a number of seconds"),
                        default=limits.timeout, help=f"stop a query after this long (default {limits.timeout:g})")
     serve.add_argument("--memory", metavar="MB", type=_within(int, 0, 1 << 20, "a number of MB"),
-                       default=limits.memory_mb, help="address space a query may use, in MB "
-                       f"(default {limits.memory_mb}; 0: no limit)")
+                       default=limits.memory_mb, help="memory a query may take on top of the "
+                       f"graph, in MB (default {limits.memory_mb}; 0: no limit)")
     serve.add_argument("--workers", metavar="N", type=_within(int, 1, 64, "a number of workers"),
                        default=limits.workers, help="queries run at once, each in a process with "
                        f"its own copy of the graph (default {limits.workers})")

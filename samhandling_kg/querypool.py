@@ -477,6 +477,15 @@ def _die_with_parent(parent: int) -> None:
         os._exit(0)
 
 
+def _address_space() -> int:
+    """Bytes of address space this process uses now (0 where /proc is not there)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def worker_main(argv: list[str]) -> int:
     dump, memory_mb, parent = argv[0], int(argv[1]), int(argv[2])
     _die_with_parent(parent)
@@ -494,7 +503,9 @@ def worker_main(argv: list[str]) -> int:
     if memory_mb > 0:
         import resource
 
-        limit = memory_mb << 20
+        # What a query may add to the worker as it stands, the store loaded: the same bound
+        # for a small graph and a big one.
+        limit = _address_space() + (memory_mb << 20)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     _write_frame(frames_out, {"ready": len(store)})
     while True:
@@ -508,6 +519,9 @@ def worker_main(argv: list[str]) -> int:
             status, media = 503, "text/plain; charset=utf-8"
             body = (f"query stopped: it needed more memory than a query may use "
                     f"({memory_mb} MB, --memory)\n").encode()
+        except Exception as exc:  # a failure of this query, not of the worker
+            status, media = 500, "text/plain; charset=utf-8"
+            body = f"query: the query engine failed: {type(exc).__name__}\n".encode()
         _write_frame(frames_out, {"status": status, "media": media, "length": len(body)}, body)
 
 

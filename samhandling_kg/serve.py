@@ -130,7 +130,8 @@ class Limits:
 
     #: Seconds a query may run, and may wait for a worker (``--timeout``).
     timeout: float = 30.0
-    #: Address space of a query worker in MB (``--memory``); 0: no limit.
+    #: Address space a query may add to its worker, the graph loaded, in MB (``--memory``);
+    #: 0: no limit.
     memory_mb: int = 2048
     #: Query worker processes, each with its own copy of the store (``--workers``).
     workers: int = 2
