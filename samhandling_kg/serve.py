@@ -229,10 +229,24 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.send_text(500, f"internal error: {type(exc).__name__}")
 
+    def handle_expect_100(self) -> bool:
+        """``Expect: 100-continue``: refuse a body we would not take before it is sent."""
+        return self._body_length() is not None and super().handle_expect_100()
+
     def _read_body(self) -> bytes | None:
         """The body as Content-Length announces it; None when refused (answered already)."""
+        length = self._body_length()
+        if length is None:
+            return None
+        body = self.rfile.read(length) if length else b""
+        if len(body) != length:
+            raise ConnectionResetError  # the client closed before its body was complete
+        return body
+
+    def _body_length(self) -> int | None:
+        """The length of the body, or None when it is refused (answered already)."""
         if self.headers.get("Transfer-Encoding"):
-            self.close_connection = True
+            self.close_connection = self.unread = True
             self.send_text(411, "send the body with a Content-Length (chunked bodies are not taken)")
             return None
         values = self.headers.get_all("Content-Length") or []
@@ -241,9 +255,9 @@ class _Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 self.send_text(411, "a POST needs a Content-Length")
                 return None
-            return b""
+            return 0
         if len(set(values)) != 1 or not re.fullmatch(r"[0-9]{1,19}", values[0].strip()):
-            self.close_connection = True
+            self.close_connection = self.unread = True
             self.send_text(400, f"Content-Length is not a number of bytes: {values[0][:40]!r}")
             return None
         length = int(values[0])
@@ -252,10 +266,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_text(413, f"request body of {length} bytes is too large: this endpoint "
                            f"takes at most {self.server.limits.max_body}")
             return None
-        body = self.rfile.read(length) if length else b""
-        if len(body) != length:
-            raise ConnectionResetError  # the client closed before its body was complete
-        return body
+        return length
 
     # -- the protocol
 

@@ -40,10 +40,10 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 class Served:
-    def __init__(self) -> None:
+    def __init__(self, limits: Limits = LIMITS) -> None:
         self.log = io.StringIO()
         self.server = make_server(OxigraphStore.with_knowledge_graph(DATA), "127.0.0.1", 0,
-                                  log=self.log, limits=LIMITS)
+                                  log=self.log, limits=limits)
         self.port = int(self.server.server_address[1])
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -142,6 +142,20 @@ def test_a_body_over_the_limit_is_refused_unread(served: Served) -> None:
     status, headers, text = served.request("POST", "/sparql", body, {"Content-Type": "application/sparql-query"})
     assert status == 413 and b"too large" in text
     assert served.alive()
+
+
+def test_a_body_over_the_limit_is_refused_before_100_continue(served: Served) -> None:
+    status, headers, body = raw(served, POST + b"Content-Length: 1099511627776\r\n"
+                                b"Expect: 100-continue\r\n\r\n")
+    assert status == 413  # not "100 Continue": the client need not send a byte of it
+    one_line(headers, body)
+    with served.connect() as sock:  # a body it takes: "100 Continue", then the answer
+        sock.sendall(POST + b"Content-Length: 6\r\nExpect: 100-continue\r\n\r\n")
+        assert sock.recv(100).startswith(b"HTTP/1.1 100 ")
+        sock.sendall(b"ASK {}")
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        assert response.status == 200 and b"true" in response.read()
 
 
 @pytest.mark.parametrize("method", ["FOO", "TRACE", "CONNECT", "OPTIONS", "PROPFIND"])
@@ -249,6 +263,21 @@ def test_a_crashed_worker_takes_only_its_query(served: Served) -> None:
     assert served.alive()
     served.workers_ready()
     assert len(served.server.pool.pids()) == LIMITS.workers
+
+
+def test_a_path_that_crashes_the_engine_costs_one_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 12,000-step path that segfaulted the server, let through the limits on purpose:
+    the worker dies, the request gets one line, the server answers the next query."""
+    monkeypatch.setattr(querypool, "MAX_OPERATORS", 10**6)
+    crashing = Served(Limits(timeout=60, workers=1, request_timeout=5))
+    try:
+        status, headers, body = crashing.query(deep_path(12_000), timeout=90)
+        assert status == 500 and b"crashed" in body, body
+        one_line(headers, body)
+        assert crashing.alive()
+    finally:
+        crashing.server.shutdown()
+        crashing.server.server_close()
 
 
 # --- time, memory, clients that leave ---------------------------------------------------------
