@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from queue import SimpleQueue
 import re
 import select
 import shutil
@@ -37,6 +36,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from pathlib import Path
+from queue import SimpleQueue
 from typing import IO, Any
 
 from .errors import QueryError, SamhandlingError
@@ -121,7 +121,8 @@ def _read_exact(fd: int, size: int) -> bytes:
 
 def _read_frame(fd: int) -> dict[str, Any]:
     (size,) = _FRAME.unpack(_read_exact(fd, _FRAME.size))
-    return json.loads(_read_exact(fd, size))
+    document: dict[str, Any] = json.loads(_read_exact(fd, size))
+    return document
 
 
 # --- one worker -------------------------------------------------------------------------------
@@ -136,7 +137,7 @@ class Worker:
 
     def __init__(self, dump: Path, memory_mb: int) -> None:
         self.memory_mb = memory_mb
-        self.stderr = tempfile.TemporaryFile()
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
         package_root = str(Path(__file__).resolve().parent.parent)
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))

@@ -167,9 +167,9 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def setup(self) -> None:
-        self.timeout = self.server.limits.request_timeout  # each read and write on the socket
-        self.unread = False  # a body left unread: linger before closing (see finish)
         super().setup()
+        self.connection.settimeout(self.server.limits.request_timeout)  # each read and write
+        self.unread = False  # a body left unread: linger before closing (see finish)
 
     def finish(self) -> None:
         super().finish()

@@ -25,7 +25,12 @@ import pytest
 
 from samhandling_kg import querypool
 from samhandling_kg.cli import build_parser, main
-from samhandling_kg.querypool import MAX_NESTING, MAX_OPERATORS, MAX_QUERY_LENGTH, check_query_limits
+from samhandling_kg.querypool import (
+    MAX_NESTING,
+    MAX_OPERATORS,
+    MAX_QUERY_LENGTH,
+    check_query_limits,
+)
 from samhandling_kg.serve import Limits, make_server
 from samhandling_kg.stores import OxigraphStore
 
@@ -139,7 +144,7 @@ def test_bad_content_length_is_refused_in_one_line(served: Served, headers: byte
 
 def test_a_body_over_the_limit_is_refused_unread(served: Served) -> None:
     body = b"ASK {} #" + b"x" * LIMITS.max_body
-    status, headers, text = served.request("POST", "/sparql", body, {"Content-Type": "application/sparql-query"})
+    status, _, text = served.request("POST", "/sparql", body, {"Content-Type": "application/sparql-query"})
     assert status == 413 and b"too large" in text
     assert served.alive()
 
