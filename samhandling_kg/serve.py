@@ -184,6 +184,7 @@ class _Handler(BaseHTTPRequestHandler):
         that times out or goes away ends quietly."""
         self.server.waiting_for_request(self.connection)
         self.command = ""
+        self.answered = False  # the status line is out: no other answer can follow
         try:
             self.raw_requestline = self.rfile.readline(65537)
             if len(self.raw_requestline) > 65536:
@@ -227,7 +228,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.write_log(f"internal error on {self.command} {url.path}: "
                                   f"{type(exc).__name__}: {exc}")
             self.close_connection = True
-            self.send_text(500, f"internal error: {type(exc).__name__}")
+            if not self.answered:
+                self.send_text(500, f"internal error: {type(exc).__name__}")
 
     def handle_expect_100(self) -> bool:
         """``Expect: 100-continue``: refuse a body we would not take before it is sent."""
@@ -351,6 +353,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _head(self, status: int, media: str, length: int,
               headers: Mapping[str, str] | None = None) -> None:
+        self.answered = True
         self.send_response(status)
         self.send_header("Content-Type", media)
         self.send_header("Content-Length", str(length))
