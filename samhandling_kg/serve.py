@@ -136,7 +136,7 @@ class Limits:
     #: Query worker processes, each with its own copy of the store (``--workers``).
     workers: int = 2
     #: Queries that may wait for a worker; one more is answered 503 with Retry-After.
-    queue: int = 64
+    queue: int = 128
     #: Seconds in which a request (line, headers and body) must arrive, counted from the
     #: opening of the connection or the end of the previous answer on it.
     request_timeout: float = 10.0
