@@ -71,10 +71,12 @@ class Served:
                             {"Content-Type": "application/sparql-query"}, timeout=timeout)
 
     def alive(self) -> bool:
+        self.workers_ready(1)  # a worker killed just before may still be starting
         status, _, body = self.query("ASK { ?s ?p ?o }")
         return status == 200 and b"true" in body
 
-    def workers_ready(self, count: int = LIMITS.workers, within: float = 30) -> None:
+    def workers_ready(self, count: int | None = None, within: float = 30) -> None:
+        count = self.server.limits.workers if count is None else count
         deadline = time.monotonic() + within
         while len(self.server.pool._idle) < count and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -289,6 +291,7 @@ def test_a_path_that_crashes_the_engine_costs_one_worker(monkeypatch: pytest.Mon
 
 
 def test_a_cross_product_stops_at_the_timeout(served: Served) -> None:
+    served.workers_ready()
     started = time.monotonic()
     status, headers, body = served.query(SLOW)
     elapsed = time.monotonic() - started
@@ -299,6 +302,7 @@ def test_a_cross_product_stops_at_the_timeout(served: Served) -> None:
 
 
 def test_a_query_that_outgrows_the_memory_limit_ends_alone(served: Served) -> None:
+    served.workers_ready()
     status, headers, body = served.query(CROSS_PRODUCT)
     assert status == 503 and b"more memory than a query may use (400 MB" in body, body
     one_line(headers, body)
