@@ -104,7 +104,10 @@ def check_query_limits(text: str, source: str = "query") -> None:
 
 def _write_frame(out: IO[bytes], document: dict[str, Any], payload: bytes = b"") -> None:
     head = json.dumps(document).encode("utf-8")
-    out.write(_FRAME.pack(len(head)) + head + payload)
+    data = memoryview(_FRAME.pack(len(head)) + head + payload)
+    while data:  # an unbuffered pipe may take part of a large write
+        written = out.write(data)
+        data = data[written or 0:]
     out.flush()
 
 

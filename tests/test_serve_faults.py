@@ -239,6 +239,20 @@ def test_queries_that_would_crash_the_engine_are_refused(served: Served, text: s
     assert served.alive()
 
 
+def test_a_long_query_and_a_large_answer_pass_whole(served: Served) -> None:
+    """Both cross the pipes to and from a worker (64 KB buffers) in pieces."""
+    values = " ".join(f"<http://example.org/x{i}>" for i in range(5000))  # about 140 KB
+    text = f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?x {{ {values} }} }}"
+    assert MAX_QUERY_LENGTH > len(text) > 100_000
+    status, _, body = served.query(text)
+    assert status == 200 and b'"value":"5000"' in body.replace(b" ", b""), body[:200]
+    status, headers, body = served.request(
+        "POST", "/sparql", b"CONSTRUCT WHERE { ?s ?p ?o }",
+        {"Content-Type": "application/sparql-query", "Accept": "application/n-triples"})
+    assert status == 200 and len(body) > 200_000
+    assert len(body.splitlines()) == served.server.triples
+
+
 def test_query_limits_count_what_the_engine_sees() -> None:
     """Strings, IRIs and comments are no operators; a CR ends a comment, as in Oxigraph."""
     check_query_limits('SELECT * WHERE { ?s ?p "' + "/" * 5000 + '" }')
