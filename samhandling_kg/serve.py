@@ -21,8 +21,10 @@ import html
 import ipaddress
 import json
 import re
+import shutil
 import socket
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -118,6 +120,7 @@ def answer_query(store: OxigraphStore, text: str, accept: str) -> tuple[int, str
 
 
 _TEXT = "text/plain; charset=utf-8"
+_SPOOL_IN_MEMORY = 4 << 20  # answers larger than this wait on disk while they are sent
 
 
 def _line(message: str) -> bytes:
@@ -128,7 +131,8 @@ def _line(message: str) -> bytes:
 class Limits:
     """What one client may take of the server (README "samhandling serve")."""
 
-    #: Seconds a query may run, and may wait for a worker (``--timeout``).
+    #: Seconds a query may run, may wait for a worker, and its answer may take to be read
+    #: by the client (``--timeout``).
     timeout: float = 30.0
     #: Address space a query may add to its worker, the graph loaded, in MB (``--memory``);
     #: 0: no limit.
@@ -329,9 +333,16 @@ class _Handler(BaseHTTPRequestHandler):
             if outcome.status != 200:
                 extra = {"Retry-After": str(outcome.retry_after)} if outcome.retry_after else {}
                 return self.send_text(outcome.status, outcome.message, extra)
-            self._head(200, outcome.media, outcome.length)
+            # Spooled first, so the worker is free at once whatever the client's pace.
+            answer = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)
             for chunk in outcome.chunks():
-                self.wfile.write(chunk)
+                answer.write(chunk)
+            media, length = outcome.media, outcome.length
+        with answer:
+            self.server.sending(self.connection)
+            self._head(200, media, length)
+            answer.seek(0)
+            shutil.copyfileobj(answer, self.wfile, 1 << 16)
 
     def page(self, request: Request) -> None:
         self.send(200, "text/html; charset=utf-8", self.server.page.encode("utf-8"))
@@ -389,7 +400,8 @@ _ROUTES: dict[str, Route] = {
 class _Connection:
     socket: socket.socket
     opened: float
-    deadline: float | None  # None while a request is being answered
+    deadline: float | None  # when the connection is dropped; None while a query runs
+    waiting: bool = True  # for its request (may be dropped to make room)
 
 
 class _Server(ThreadingHTTPServer):
@@ -434,7 +446,7 @@ class _Server(ThreadingHTTPServer):
         now = time.monotonic()
         with self._lock:
             if len(self._connections) >= self.limits.max_connections:
-                waiting = [c for c in self._connections.values() if c.deadline is not None]
+                waiting = [c for c in self._connections.values() if c.waiting]
                 if not waiting:
                     self._refuse(request)
                     return
@@ -454,16 +466,22 @@ class _Server(ThreadingHTTPServer):
         self.shutdown_request(request)
 
     def waiting_for_request(self, connection: socket.socket) -> None:
-        with self._lock:
-            entry = self._connections.get(connection.fileno())
-            if entry is not None:
-                entry.deadline = time.monotonic() + self.limits.request_timeout
+        self._phase(connection, self.limits.request_timeout, waiting=True)
 
     def handling(self, connection: socket.socket) -> None:
+        self._phase(connection, None, waiting=False)
+
+    def sending(self, connection: socket.socket) -> None:
+        """An answer must be taken within the query time limit: a client that reads slowly
+        holds no worker (the answer is spooled first) and not its connection for long."""
+        self._phase(connection, self.limits.timeout, waiting=False)
+
+    def _phase(self, connection: socket.socket, seconds: float | None, *, waiting: bool) -> None:
         with self._lock:
             entry = self._connections.get(connection.fileno())
             if entry is not None:
-                entry.deadline = None
+                entry.deadline = None if seconds is None else time.monotonic() + seconds
+                entry.waiting = waiting
 
     def shutdown_request(self, request: Any) -> None:
         with self._lock:
@@ -473,7 +491,8 @@ class _Server(ThreadingHTTPServer):
         super().shutdown_request(request)
 
     def _reap(self) -> None:
-        """Drop connections whose request did not arrive in time (slowloris, idle)."""
+        """Drop connections whose request did not arrive in time (slowloris, idle), or
+        whose answer was not taken in time (slow readers)."""
         while not self._stop.wait(0.25):
             now = time.monotonic()
             with self._lock:

@@ -9,6 +9,7 @@ answers. Loopback only; each test is bounded to a few seconds.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import io
 import os
@@ -356,6 +357,31 @@ def test_a_full_queue_answers_503_with_retry_after(served: Served) -> None:
     assert set(statuses) == {503}  # each either timed out or waited too long for a worker
     served.workers_ready()
     assert served.alive()
+
+
+def test_a_client_that_reads_slowly_holds_no_worker(served: Served) -> None:
+    """A large answer is spooled, so the worker is free at once; a client that does not read
+    it loses its connection after the time limit."""
+    served.workers_ready()
+    text = b"SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 100000"  # some 20 MB of JSON
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(20)
+    sock.connect(("127.0.0.1", served.port))
+    with sock:
+        sock.sendall(POST + b"Content-Length: %d\r\n\r\n" % len(text) + text)
+        started = time.monotonic()
+        time.sleep(0.5)
+        served.workers_ready(within=5)
+        assert len(served.server.pool._idle) == LIMITS.workers  # while the answer waits
+        assert served.alive()
+        received = 0
+        time.sleep(LIMITS.timeout + 1)
+        with contextlib.suppress(ConnectionResetError):
+            while chunk := sock.recv(1 << 16):
+                received += len(chunk)
+        assert time.monotonic() - started < LIMITS.timeout + 5
+        assert 0 < received < 10_000_000  # cut off, not delivered whole
 
 
 # --- connections: slowloris, idle, many at once -----------------------------------------------
