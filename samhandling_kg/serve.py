@@ -410,13 +410,13 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 1024  # listen backlog; the kernel caps it (net.core.somaxconn)
 
     def __init__(self, address: tuple[str, int], store: OxigraphStore, log: TextIO | None,
-                 limits: Limits) -> None:
+                 limits: Limits, routes: Mapping[str, Route] | None = None) -> None:
         self.log = log
         self.limits = limits
         self.examples = examples()
         self.page = _page(self.examples)
         #: Path -> route; add a page with ``server.routes["/docs"] = handler``.
-        self.routes: dict[str, Route] = dict(_ROUTES)
+        self.routes: dict[str, Route] = {**_ROUTES, **(routes or {})}
         self._connections: dict[int, _Connection] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -535,11 +535,13 @@ def _drop(sock: socket.socket) -> None:
 
 
 def make_server(store: OxigraphStore, host: str = "127.0.0.1", port: int = 7878,
-                log: TextIO | None = None, limits: Limits | None = None) -> _Server:
+                log: TextIO | None = None, limits: Limits | None = None,
+                routes: Mapping[str, Route] | None = None) -> _Server:
     """A server bound to ``host:port`` (port 0: a free one) with its query workers started;
-    call ``serve_forever()``, and ``server_close()`` to stop the workers."""
+    call ``serve_forever()``, and ``server_close()`` to stop the workers. ``routes`` add pages
+    (or replace the query page): path -> function of the handler and the :class:`Request`."""
     try:
-        return _Server((host, port), store, log, limits or Limits())
+        return _Server((host, port), store, log, limits or Limits(), routes)
     except (OSError, OverflowError) as exc:  # OverflowError: a port outside 0-65535
         reason = getattr(exc, "strerror", None) or str(exc)
         raise SamhandlingError(f"cannot listen on {host}:{port}: {reason}") from None

@@ -21,6 +21,7 @@ import urllib.parse
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,7 +33,7 @@ from samhandling_kg.querypool import (
     MAX_QUERY_LENGTH,
     check_query_limits,
 )
-from samhandling_kg.serve import Limits, make_server
+from samhandling_kg.serve import Limits, Request, make_server
 from samhandling_kg.stores import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -442,6 +443,26 @@ def test_two_hundred_concurrent_clients_get_an_answer_or_a_clean_503(served: Ser
             assert "retry-after" in headers
             one_line(headers, body)
     assert served.alive()
+
+
+def test_a_page_plugs_into_the_routing_table() -> None:
+    """Other pages (the documentation site) are routes; they get the same request handling."""
+    def hello(handler: Any, request: Request) -> None:
+        handler.send(200, "text/plain; charset=utf-8", f"{request.method} {request.params}".encode())
+
+    server = make_server(OxigraphStore(), "127.0.0.1", 0, limits=Limits(workers=1),
+                         routes={"/hello": hello})
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
+        connection.request("GET", "/hello?x=1")
+        response = connection.getresponse()
+        assert response.status == 200 and response.read() == b"GET {'x': ['1']}"
+        connection.request("GET", "/hello", headers={"Host": "attacker.example"})
+        assert connection.getresponse().status == 403
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 # --- the command line -------------------------------------------------------------------------
