@@ -23,7 +23,6 @@ import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
-
 _SERVE = "import sys; from samhandling_kg.cli import main; sys.exit(main(sys.argv[1:]))"
 
 

@@ -251,7 +251,8 @@ def test_a_long_query_and_a_large_answer_pass_whole(served: Served) -> None:
     status, headers, body = served.request(
         "POST", "/sparql", b"CONSTRUCT WHERE { ?s ?p ?o }",
         {"Content-Type": "application/sparql-query", "Accept": "application/n-triples"})
-    assert status == 200 and len(body) > 200_000
+    assert status == 200 and headers["content-type"] == "application/n-triples"
+    assert len(body) > 200_000
     assert len(body.splitlines()) == served.server.triples
 
 
