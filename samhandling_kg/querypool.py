@@ -11,8 +11,8 @@ query in one of a few worker processes, each holding its own copy of the store:
   fails in that worker, not in the server or the machine;
 * a worker that crashes takes only its own query with it; the answer says what happened.
 
-Workers are fresh interpreters (``python -m samhandling_kg.querypool``), started with the store
-dumped to an N-Quads file; they speak length-prefixed JSON frames over their stdin and stdout.
+Workers are fresh interpreters running :func:`worker_main`, started with the store dumped to an
+N-Quads file; they speak length-prefixed JSON frames over their stdin and stdout.
 Before a query reaches a worker, :func:`check_query_limits` refuses text long or deep enough to
 crash the engine, with a message that says which limit it passed.
 """
@@ -50,6 +50,10 @@ MAX_NESTING = 100
 MAX_OPERATORS = 2_000
 
 _FRAME = struct.Struct(">I")
+# The worker's interpreter: this package found where the server found it (appended, so it
+# shadows nothing), and no module from the current folder.
+_WORKER = ("import sys; del sys.path[0]; sys.path.append(sys.argv[1]); "
+           "from samhandling_kg.querypool import worker_main; sys.exit(worker_main(sys.argv[2:]))")
 _READY_TIMEOUT = 300.0  # seconds a new worker may take to load the store
 
 _LEXEME = re.compile(
@@ -143,13 +147,12 @@ class Worker:
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
         package_root = str(Path(__file__).resolve().parent.parent)
         env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
         env["MALLOC_ARENA_MAX"] = "2"  # keep the address space close to what is in use
         env["RUST_BACKTRACE"] = "0"
         # A session of its own: Ctrl-C in the terminal stops the server, which stops the
         # workers, instead of every worker printing its own KeyboardInterrupt.
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "samhandling_kg.querypool", str(dump), str(memory_mb),
+            [sys.executable, "-c", _WORKER, package_root, str(dump), str(memory_mb),
              str(os.getpid())],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, bufsize=0,
             env=env, close_fds=True, start_new_session=True,
@@ -528,6 +531,3 @@ def worker_main(argv: list[str]) -> int:
             body = f"query: the query engine failed: {type(exc).__name__}\n".encode()
         _write_frame(frames_out, {"status": status, "media": media, "length": len(body)}, body)
 
-
-if __name__ == "__main__":
-    sys.exit(worker_main(sys.argv[1:]))
