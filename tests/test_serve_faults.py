@@ -342,6 +342,29 @@ def test_a_client_that_leaves_stops_its_query(served: Served) -> None:
     assert served.alive()
 
 
+def test_a_client_that_leaves_the_queue_is_forgotten(served: Served) -> None:
+    """Its query never runs: it leaves the queue as soon as its client is gone."""
+    served.workers_ready()
+    with ThreadPoolExecutor(LIMITS.workers) as pool:
+        running = [pool.submit(served.query, SLOW) for _ in range(LIMITS.workers)]
+        deadline = time.monotonic() + 5
+        while served.server.pool._idle and time.monotonic() < deadline:
+            time.sleep(0.02)
+        with served.connect() as sock:
+            body = b"ASK {}"
+            sock.sendall(POST + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+            while served.server.pool._waiting == 0 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert served.server.pool._waiting == 1
+        left = time.monotonic()
+        while served.server.pool._waiting and time.monotonic() - left < 2:
+            time.sleep(0.02)
+        assert served.server.pool._waiting == 0
+        assert time.monotonic() - left < 1  # long before a worker would have been free
+        assert [future.result()[0] for future in running] == [503] * LIMITS.workers
+    assert served.alive()
+
+
 def test_a_full_queue_answers_503_with_retry_after(served: Served) -> None:
     served.workers_ready()
     slow = LIMITS.workers + LIMITS.queue
