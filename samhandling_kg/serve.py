@@ -22,6 +22,7 @@ import ipaddress
 import json
 import re
 import shutil
+import signal
 import socket
 import sys
 import tempfile
@@ -564,13 +565,24 @@ def serve(data: Iterable[str | Path] = (), *, infer: bool = False, host: str = "
         out.flush()
     if ready is not None:
         ready.set()
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        # A service manager's SIGTERM stops the server as Ctrl-C does: workers and their
+        # temporary copy of the graph go with it.
+        previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.server_close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _page(found: list[dict[str, str]]) -> str:

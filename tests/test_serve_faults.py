@@ -15,6 +15,8 @@ import io
 import os
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -502,3 +504,37 @@ def test_serve_takes_its_limits_from_the_command_line(capfd: pytest.CaptureFixtu
         assert main(["serve", *bad], out=io.StringIO(), err=io.StringIO()) == 2
         message = capfd.readouterr().err  # argparse writes usage errors to stderr itself
         assert message.count("\n") == 1 and bad[0] in message
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_command_stops_cleanly_on_sigterm() -> None:
+    """``samhandling serve --timeout 2`` as a process: the limit reaches the workers; SIGTERM
+    (a service manager's stop) ends it with status 0, no output on stderr, its workers and
+    their copy of the graph gone."""
+    command = [sys.executable, "-c", "import sys; from samhandling_kg.cli import main; "
+               "sys.exit(main(sys.argv[1:]))", "serve", "--port", "0", "--timeout", "2",
+               "--workers", "1"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        port = int(line.split("/sparql")[0].rsplit(":", 1)[1])
+        workers = [int(pid) for task in Path(f"/proc/{process.pid}/task").iterdir()
+                   for pid in (task / "children").read_text().split()]
+        dump = Path(Path(f"/proc/{workers[0]}/cmdline").read_bytes().split(b"\0")[-4].decode())
+        assert dump.is_file()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+        connection.request("POST", "/sparql", SLOW.encode(), {"Content-Type": "application/sparql-query"})
+        response = connection.getresponse()
+        assert response.status == 503 and b"time limit of 2 s (--timeout)" in response.read()
+        connection.close()
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0 and err == ""
+    assert not any(alive(pid) for pid in workers)
+    assert not dump.parent.exists()
+
