@@ -426,6 +426,7 @@ class _Server(ThreadingHTTPServer):
         except ValueError:
             self.local_only = address[0] == "localhost"
         self.triples = len(store)
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         super().__init__(address, _Handler)  # binds first: a busy port fails before workers start
         try:
             self.pool = QueryPool(store, workers=limits.workers, memory_mb=limits.memory_mb,
@@ -513,7 +514,8 @@ class _Server(ThreadingHTTPServer):
     def server_close(self) -> None:
         self._stop.set()
         super().server_close()
-        self.pool.close()
+        if hasattr(self, "pool"):  # not when binding failed
+            self.pool.close()
 
 
 def _linger(sock: socket.socket, seconds: float) -> None:

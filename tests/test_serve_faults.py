@@ -506,6 +506,31 @@ def test_serve_takes_its_limits_from_the_command_line(capfd: pytest.CaptureFixtu
         assert message.count("\n") == 1 and bad[0] in message
 
 
+def test_a_port_in_use_is_one_line(served: Served) -> None:
+    err = io.StringIO()
+    assert main(["serve", "--port", str(served.port), "--workers", "1"], out=io.StringIO(), err=err) == 2
+    assert err.getvalue().startswith(f"samhandling: cannot listen on 127.0.0.1:{served.port}: ")
+    assert err.getvalue().count("\n") == 1
+
+
+def test_serves_on_ipv6_loopback() -> None:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        pytest.skip("no IPv6 loopback on this machine")
+    server = make_server(OxigraphStore(), "::1", 0, limits=Limits(workers=1))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        connection = http.client.HTTPConnection("::1", server.server_address[1], timeout=10)
+        connection.request("GET", "/sparql?query=ASK%7B%7D")
+        response = connection.getresponse()
+        assert response.status == 200 and b"true" in response.read()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_the_command_stops_cleanly_on_sigterm() -> None:
     """``samhandling serve --timeout 2`` as a process: the limit reaches the workers; SIGTERM
