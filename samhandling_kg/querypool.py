@@ -56,17 +56,19 @@ _WORKER = ("import sys; del sys.path[0]; sys.path.append(sys.argv[1]); "
            "from samhandling_kg.querypool import worker_main; sys.exit(worker_main(sys.argv[2:]))")
 _READY_TIMEOUT = 300.0  # seconds a new worker may take to load the store
 
+# Each alternative decides after a bounded look, or runs to the end of its token; strings run
+# to their end or to the end of the line even when unterminated. So one pass is linear in the
+# length of the text whatever it holds: no alternative scans far ahead and fails, to be tried
+# again from the next character. Dots and hyphens in prefixed names count as operators (an
+# over-count, never an under-count).
 _LEXEME = re.compile(
     r"""(?P<skip>\#[^\r\n]*|\s+"""
-    r"""|'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\""""
-    r"""|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"|<[^<>"{}|^`\\\x00-\x20]*>"""
-    r"""|[?$]\w+|_:[\w.-]*|@[A-Za-z0-9-]+|\^\^"""
-    r"""|\d*\.?\d+(?:[eE][+-]?\d+)?"""
-    r"""|(?:[A-Za-z\u00c0-\uffff][\w\u00b7\u00c0-\uffff-]*(?:\.[\w\u00b7\u00c0-\uffff-]+)*)?"""
-    r""":(?:[\w:%\\\u00b7\u00c0-\uffff-]|\.(?=[\w:%\\-]))*)"""
+    r"""|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)|\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|\Z)"""
+    r"""|'(?:[^'\\\n\r]|\\.)*(?:'|(?=[\n\r])|\Z)|"(?:[^"\\\n\r]|\\.)*(?:"|(?=[\n\r])|\Z)"""
+    r"""|<[^<>"{}|^`\\\x00-\x20]*>|[?$]\w+|@[A-Za-z0-9-]+|\^\^)"""
     r"""|(?P<open>[({\[])|(?P<close>[)}\]])"""
     r"""|(?P<op>\|\||&&|!=|<=|>=|[/|^!=<>+*.;,-])"""
-    r"""|(?P<word>[A-Za-z_]\w*)""",
+    r"""|(?P<word>[\w\u00b7\u00c0-\uffff:%\\]+)""",
     re.DOTALL,
 )
 _TREE_WORDS = {"UNION", "MINUS", "OPTIONAL"}

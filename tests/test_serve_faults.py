@@ -233,6 +233,9 @@ def deep_path(steps: int) -> str:
     ("SELECT * WHERE { " + " UNION ".join(["{}"] * 12_000) + " }", "operators"),
     ("SELECT * WHERE { " + "?s ?p ?o." * 12_000 + " }", "operators"),
     ("ASK { FILTER(" + " || ".join(["true"] * 12_000) + ") }", "operators"),
+    # once made the lexical count itself backtrack for 20-30 s (a regex over prefixed names)
+    ("ASK { " + "a." * 99_000 + " }", "operators"),
+    ("ASK { " + "a-" * 99_000 + " }", "operators"),
 ])
 def test_queries_that_would_crash_the_engine_are_refused(served: Served, text: str, says: str) -> None:
     started = time.monotonic()
