@@ -14,7 +14,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
@@ -47,6 +47,18 @@ def _port(text: str) -> int:
     if not text.isdigit() or int(text) > 65535:
         raise argparse.ArgumentTypeError(f"not a port number (0-65535): {text!r}")
     return int(text)
+
+
+def _within(convert: Callable[[str], float], low: float, high: float, what: str) -> Callable[[str], Any]:
+    def check(text: str) -> Any:
+        try:
+            value = convert(text)
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:  # NaN fails too
+            raise argparse.ArgumentTypeError(f"not {what} ({low:g}-{high:g}): {text!r}")
+        return value
+    return check
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -331,6 +343,7 @@ def write_atomically(path: Path, text: str) -> None:
 
 def _add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """``load`` and ``serve`` (docs/stores.md)."""
+    from .serve import Limits
     from .stores import DEFAULT_TIMEOUT
 
     load = commands.add_parser(
@@ -361,6 +374,15 @@ def _add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: 
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default 127.0.0.1: this machine only)")
     serve.add_argument("--port", type=_port, default=7878, help="port (default 7878; 0 picks a free one)")
+    limits = Limits()
+    serve.add_argument("--timeout", metavar="SECONDS", type=_within(float, 0.1, 86400, "a number of seconds"),
+                       default=limits.timeout, help=f"stop a query after this long (default {limits.timeout:g})")
+    serve.add_argument("--memory", metavar="MB", type=_within(int, 0, 1 << 20, "a number of MB"),
+                       default=limits.memory_mb, help="memory a query may take on top of the "
+                       f"graph, in MB (default {limits.memory_mb}; 0: no limit)")
+    serve.add_argument("--workers", metavar="N", type=_within(int, 1, 64, "a number of workers"),
+                       default=limits.workers, help="queries run at once, each in a process with "
+                       f"its own copy of the graph (default {limits.workers})")
     serve.set_defaults(handler=_cmd_serve)
 
 
@@ -373,9 +395,10 @@ def _cmd_load(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .serve import serve
+    from .serve import Limits, serve
 
-    return serve(args.data, infer=args.infer, host=args.host, port=args.port, out=out)
+    limits = Limits(timeout=args.timeout, memory_mb=args.memory, workers=args.workers)
+    return serve(args.data, infer=args.infer, host=args.host, port=args.port, out=out, limits=limits)
 
 
 def _write(out: TextIO, text: str) -> None:

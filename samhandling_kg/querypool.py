@@ -1,0 +1,535 @@
+"""Queries in worker processes that can be stopped: the engine room of ``samhandling serve``.
+
+pyoxigraph cannot interrupt a query from Python: a runaway query holds a core and its memory
+until it ends, and a query nested deeply enough overflows the engine's stack and takes its
+whole process down (docs/upstream/oxigraph-deep-property-path.md). So the server runs every
+query in one of a few worker processes, each holding its own copy of the store:
+
+* a worker whose query outlives the time limit, or whose client went away, is killed and
+  replaced;
+* a worker's address space is capped (``RLIMIT_AS``), so a query that grows without bound
+  fails in that worker, not in the server or the machine;
+* a worker that crashes takes only its own query with it; the answer says what happened.
+
+Workers are fresh interpreters running :func:`worker_main`, started with the store dumped to an
+N-Quads file; they speak length-prefixed JSON frames over their stdin and stdout.
+Before a query reaches a worker, :func:`check_query_limits` refuses text long or deep enough to
+crash the engine, with a message that says which limit it passed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from pathlib import Path
+from queue import SimpleQueue
+from typing import IO, Any
+
+from .errors import QueryError, SamhandlingError
+
+#: The longest query text the endpoint takes, in characters.
+MAX_QUERY_LENGTH = 200_000
+#: The deepest nesting of brackets ``( { [`` in a query.
+MAX_NESTING = 100
+#: The most operators and separators (``/ | ^ || && ! = < > + - * . ; ,``, ``UNION``,
+#: ``MINUS``, ``OPTIONAL``) in a query: each makes a node of the engine's recursive trees.
+MAX_OPERATORS = 2_000
+
+_FRAME = struct.Struct(">I")
+# The worker's interpreter: this package found where the server found it (appended, so it
+# shadows nothing), and no module from the current folder.
+_WORKER = ("import sys; del sys.path[0]; sys.path.append(sys.argv[1]); "
+           "from samhandling_kg.querypool import worker_main; sys.exit(worker_main(sys.argv[2:]))")
+_READY_TIMEOUT = 300.0  # seconds a new worker may take to load the store
+
+# Each alternative decides after a bounded look, or runs to the end of its token; strings run
+# to their end or to the end of the line even when unterminated. So one pass is linear in the
+# length of the text whatever it holds: no alternative scans far ahead and fails, to be tried
+# again from the next character. Dots and hyphens in prefixed names count as operators (an
+# over-count, never an under-count).
+_LEXEME = re.compile(
+    r"""(?P<skip>\#[^\r\n]*|\s+"""
+    r"""|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)|\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|\Z)"""
+    r"""|'(?:[^'\\\n\r]|\\.)*(?:'|(?=[\n\r])|\Z)|"(?:[^"\\\n\r]|\\.)*(?:"|(?=[\n\r])|\Z)"""
+    r"""|<[^<>"{}|^`\\\x00-\x20]*>|[?$]\w+|@[A-Za-z0-9-]+|\^\^)"""
+    r"""|(?P<open>[({\[])|(?P<close>[)}\]])"""
+    r"""|(?P<op>\|\||&&|!=|<=|>=|[/|^!=<>+*.;,-])"""
+    r"""|(?P<word>[\w\u00b7\u00c0-\uffff:%\\]+)""",
+    re.DOTALL,
+)
+_TREE_WORDS = {"UNION", "MINUS", "OPTIONAL"}
+
+
+def check_query_limits(text: str, source: str = "query") -> None:
+    """Refuse query text longer than :data:`MAX_QUERY_LENGTH`, nested deeper than
+    :data:`MAX_NESTING` or with more than :data:`MAX_OPERATORS` operators.
+
+    A lexical count (strings, IRIs and comments skipped; a comment ends at a CR too, as it
+    does for the engine), so it costs one linear pass and counts at least what the engine
+    sees. Far below the sizes that crash pyoxigraph (about 3,000 nested groups, 12,000 path
+    steps, UNIONs or triple patterns) and far above any query a person writes.
+    """
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QueryError(f"{source}: is {len(text)} characters long; this endpoint takes queries "
+                         f"of at most {MAX_QUERY_LENGTH}")
+    depth = deepest = operators = 0
+    for match in _LEXEME.finditer(text):
+        kind = match.lastgroup
+        if kind == "open":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise QueryError(f"{source}: brackets nested more than {MAX_NESTING} deep; "
+                                 "this endpoint takes no deeper queries")
+            deepest = max(deepest, depth)
+        elif kind == "close":
+            depth = max(depth - 1, 0)
+        elif kind == "op" or (kind == "word" and match.group().upper() in _TREE_WORDS):
+            operators += 1
+            if operators > MAX_OPERATORS:
+                raise QueryError(f"{source}: more than {MAX_OPERATORS} operators (property path "
+                                 "steps, UNIONs, triple patterns, …); this endpoint takes no "
+                                 "longer chains")
+
+
+# --- frames -----------------------------------------------------------------------------------
+
+
+def _write_frame(out: IO[bytes], document: dict[str, Any], payload: bytes = b"") -> None:
+    head = json.dumps(document).encode("utf-8")
+    data = memoryview(_FRAME.pack(len(head)) + head + payload)
+    while data:  # an unbuffered pipe may take part of a large write
+        written = out.write(data)
+        data = data[written or 0:]
+    out.flush()
+
+
+def _read_exact(fd: int, size: int) -> bytes:
+    parts, left = [], size
+    while left:
+        chunk = os.read(fd, min(left, 1 << 16))
+        if not chunk:
+            raise EOFError
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
+
+
+def _read_frame(fd: int) -> dict[str, Any]:
+    (size,) = _FRAME.unpack(_read_exact(fd, _FRAME.size))
+    document: dict[str, Any] = json.loads(_read_exact(fd, size))
+    return document
+
+
+# --- one worker -------------------------------------------------------------------------------
+
+
+class WorkerCrashed(Exception):
+    """The worker process ended while it held a query."""
+
+
+class Worker:
+    """One worker process and the pipes to it (used by one request thread at a time)."""
+
+    def __init__(self, dump: Path, memory_mb: int) -> None:
+        self.memory_mb = memory_mb
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
+        package_root = str(Path(__file__).resolve().parent.parent)
+        env = dict(os.environ)
+        env["MALLOC_ARENA_MAX"] = "2"  # keep the address space close to what is in use
+        env["RUST_BACKTRACE"] = "0"
+        # A session of its own: Ctrl-C in the terminal stops the server, which stops the
+        # workers, instead of every worker printing its own KeyboardInterrupt.
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _WORKER, package_root, str(dump), str(memory_mb),
+             str(os.getpid())],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, bufsize=0,
+            env=env, close_fds=True, start_new_session=True,
+        )
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self._in = self.process.stdin
+        self._out = self.process.stdout.fileno()
+        self.pid = self.process.pid
+
+    def wait_ready(self, timeout: float = _READY_TIMEOUT) -> None:
+        if not _wait_readable(self._out, time.monotonic() + timeout):
+            self.kill()
+            raise SamhandlingError(f"a query worker did not start within {timeout:g} s")
+        try:
+            _read_frame(self._out)
+        except (EOFError, ValueError, OSError):
+            self.kill()
+            raise SamhandlingError(f"a query worker could not start: {self.last_words()}") from None
+
+    def send(self, job: dict[str, Any]) -> None:
+        try:
+            _write_frame(self._in, job)
+        except OSError:
+            raise WorkerCrashed from None
+
+    def reply(self) -> dict[str, Any]:
+        try:
+            return _read_frame(self._out)
+        except (EOFError, OSError, ValueError):
+            raise WorkerCrashed from None
+
+    def body(self, length: int) -> Iterator[bytes]:
+        left = length
+        while left:
+            try:
+                chunk = os.read(self._out, min(left, 1 << 16))
+            except OSError:
+                chunk = b""
+            if not chunk:
+                raise WorkerCrashed
+            left -= len(chunk)
+            yield chunk
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            self.process.kill()
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+            self.process.wait(timeout=10)
+        for stream in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(OSError):
+                if stream is not None:
+                    stream.close()
+
+    def close(self) -> None:
+        self.kill()
+        self.stderr.close()
+
+    def last_words(self) -> str:
+        """Why the worker ended: the last line it wrote, or the signal that stopped it."""
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
+        self.stderr.seek(0, os.SEEK_END)
+        size = self.stderr.tell()
+        self.stderr.seek(max(0, size - 4096))
+        tail = self.stderr.read().decode("utf-8", "replace")
+        text = next((line.strip() for line in reversed(tail.splitlines()) if line.strip()), "")
+        code = self.process.returncode
+        if "memory allocation" in tail or "MemoryError" in tail:
+            return f"it needed more memory than a query may use ({self.memory_mb} MB, --memory)"
+        if "overflowed its stack" in tail or code == -signal.SIGSEGV:
+            return ("the query engine crashed on it (most likely it is nested too deeply for "
+                    "the engine's stack)")
+        if code is not None and code < 0:
+            return f"the query engine stopped with signal {signal.Signals(-code).name}"
+        return text[:200] or f"the worker exited with status {code}"
+
+
+def _wait_readable(fd: int, deadline: float, client: socket.socket | None = None) -> bool:
+    """Wait until ``fd`` can be read; False at ``deadline``. Raises :class:`ClientGone` when
+    ``client`` closed its side of the connection meanwhile."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+    rdhup = getattr(select, "POLLRDHUP", 0)
+    if client is not None:
+        poller.register(client.fileno(), rdhup or select.POLLIN)
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        for ready, events in poller.poll(min(left, 1.0) * 1000):
+            if ready == fd:
+                return True
+            if client is not None and _client_gone(client, events, rdhup):
+                raise ClientGone
+            if client is not None and not rdhup:
+                # A pipelined request waits in the buffer; stop watching for data.
+                poller.modify(client.fileno(), 0)
+
+
+def _client_gone(client: socket.socket, events: int, rdhup: int) -> bool:
+    if events & (select.POLLHUP | select.POLLERR | rdhup):
+        return True
+    try:
+        return client.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+
+
+class ClientGone(Exception):
+    """The client closed its connection while its query waited or ran."""
+
+
+# --- the pool ---------------------------------------------------------------------------------
+
+
+class Outcome:
+    """What became of a query: an answer (status 200) whose body is still to be read from the
+    worker with :meth:`chunks`, an error status with a one-line message, or status 0: the
+    client went away and nothing is to be sent.
+
+    Use it in a ``with`` block: leaving the block before the whole body was read (the client
+    went away while it was sent) kills the worker, as a timeout or a vanished client does;
+    otherwise the worker goes back to the pool."""
+
+    def __init__(self, status: int, message: str = "", *, media: str = "text/plain; charset=utf-8",
+                 length: int = 0, retry_after: int | None = None,
+                 pool: QueryPool | None = None, worker: Worker | None = None) -> None:
+        self.status, self.message, self.media = status, message, media
+        self.length, self.retry_after = length, retry_after
+        self._pool, self._worker, self._read = pool, worker, 0
+
+    def chunks(self) -> Iterator[bytes]:
+        assert self._worker is not None
+        for chunk in self._worker.body(self.length):
+            self._read += len(chunk)
+            yield chunk
+
+    def __enter__(self) -> Outcome:
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        if self._pool is not None and self._worker is not None:
+            if kind is None and self._read == self.length:
+                self._pool._release(self._worker)
+            else:
+                self._pool._replace(self._worker)
+            self._worker = None
+
+
+class QueryPool:
+    """A fixed number of worker processes and the queue of queries waiting for one."""
+
+    def __init__(self, store: Any, *, workers: int = 2, memory_mb: int = 2048,
+                 queue: int = 16, log: Callable[[str], None] | None = None) -> None:
+        import pyoxigraph as ox
+
+        self.size, self.memory_mb, self.queue = workers, memory_mb, queue
+        self._log = log or (lambda line: None)
+        self._folder = Path(tempfile.mkdtemp(prefix="samhandling-serve-"))
+        self.dump = self._folder / "store.nq"
+        store.store.dump(str(self.dump), format=ox.RdfFormat.N_QUADS)
+        self._idle: list[Worker] = []
+        self._all: set[Worker] = set()
+        self._waiting = 0
+        self._closed = False
+        self._ready = threading.Condition()
+        # Workers are started from one thread that lives as long as the pool: the kernel's
+        # parent-death signal (see _die_with_parent) fires when the starting *thread* ends.
+        self._spawns: SimpleQueue[Future[Worker] | None] = SimpleQueue()
+        threading.Thread(target=self._spawner, daemon=True, name="samhandling-spawner").start()
+        try:
+            starting = [self._spawn() for _ in range(workers)]
+        except OSError as exc:
+            self._spawns.put(None)
+            shutil.rmtree(self._folder, ignore_errors=True)
+            raise SamhandlingError(f"cannot start a query worker: {exc}") from None
+        try:
+            for worker in starting:
+                worker.wait_ready()
+        except SamhandlingError:
+            for worker in starting:
+                worker.close()
+            self._spawns.put(None)
+            shutil.rmtree(self._folder, ignore_errors=True)
+            raise
+        self._idle.extend(starting)
+        self._all.update(starting)
+
+    def pids(self) -> list[int]:
+        with self._ready:
+            return sorted(worker.pid for worker in self._all)
+
+    def query(self, job: dict[str, Any], *, timeout: float,
+              client: socket.socket | None = None) -> Outcome:
+        """Run ``job`` on a worker within ``timeout`` seconds (and wait at most as long for
+        one); a ``client`` socket that closes meanwhile stops the query."""
+        try:
+            worker = self._acquire(time.monotonic() + timeout, client)
+        except ClientGone:
+            return Outcome(0)
+        if worker is None:
+            return Outcome(503, "the endpoint is busy: every query worker is taken and "
+                           f"{self.queue} queries are waiting; try again shortly", retry_after=2)
+        try:
+            worker.send(job)
+            if not _wait_readable(worker._out, time.monotonic() + timeout, client):
+                self._log(f"query stopped after {timeout:g} s (worker {worker.pid})")
+                self._replace(worker)
+                return Outcome(503, f"query stopped: it ran longer than the time limit of "
+                               f"{timeout:g} s (--timeout)")
+            head = worker.reply()
+            status, length = int(head["status"]), int(head.get("length", 0))
+            if status != 200:
+                message = b"".join(worker.body(length)).decode("utf-8", "replace").strip()
+                self._release(worker)
+                return Outcome(status, message)
+            return Outcome(200, media=str(head["media"]), length=length, pool=self, worker=worker)
+        except ClientGone:
+            self._log(f"client went away; query stopped (worker {worker.pid})")
+            self._replace(worker)
+            return Outcome(0)
+        except WorkerCrashed:
+            reason = worker.last_words()
+            self._log(f"query worker {worker.pid} ended: {reason}")
+            self._replace(worker)
+            return Outcome(503 if "memory" in reason else 500,
+                           f"query stopped: {reason}; the endpoint goes on")
+
+    def _acquire(self, deadline: float, client: socket.socket | None) -> Worker | None:
+        with self._ready:
+            if not self._idle and self._waiting >= self.queue:
+                return None
+            self._waiting += 1
+            try:
+                while not self._idle:
+                    left = deadline - time.monotonic()
+                    if left <= 0 or self._closed:
+                        return None
+                    self._ready.wait(min(left, 0.25))
+                    if client is not None and not self._idle and _client_gone_now(client):
+                        raise ClientGone
+                return self._idle.pop()
+            finally:
+                self._waiting -= 1
+
+    def _release(self, worker: Worker) -> None:
+        with self._ready:
+            if self._closed:
+                worker.close()
+                return
+            self._idle.append(worker)
+            self._ready.notify()
+
+    def _replace(self, worker: Worker) -> None:
+        worker.kill()
+        with self._ready:
+            self._all.discard(worker)
+        worker.close()
+        threading.Thread(target=self._start_one, daemon=True, name="samhandling-worker-start").start()
+
+    def _spawner(self) -> None:
+        while True:
+            future = self._spawns.get()
+            if future is None:
+                return
+            try:
+                future.set_result(Worker(self.dump, self.memory_mb))
+            except BaseException as exc:  # handed to the thread that asked
+                future.set_exception(exc)
+
+    def _spawn(self) -> Worker:
+        future: Future[Worker] = Future()
+        self._spawns.put(future)
+        return future.result()
+
+    def _start_one(self) -> None:
+        delay = 0.5
+        while not self._closed:
+            try:
+                worker = self._spawn()
+                worker.wait_ready()
+            except (OSError, SamhandlingError) as exc:
+                self._log(f"could not start a query worker: {exc}")
+                time.sleep(delay)
+                delay = min(delay * 2, 30.0)
+                continue
+            with self._ready:
+                if self._closed:
+                    worker.close()
+                    return
+                self._all.add(worker)
+                self._idle.append(worker)
+                self._ready.notify()
+            return
+
+    def close(self) -> None:
+        with self._ready:
+            self._closed = True
+            workers = list(self._all)
+            self._all.clear()
+            self._idle.clear()
+            self._ready.notify_all()
+        self._spawns.put(None)
+        for worker in workers:
+            worker.close()
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def _client_gone_now(client: socket.socket) -> bool:
+    rdhup = getattr(select, "POLLRDHUP", 0)
+    poller = select.poll()
+    poller.register(client.fileno(), rdhup or select.POLLIN)
+    return any(_client_gone(client, events, rdhup) for _, events in poller.poll(0))
+
+
+# --- the worker process -----------------------------------------------------------------------
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: the kernel kills this worker when the server dies, even by SIGKILL."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(0)
+
+
+def _address_space() -> int:
+    """Bytes of address space this process uses now (0 where /proc is not there)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def worker_main(argv: list[str]) -> int:
+    dump, memory_mb, parent = argv[0], int(argv[1]), int(argv[2])
+    _die_with_parent(parent)
+    frames_out = os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(2, 1)  # a stray print goes to the worker's stderr, never into the frames
+    frames_in = sys.stdin.fileno()
+
+    import pyoxigraph as ox
+
+    from .serve import answer_query
+    from .stores import OxigraphStore
+
+    store = OxigraphStore()
+    store.store.load(path=dump, format=ox.RdfFormat.N_QUADS)
+    if memory_mb > 0:
+        import resource
+
+        # What a query may add to the worker as it stands, the store loaded: the same bound
+        # for a small graph and a big one.
+        limit = _address_space() + (memory_mb << 20)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    _write_frame(frames_out, {"ready": len(store)})
+    while True:
+        try:
+            job = _read_frame(frames_in)
+        except EOFError:
+            return 0
+        try:
+            status, media, body = answer_query(store, job["query"], job.get("accept", ""))
+        except MemoryError:
+            status, media = 503, "text/plain; charset=utf-8"
+            body = (f"query stopped: it needed more memory than a query may use "
+                    f"({memory_mb} MB, --memory)\n").encode()
+        except Exception as exc:  # a failure of this query, not of the worker
+            status, media = 500, "text/plain; charset=utf-8"
+            body = f"query: the query engine failed: {type(exc).__name__}\n".encode()
+        _write_frame(frames_out, {"status": status, "media": media, "length": len(body)}, body)
+
