@@ -24,7 +24,8 @@ import pyoxigraph as ox
 
 from .errors import QueryError, SamhandlingError
 from .questions import list_questions
-from .stores import OxigraphStore, bind_with_values
+from .sparql import bind_with_values
+from .stores import OxigraphStore
 
 MAX_BODY = 1 << 20
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}

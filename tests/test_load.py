@@ -203,9 +203,9 @@ def test_unknown_graph_store_layout_is_refused() -> None:
 def test_unreachable_graph_store(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SAMHANDLING_USER", raising=False)
     monkeypatch.delenv(PASSWORD_ENV, raising=False)
-    url = f"http://127.0.0.1:{free_port()}/store"
-    code, _, err = run("load", "--graph-store", url)
-    assert_one_line_error(code, err, url, "connection refused")
+    base = f"http://127.0.0.1:{free_port()}"
+    code, _, err = run("load", "--graph-store", base + "/store")
+    assert_one_line_error(code, err, base, "connection refused")
 
 
 # --- HTTP details -------------------------------------------------------------------------------
@@ -255,12 +255,12 @@ def test_tls_is_verified_by_default() -> None:
 
 
 def test_big_files_stream_without_an_rdflib_graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from samhandling_kg import stores
+    from samhandling_kg import rdfio
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("an rdflib graph was built")
 
-    monkeypatch.setattr(stores, "parse_file", refuse)
+    monkeypatch.setattr(rdfio, "parse_file", refuse)
     data = catalogue(tmp_path / "big.nt", 20_000)
     with (tmp_path / "out.nt").open("wb") as out:
         assert write_ntriples([data], out) == 100_000
