@@ -29,6 +29,7 @@ The protocol, on any SPARQL 1.1 store with a Graph Store HTTP Protocol endpoint:
 
 from __future__ import annotations
 
+import random
 import re
 import tempfile
 import threading
@@ -55,6 +56,8 @@ _TARGET, _BEAT = f"<{_NS}target>", f"<{_NS}heartbeat>"
 #: Seconds between heartbeats of a running load, and without one before a load counts as stopped.
 HEARTBEAT = 20.0
 LEASE = 300.0
+#: How often a load that met another one starting at the same moment tries again.
+CLAIM_ATTEMPTS = 3
 
 _CONTENT_TYPE = {"Content-Type": "text/turtle; charset=utf-8"}  # N-Triples is Turtle; all stores read it
 
@@ -204,22 +207,32 @@ def _bulk_upload_is_atomic(store: EndpointStore) -> bool:
 
 
 def _claim(store: EndpointStore, name: str, graph: str) -> None:
+    """Write the load's record, then make sure no other live load names the same graph.
+
+    Only a load that finds itself alone goes on, so two never do. Two that start at the same
+    moment both see each other and both step back; each tries again after a random pause, and
+    the one that then finds itself alone goes on while the other fails.
+    """
     target = sparql_term(URIRef(graph), "graph")
-    store.update(f"INSERT {{ GRAPH <{RECORDS}> {{ <{name}> {_TARGET} {target} ; {_BEAT} ?now }} }} "
-                 "WHERE { BIND(NOW() AS ?now) }")
-    try:
-        others = [r for r in _records(store) if r.target == graph and r.name != name and not r.stale]
-    except BaseException:
+    for attempt in range(CLAIM_ATTEMPTS):
+        store.update(f"INSERT {{ GRAPH <{RECORDS}> {{ <{name}> {_TARGET} {target} ; {_BEAT} ?now }} }} "
+                     "WHERE { BIND(NOW() AS ?now) }")
+        try:
+            others = [r for r in _records(store) if r.target == graph and r.name != name and not r.stale]
+        except BaseException:
+            _release(store, name)
+            raise
+        if not others:
+            return
         _release(store, name)
-        raise
-    if others:
-        _release(store, name)
-        other = others[0]
-        raise LoadConflict(
-            f"<{graph}>: another load into this graph is under way ({other.name}, last heard from "
-            f"{other.age:.0f} s ago); nothing was changed. Load again when it has finished; if it was "
-            f"stopped, its record expires after {LEASE / 60:g} minutes, or remove it now with "
-            "'samhandling load --clean --graph-store URL'")
+        if attempt + 1 < CLAIM_ATTEMPTS:
+            time.sleep(random.uniform(0.2, 1.5))
+    other = others[0]
+    raise LoadConflict(
+        f"<{graph}>: another load into this graph is under way ({other.name}, last heard from "
+        f"{other.age:.0f} s ago); nothing was changed. Load again when it has finished; if it was "
+        f"stopped, its record expires after {LEASE / 60:g} minutes, or remove it now with "
+        "'samhandling load --clean --graph-store URL'")
 
 
 def _forget(name: str) -> str:
