@@ -408,3 +408,18 @@ def test_a_missing_server_skips_locally_but_fails_under_ci(monkeypatch: pytest.M
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI=true but Virtuoso is not installed"):
         servers.unavailable("Virtuoso is not installed")
+
+
+@pytest.mark.server
+def test_no_rows_from_an_empty_default_graph_hints_at_graph(oxigraph_server: Server, tmp_path: Path) -> None:
+    """``load`` writes a named graph; a query without --graph then reads Oxigraph's empty
+    default graph. The answer (no rows) stands, with a note on stderr naming --graph."""
+    graph = f"https://example.org/test/{uuid.uuid4()}"
+    assert run("load", "--graph-store", oxigraph_server.graph_store_url, "--graph", graph)[0] == 0
+    rq = query_file(tmp_path, PROBES["labels"][0])
+    code, out, err = run("query", rq, "--endpoint", oxigraph_server.query_url)
+    assert code == 0 and out.rstrip().endswith("(0 rows)"), err
+    assert err.startswith("samhandling: note: the store's default graph is empty") and err.count("\n") == 1, err
+    assert "--graph" in err
+    code, out, err = run("query", rq, "--endpoint", oxigraph_server.query_url, "--graph", graph)
+    assert code == 0 and err == "" and not out.rstrip().endswith("(0 rows)")
