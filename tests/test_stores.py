@@ -416,7 +416,7 @@ def test_no_rows_from_an_empty_default_graph_hints_at_graph(oxigraph_server: Ser
     default graph. The answer (no rows) stands, with a note on stderr naming --graph."""
     graph = f"https://example.org/test/{uuid.uuid4()}"
     assert run("load", "--graph-store", oxigraph_server.graph_store_url, "--graph", graph)[0] == 0
-    rq = query_file(tmp_path, PROBES["labels"][0])
+    rq = query_file(tmp_path, PROBES["grouping"][0])
     code, out, err = run("query", rq, "--endpoint", oxigraph_server.query_url)
     assert code == 0 and out.rstrip().endswith("(0 rows)"), err
     assert err.startswith("samhandling: note: the store's default graph is empty") and err.count("\n") == 1, err
