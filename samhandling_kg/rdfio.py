@@ -11,7 +11,6 @@ import contextlib
 import io
 import json
 import re
-import secrets
 import stat
 import sys
 import threading
@@ -458,20 +457,14 @@ def _stream_file(path: Path, fmt: str, out: IO[bytes]) -> int:
 
     rdf_format = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
                   "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}[fmt]
-    prefix = "f" + secrets.token_hex(6) + "x"
-    counter = [0]
-
-    def relabel(term: Any) -> Any:
-        return ox.BlankNode(prefix + term.value) if isinstance(term, ox.BlankNode) else term
-
-    def triples() -> Iterator[Any]:
-        for quad in ox.parse(path=str(path), format=rdf_format, base_iri=_base_iri(path)):
-            counter[0] += 1
-            yield ox.Triple(relabel(quad.subject), quad.predicate, relabel(quad.object))
-
+    # Random blank-node labels keep the blank nodes of different files apart. Triple formats
+    # go from parser to writer without a Python step per triple (three times faster).
+    quads = ox.parse(path=str(path), format=rdf_format, base_iri=_base_iri(path), rename_blank_nodes=True)
+    triples: Iterator[Any] = quads if fmt in ("turtle", "nt") else (quad.triple for quad in quads)
+    counter = _LineCounter(out)
     try:
         with no_network():
-            ox.serialize(triples(), out, format=ox.RdfFormat.N_TRIPLES)
+            ox.serialize(triples, counter, format=ox.RdfFormat.N_TRIPLES)
     except SyntaxError as exc:
         names = {"turtle": "Turtle", "nt": "N-Triples", "nquads": "N-Quads", "trig": "TriG"}
         reason = re.sub(r"^Parser error at line \d+ column \d+: ", "", str(exc.msg or exc))
@@ -480,4 +473,21 @@ def _stream_file(path: Path, fmt: str, out: IO[bytes]) -> int:
         raise InputError(path, "is not valid UTF-8") from None
     except OSError as exc:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
-    return counter[0]
+    return counter.lines
+
+
+class _LineCounter(io.RawIOBase):
+    """Passes bytes on to ``out``, counting the N-Triples lines (one a triple) on the way."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self.out = out
+        self.lines = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        self.lines += chunk.count(b"\n")
+        self.out.write(chunk)
+        return len(chunk)
