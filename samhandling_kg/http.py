@@ -223,9 +223,10 @@ class HttpClient:
     def request(self, method: str, url: str, *, body: bytes | Path | None = None,
                 params: Iterable[tuple[str, str]] = (),
                 headers: Mapping[str, str] | None = None,
-                ok: Iterable[int] = (200, 201, 204)) -> httpx.Response:
+                ok: Iterable[int] = (200, 201, 204), into: Path | None = None) -> httpx.Response:
         """Send; answer a 401 challenge once; raise :class:`EndpointError` unless the status is
-        in ``ok``. A :class:`~pathlib.Path` body is streamed from the file."""
+        in ``ok``. A :class:`~pathlib.Path` body is streamed from the file; with ``into`` the
+        answer is streamed into that file instead of memory."""
         check_url(url)
         sending = dict(headers or {})
         content: bytes | Iterable[bytes] | None
@@ -238,7 +239,18 @@ class HttpClient:
         try:
             request = self._client.build_request(method, url, params=list(params) or None,
                                                  headers=sending, content=content)
-            response = self._client.send(request, auth=self._auth or httpx.USE_CLIENT_DEFAULT)
+            response = self._client.send(request, auth=self._auth or httpx.USE_CLIENT_DEFAULT,
+                                         stream=into is not None)
+            if into is not None:
+                try:
+                    if response.status_code in set(ok):
+                        with into.open("wb") as handle:
+                            for chunk in response.iter_bytes(_CHUNK):
+                                handle.write(chunk)
+                    else:
+                        response.read()
+                finally:
+                    response.close()
         except httpx.ReadTimeout:
             # The request went out whole; the store may have acted on it.
             raise self.error(url, f"timed out after {self.timeout:g} s", uncertain=True) from None

@@ -34,7 +34,7 @@ import re
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -87,10 +87,19 @@ def load_into(store: EndpointStore, paths: Sequence[Path], graph: str) -> LoadRe
         heartbeat = _Heartbeat(store, name)
         heartbeat.start()
         try:
-            if store.count(graph) == 0 and _bulk_upload_is_atomic(store):
+            oxigraph = _bulk_upload_is_atomic(store)
+            if oxigraph and store.count(graph) == 0:
                 note = _upload_into_empty(store, ntriples, graph, name)
             else:
-                note = _upload_and_swap(store, ntriples, graph, name)
+                changes = _changes(store, ntriples, graph, name, Path(folder)) if oxigraph else None
+                if changes is not None:
+                    note = _apply_changes(store, changes, graph, name)
+                else:
+                    note = _upload_and_swap(store, ntriples, graph, name)
+        except BaseException as exc:
+            if not getattr(exc, "keeps_claim", False):  # the store may yet apply the swap
+                _abandon(store, name)
+            raise
         finally:
             heartbeat.stop()
     if note:
@@ -151,6 +160,95 @@ def _upload_and_swap(store: EndpointStore, ntriples: Path, graph: str, name: str
     return None
 
 
+#: The largest update the changes of a load are sent in (Oxigraph takes up to 128 MB); a load
+#: that changes more goes through a temporary graph and MOVE instead.
+CHANGES_LIMIT = 64 * 1024 * 1024
+
+
+def _changes(store: EndpointStore, ntriples: Path, graph: str, name: str, folder: Path) -> Path | None:
+    """One SPARQL Update that turns ``graph`` into the triples of ``ntriples`` and deletes the
+    load's record, in one transaction: the triples the graph holds but the files do not are
+    deleted, those the files hold but the graph does not are inserted. Re-loading a catalogue
+    with a few changes then costs those changes, not a copy of the whole graph.
+
+    Triples with blank nodes cannot be named in ``DELETE DATA``: all of the graph's are deleted
+    by pattern and all of the files' inserted. None when the update would be too big.
+    """
+    import hashlib
+
+    import pyoxigraph as ox
+
+    current = folder / "current.nt"
+    store.http.request("GET", store.graph_url(graph), headers={"Accept": "application/n-triples"},
+                       ok=(200,), into=current)
+
+    def lines(path: Path) -> Iterator[tuple[str, bool]]:
+        for triple in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES):
+            blank = isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
+            yield f"{triple.subject} {triple.predicate} {triple.object} .", blank
+
+    def key(line: str) -> bytes:
+        return hashlib.blake2b(line.encode("utf-8"), digest_size=16).digest()
+
+    try:
+        wanted = {key(line) for line, blank in lines(ntriples) if not blank}
+        held: set[bytes] = set()
+        deletes: list[str] = []
+        held_blank = False
+        size = 0
+        for line, blank in lines(current):
+            if blank:
+                held_blank = True
+                continue
+            digest = key(line)
+            held.add(digest)
+            if digest not in wanted:
+                deletes.append(line)
+                size += len(line) + 1
+                if size > CHANGES_LIMIT:
+                    return None
+        inserts: list[str] = []
+        for line, blank in lines(ntriples):
+            digest = b"" if blank else key(line)
+            if blank or digest not in held:
+                if digest:
+                    held.add(digest)  # a triple named twice in the files goes in once
+                inserts.append(line)
+                size += len(line) + 1
+                if size > CHANGES_LIMIT:
+                    return None
+    except (SyntaxError, ValueError):  # the store's answer is not N-Triples: take the other way
+        return None
+    target = sparql_term(URIRef(graph), "graph")
+    parts = []
+    if held_blank:
+        parts.append(f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {target} "
+                     "{ ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } }")
+    if deletes:
+        parts.append(f"DELETE DATA {{ GRAPH {target} {{\n" + "\n".join(deletes) + "\n} }")
+    if inserts:
+        parts.append(f"INSERT DATA {{ GRAPH {target} {{\n" + "\n".join(inserts) + "\n} }")
+    parts.append(_forget(name))
+    changes = folder / "changes.ru"
+    changes.write_text(" ;\n".join(parts), encoding="utf-8")
+    return changes
+
+
+def _apply_changes(store: EndpointStore, changes: Path, graph: str, name: str) -> str | None:
+    """Send the changes as one update (which also deletes the load's record)."""
+    try:
+        store.update(changes)
+    except (EndpointError, KeyboardInterrupt) as exc:
+        # Applied when the record, deleted in the same transaction, is gone.
+        return _after_uncertain_end(store, exc, graph, name, temporary=None,
+                                    landed=lambda: not _has_record(store, name))
+    return None
+
+
+def _has_record(store: EndpointStore, name: str) -> bool:
+    return any(record.name == name for record in _records(store))
+
+
 def _after_uncertain_end(store: EndpointStore, exc: BaseException, graph: str, name: str, *,
                          landed: Callable[[], bool], temporary: str | None) -> str | None:
     """The swap failed or its answer was lost: ask the store what is true now, and say it."""
@@ -180,9 +278,10 @@ def _after_uncertain_end(store: EndpointStore, exc: BaseException, graph: str, n
                f"old {now} triples, but the store may yet apply it; the load's temporary graph "
                f"<{name}> stays until then (the next load removes it after {LEASE / 60:g} minutes, "
                "'samhandling load --clean' at once)")
-    if isinstance(exc, KeyboardInterrupt):
-        raise Interrupted(f"interrupted; {waiting}") from None
-    raise EndpointError(f"{_short(exc)}; {waiting}") from None
+    pending: BaseException = (Interrupted(f"interrupted; {waiting}") if isinstance(exc, KeyboardInterrupt)
+                              else EndpointError(f"{_short(exc)}; {waiting}"))
+    pending.keeps_claim = True  # type: ignore[attr-defined]
+    raise pending from None
 
 
 def _short(exc: BaseException) -> str:

@@ -391,8 +391,14 @@ class EndpointStore:
         query = urllib.parse.urlencode([(self.graph_parameter, graph), *extra])
         return f"{self.graph_store}{separator}{query}"
 
-    def update(self, text: str) -> None:
+    def update(self, text: str | Path) -> None:
+        """Send a SPARQL Update: text as a form (every store takes it); a file (a big update)
+        streamed as ``application/sparql-update``."""
         assert self.update_endpoint is not None
+        if isinstance(text, Path):
+            self.http.request("POST", self.update_endpoint, body=text,
+                              headers={"Content-Type": "application/sparql-update; charset=utf-8"})
+            return
         self.http.request("POST", self.update_endpoint,
                           body=urllib.parse.urlencode({"update": text}).encode("utf-8"),
                           headers={"Content-Type": "application/x-www-form-urlencoded"})
