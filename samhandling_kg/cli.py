@@ -333,7 +333,10 @@ def _cmd_load(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _warner(err: TextIO) -> Callable[[str], None]:
-    return lambda message: err.write(f"samhandling: warning: {printable(message)}\n")
+    def warn(message: str) -> None:
+        err.write(f"samhandling: warning: {printable(message)}\n")
+
+    return warn
 
 
 def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

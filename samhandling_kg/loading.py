@@ -299,7 +299,7 @@ def _bulk_upload_is_atomic(store: EndpointStore) -> bool:
                                   headers={"Accept": "application/sparql-results+json"}, ok=(200,))
     server = response.headers.get("Server", "").lower()
     match = re.match(re.escape(product) + r"(\d+)\.(\d+)", server)
-    return bool(match) and tuple(int(part) for part in match.groups()) >= lowest
+    return match is not None and tuple(int(part) for part in match.groups()) >= lowest
 
 
 # --- records: one load per graph, stale loads cleaned ----------------------------------------

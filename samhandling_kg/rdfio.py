@@ -17,7 +17,7 @@ import threading
 import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 from xml.etree.ElementTree import ParseError as XMLParseError
 from xml.sax import SAXParseException
 
@@ -464,7 +464,7 @@ def _stream_file(path: Path, fmt: str, out: IO[bytes]) -> int:
     counter = _LineCounter(out)
     try:
         with no_network():
-            ox.serialize(triples, counter, format=ox.RdfFormat.N_TRIPLES)
+            ox.serialize(triples, cast(IO[bytes], counter), format=ox.RdfFormat.N_TRIPLES)
     except SyntaxError as exc:
         names = {"turtle": "Turtle", "nt": "N-Triples", "nquads": "N-Quads", "trig": "TriG"}
         reason = re.sub(r"^Parser error at line \d+ column \d+: ", "", str(exc.msg or exc))
