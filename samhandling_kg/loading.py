@@ -176,62 +176,94 @@ def _changes(store: EndpointStore, ntriples: Path, graph: str, name: str, folder
     """
     import hashlib
 
-    import pyoxigraph as ox
-
     current = folder / "current.nt"
     store.http.request("GET", store.graph_url(graph), headers={"Accept": "application/n-triples"},
                        ok=(200,), into=current)
 
-    def lines(path: Path) -> Iterator[tuple[str, bool]]:
-        for triple in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES):
-            blank = isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
-            yield f"{triple.subject} {triple.predicate} {triple.object} .", blank
+    # Both files are N-Triples as Oxigraph writes it (the store's own answer, and the upload
+    # file from pyoxigraph's writer): one triple a line, compared as lines. A triple written
+    # two ways would only be deleted and inserted again.
+    class Unexpected(Exception):
+        pass
 
-    def key(line: str) -> bytes:
-        return hashlib.blake2b(line.encode("utf-8"), digest_size=16).digest()
+    def lines(path: Path) -> Iterator[tuple[bytes, bool]]:
+        with path.open("rb") as handle:
+            for raw in handle:
+                line = raw.strip()
+                if line and not line.startswith(b"#"):
+                    blank = _has_blank_node(line)
+                    if blank is None:  # not the layout compared here: take the other way
+                        raise Unexpected
+                    yield line, blank
+
+    def key(line: bytes) -> bytes:
+        return hashlib.blake2b(line, digest_size=16).digest()
 
     try:
-        wanted = {key(line) for line, blank in lines(ntriples) if not blank}
-        held: set[bytes] = set()
-        deletes: list[str] = []
-        held_blank = False
-        size = 0
-        for line, blank in lines(current):
-            if blank:
-                held_blank = True
-                continue
-            digest = key(line)
-            held.add(digest)
-            if digest not in wanted:
-                deletes.append(line)
-                size += len(line) + 1
-                if size > CHANGES_LIMIT:
-                    return None
-        inserts: list[str] = []
-        for line, blank in lines(ntriples):
-            digest = b"" if blank else key(line)
-            if blank or digest not in held:
-                if digest:
-                    held.add(digest)  # a triple named twice in the files goes in once
-                inserts.append(line)
-                size += len(line) + 1
-                if size > CHANGES_LIMIT:
-                    return None
-    except (SyntaxError, ValueError):  # the store's answer is not N-Triples: take the other way
+        return _compare(lines, key, ntriples, current, graph, name, folder)
+    except Unexpected:
         return None
+
+
+def _compare(lines: Callable[[Path], Iterator[tuple[bytes, bool]]], key: Callable[[bytes], bytes],
+             ntriples: Path, current: Path, graph: str, name: str, folder: Path) -> Path | None:
+    wanted = {key(line) for line, blank in lines(ntriples) if not blank}
+    held: set[bytes] = set()
+    deletes: list[bytes] = []
+    held_blank = False
+    size = 0
+    for line, blank in lines(current):
+        if blank:
+            held_blank = True
+            continue
+        digest = key(line)
+        held.add(digest)
+        if digest not in wanted:
+            deletes.append(line)
+            size += len(line) + 1
+            if size > CHANGES_LIMIT:
+                return None
+    del wanted
+    inserts: list[bytes] = []
+    for line, blank in lines(ntriples):
+        digest = b"" if blank else key(line)
+        if blank or digest not in held:
+            if digest:
+                held.add(digest)  # a triple named twice in the files goes in once
+            inserts.append(line)
+            size += len(line) + 1
+            if size > CHANGES_LIMIT:
+                return None
     target = sparql_term(URIRef(graph), "graph")
-    parts = []
-    if held_blank:
-        parts.append(f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {target} "
-                     "{ ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } }")
-    if deletes:
-        parts.append(f"DELETE DATA {{ GRAPH {target} {{\n" + "\n".join(deletes) + "\n} }")
-    if inserts:
-        parts.append(f"INSERT DATA {{ GRAPH {target} {{\n" + "\n".join(inserts) + "\n} }")
-    parts.append(_forget(name))
     changes = folder / "changes.ru"
-    changes.write_text(" ;\n".join(parts), encoding="utf-8")
+    with changes.open("wb") as out:
+        if held_blank:
+            out.write(f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {target} "
+                      "{ ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } } ;\n".encode())
+        for operation, block in (("DELETE DATA", deletes), ("INSERT DATA", inserts)):
+            if block:
+                out.write(f"{operation} {{ GRAPH {target} {{\n".encode())
+                out.write(b"\n".join(block))
+                out.write(b"\n} } ;\n")
+        out.write(_forget(name).encode())
     return changes
+
+
+def _has_blank_node(line: bytes) -> bool | None:
+    """Whether an N-Triples line (``S P O .``, single spaces, as Oxigraph writes it) has a blank
+    node as subject or object; None for anything else (a quoted triple, another layout)."""
+    if not line.endswith(b" ."):
+        return None
+    if line.startswith(b"_:"):
+        return True
+    end = line.find(b"> ") if line.startswith(b"<") and not line.startswith(b"<<") else -1
+    if end < 0 or line[end + 2:end + 3] != b"<":  # IRIs hold no space and no '>'
+        return None
+    end = line.find(b"> ", end + 2)  # the end of the predicate
+    first = line[end + 2:end + 3] if end >= 0 else b""
+    if first == b"_":
+        return True
+    return False if first in (b"<", b'"') and not line.startswith(b"<<", end + 2) else None
 
 
 def _apply_changes(store: EndpointStore, changes: Path, graph: str, name: str) -> str | None:
