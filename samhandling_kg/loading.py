@@ -212,9 +212,12 @@ def _compare(lines: Callable[[Path], Iterator[tuple[bytes, bool]]], key: Callabl
     deletes: list[bytes] = []
     held_blank = False
     size = 0
+    held_blanks: list[bytes] = []
     for line, blank in lines(current):
         if blank:
             held_blank = True
+            if len(held_blanks) <= SAME_BLANKS_LIMIT:
+                held_blanks.append(line)
             continue
         digest = key(line)
         held.add(digest)
@@ -225,15 +228,24 @@ def _compare(lines: Callable[[Path], Iterator[tuple[bytes, bool]]], key: Callabl
                 return None
     del wanted
     inserts: list[bytes] = []
+    new_blanks: list[bytes] = []
     for line, blank in lines(ntriples):
-        digest = b"" if blank else key(line)
-        if blank or digest not in held:
-            if digest:
-                held.add(digest)  # a triple named twice in the files goes in once
+        if blank:
+            new_blanks.append(line)
+            continue
+        digest = key(line)
+        if digest not in held:
+            held.add(digest)  # a triple named twice in the files goes in once
             inserts.append(line)
             size += len(line) + 1
             if size > CHANGES_LIMIT:
                 return None
+    if held_blank and _same_blank_triples(held_blanks, new_blanks):
+        held_blank = False  # the graph's blank-node triples stay as they are
+        new_blanks = []
+    inserts.extend(new_blanks)
+    if size + sum(len(line) + 1 for line in new_blanks) > CHANGES_LIMIT:
+        return None
     target = sparql_term(URIRef(graph), "graph")
     changes = folder / "changes.ru"
     with changes.open("wb") as out:
@@ -247,6 +259,26 @@ def _compare(lines: Callable[[Path], Iterator[tuple[bytes, bool]]], key: Callabl
                 out.write(b"\n} } ;\n")
         out.write(_forget(name).encode())
     return changes
+
+
+#: Up to this many blank-node triples, those of the graph and of the files are compared (as
+#: graphs: blank-node labels differ); when equal they are left alone instead of replaced.
+SAME_BLANKS_LIMIT = 2000
+
+
+def _same_blank_triples(held: list[bytes], new: list[bytes]) -> bool:
+    """Whether two sets of N-Triples lines with blank nodes are the same graph (isomorphic)."""
+    if not held or not new or len(held) > SAME_BLANKS_LIMIT or len(new) > SAME_BLANKS_LIMIT:
+        return False
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    graphs = []
+    for lines in (held, new):
+        graph = Graph()
+        graph.parse(data=b"\n".join(lines).decode("utf-8"), format="nt")
+        graphs.append(graph)
+    return len(graphs[0]) == len(graphs[1]) and isomorphic(graphs[0], graphs[1])
 
 
 def _has_blank_node(line: bytes) -> bool | None:
