@@ -93,9 +93,9 @@ def load_into(store: EndpointStore, paths: Sequence[Path], graph: str) -> LoadRe
             else:
                 changes = _changes(store, ntriples, graph, name, Path(folder)) if oxigraph else None
                 if changes is not None:
-                    note = _apply_changes(store, changes, graph, name)
+                    note = _apply_changes(store, changes, graph, name, heartbeat.stop)
                 else:
-                    note = _upload_and_swap(store, ntriples, graph, name)
+                    note = _upload_and_swap(store, ntriples, graph, name, heartbeat.stop)
         except BaseException as exc:
             if not getattr(exc, "keeps_claim", False):  # the store may yet apply the swap
                 _abandon(store, name)
@@ -139,7 +139,8 @@ def _upload_into_empty(store: EndpointStore, ntriples: Path, graph: str, name: s
     return None
 
 
-def _upload_and_swap(store: EndpointStore, ntriples: Path, graph: str, name: str) -> str | None:
+def _upload_and_swap(store: EndpointStore, ntriples: Path, graph: str, name: str,
+                     before_swap: Callable[[], None]) -> str | None:
     """Upload into the temporary graph, then swap it in with one update."""
     _learn_credentials(store, name)
     try:
@@ -150,6 +151,7 @@ def _upload_and_swap(store: EndpointStore, ntriples: Path, graph: str, name: str
         _abandon(store, name)
         raise
     swap = f"MOVE GRAPH <{name}> TO GRAPH {sparql_term(URIRef(graph), 'graph')} ;\n{_forget(name)}"
+    before_swap()
     try:
         store.update(swap)
     except (EndpointError, KeyboardInterrupt) as exc:
@@ -298,8 +300,10 @@ def _has_blank_node(line: bytes) -> bool | None:
     return False if first in (b"<", b'"') and not line.startswith(b"<<", end + 2) else None
 
 
-def _apply_changes(store: EndpointStore, changes: Path, graph: str, name: str) -> str | None:
+def _apply_changes(store: EndpointStore, changes: Path, graph: str, name: str,
+                   before_swap: Callable[[], None]) -> str | None:
     """Send the changes as one update (which also deletes the load's record)."""
+    before_swap()
     try:
         store.update(changes)
     except (EndpointError, KeyboardInterrupt) as exc:
@@ -516,8 +520,14 @@ class _Heartbeat:
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop beating; wait for a beat under way, so it does not meet the swap in the store
+        (Virtuoso times out a transaction that waits for the record's lock). The swap itself
+        runs on the lease."""
+        if self._stop.is_set():
+            return
         self._stop.set()
-        self._thread.join(timeout=1)
+        if self._thread.is_alive():
+            self._thread.join(timeout=self._store.http.timeout + 1)
         if not self._thread.is_alive():
             self._store.http.close()
 
