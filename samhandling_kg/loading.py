@@ -17,9 +17,13 @@ The protocol, on any SPARQL 1.1 store with a Graph Store HTTP Protocol endpoint:
    least one fails this way — never do both go on, which is how two concurrent swaps used to
    leave the union of both files.
 4. **The swap.** The data goes into the temporary graph (Oxigraph's bulk loader), and one
-   SPARQL Update moves it onto the graph and deletes the record, in one transaction. Into an
-   *empty* graph on an Oxigraph server 0.5 or later the upload goes straight to the graph: its
-   bulk loader commits the whole upload in one step at its end, so no copy is needed.
+   SPARQL Update moves it onto the graph and deletes the record, in one transaction. On an
+   Oxigraph server 0.5 or later two faster ways keep that promise: into an *empty* graph the
+   upload goes straight to the graph (its bulk loader commits the whole upload in one step at
+   its end); into a graph that holds triples one update carries the *changes* — what to delete
+   and what to insert, computed locally from the graph read back — and deletes the record.
+   ``MOVE`` copies the whole graph inside one transaction held in memory (minutes and
+   gigabytes for millions of triples); the changes of a re-load are usually few.
 5. **The truth after an uncertain end.** When the answer to the swap is lost (timeout, a
    connection cut after the request went out, Ctrl-C), the store is asked what it now holds:
    a swap that happened is reported as done; one that has not is reported as "not confirmed"
