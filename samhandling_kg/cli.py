@@ -28,7 +28,7 @@ from .graph import bind_prefixes, load_knowledge_graph
 from .questions import LANGUAGES, list_questions, resolve_query
 from .skosap import PROFILES, check, publisher_iri, skos_ap_no
 from .sparql import format_result
-from .stores import Store, endpoint_for_query
+from .stores import EndpointStore, Store, open_store
 from .version import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -200,13 +200,22 @@ def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     question.bindings(values)  # a bad value is refused before any file is read
     store: Store | None = None
     if args.endpoint or args.graph:  # --- stores (docs/stores.md) ---
-        store = endpoint_for_query(args)
+        if not args.endpoint:
+            raise SamhandlingError("--graph needs --endpoint (it names a graph of the endpoint)")
+        if args.data or args.infer or args.store is not None:
+            raise SamhandlingError("--data, --infer and --store work on local files; with --endpoint "
+                                   "load the files into the store first ('samhandling load')")
+        store = open_store(endpoint=args.endpoint, graph=args.graph, on_warning=_warner(err))
     elif question.needs_data and not args.data:
         err.write(f"samhandling: note: {question.id} reads solution descriptions; give them "
                   "with --data FILE...\n")
     result = run(question, values, data=args.data, infer=args.infer, store=store,
                  engine=args.store or LOCAL_ENGINES[0])
     _write(out, format_result(result, args.format, question.prefixes))
+    if isinstance(store, EndpointStore) and result.kind == "SELECT" and not result.rows:
+        hint = store.default_graph_hint()
+        if hint:
+            err.write(f"samhandling: note: {hint}\n")
     if result.truncated and args.format != "table":  # the table says so in its last line
         err.write(f"samhandling: warning: {args.endpoint} capped the answer at "
                        f"{len(result.rows)} rows; it is incomplete\n")
@@ -360,6 +369,9 @@ def _add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: 
     load.add_argument("--graph", metavar="IRI",
                       help="graph to replace (default: the ontology IRI https://w3id.org/samhandling)")
     load.add_argument("files", metavar="FILE", nargs="*", help="RDF files or folders to load with the ontology")
+    load.add_argument("--clean", action="store_true",
+                      help="instead of loading: remove the temporary graphs and records that "
+                      "interrupted loads left in the store (only while no load is running)")
     load.set_defaults(handler=_cmd_load)
 
     serve = commands.add_parser(
@@ -387,11 +399,26 @@ def _add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: 
 
 
 def _cmd_load(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .stores import open_store
-
-    store = open_store(graph_store=args.graph_store)
-    _write(out, str(store.load(args.files, graph=args.graph)))
+    store = open_store(graph_store=args.graph_store, on_warning=_warner(err))
+    if args.clean:
+        if args.files or args.graph:
+            raise SamhandlingError("--clean takes no FILE and no --graph: it cleans the whole store")
+        removed = store.clean()
+        _write(out, f"removed {len(removed)} temporary graph{'' if len(removed) == 1 else 's'} of "
+                    f"loads at {args.graph_store}" + "".join(f"\n  {name}" for name in removed))
+        return EXIT_OK
+    report = store.load(args.files, graph=args.graph)
+    for note in report.notes:
+        err.write(f"samhandling: note: {printable(note)}\n")
+    _write(out, str(report))
     return EXIT_OK
+
+
+def _warner(err: TextIO) -> Callable[[str], None]:
+    def warn(message: str) -> None:
+        err.write(f"samhandling: warning: {printable(message)}\n")
+
+    return warn
 
 
 def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -431,7 +458,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return EXIT_ERROR
     except BrokenPipeError:  # output piped into e.g. head
         return EXIT_OK
-    except KeyboardInterrupt:
-        err.write("samhandling: interrupted\n")
+    except KeyboardInterrupt as exc:  # Interrupted says what is true after it
+        err.write(f"samhandling: {printable(str(exc)) or 'interrupted'}\n")
         return 130
 

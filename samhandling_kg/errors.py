@@ -36,3 +36,8 @@ class QueryError(SamhandlingError):
 
 class EndpointError(SamhandlingError):
     """A SPARQL endpoint or graph store that failed or could not be reached."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C, with what is true afterwards (e.g. a load whose swap the store had already done).
+    ``str()`` is the line to show; the command exits 130."""

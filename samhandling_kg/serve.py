@@ -41,7 +41,8 @@ import pyoxigraph as ox
 from .errors import QueryError, SamhandlingError, printable
 from .querypool import QueryPool, check_query_limits
 from .questions import list_questions
-from .stores import OxigraphStore, bind_with_values
+from .sparql import bind_with_values
+from .stores import OxigraphStore
 
 MAX_BODY = 1 << 20
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}

@@ -252,12 +252,31 @@ class FaultyProxy:
     """
 
     def __init__(self, target_port: int, *, drop_after: int | None = None,
-                 fail: Callable[[bytes], bool] | None = None) -> None:
+                 fail: Callable[[bytes], bool] | None = None,
+                 hold: Callable[[bytes], bool] | None = None,
+                 swallow: Callable[[bytes], bool] | None = None,
+                 gate: Callable[[bytes], bool] | None = None, gate_size: int = 2,
+                 gate_timeout: float = 5.0) -> None:
+        """``hold``: requests for which it holds are never forwarded (the client waits until
+        its timeout). ``swallow``: forwarded, but the server's answer never reaches the client.
+        ``gate``: requests for which it holds wait until ``gate_size`` of them are waiting (or
+        ``gate_timeout`` passed) and then go on together — two swaps made to overlap."""
         import threading
 
         self.target_port = target_port
         self.drop_after = drop_after
         self.fail = fail
+        self.hold = hold
+        self.swallow = swallow
+        self.gate = gate
+        self.gate_size = gate_size
+        self.gate_timeout = gate_timeout
+        self._gate_waiting = 0
+        self._gate_open = threading.Event()
+        self._gate_lock = threading.Lock()
+        self.held: list[str] = []
+        self.swallowed: list[str] = []
+        self.gated: list[str] = []
         self.requests: list[str] = []
         self.dropped = 0
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -338,6 +357,23 @@ class FaultyProxy:
                            + b"\r\n\r\n" + body)
             client.close()
             return
+        line = first.split(b"\r\n", 1)[0].decode("latin-1")
+        if self.hold is not None and self.hold(first):
+            self.held.append(line)
+            while not self._closed:  # keep the client waiting; never forward
+                time.sleep(0.05)
+            client.close()
+            return
+        if self.gate is not None and self.gate(first):
+            self.gated.append(line)
+            with self._gate_lock:
+                self._gate_waiting += 1
+                if self._gate_waiting >= self.gate_size:
+                    self._gate_open.set()
+            self._gate_open.wait(self.gate_timeout)
+        swallow = self.swallow is not None and self.swallow(first)
+        if swallow:
+            self.swallowed.append(line)
         upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=30)
         sent = [0]
 
@@ -357,6 +393,10 @@ class FaultyProxy:
                 while True:
                     data = upstream.recv(65536)
                     if not data:
+                        break
+                    if swallow:  # the server answered; the client never hears it
+                        while not self._closed:
+                            time.sleep(0.05)
                         break
                     client.sendall(data)
             except OSError:
@@ -407,6 +447,8 @@ def triples_in(server: Server, graph: str) -> int:
 
 
 def leftover_temporary_graphs(server: Server) -> list[str]:
+    """Temporary graphs of loads (today's names and the old urn:uuid: ones) and load records."""
     result = reader(server, None).query(
-        'SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), "urn:uuid:")) }')
+        'SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), "urn:uuid:") '
+        '|| STRSTARTS(STR(?g), "urn:samhandling:load:") || STR(?g) = "urn:samhandling:loads") }')
     return [str(row[0]) for row in result.rows]

@@ -229,3 +229,52 @@ def test_server_killed_during_a_load_keeps_the_old_graph(tmp_path: Path, monkeyp
         assert triples_in(server, graph) == before
     finally:
         server.stop()
+
+
+@pytest.mark.server
+def test_server_killed_during_a_bulk_load_into_an_empty_graph_leaves_it_empty(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Into an empty graph the upload goes straight to the graph through Oxigraph's bulk
+    loader, which commits the whole upload at its end: a server killed (SIGKILL) while the
+    upload is under way leaves the graph empty after a restart — not a part of the file."""
+    try:
+        server = start_oxigraph()
+    except FileNotFoundError as exc:
+        unavailable(str(exc))
+    monkeypatch.setenv("SAMHANDLING_TIMEOUT", "10")
+    graph = "https://example.org/faults/empty-then-killed"
+    try:
+        big = tmp_path / "big.nt"
+        with big.open("w", encoding="utf-8") as out:
+            for i in range(400_000):
+                out.write(f'<https://example.org/s{i}> <https://example.org/p> "value number {i}" .\n')
+        posted = threading.Event()
+
+        def kill_while_uploading() -> None:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not posted.is_set():
+                time.sleep(0.005)
+            time.sleep(0.3)  # well into the upload (it takes a few seconds)
+            server.process.kill()
+
+        from samhandling_kg.http import HttpClient
+
+        send = HttpClient.request
+
+        def watch(self: HttpClient, method: str, url: str, **kwargs: object) -> object:
+            if method == "POST" and "no_transaction" in url:
+                posted.set()
+            return send(self, method, url, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(HttpClient, "request", watch)
+        killer = threading.Thread(target=kill_while_uploading)
+        killer.start()
+        code, out, err = run("load", "--graph-store", server.graph_store_url, "--graph", graph, str(big))
+        killer.join()
+        assert posted.is_set(), "the load did not take the bulk path"
+        assert_no_output_and_one_line_error(code, out, err, server.base)
+        server.process.wait(timeout=10)
+        server.process = _restart(server)
+        assert triples_in(server, graph) == 0
+    finally:
+        server.stop()

@@ -11,11 +11,13 @@ from __future__ import annotations
 import base64
 import io
 import logging
+import re
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+import httpx
 import pytest
 from helpers import http_server
 
@@ -144,3 +146,233 @@ def test_version_help_and_validation_report_do_not_read_the_password(tmp_path: P
             pass
         outputs += [out.getvalue(), err.getvalue()]
     assert_no_secret(*outputs)
+
+
+# --- where credentials go ------------------------------------------------------------------------
+
+
+class _Redirecting(BaseHTTPRequestHandler):
+    """Challenges with Basic, then answers 301 to another origin (``target``)."""
+
+    target = ""
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def _handle(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        if "Authorization" not in self.headers:
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="store"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(301)
+        self.send_header("Location", self.target + self.path)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_POST = do_PUT = _handle
+
+
+class _Collector(BaseHTTPRequestHandler):
+    """The other origin: records the Authorization header of every request it gets."""
+
+    seen: ClassVar[list[str | None]] = []
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def _handle(self) -> None:
+        type(self).seen.append(self.headers.get("Authorization"))
+        body = b'{"head": {}, "boolean": true}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_PUT = _handle
+
+
+@pytest.mark.parametrize("command", ["query", "load"])
+def test_credentials_never_follow_a_redirect_to_another_origin(command: str, tmp_path: Path,
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    """A store that answers 301 to another origin gets no second request there — and so the
+    other origin never sees the Authorization header; the user is told where it pointed."""
+    _Collector.seen = []
+    with http_server(_Collector) as other:
+        other = other.replace("127.0.0.1", "localhost")  # another origin: other host and port
+        handler = type("Redirecting", (_Redirecting,), {"target": other})
+        with http_server(handler) as store:
+            if command == "query":
+                query = tmp_path / "q.rq"
+                query.write_text("ASK {}")
+                argv = ["query", str(query), "--endpoint", f"{store}/sparql"]
+            else:
+                argv = ["load", "--graph-store", f"{store}/store", "--graph", "https://example.org/g"]
+            code, out, err = run_logged(caplog, *argv)
+    assert code == 2 and err.count("\n") == 1, err
+    assert "301" in err and f"redirected to {other}/" in err and "not followed" in err, err
+    assert _Collector.seen == []
+    assert_no_secret(out, err, caplog.text)
+
+
+class _EchoFirst(BaseHTTPRequestHandler):
+    """Fails with a page that starts with the Authorization header it received."""
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def _handle(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        if "Authorization" not in self.headers:
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="store"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = f"{self.headers['Authorization']} was not accepted here".encode()
+        self.send_response(500)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_PUT = _handle
+
+
+@pytest.mark.parametrize("command", ["query", "load"])
+def test_an_echoed_basic_header_is_redacted(command: str, tmp_path: Path,
+                                            caplog: pytest.LogCaptureFixture) -> None:
+    with http_server(_EchoFirst) as store:
+        if command == "query":
+            query = tmp_path / "q.rq"
+            query.write_text("ASK {}")
+            argv = ["query", str(query), "--endpoint", f"{store}/sparql"]
+        else:
+            argv = ["load", "--graph-store", f"{store}/store", "--graph", "https://example.org/g"]
+        code, out, err = run_logged(caplog, *argv)
+    assert code == 2 and err.count("\n") == 1 and "server error 500" in err, err
+    assert "Basic ***" in err, err  # the echo is there, the secret is not
+    assert_no_secret(out, err, caplog.text)
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:99999/store", "http://127.0.0.1:65536/store",
+                                 "http://[::1/store", "http://127.0.0.1:0/store", "http://127.0.0.1:x/store"])
+@pytest.mark.parametrize("command", ["query", "load"])
+def test_a_broken_url_is_one_line(url: str, command: str, tmp_path: Path) -> None:
+    query = tmp_path / "q.rq"
+    query.write_text("ASK {}")
+    argv = (["query", str(query), "--endpoint", url.replace("/store", "/sparql")] if command == "query"
+            else ["load", "--graph-store", url])
+    out, err = io.StringIO(), io.StringIO()
+    code = main(argv, out=out, err=err)
+    text = err.getvalue()
+    assert code == 2 and text.count("\n") == 1 and "not a valid URL" in text, text
+    assert "Traceback" not in text and out.getvalue() == ""
+
+
+def _digest_store(algorithm: str) -> type[BaseHTTPRequestHandler]:
+    """A store that checks a Digest answer itself (RFC 7616, qop=auth) for ``algorithm``."""
+    import hashlib
+
+    hashing = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256, "SHA-512": hashlib.sha512}[algorithm]
+
+    class Store(BaseHTTPRequestHandler):
+        accepted: ClassVar[list[bool]] = []
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            header = self.headers.get("Authorization", "")
+            fields = dict(re.findall(r'(\w+)="?([^",]*)"?', header))
+            if header.startswith("Digest "):
+                def h(text: str) -> str:
+                    return hashing(text.encode()).hexdigest()
+
+                ha1 = h(f"{USER}:store:{PASSWORD}")
+                ha2 = h(f"GET:{fields.get('uri')}")
+                expected = h(f"{ha1}:n0nce:{fields.get('nc')}:{fields.get('cnonce')}:auth:{ha2}")
+                ok = fields.get("response") == expected and fields.get("algorithm") == algorithm
+                type(self).accepted.append(ok)
+                if ok:
+                    body = b'{"head": {}, "boolean": true}'
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/sparql-results+json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
+            self.send_response(401)
+            self.send_header("WWW-Authenticate",
+                             f'Digest realm="store", nonce="n0nce", qop="auth", algorithm={algorithm}')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    return Store
+
+
+@pytest.mark.parametrize("algorithm", ["MD5", "SHA-256", "SHA-512"])
+def test_digest_answers_the_algorithm_the_store_asks_for(algorithm: str, tmp_path: Path) -> None:
+    """The old hand-written Digest fell back to MD5 for SHA-512; the store refused it."""
+    handler = _digest_store(algorithm)
+    query = tmp_path / "q.rq"
+    query.write_text("ASK {}")
+    with http_server(handler) as store:
+        out, err = io.StringIO(), io.StringIO()
+        code = main(["query", str(query), "--endpoint", f"{store}/sparql"], out=out, err=err)
+    assert (code, out.getvalue().strip()) == (0, "yes"), err.getvalue()
+    assert handler.accepted == [True]
+
+
+def _mock_store(request: httpx.Request) -> httpx.Response:
+    if "Authorization" not in request.headers:
+        return httpx.Response(401, headers={"WWW-Authenticate": 'Basic realm="store"'})
+    return httpx.Response(200, json={"head": {}, "boolean": True})
+
+
+@pytest.mark.parametrize(("url", "warned"), [
+    ("http://store.example.org/sparql", True),
+    ("https://store.example.org/sparql", False),
+    ("http://127.0.0.1/sparql", False),
+    ("http://[::1]/sparql", False),
+    ("http://localhost/sparql", False),
+])
+def test_credentials_over_plain_http_to_another_machine_warn(url: str, warned: bool) -> None:
+    """No connection is made: httpx's mock transport plays the store."""
+    from samhandling_kg.http import HttpClient
+
+    warnings_seen: list[str] = []
+    client = HttpClient((USER, PASSWORD), timeout=5, on_warning=warnings_seen.append,
+                        transport=httpx.MockTransport(_mock_store))
+    for _ in range(2):
+        assert client.request("GET", url, params=[("query", "ASK {}")]).status_code == 200
+    assert len(warnings_seen) == (1 if warned else 0), warnings_seen
+    if warned:
+        assert "plain http://" in warnings_seen[0] and "store.example.org" in warnings_seen[0]
+        assert_no_secret(*warnings_seen)
+
+
+def test_the_command_line_prints_the_plain_http_warning(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The command's own warning path: one line on stderr, the answer on stdout."""
+    from samhandling_kg import http
+
+    real = http.HttpClient.__init__
+
+    def mocked(self: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs["transport"] = httpx.MockTransport(_mock_store)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(http.HttpClient, "__init__", mocked)
+    query = tmp_path / "q.rq"
+    query.write_text("ASK {}")
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["query", str(query), "--endpoint", "http://store.example.org/sparql"], out=out, err=err)
+    assert (code, out.getvalue().strip()) == (0, "yes"), err.getvalue()
+    assert err.getvalue().startswith("samhandling: warning: sending the credentials") and err.getvalue().count("\n") == 1

@@ -422,26 +422,16 @@ def test_a_missing_server_skips_locally_but_fails_under_ci(monkeypatch: pytest.M
         servers.unavailable("Virtuoso is not installed")
 
 
-def test_a_comment_word_is_not_taken_for_the_query_kind() -> None:
-    # SPARQLWrapper reads "adds" in a comment as the update ADD; a long read query was then
-    # sent as an update and refused (found with cq05's comment).
-    from samhandling_kg.stores import EndpointStore
-
-    store = EndpointStore("http://127.0.0.1:9/sparql")
-    captured: dict[str, object] = {}
-
-    import SPARQLWrapper
-
-    real = SPARQLWrapper.SPARQLWrapper.query
-
-    def fake(self: SPARQLWrapper.SPARQLWrapper) -> object:
-        captured["type"] = self.queryType
-        raise RuntimeError("stop")
-
-    SPARQLWrapper.SPARQLWrapper.query = fake  # type: ignore[method-assign]
-    try:
-        with pytest.raises(RuntimeError):
-            store._sparqlwrapper("# id: q\n# Reasoning adds the same forms.\nSELECT * WHERE { ?s ?p ?o }", "SELECT")
-    finally:
-        SPARQLWrapper.SPARQLWrapper.query = real  # type: ignore[method-assign]
-    assert captured["type"] == "SELECT"
+@pytest.mark.server
+def test_no_rows_from_an_empty_default_graph_hints_at_graph(oxigraph_server: Server, tmp_path: Path) -> None:
+    """``load`` writes a named graph; a query without --graph then reads Oxigraph's empty
+    default graph. The answer (no rows) stands, with a note on stderr naming --graph."""
+    graph = f"https://example.org/test/{uuid.uuid4()}"
+    assert run("load", "--graph-store", oxigraph_server.graph_store_url, "--graph", graph)[0] == 0
+    rq = query_file(tmp_path, PROBES["grouping"][0])
+    code, out, err = run("query", rq, "--endpoint", oxigraph_server.query_url)
+    assert code == 0 and out.rstrip().endswith("(0 rows)"), err
+    assert err.startswith("samhandling: note: the store's default graph is empty") and err.count("\n") == 1, err
+    assert "--graph" in err
+    code, out, err = run("query", rq, "--endpoint", oxigraph_server.query_url, "--graph", graph)
+    assert code == 0 and err == "" and not out.rstrip().endswith("(0 rows)")

@@ -1,0 +1,121 @@
+"""``samhandling load`` against ``oxigraph load`` on a real Oxigraph server, side by side.
+
+    python benchmarks/load.py [--records 10000] [--large] [--repeat 1] [--virtuoso]
+
+Prints figures and ratios; asserts nothing (timings belong here, not in the tests). The
+catalogue is the one ``benchmarks/stores.py`` generates (about 9 triples a record), as Turtle.
+
+* ``oxigraph load`` — Oxigraph's own bulk loader into a fresh database folder (no server): the
+  floor, and what the issue asks ``samhandling load`` to reach at least half the speed of.
+* ``samhandling load`` into an empty graph of a fresh ``oxigraph serve`` — the usual first load.
+* ``samhandling load`` of the same files again — the graph holds triples, so the load goes
+  through a temporary graph and one swap (``MOVE``).
+* with ``--virtuoso``, the same two loads into a fresh Virtuoso 7 (if installed).
+
+``--large`` is ``--records 100000``. With ``--repeat N`` every figure is the best of N runs
+(each ``samhandling load`` into a new graph), which evens out a machine shared with other work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from stores import catalogue  # noqa: E402  (the shared generator beside this file)
+
+GRAPH = "https://example.org/benchmark/catalogue"
+
+
+def timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, str]:
+    start = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv[:3])} … failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+    return seconds, done.stdout.strip()
+
+
+def samhandling(graph_store: str, data: Path, env: dict[str, str], graph: str = GRAPH) -> tuple[float, str]:
+    code = "import sys; from samhandling_kg.cli import main; sys.exit(main())"
+    return timed([sys.executable, "-c", code, "load", "--graph-store", graph_store, "--graph", graph,
+                  str(data)], env)
+
+
+def first_and_again(graph_store: str, data: Path, env: dict[str, str], repeat: int) -> tuple[float, float, str]:
+    """Best times of a load into an empty graph and of the same load again, and the triples."""
+    firsts, agains, triples = [], [], ""
+    for run in range(repeat):
+        graph = f"{GRAPH}/{run}"
+        first, report = samhandling(graph_store, data, env, graph)
+        again, _ = samhandling(graph_store, data, env, graph)
+        firsts.append(first)
+        agains.append(again)
+        triples = report.split()[1]
+    return min(firsts), min(agains), triples
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--large", action="store_true", help="100,000 records (about 900,000 triples)")
+    parser.add_argument("--virtuoso", action="store_true", help="also load into a fresh Virtuoso 7")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per figure (the best is shown)")
+    args = parser.parse_args(argv)
+    records = 100_000 if args.large else args.records
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        raise SystemExit("needs the Oxigraph server: pip install oxigraph")
+    env = {**os.environ, "SAMHANDLING_TIMEOUT": "3600"}
+    env.pop("SAMHANDLING_USER", None)
+    env.pop("SAMHANDLING_PASSWORD", None)
+
+    from servers import start_oxigraph, start_virtuoso  # the test suite's server starters
+
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder) / "catalogue.ttl"
+        catalogue(data, records)
+        print(f"# {records} records, {data.stat().st_size / 1e6:.1f} MB Turtle; "
+              f"{subprocess.run([binary, '--version'], capture_output=True, text=True).stdout.strip()}")
+        floor = min(timed([binary, "load", "--location", str(Path(folder) / f"db{run}"), "--file",
+                           str(data)])[0] for run in range(args.repeat))
+        rows = [("oxigraph load (bulk, no server)", floor, "")]
+
+        server = start_oxigraph()
+        try:
+            first, again, triples = first_and_again(server.graph_store_url, data, env, args.repeat)
+            rows.append(("samhandling load, empty graph (Oxigraph server)", first, triples))
+            rows.append(("samhandling load, same graph again (Oxigraph server)", again, triples))
+        finally:
+            server.stop()
+        if args.virtuoso:
+            try:
+                virtuoso = start_virtuoso()
+            except (FileNotFoundError, RuntimeError) as exc:
+                print(f"# Virtuoso skipped: {exc}")
+            else:
+                try:
+                    credentials = {**env, "SAMHANDLING_USER": "dba", "SAMHANDLING_PASSWORD": "dba"}
+                    first, again, triples = first_and_again(virtuoso.graph_store_url, data, credentials,
+                                                            args.repeat)
+                    rows.append(("samhandling load, empty graph (Virtuoso)", first, triples))
+                    rows.append(("samhandling load, same graph again (Virtuoso)", again, triples))
+                finally:
+                    virtuoso.stop()
+
+    print(f"{'':55} {'seconds':>8} {'triples':>9} {'× oxigraph load':>16}")
+    for name, seconds, count in rows:
+        print(f"{name:55} {seconds:8.2f} {count:>9} {seconds / floor:16.2f}")
+    print("# the issue's target: samhandling load within 2× oxigraph load (at least half its throughput)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

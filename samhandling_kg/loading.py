@@ -1,0 +1,545 @@
+"""``samhandling load`` into a remote store: the graph is replaced whole or not at all, one load
+into a graph at a time, and the command says what the store holds when it cannot be sure.
+
+The protocol, on any SPARQL 1.1 store with a Graph Store HTTP Protocol endpoint:
+
+1. Every file is read and checked locally into one N-Triples file; a bad file stops the load
+   before anything is sent.
+2. **Records.** A load writes a record into the graph ``urn:samhandling:loads``: its name
+   (``urn:samhandling:load:<UTC time>:<random>``, also the name of its temporary graph), the
+   graph it replaces and a heartbeat (the store's ``NOW()``), refreshed every
+   :data:`HEARTBEAT` seconds while the load runs. Records whose heartbeat is older than
+   :data:`LEASE` seconds belong to loads that stopped (killed, lost); the next load drops their
+   temporary graphs and records, and ``samhandling load --clean`` drops all of them at once.
+3. **One load per graph.** After writing its record a load reads the records back; if another
+   live load names the same graph, it removes its own record and fails ("another load into
+   this graph is under way") before touching anything. Of two loads that start together, at
+   least one fails this way — never do both go on, which is how two concurrent swaps used to
+   leave the union of both files.
+4. **The swap.** The data goes into the temporary graph (Oxigraph's bulk loader), and one
+   SPARQL Update moves it onto the graph and deletes the record, in one transaction. On an
+   Oxigraph server 0.5 or later two faster ways keep that promise: into an *empty* graph the
+   upload goes straight to the graph (its bulk loader commits the whole upload in one step at
+   its end); into a graph that holds triples one update carries the *changes* — what to delete
+   and what to insert, computed locally from the graph read back — and deletes the record.
+   ``MOVE`` copies the whole graph inside one transaction held in memory (minutes and
+   gigabytes for millions of triples); the changes of a re-load are usually few.
+5. **The truth after an uncertain end.** When the answer to the swap is lost (timeout, a
+   connection cut after the request went out, Ctrl-C), the store is asked what it now holds:
+   a swap that happened is reported as done; one that has not is reported as "not confirmed"
+   with the graph's current size — the store may still apply it, so its temporary graph and
+   record stay (and keep other loads off the graph until the lease runs out).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rdflib import Literal, URIRef
+
+from .errors import EndpointError, Interrupted, SamhandlingError
+from .http import HttpClient
+from .rdfio import write_ntriples
+from .sparql import sparql_term
+
+if TYPE_CHECKING:
+    from .stores import EndpointStore, LoadReport
+
+#: The graph of load records (the lock), and the vocabulary of a record.
+RECORDS = "urn:samhandling:loads"
+_NS = "urn:samhandling:load#"
+_TARGET, _BEAT = f"<{_NS}target>", f"<{_NS}heartbeat>"
+#: Seconds between heartbeats of a running load, and without one before a load counts as stopped.
+HEARTBEAT = 20.0
+LEASE = 300.0
+#: How often a load that met another one starting at the same moment tries again.
+CLAIM_ATTEMPTS = 3
+
+_CONTENT_TYPE = {"Content-Type": "text/turtle; charset=utf-8"}  # N-Triples is Turtle; all stores read it
+
+
+class LoadConflict(EndpointError):
+    """Another load into the same graph is under way."""
+
+
+def load_into(store: EndpointStore, paths: Sequence[Path], graph: str) -> LoadReport:
+    """Replace ``graph`` of ``store`` with the triples of ``paths`` (see the module text)."""
+    from .stores import LoadReport, temporary_graph_name
+
+    start = time.monotonic()
+    notes: list[str] = []
+    where = _where(store)
+    with tempfile.TemporaryDirectory(prefix="samhandling-load-") as folder:
+        ntriples = Path(folder) / "load.nt"
+        with ntriples.open("wb") as out:
+            write_ntriples(paths, out)
+        stale = clean_stale(store)
+        if stale:
+            notes.append(f"removed the temporary graph{'s' if len(stale) > 1 else ''} of "
+                         f"{len(stale)} earlier load{'s' if len(stale) > 1 else ''} that stopped "
+                         f"without finishing: {', '.join(stale)}")
+        name = temporary_graph_name()
+        _claim(store, name, graph)
+        heartbeat = _Heartbeat(store, name)
+        heartbeat.start()
+        try:
+            oxigraph = _bulk_upload_is_atomic(store)
+            if oxigraph and store.count(graph) == 0:
+                note = _upload_into_empty(store, ntriples, graph, name)
+            else:
+                changes = _changes(store, ntriples, graph, name, Path(folder)) if oxigraph else None
+                if changes is not None:
+                    note = _apply_changes(store, changes, graph, name, heartbeat.stop)
+                else:
+                    note = _upload_and_swap(store, ntriples, graph, name, heartbeat.stop)
+        except BaseException as exc:
+            if not getattr(exc, "keeps_claim", False):  # the store may yet apply the swap
+                _abandon(store, name)
+            raise
+        finally:
+            heartbeat.stop()
+    if note:
+        notes.append(note)
+    triples = store.count(graph)
+    return LoadReport(where, graph, triples, tuple(map(str, paths)), time.monotonic() - start,
+                      notes=tuple(notes))
+
+
+def _where(store: EndpointStore) -> str:
+    from .http import display_url
+
+    assert store.graph_store is not None
+    return display_url(store.graph_store)
+
+
+# --- the two ways in --------------------------------------------------------------------------
+
+
+def _learn_credentials(store: EndpointStore, graph: str) -> None:
+    """Meet the store's challenge with a small request, so the upload goes out once, signed."""
+    if store.credentials and not store.http.authenticated:
+        store.http.request("GET", store.graph_url(graph), headers={"Accept": "text/turtle"},
+                           ok=range(200, 500))
+
+
+def _upload_into_empty(store: EndpointStore, ntriples: Path, graph: str, name: str) -> str | None:
+    """Upload straight into the (empty) graph: the store commits the whole upload at once."""
+    _learn_credentials(store, graph)
+    try:
+        store.http.request("POST", store.graph_url(graph, store.upload_parameters), body=ntriples,
+                           headers=_CONTENT_TYPE)
+    except (EndpointError, KeyboardInterrupt) as exc:
+        return _after_uncertain_end(store, exc, graph, name, landed=lambda: store.count(graph) > 0,
+                                    temporary=None)
+    _release(store, name)
+    return None
+
+
+def _upload_and_swap(store: EndpointStore, ntriples: Path, graph: str, name: str,
+                     before_swap: Callable[[], None]) -> str | None:
+    """Upload into the temporary graph, then swap it in with one update."""
+    _learn_credentials(store, name)
+    try:
+        store.http.request("PUT", store.graph_url(name, store.upload_parameters), body=ntriples,
+                           headers=_CONTENT_TYPE)
+        loaded = store.count(name)
+    except BaseException:
+        _abandon(store, name)
+        raise
+    swap = f"MOVE GRAPH <{name}> TO GRAPH {sparql_term(URIRef(graph), 'graph')} ;\n{_forget(name)}"
+    before_swap()
+    try:
+        store.update(swap)
+    except (EndpointError, KeyboardInterrupt) as exc:
+        # Swapped when the temporary graph is gone and the graph holds what was uploaded.
+        return _after_uncertain_end(
+            store, exc, graph, name, temporary=name,
+            landed=lambda: store.count(name) == 0 and store.count(graph) == loaded)
+    return None
+
+
+#: The largest update the changes of a load are sent in (Oxigraph takes up to 128 MB); a load
+#: that changes more goes through a temporary graph and MOVE instead.
+CHANGES_LIMIT = 64 * 1024 * 1024
+
+
+def _changes(store: EndpointStore, ntriples: Path, graph: str, name: str, folder: Path) -> Path | None:
+    """One SPARQL Update that turns ``graph`` into the triples of ``ntriples`` and deletes the
+    load's record, in one transaction: the triples the graph holds but the files do not are
+    deleted, those the files hold but the graph does not are inserted. Re-loading a catalogue
+    with a few changes then costs those changes, not a copy of the whole graph.
+
+    Triples with blank nodes cannot be named in ``DELETE DATA``: all of the graph's are deleted
+    by pattern and all of the files' inserted. None when the update would be too big.
+    """
+    import hashlib
+
+    current = folder / "current.nt"
+    store.http.request("GET", store.graph_url(graph), headers={"Accept": "application/n-triples"},
+                       ok=(200,), into=current)
+
+    # Both files are N-Triples as Oxigraph writes it (the store's own answer, and the upload
+    # file from pyoxigraph's writer): one triple a line, compared as lines. A triple written
+    # two ways would only be deleted and inserted again.
+    class Unexpected(Exception):
+        pass
+
+    def lines(path: Path) -> Iterator[tuple[bytes, bool]]:
+        with path.open("rb") as handle:
+            for raw in handle:
+                line = raw.strip()
+                if line and not line.startswith(b"#"):
+                    blank = _has_blank_node(line)
+                    if blank is None:  # not the layout compared here: take the other way
+                        raise Unexpected
+                    yield line, blank
+
+    def key(line: bytes) -> bytes:
+        return hashlib.blake2b(line, digest_size=16).digest()
+
+    try:
+        return _compare(lines, key, ntriples, current, graph, name, folder)
+    except Unexpected:
+        return None
+
+
+def _compare(lines: Callable[[Path], Iterator[tuple[bytes, bool]]], key: Callable[[bytes], bytes],
+             ntriples: Path, current: Path, graph: str, name: str, folder: Path) -> Path | None:
+    wanted = {key(line) for line, blank in lines(ntriples) if not blank}
+    held: set[bytes] = set()
+    deletes: list[bytes] = []
+    held_blank = False
+    size = 0
+    held_blanks: list[bytes] = []
+    for line, blank in lines(current):
+        if blank:
+            held_blank = True
+            if len(held_blanks) <= SAME_BLANKS_LIMIT:
+                held_blanks.append(line)
+            continue
+        digest = key(line)
+        held.add(digest)
+        if digest not in wanted:
+            deletes.append(line)
+            size += len(line) + 1
+            if size > CHANGES_LIMIT:
+                return None
+    del wanted
+    inserts: list[bytes] = []
+    new_blanks: list[bytes] = []
+    for line, blank in lines(ntriples):
+        if blank:
+            new_blanks.append(line)
+            continue
+        digest = key(line)
+        if digest not in held:
+            held.add(digest)  # a triple named twice in the files goes in once
+            inserts.append(line)
+            size += len(line) + 1
+            if size > CHANGES_LIMIT:
+                return None
+    if held_blank and _same_blank_triples(held_blanks, new_blanks):
+        held_blank = False  # the graph's blank-node triples stay as they are
+        new_blanks = []
+    inserts.extend(new_blanks)
+    if size + sum(len(line) + 1 for line in new_blanks) > CHANGES_LIMIT:
+        return None
+    target = sparql_term(URIRef(graph), "graph")
+    changes = folder / "changes.ru"
+    with changes.open("wb") as out:
+        if held_blank:
+            out.write(f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {target} "
+                      "{ ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } } ;\n".encode())
+        for operation, block in (("DELETE DATA", deletes), ("INSERT DATA", inserts)):
+            if block:
+                out.write(f"{operation} {{ GRAPH {target} {{\n".encode())
+                out.write(b"\n".join(block))
+                out.write(b"\n} } ;\n")
+        out.write(_forget(name).encode())
+    return changes
+
+
+#: Up to this many blank-node triples, those of the graph and of the files are compared (as
+#: graphs: blank-node labels differ); when equal they are left alone instead of replaced.
+SAME_BLANKS_LIMIT = 2000
+
+
+def _same_blank_triples(held: list[bytes], new: list[bytes]) -> bool:
+    """Whether two sets of N-Triples lines with blank nodes are the same graph (isomorphic)."""
+    if not held or not new or len(held) > SAME_BLANKS_LIMIT or len(new) > SAME_BLANKS_LIMIT:
+        return False
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    graphs = []
+    for lines in (held, new):
+        graph = Graph()
+        graph.parse(data=b"\n".join(lines).decode("utf-8"), format="nt")
+        graphs.append(graph)
+    return len(graphs[0]) == len(graphs[1]) and isomorphic(graphs[0], graphs[1])
+
+
+def _has_blank_node(line: bytes) -> bool | None:
+    """Whether an N-Triples line (``S P O .``, single spaces, as Oxigraph writes it) has a blank
+    node as subject or object; None for anything else (a quoted triple, another layout)."""
+    if not line.endswith(b" ."):
+        return None
+    if line.startswith(b"_:"):
+        return True
+    end = line.find(b"> ") if line.startswith(b"<") and not line.startswith(b"<<") else -1
+    if end < 0 or line[end + 2:end + 3] != b"<":  # IRIs hold no space and no '>'
+        return None
+    end = line.find(b"> ", end + 2)  # the end of the predicate
+    first = line[end + 2:end + 3] if end >= 0 else b""
+    if first == b"_":
+        return True
+    return False if first in (b"<", b'"') and not line.startswith(b"<<", end + 2) else None
+
+
+def _apply_changes(store: EndpointStore, changes: Path, graph: str, name: str,
+                   before_swap: Callable[[], None]) -> str | None:
+    """Send the changes as one update (which also deletes the load's record)."""
+    before_swap()
+    try:
+        store.update(changes)
+    except (EndpointError, KeyboardInterrupt) as exc:
+        # Applied when the record, deleted in the same transaction, is gone.
+        return _after_uncertain_end(store, exc, graph, name, temporary=None,
+                                    landed=lambda: not _has_record(store, name))
+    return None
+
+
+def _has_record(store: EndpointStore, name: str) -> bool:
+    return any(record.name == name for record in _records(store))
+
+
+def _after_uncertain_end(store: EndpointStore, exc: BaseException, graph: str, name: str, *,
+                         landed: Callable[[], bool], temporary: str | None) -> str | None:
+    """The swap failed or its answer was lost: ask the store what is true now, and say it."""
+    uncertain = isinstance(exc, KeyboardInterrupt) or getattr(exc, "uncertain", False)
+    try:
+        done = landed()
+        now = store.count(graph)
+    except SamhandlingError as check:
+        if not uncertain:
+            _abandon(store, name)
+            raise exc from None
+        raise EndpointError(
+            f"{_short(exc)}; the swap into <{graph}> may or may not have happened, and the store "
+            f"could not be asked ({check}); look at the graph before loading again") from None
+    if done:
+        _release(store, name)
+        message = (f"the store's answer to the swap was lost ({_short(exc)}), but the store shows "
+                   f"the load done: <{graph}> now holds {now} triples")
+        if isinstance(exc, KeyboardInterrupt):
+            raise Interrupted(f"interrupted; {message}") from None
+        return message
+    if not uncertain:
+        _abandon(store, name)
+        raise exc
+    # The store may still be working on it: leave its temporary graph and record in place.
+    waiting = (f"the store has not confirmed the swap into <{graph}>: the graph still holds its "
+               f"old {now} triples, but the store may yet apply it; the load's temporary graph "
+               f"<{name}> stays until then (the next load removes it after {LEASE / 60:g} minutes, "
+               "'samhandling load --clean' at once)")
+    pending: BaseException = (Interrupted(f"interrupted; {waiting}") if isinstance(exc, KeyboardInterrupt)
+                              else EndpointError(f"{_short(exc)}; {waiting}"))
+    pending.keeps_claim = True  # type: ignore[attr-defined]
+    raise pending from None
+
+
+def _short(exc: BaseException) -> str:
+    return "interrupted" if isinstance(exc, KeyboardInterrupt) else str(exc)
+
+
+def _bulk_upload_is_atomic(store: EndpointStore) -> bool:
+    """Whether the server commits a bulk upload whole (an Oxigraph server 0.5 or later)."""
+    layout = store.layout
+    if layout is None or layout.atomic_bulk_upload is None:
+        return False
+    product, lowest = layout.atomic_bulk_upload
+    assert store.endpoint is not None
+    response = store.http.request("GET", store.endpoint, params=[("query", "ASK {}")],
+                                  headers={"Accept": "application/sparql-results+json"}, ok=(200,))
+    server = response.headers.get("Server", "").lower()
+    match = re.match(re.escape(product) + r"(\d+)\.(\d+)", server)
+    return match is not None and tuple(int(part) for part in match.groups()) >= lowest
+
+
+# --- records: one load per graph, stale loads cleaned ----------------------------------------
+
+
+def _claim(store: EndpointStore, name: str, graph: str) -> None:
+    """Write the load's record, then make sure no other live load names the same graph.
+
+    Only a load that finds itself alone goes on, so two never do. Two that start at the same
+    moment both see each other and both step back; each tries again after a random pause, and
+    the one that then finds itself alone goes on while the other fails.
+    """
+    target = sparql_term(URIRef(graph), "graph")
+    for attempt in range(CLAIM_ATTEMPTS):
+        store.update(f"INSERT {{ GRAPH <{RECORDS}> {{ <{name}> {_TARGET} {target} ; {_BEAT} ?now }} }} "
+                     "WHERE { BIND(NOW() AS ?now) }")
+        try:
+            others = [r for r in _records(store) if r.target == graph and r.name != name and not r.stale]
+        except BaseException:
+            _release(store, name)
+            raise
+        if not others:
+            return
+        _release(store, name)
+        if attempt + 1 < CLAIM_ATTEMPTS:
+            time.sleep(random.uniform(0.2, 1.5))
+    other = others[0]
+    raise LoadConflict(
+        f"<{graph}>: another load into this graph is under way ({other.name}, last heard from "
+        f"{other.age:.0f} s ago); nothing was changed. Load again when it has finished; if it was "
+        f"stopped, its record expires after {LEASE / 60:g} minutes, or remove it now with "
+        "'samhandling load --clean --graph-store URL'")
+
+
+def _forget(name: str) -> str:
+    return (f"DELETE {{ GRAPH <{RECORDS}> {{ <{name}> ?p ?o }} }} "
+            f"WHERE {{ GRAPH <{RECORDS}> {{ <{name}> ?p ?o }} }}")
+
+
+def _release(store: EndpointStore, name: str) -> None:
+    try:
+        store.update(_forget(name))
+    except SamhandlingError:
+        pass  # a record left behind expires after LEASE
+
+
+def _abandon(store: EndpointStore, name: str) -> None:
+    """Drop a failed load's temporary graph and record (best effort: they expire anyway)."""
+    try:
+        store.update(f"DROP SILENT GRAPH <{name}> ;\n{_forget(name)}")
+    except SamhandlingError:
+        pass
+
+
+class _Record:
+    def __init__(self, name: str, target: str | None, age: float) -> None:
+        self.name, self.target, self.age = name, target, age
+
+    @property
+    def stale(self) -> bool:
+        return self.age > LEASE
+
+
+def _records(store: EndpointStore) -> list[_Record]:
+    """The load records, with the seconds since each was last heard from (by the store's clock)."""
+    result = store.select(f"SELECT ?load ?target ?beat (NOW() AS ?now) WHERE {{ GRAPH <{RECORDS}> {{ "
+                          f"?load ?p ?o OPTIONAL {{ ?load {_TARGET} ?target }} "
+                          f"OPTIONAL {{ ?load {_BEAT} ?beat }} }} }}")
+    if result.rows and not {"load", "target", "beat", "now"} <= set(result.variables):
+        raise store.http.error(str(store.endpoint), "did not answer the query for load records")
+    found: dict[str, _Record] = {}
+    for row in result.rows:
+        cells = dict(zip(result.variables, row))
+        load, target, beat, now = cells["load"], cells["target"], cells["beat"], cells["now"]
+        if load is None:
+            continue
+        age = _seconds_between(beat, now)
+        name = str(load)
+        previous = found.get(name)
+        if previous is None or age < previous.age:
+            found[name] = _Record(name, str(target) if target is not None else None, age)
+    return list(found.values())
+
+
+def _seconds_between(beat: object, now: object) -> float:
+    """Seconds from ``beat`` to ``now`` (both the store's xsd:dateTime); infinite if unreadable."""
+    earlier, later = _instant(beat), _instant(now)
+    if earlier is None or later is None:
+        return float("inf")
+    return (later - earlier).total_seconds()
+
+
+def _instant(term: object) -> datetime | None:
+    if not isinstance(term, Literal):
+        return None
+    match = re.fullmatch(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)?", str(term).strip())
+    if not match:
+        return None
+    moment = datetime.fromisoformat(match.group(1)).replace(
+        microsecond=int((match.group(2) or "0")[:6].ljust(6, "0")))
+    zone = match.group(3)
+    if zone and zone != "Z":
+        sign = 1 if zone[0] == "+" else -1
+        moment -= sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
+    return moment.replace(tzinfo=timezone.utc)
+
+
+def clean_stale(store: EndpointStore) -> list[str]:
+    """Drop the temporary graphs and records of loads not heard from for :data:`LEASE` seconds."""
+    stale = [record.name for record in _records(store) if record.stale]
+    _drop(store, stale)
+    return stale
+
+
+def clean_all(store: EndpointStore) -> list[str]:
+    """Drop every load record and every temporary graph (``urn:samhandling:load:…``), whether
+    its load looks alive or not: for when the user knows no load is running."""
+    from .stores import LOAD_PREFIX
+
+    names = {record.name for record in _records(store)}
+    graphs = store.select(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} '
+                          f'FILTER(STRSTARTS(STR(?g), "{LOAD_PREFIX}")) }}')
+    names |= {str(row[0]) for row in graphs.rows if row and row[0] is not None}
+    ordered = sorted(names)
+    _drop(store, ordered)
+    return ordered
+
+
+def _drop(store: EndpointStore, names: Sequence[str]) -> None:
+    for name in names:  # one request each: a store may refuse very long updates
+        store.update(f"DROP SILENT GRAPH <{name}> ;\n{_forget(name)}")
+
+
+class _Heartbeat:
+    """Refreshes a load's record while it runs, on a connection of its own."""
+
+    def __init__(self, store: EndpointStore, name: str) -> None:
+        from .stores import EndpointStore
+
+        self._store = EndpointStore(store.endpoint, graph_store=store.graph_store,
+                                    update_endpoint=store.update_endpoint,
+                                    credentials=store.credentials, timeout=store.http.timeout)
+        self._store.http = HttpClient(store.credentials, store.http.timeout,
+                                      on_warning=lambda message: None)  # the caller warned already
+        self._name = name
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="samhandling-load-heartbeat", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop beating; wait for a beat under way, so it does not meet the swap in the store
+        (Virtuoso times out a transaction that waits for the record's lock). The swap itself
+        runs on the lease."""
+        if self._stop.is_set():
+            return
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=self._store.http.timeout + 1)
+        if not self._thread.is_alive():
+            self._store.http.close()
+
+    def _run(self) -> None:
+        record = f"GRAPH <{RECORDS}> {{ <{self._name}> {_BEAT} ?beat }}"
+        while not self._stop.wait(HEARTBEAT):
+            try:  # refreshes an existing record only: a released record stays released
+                self._store.update(f"DELETE {{ {record} }} INSERT {{ GRAPH <{RECORDS}> {{ <{self._name}> "
+                                   f"{_BEAT} ?now }} }} WHERE {{ {record} BIND(NOW() AS ?now) }}")
+            except Exception:  # noqa: BLE001 - best effort: a missed beat only ages the record
+                pass
