@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from .errors import QueryError, SamhandlingError
 from .questions import list_questions
+from .site.routes import SiteRoutes
 from .stores import OxigraphStore, bind_with_values
 
 MAX_BODY = 1 << 20
@@ -98,6 +99,8 @@ class _Handler(BaseHTTPRequestHandler):
         if not self._host_allowed():
             return
         url = urllib.parse.urlsplit(self.path)
+        if self._site_answered(url):
+            return
         if url.path in ("/", "/index.html"):
             return self._send(200, "text/html; charset=utf-8", self.server.page.encode("utf-8"))
         if url.path == "/examples.json":
@@ -107,6 +110,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(404, "text/plain; charset=utf-8", b"not found: the endpoint is /sparql\n")
 
     def do_HEAD(self) -> None:
+        if self._site_answered(urllib.parse.urlsplit(self.path)):
+            return
         self._send(200 if urllib.parse.urlsplit(self.path).path in ("/", "/sparql") else 404,
                    "text/plain", b"")
 
@@ -143,6 +148,23 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_PATCH(self) -> None:
         self._refuse_update()
+
+    def _site_answered(self, url: urllib.parse.SplitResult) -> bool:
+        """The documentation site's pages and the terms' IRIs (samhandling_kg/site/routes.py)."""
+        if self.server.site is None:
+            return False
+        answer = self.server.site.handle(url.path, url.query, self.headers.get("Accept") or "")
+        if answer is None:
+            return False
+        status, headers, body = answer
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        return True
 
     # -- the protocol
 
@@ -208,8 +230,10 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], store: OxigraphStore, log: TextIO | None) -> None:
+    def __init__(self, address: tuple[str, int], store: OxigraphStore, log: TextIO | None,
+                 site: SiteRoutes | None = None) -> None:
         self.store = store
+        self.site = site
         self.log = log
         self.examples = examples()
         self.page = _page(self.examples)
@@ -221,10 +245,12 @@ class _Server(ThreadingHTTPServer):
 
 
 def make_server(store: OxigraphStore, host: str = "127.0.0.1", port: int = 7878,
-                log: TextIO | None = None) -> _Server:
-    """A server bound to ``host:port`` (port 0: a free one); call ``serve_forever()``."""
+                log: TextIO | None = None, site: SiteRoutes | None = None) -> _Server:
+    """A server bound to ``host:port`` (port 0: a free one); call ``serve_forever()``. With
+    ``site`` it also serves the documentation pages and the query page, and resolves the
+    terms' IRIs."""
     try:
-        return _Server((host, port), store, log)
+        return _Server((host, port), store, log, site)
     except (OSError, OverflowError) as exc:  # OverflowError: a port outside 0-65535
         reason = getattr(exc, "strerror", None) or str(exc)
         raise SamhandlingError(f"cannot listen on {host}:{port}: {reason}") from None
@@ -234,8 +260,9 @@ def serve(data: Iterable[str | Path] = (), *, infer: bool = False, host: str = "
           port: int = 7878, out: TextIO | None = None,
           ready: threading.Event | None = None) -> int:
     """Build the store and serve it until interrupted; returns the exit status."""
+    data = list(data)
     store = OxigraphStore.with_knowledge_graph(data, infer=infer)
-    server = make_server(store, host, port)
+    server = make_server(store, host, port, site=SiteRoutes(data))
     bound_host, bound_port = str(server.server_address[0]), int(server.server_address[1])
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     if out is not None:

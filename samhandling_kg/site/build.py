@@ -86,6 +86,7 @@ class SiteBuilder:
             autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
         )
         self._reports: dict[str, object] = {}
+        self._descriptions: dict[URIRef, tuple[str, str]] = {}
 
     # -- navigation
 
@@ -154,9 +155,8 @@ class SiteBuilder:
         for name, fmt in ONTOLOGY_FILES.items():
             out[name] = export_text(ontology, fmt).encode("utf-8")
         for node, slug in self.site.slugs.items():
-            description = self.site.description(node)
-            out[f"{RDF_DIR}/{slug}.ttl"] = description.serialize(format="turtle").encode("utf-8")
-            out[f"{RDF_DIR}/{slug}.jsonld"] = self._jsonld(description).encode("utf-8")
+            out[f"{RDF_DIR}/{slug}.ttl"] = self._rdf(node)[0].encode("utf-8")
+            out[f"{RDF_DIR}/{slug}.jsonld"] = self._rdf(node)[1].encode("utf-8")
         for lang in LANGUAGES:
             out.update(self.language_files(lang))
         out["index.html"] = self.start_page(DEFAULT_LANGUAGE, at_root=True)
@@ -187,7 +187,7 @@ class SiteBuilder:
                 solutions=sorted_by_label(site, site.solutions, lang), by_form=by_form)
         if self.served:
             out[f"{lang}/query.html"] = self.render("query.html.j2", lang, "query.html",
-                                                    query_data=self._query_data(lang))
+                                                    query_data=self._query_data(lang), questions=list_questions())
         for extra in EXTRA_PAGES.values():
             out[f"{lang}/{extra.page}"] = self.render(
                 "extra.html.j2", lang, extra.page, nav_key=extra.nav_key,
@@ -227,7 +227,8 @@ class SiteBuilder:
 
     def _concept(self, node: URIRef, lang: str) -> dict[str, object]:
         site = self.site
-        description = site.description(node)
+        turtle, jsonld = self._rdf(node)
+        outgoing = site.outgoing(node)
         graph = site.asserted
         findings = self._findings(node, lang) if node in site.solutions else None
         return {
@@ -239,16 +240,23 @@ class SiteBuilder:
             "notes": texts_in([*graph.objects(node, SKOS.scopeNote), *graph.objects(node, RDFS.comment),
                                *graph.objects(node, SKOS.editorialNote)], lang),
             "evidence": texts_in(graph.objects(node, SAM.evidence), lang),
-            "outgoing": site.outgoing(node),
+            "outgoing": outgoing,
             "incoming": site.incoming(node),
             "others": site.other_literals(node),
             "sources": site.sources(node),
-            "turtle": description.serialize(format="turtle"),
-            "jsonld": Markup(self._jsonld(description).replace("</", "<\\/")),
-            "any_inferred": any(inferred for r in site.outgoing(node) for _, inferred in r.targets)
+            "turtle": turtle,
+            "jsonld": Markup(jsonld.replace("</", "<\\/")),
+            "any_inferred": any(inferred for r in outgoing for _, inferred in r.targets)
             or any(inferred for _, inferred in site.types(node)),
             "findings": findings,
         }
+
+    def _rdf(self, node: URIRef) -> tuple[str, str]:
+        """The term's description as Turtle and as JSON-LD (the same in every language)."""
+        if node not in self._descriptions:
+            description = self.site.description(node)
+            self._descriptions[node] = (description.serialize(format="turtle"), self._jsonld(description))
+        return self._descriptions[node]
 
     @staticmethod
     def _jsonld(graph: Graph) -> str:
