@@ -33,6 +33,7 @@ from ..errors import SamhandlingError
 from ..graph import PREFIXES, load_knowledge_graph, ontology_graph
 from ..namespace import ONTOLOGY_IRI, SAM
 from ..questions import LANGUAGES, Question, list_questions
+from ..stores import OxigraphStore
 from .diagram import diagram_svg
 from .i18n import CHROME, DEFAULT_LANGUAGE, LANGUAGE_NAMES, chrome
 from .model import SiteGraph, Text, all_languages_labels, pick, sorted_by_label, texts_in
@@ -87,6 +88,7 @@ class SiteBuilder:
         )
         self._reports: dict[str, object] = {}
         self._descriptions: dict[URIRef, tuple[str, str]] = {}
+        self._oxigraph: OxigraphStore | None = None
 
     # -- navigation
 
@@ -293,10 +295,17 @@ class SiteBuilder:
             if question.needs_data and not self.site.solutions:
                 entry["missing_data"] = True
             else:
-                result = run_question(question.id, values, graph=self.site.asserted)
+                result = run_question(question.id, values, store=self._store())
                 entry.update(rows=result.rows, variables=result.variables, boolean=result.boolean)
             answers.append(entry)
         return answers
+
+    def _store(self) -> OxigraphStore:
+        """The embedded store the answers come from (the same answers as rdflib's, which the
+        store tests prove, many times faster)."""
+        if self._oxigraph is None:
+            self._oxigraph = OxigraphStore.from_graph(self.site.asserted)
+        return self._oxigraph
 
     def _query_data(self, lang: str) -> Markup:
         """What the query page's script needs, as JSON: questions, fields, choices, pages."""

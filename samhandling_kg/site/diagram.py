@@ -145,9 +145,9 @@ def diagram_svg(site: SiteGraph, lang: str, link_prefix: str = "") -> str:
         shape = (f'<rect class="node node-{box.kind}" x="{box.x:.0f}" y="{box.y:.0f}" width="{box.w:.0f}" '
                  f'height="{box.h:.0f}" rx="5"/><text{lang_attr} x="{box.x + box.w / 2:.0f}" '
                  f'y="{text_y:.0f}" text-anchor="middle">{spans}</text>')
-        if page:
+        if page:  # the label in full: the box may show it wrapped or shortened
             out.append(f'<a href="{escape(link_prefix + page)}" class="box" data-iri="{escape(str(box.node))}" '
-                       f'data-kind="{box.kind}">{shape}</a>')
+                       f'data-kind="{box.kind}" aria-label="{escape(label.value)}"{lang_attr}>{shape}</a>')
         else:
             out.append(f'<g class="box" data-iri="{escape(str(box.node))}" data-kind="{box.kind}">{shape}</g>')
     out.append("</svg>")
