@@ -5,6 +5,6 @@ set -euo pipefail
 if ! command -v chromium >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends chromium
+  apt-get install -y -qq chromium
 fi
 chromium --version
