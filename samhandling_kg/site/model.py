@@ -30,6 +30,8 @@ _QUIET_TYPES = {OWL.NamedIndividual, OWL.Thing, RDFS.Resource, OWL.Class, OWL.Ob
                 OWL.DatatypeProperty, OWL.AnnotationProperty}
 _TEXT_SECTIONS = {SKOS.definition, SKOS.example, SKOS.scopeNote, RDFS.comment, SKOS.editorialNote,
                   SAM.evidence} | set(LABEL_PREDICATES) | {SKOS.altLabel, DCTERMS.description}
+#: Namespaces under the w3id.org IRI whose pages get a fixed name (docs/publishing.md redirects to it).
+_SLUG_PREFIXES = {str(SAMSRC): "samsrc", "https://w3id.org/samhandling/catalogue/": "cat"}
 _SKIP_RELATIONS = {RDF.type, OWL.sameAs, RDFS.isDefinedBy, DCTERMS.source, OWL.differentFrom}
 
 
@@ -125,8 +127,11 @@ class SiteGraph:
 
     def _slug(self, iri: URIRef) -> str:
         text = str(iri)
+        under = next((ns for ns in _SLUG_PREFIXES if text.startswith(ns) and len(text) > len(ns)), None)
         if text.startswith(str(SAM)):
             name = text[len(str(SAM)):]
+        elif under is not None:
+            name = f"{_SLUG_PREFIXES[under]}-{text[len(under):]}"
         else:
             name = self.compact(iri).replace(":", "-")
             if name == text:
