@@ -13,6 +13,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -53,29 +55,43 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def static_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """``samhandling docs --data examples`` served as plain files on loopback."""
-    folder = tmp_path_factory.mktemp("site")
-    code, out, err = run("docs", "--output", folder, "--data", *DATA)
-    assert code == 0, err
+def _serve_folder(folder: Path) -> ThreadingHTTPServer:
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", folder
-    server.shutdown()
-    server.server_close()
+    return server
 
 
 @pytest.fixture(scope="module")
-def served() -> Iterator[tuple[str, SiteRoutes]]:
-    """``samhandling serve --data examples`` on loopback."""
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """Both sites on loopback: ``samhandling docs --data …`` (run as a command, on the second
+    core while this process builds the other) served as plain files, and ``samhandling serve``."""
+    folder = tmp_path_factory.mktemp("site")
+    command = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from samhandling_kg.cli import main; sys.exit(main())",
+         "docs", "--output", str(folder), "--data", *map(str, DATA)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     site = SiteRoutes(DATA)
-    server = make_server(OxigraphStore.with_knowledge_graph(DATA), "127.0.0.1", 0, site=site)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", site
-    server.shutdown()
-    server.server_close()
+    endpoint = make_server(OxigraphStore.with_knowledge_graph(DATA), "127.0.0.1", 0, site=site)
+    threading.Thread(target=endpoint.serve_forever, daemon=True).start()
+    _, err = command.communicate(timeout=300)
+    assert command.returncode == 0, err
+    files = _serve_folder(folder)
+    yield {"static": (f"http://127.0.0.1:{files.server_address[1]}/", folder),
+           "served": (f"http://127.0.0.1:{endpoint.server_address[1]}/", site)}
+    for server in (files, endpoint):
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def static_site(sites: dict[str, Any]) -> tuple[str, Path]:
+    return sites["static"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def served(sites: dict[str, Any]) -> tuple[str, SiteRoutes]:
+    return sites["served"]  # type: ignore[no-any-return]
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@
   data.questions.forEach(function (q) { byId[q.id] = q; });
   var prefixes = Object.keys(data.prefixes).map(function (p) { return [p, data.prefixes[p]]; })
     .sort(function (a, b) { return b[1].length - a[1].length; });
-  var urls = [];
+  var urls = [], binding = 0;  // a newer binding or an edit makes older answers stale
 
   function el(tag, attrs, content) {
     var node = document.createElement(tag);
@@ -49,11 +49,12 @@
     });
   }
   function bind() {
-    var q = current();
+    var q = current(), mine = ++binding;
     if (!q) return Promise.resolve(true);
     return fetch(form.getAttribute("data-bind") + encodeURIComponent(q.id) + "/query?" + values().toString())
       .then(function (r) { return r.text().then(function (body) { return [r.ok, body]; }); })
       .then(function (answer) {
+        if (mine !== binding || current() !== q) return false;
         if (!answer[0]) { showError(answer[1]); return false; }
         text.value = answer[1];
         return true;
@@ -144,10 +145,10 @@
   select.addEventListener("change", function () {
     var own = !current();
     text.readOnly = !own;
-    if (!own) { showFields(); bind(); } else { fields.textContent = ""; text.focus(); }
+    if (!own) { showFields(); bind(); } else { binding++; fields.textContent = ""; text.focus(); }
   });
   document.getElementById("edit").addEventListener("click", function () {
-    select.value = ""; fields.textContent = ""; text.readOnly = false; text.focus();
+    binding++; select.value = ""; fields.textContent = ""; text.readOnly = false; text.focus();
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
