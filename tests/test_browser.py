@@ -355,7 +355,7 @@ def test_a_question_run_through_its_fields_answers_as_the_command_line(
     # The CSV download is the command line's CSV.
     with page.expect_download() as download:
         page.click("#download-csv")
-    code, out, _ = run("query", question, *[f"--bind={k}={v}" for k, v in fields.items()],
+    _, out, _ = run("query", question, *[f"--bind={k}={v}" for k, v in fields.items()],
                        "--data", *DATA, "--format", "csv")
     got = Path(download.value.path()).read_text(encoding="utf-8")
     assert sorted(got.splitlines()[1:]) == sorted(out.splitlines()[1:])
@@ -378,7 +378,7 @@ def test_a_wrong_value_gets_the_command_lines_one_line_error(served: tuple[str, 
     # A value the question refuses: the endpoint of the query page says what the CLI says.
     response = page.request.get(base + "question/cq03-technical-forms-for-organisational-form/query"
                                 "?form=sam:MessageExchange")
-    code, _, err = run("query", "cq03-technical-forms-for-organisational-form", "--bind",
+    _, _, err = run("query", "cq03-technical-forms-for-organisational-form", "--bind",
                        "form=sam:MessageExchange")
     assert response.status == 400 and response.text() == err
 

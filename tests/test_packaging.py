@@ -28,6 +28,9 @@ def test_wheel_ships_every_source_file(wheel: Path) -> None:
     expected += [f"shapes/{p.name}" for p in (ROOT / "shapes").glob("*.ttl")]
     for name in expected:
         assert f"samhandling_kg/_data/{name}" in names
+    site = ROOT / "samhandling_kg" / "site"  # the documentation site's templates and scripts
+    for path in [*site.glob("templates/*.j2"), *site.glob("static/*")]:
+        assert f"samhandling_kg/site/{path.relative_to(site)}" in names
     assert any(n.endswith("entry_points.txt") for n in names)
 
 

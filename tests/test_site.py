@@ -149,7 +149,7 @@ def test_the_sites_words_are_complete_and_a_guide_page_has_its_slot() -> None:
     try:
         files = SiteBuilder().language_files("nn")
         assert "nn/guide.html" in files
-        assert b'data-nav="guide"' in files["nn/index.html"] and "Rettleiar".encode() in files["nn/index.html"]
+        assert b'data-nav="guide"' in files["nn/index.html"] and b"Rettleiar" in files["nn/index.html"]
     finally:
         EXTRA_PAGES.pop("guide")
 
@@ -215,7 +215,7 @@ def test_the_query_pages_binding_is_the_command_lines(routes: SiteRoutes) -> Non
     status, _, body = routes.handle("/question/cq99/query", "", "")
     assert status == 400 and body.decode().count("\n") == 1
     data = json.loads(re.search(r'id="query-data">(.*?)</script>', routes.files["nn/query.html"].decode(),
-                                re.S).group(1))
+                                re.DOTALL).group(1))
     fields = {q["id"]: q["fields"] for q in data["questions"]}
     assert {o["value"] for o in fields[qid][0]["options"]} == {
         "sam:SendAndReceive", "sam:LookUpAndMakeAvailable", "sam:ChangeAndShare"}

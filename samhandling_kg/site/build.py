@@ -19,6 +19,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from importlib import resources as importlib_resources
 from pathlib import Path
 
@@ -133,7 +134,7 @@ class SiteBuilder:
                 "texts": lambda literals: texts_in(literals, lang), "supported_by": SAM.supportedBy}
 
     def render(self, template: str, lang: str, page: str, *, at_root: bool = False,
-               **context: object) -> bytes:
+               **context: Any) -> bytes:
         depth = page.count("/")
         prefix = f"{lang}/" if at_root else "../" * depth
         root = "" if at_root else "../" * (depth + 1)
@@ -209,7 +210,7 @@ class SiteBuilder:
             description=pick(ontology.objects(ONTOLOGY_IRI, DCTERMS.description), lang),
             **self._matrix())
 
-    def _matrix(self) -> dict[str, object]:
+    def _matrix(self) -> dict[str, Any]:
         site = self.site
         cells = {(o, t): site.support_cell(o, t) for o in site.organisational_forms
                  for t in site.technical_forms}
@@ -227,7 +228,7 @@ class SiteBuilder:
                                                           if kv[0] is not None else ""))
         return [(k, sorted_by_label(site, v, lang)) for k, v in ordered]
 
-    def _concept(self, node: URIRef, lang: str) -> dict[str, object]:
+    def _concept(self, node: URIRef, lang: str) -> dict[str, Any]:
         site = self.site
         turtle, jsonld = self._rdf(node)
         outgoing = site.outgoing(node)
@@ -345,11 +346,11 @@ def _data_prefixes(site: SiteGraph) -> Iterable[tuple[str, str]]:
 def question_defaults(question: Question, lang: str) -> dict[str, str]:
     """The values a question is answered with on a page in ``lang``: its defaults, and the page's
     language for a ``lang`` parameter that takes it."""
-    values = {p.name: p.default for p in question.parameters if p.default is not None}
+    values: dict[str, str] = {p.name: p.default for p in question.parameters if p.default is not None}
     for parameter in question.parameters:
         if parameter.name == "lang" and lang in parameter.choices:
             values["lang"] = lang
-    return values  # type: ignore[return-value]
+    return values
 
 
 def write_site(output: str | Path, data: Iterable[str | Path] = ()) -> int:

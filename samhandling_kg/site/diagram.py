@@ -72,9 +72,9 @@ def _layer_names(site: SiteGraph, boxes: list[_Box], lang: str) -> str:
 def diagram_svg(site: SiteGraph, lang: str, link_prefix: str = "") -> str:
     """The figure as inline SVG for a page in ``lang``; boxes link to ``link_prefix`` + page."""
     needs = []
-    for top in sorted_by_label(site, site.top_needs(), lang):
-        needs.append(top)
-        needs.extend(n for n in sorted_by_label(site, _descendants(site, top), lang) if n not in needs)
+    for parent in sorted_by_label(site, site.top_needs(), lang):
+        needs.append(parent)
+        needs.extend(n for n in sorted_by_label(site, _descendants(site, parent), lang) if n not in needs)
     needs += [n for n in site.needs if n not in needs]
     organisational = sorted_by_label(site, site.organisational_forms, lang)
     technical = sorted_by_label(site, site.technical_forms, lang)
@@ -103,8 +103,8 @@ def diagram_svg(site: SiteGraph, lang: str, link_prefix: str = "") -> str:
     supported = site.label(SAM.supportedBy, lang).value
     title = chrome("diagram", lang)
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" '
-           f'class="diagram" role="group" aria-labelledby="diagram-title" lang="{lang}">',
+    out = [(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" '
+            f'class="diagram" role="group" aria-labelledby="diagram-title" lang="{lang}">'),
            f'<title id="diagram-title">{escape(title)}</title>']
     for top, bottom, name in bands:
         out.append(f'<rect class="band" x="8" y="{top:.0f}" width="{_MAIN[1] - 8 + 12}" '

@@ -64,9 +64,9 @@ def pick(literals: Iterable[Node], lang: str) -> Text | None:
         if wanted in found:
             return Text(found[wanted], wanted)
     if plain:
-        return Text(sorted(plain)[0], None)
+        return Text(min(plain), None)
     if found:
-        first = sorted(found)[0]
+        first = min(found)
         return Text(found[first], first)
     return None
 
@@ -217,8 +217,8 @@ class SiteGraph:
 
     def types(self, node: URIRef) -> list[tuple[URIRef, bool]]:
         asserted = set(self.asserted.objects(node, RDF.type))
-        return [(t, t not in asserted) for t in sorted(set(self.inferred.objects(node, RDF.type)))
-                if isinstance(t, URIRef) and t not in _QUIET_TYPES]
+        found = {t for t in self.inferred.objects(node, RDF.type) if isinstance(t, URIRef)}
+        return [(t, t not in asserted) for t in sorted(found) if t not in _QUIET_TYPES]
 
     def outgoing(self, node: URIRef) -> list[Relation]:
         relations: dict[URIRef, Relation] = {}
@@ -252,8 +252,9 @@ class SiteGraph:
         return [o for o in self.asserted.objects(node, predicate) if isinstance(o, Literal)]
 
     def other_literals(self, node: URIRef) -> list[tuple[URIRef, Literal]]:
-        return sorted((p, o) for p, o in self.asserted.predicate_objects(node)
-                      if isinstance(o, Literal) and p not in _TEXT_SECTIONS and isinstance(p, URIRef))
+        return sorted(((p, o) for p, o in self.asserted.predicate_objects(node)
+                       if isinstance(o, Literal) and p not in _TEXT_SECTIONS and isinstance(p, URIRef)),
+                      key=lambda pair: (str(pair[0]), str(pair[1])))
 
     def sources(self, node: URIRef) -> list[URIRef]:
         return sorted(o for o in self.asserted.objects(node, DCTERMS.source) if isinstance(o, URIRef))

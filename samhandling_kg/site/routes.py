@@ -18,8 +18,8 @@ from rdflib import Graph, URIRef
 from ..api import check_parameter_terms
 from ..errors import SamhandlingError, printable
 from ..namespace import ONTOLOGY_IRI
-from ..stores import RdflibStore, bind_with_values
 from ..questions import get_question
+from ..stores import RdflibStore, bind_with_values
 from .build import ONTOLOGY_FILES, SiteBuilder
 from .i18n import DEFAULT_LANGUAGE
 
