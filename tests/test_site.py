@@ -214,7 +214,7 @@ def test_the_query_pages_binding_is_the_command_lines(routes: SiteRoutes) -> Non
     assert status == 400 and code == 2 and body.decode() == err
     status, _, body = routes.handle("/question/cq99/query", "", "")
     assert status == 400 and body.decode().count("\n") == 1
-    data = json.loads(re.search(r'id="query-data">(.*?)</script>', routes.files["nn/query.html"].decode(),
+    data = json.loads(re.search(r'id="query-data">(.*?)</script>', routes.file("nn/query.html").decode(),
                                 re.DOTALL).group(1))
     fields = {q["id"]: q["fields"] for q in data["questions"]}
     assert {o["value"] for o in fields[qid][0]["options"]} == {

@@ -15,13 +15,14 @@ Layout of the output folder::
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 from importlib import resources as importlib_resources
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
@@ -90,6 +91,7 @@ class SiteBuilder:
         self._reports: dict[str, object] = {}
         self._descriptions: dict[URIRef, tuple[str, str]] = {}
         self._oxigraph: OxigraphStore | None = None
+        self._renderers: dict[str, Callable[[], bytes]] | None = None
 
     # -- navigation
 
@@ -148,58 +150,80 @@ class SiteBuilder:
     # -- the pages
 
     def files(self) -> dict[str, bytes]:
-        out: dict[str, bytes] = {}
-        for name in ("site.css", "site.js", "query.js"):
-            out[f"static/{name}"] = importlib_resources.files("samhandling_kg.site").joinpath(
-                "static", name).read_bytes()
-        from ..cli import export_text  # the byte-stable writer of `samhandling export`
+        """Every file of the site, rendered."""
+        return {name: render() for name, render in self.renderers().items()}
 
-        ontology = ontology_graph()
-        for name, fmt in ONTOLOGY_FILES.items():
-            out[name] = export_text(ontology, fmt).encode("utf-8")
-        for node, slug in self.site.slugs.items():
-            out[f"{RDF_DIR}/{slug}.ttl"] = self._rdf(node)[0].encode("utf-8")
-            out[f"{RDF_DIR}/{slug}.jsonld"] = self._rdf(node)[1].encode("utf-8")
-        for lang in LANGUAGES:
-            out.update(self.language_files(lang))
-        out["index.html"] = self.start_page(DEFAULT_LANGUAGE, at_root=True)
-        return out
+    def render_path(self, name: str) -> bytes | None:
+        """One file of the site (``nn/concept/DataSharing.html``), or None if there is none:
+        ``serve`` renders a page when it is first asked for."""
+        render = self.renderers().get(name)
+        return render() if render is not None else None
 
     def language_files(self, lang: str) -> dict[str, bytes]:
+        return {name: render() for name, render in self.renderers().items() if name.startswith(f"{lang}/")}
+
+    def renderers(self) -> dict[str, Callable[[], bytes]]:
+        """Each path of the site and what renders it."""
+        if self._renderers is not None:
+            return self._renderers
+        out: dict[str, Callable[[], bytes]] = {}
+        for name in ("site.css", "site.js", "query.js"):
+            out[f"static/{name}"] = functools.partial(_static, name)
+        for name, fmt in ONTOLOGY_FILES.items():
+            out[name] = functools.partial(_ontology_file, fmt)
+        for node, slug in self.site.slugs.items():
+            out[f"{RDF_DIR}/{slug}.ttl"] = functools.partial(lambda n: self._rdf(n)[0].encode("utf-8"), node)
+            out[f"{RDF_DIR}/{slug}.jsonld"] = functools.partial(lambda n: self._rdf(n)[1].encode("utf-8"), node)
+        for lang in LANGUAGES:
+            out.update(self._language_renderers(lang))
+        out["index.html"] = functools.partial(self.start_page, DEFAULT_LANGUAGE, at_root=True)
+        self._renderers = out
+        return out
+
+    def _language_renderers(self, lang: str) -> dict[str, Callable[[], bytes]]:
         site = self.site
-        out = {
-            f"{lang}/index.html": self.start_page(lang),
-            f"{lang}/matrix.html": self.render("matrix.html.j2", lang, "matrix.html", **self._matrix()),
-            f"{lang}/needs.html": self.render("needs.html.j2", lang, "needs.html",
-                                              sorted_needs=sorted_by_label(site, site.top_needs(), lang)),
-            f"{lang}/concepts.html": self.render("concepts.html.j2", lang, "concepts.html",
-                                                 groups=self._concept_groups(lang)),
-            f"{lang}/profile.html": self.render("profile.html.j2", lang, "profile.html",
-                                                rows=self._profile(lang)),
-            f"{lang}/questions.html": self.render("questions.html.j2", lang, "questions.html",
-                                                  questions=self._answers(lang)),
+        page = functools.partial
+        out: dict[str, Callable[[], bytes]] = {
+            f"{lang}/index.html": page(self.start_page, lang),
+            f"{lang}/matrix.html": lambda: self.render("matrix.html.j2", lang, "matrix.html", **self._matrix()),
+            f"{lang}/needs.html": lambda: self.render(
+                "needs.html.j2", lang, "needs.html", sorted_needs=sorted_by_label(site, site.top_needs(), lang)),
+            f"{lang}/concepts.html": lambda: self.render("concepts.html.j2", lang, "concepts.html",
+                                                         groups=self._concept_groups(lang)),
+            f"{lang}/profile.html": lambda: self.render("profile.html.j2", lang, "profile.html",
+                                                        rows=self._profile(lang)),
+            f"{lang}/questions.html": lambda: self.render("questions.html.j2", lang, "questions.html",
+                                                          questions=self._answers(lang)),
         }
         if site.solutions:
-            by_form = [(form, predicate, [s for s in sorted_by_label(site, site.solutions, lang)
-                                          if (s, predicate, form) in site.asserted])
-                       for forms, predicate in ((site.organisational_forms, SAM.realises),
-                                                (site.technical_forms, SAM.uses))
-                       for form in sorted_by_label(site, forms, lang)]
-            out[f"{lang}/catalogue.html"] = self.render(
-                "catalogue.html.j2", lang, "catalogue.html",
-                solutions=sorted_by_label(site, site.solutions, lang), by_form=by_form)
+            out[f"{lang}/catalogue.html"] = page(self._catalogue_page, lang)
         if self.served:
-            out[f"{lang}/query.html"] = self.render("query.html.j2", lang, "query.html",
-                                                    query_data=self._query_data(lang), questions=list_questions())
+            out[f"{lang}/query.html"] = lambda: self.render(
+                "query.html.j2", lang, "query.html", query_data=self._query_data(lang),
+                questions=list_questions())
         for extra in EXTRA_PAGES.values():
-            out[f"{lang}/{extra.page}"] = self.render(
-                "extra.html.j2", lang, extra.page, nav_key=extra.nav_key,
-                body=Markup(extra.render(site, lang)))
+            out[f"{lang}/{extra.page}"] = page(self._extra_page, extra, lang)
         for node, slug in site.slugs.items():
-            page = f"concept/{slug}.html"
-            out[f"{lang}/{page}"] = self.render("concept.html.j2", lang, page, node=node, slug=slug,
-                                                **self._concept(node, lang))
+            out[f"{lang}/concept/{slug}.html"] = page(self._concept_page, node, slug, lang)
         return out
+
+    def _catalogue_page(self, lang: str) -> bytes:
+        site = self.site
+        by_form = [(form, predicate, [s for s in sorted_by_label(site, site.solutions, lang)
+                                      if (s, predicate, form) in site.asserted])
+                   for forms, predicate in ((site.organisational_forms, SAM.realises),
+                                            (site.technical_forms, SAM.uses))
+                   for form in sorted_by_label(site, forms, lang)]
+        return self.render("catalogue.html.j2", lang, "catalogue.html",
+                           solutions=sorted_by_label(site, site.solutions, lang), by_form=by_form)
+
+    def _extra_page(self, extra: ExtraPage, lang: str) -> bytes:
+        return self.render("extra.html.j2", lang, extra.page, nav_key=extra.nav_key,
+                           body=Markup(extra.render(self.site, lang)))
+
+    def _concept_page(self, node: URIRef, slug: str, lang: str) -> bytes:
+        page = f"concept/{slug}.html"
+        return self.render("concept.html.j2", lang, page, node=node, slug=slug, **self._concept(node, lang))
 
     def start_page(self, lang: str, *, at_root: bool = False) -> bytes:
         ontology = self.site.asserted
@@ -335,6 +359,16 @@ class SiteBuilder:
         data = {"questions": questions, "prefixes": PREFIXES | dict(_data_prefixes(site)),
                 "pages": pages, "words": words, "lang": lang}
         return Markup(json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/"))
+
+
+def _static(name: str) -> bytes:
+    return importlib_resources.files("samhandling_kg.site").joinpath("static", name).read_bytes()
+
+
+def _ontology_file(fmt: str) -> bytes:
+    from ..cli import export_text  # the byte-stable writer of `samhandling export`
+
+    return export_text(ontology_graph(), fmt).encode("utf-8")
 
 
 def _data_prefixes(site: SiteGraph) -> Iterable[tuple[str, str]]:

@@ -9,6 +9,7 @@ It never runs a user's query itself: the query page sends the bound text to ``/s
 from __future__ import annotations
 
 import posixpath
+import threading
 import urllib.parse
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,6 +23,7 @@ from ..questions import get_question
 from ..stores import RdflibStore, bind_with_values
 from .build import ONTOLOGY_FILES, SiteBuilder
 from .i18n import DEFAULT_LANGUAGE
+from .model import SiteGraph
 
 Response = tuple[int, list[tuple[str, str]], bytes]
 
@@ -74,13 +76,44 @@ def negotiate(accept: str, offers: Iterable[str], default: str) -> str | None:
 
 
 class SiteRoutes:
-    """The rendered site, held in memory, and the answers ``serve`` gives from it."""
+    """The site and the answers ``serve`` gives from it. Nothing is built until the first
+    request (``serve`` starts at once, whatever the size of the data), and each page is
+    rendered when it is first asked for, then kept."""
 
     def __init__(self, data: Iterable[str | Path] = (), *, graph: Graph | None = None) -> None:
-        self.builder = SiteBuilder(data, served=True, graph=graph)
-        self.files = self.builder.files()
-        self.site = self.builder.site
-        self._store = RdflibStore(self.site.asserted)
+        self._data = list(data)
+        self._graph = graph
+        self._builder: SiteBuilder | None = None
+        self._store: RdflibStore | None = None
+        self._cache: dict[str, bytes] = {}
+        # The server answers on many threads; rendering shares caches and rdflib graphs.
+        self._lock = threading.RLock()
+
+    @property
+    def builder(self) -> SiteBuilder:
+        with self._lock:
+            if self._builder is None:
+                self._builder = SiteBuilder(self._data, served=True, graph=self._graph)
+                self._store = RdflibStore(self._builder.site.asserted)
+            return self._builder
+
+    @property
+    def site(self) -> SiteGraph:
+        return self.builder.site
+
+    def paths(self) -> list[str]:
+        """Every path of the site (relative, without the leading slash)."""
+        with self._lock:
+            return sorted(self.builder.renderers())
+
+    def file(self, name: str) -> bytes | None:
+        with self._lock:
+            if name not in self._cache:
+                body = self.builder.render_path(name)
+                if body is None:
+                    return None
+                self._cache[name] = body
+            return self._cache[name]
 
     def handle(self, path: str, query: str = "", accept: str = "") -> Response | None:
         if path.startswith("/question/") and path.endswith("/query"):
@@ -92,7 +125,7 @@ class SiteRoutes:
             name = "index.html"
         elif path.endswith("/"):
             name += "/index.html"
-        body = self.files.get(name)
+        body = self.file(name)
         if body is None:
             return None
         return 200, self._headers(_MEDIA.get(posixpath.splitext(name)[1], "application/octet-stream")), body
@@ -117,13 +150,15 @@ class SiteRoutes:
             return 303, [("Location", where), ("Vary", "Accept"), ("Content-Type", "text/plain; charset=utf-8"),
                          ("Cache-Control", "no-store")], f"see {where}\n".encode()
         if whole:
-            body = self.files[_ONTOLOGY_FILE[fmt]]
+            body = self.file(_ONTOLOGY_FILE[fmt])
         elif fmt == "turtle":
-            body = self.files[f"rdf/{self.site.slugs[node]}.ttl"]
+            body = self.file(f"rdf/{self.site.slugs[node]}.ttl")
         elif fmt == "json-ld":
-            body = self.files[f"rdf/{self.site.slugs[node]}.jsonld"]
+            body = self.file(f"rdf/{self.site.slugs[node]}.jsonld")
         else:
-            body = self.site.description(node).serialize(format=fmt).encode("utf-8")
+            with self._lock:
+                body = self.site.description(node).serialize(format=fmt).encode("utf-8")
+        assert body is not None
         headers = self._headers(media + ("; charset=utf-8" if media.startswith("text/") else ""))
         return 200, [*headers, ("Vary", "Accept")], body
 
@@ -135,7 +170,10 @@ class SiteRoutes:
             question = get_question(urllib.parse.unquote(qid))
             bindings = question.bindings(values)
             # The same check `samhandling query` makes, with the same one-line message.
-            check_parameter_terms(question, bindings, self._store)
+            with self._lock:
+                self.builder  # noqa: B018 - builds the store on first use
+                assert self._store is not None
+                check_parameter_terms(question, bindings, self._store)
             text = bind_with_values(question.query, question.kind, bindings)
         except SamhandlingError as exc:
             return self._text(400, f"samhandling: {printable(str(exc))}\n")
