@@ -220,3 +220,26 @@ def test_the_query_pages_binding_is_the_command_lines(routes: SiteRoutes) -> Non
     assert {o["value"] for o in fields[qid][0]["options"]} == {
         "sam:SendAndReceive", "sam:LookUpAndMakeAvailable", "sam:ChangeAndShare"}
     assert fields[qid][1]["default"] == "nn"
+
+
+def test_hostile_text_in_the_data_stays_text() -> None:
+    """Labels, definitions and IRIs of a data file are escaped in every page, the figure and the
+    JSON blocks; a page cannot be made to run a script or load anything."""
+    graph = load_knowledge_graph([DATA])
+    evil = "</script><script>alert(1)</script><img src=x onerror=alert(2)>\"'&"
+    solution = URIRef("https://w3id.org/samhandling/catalogue/helseplattformen")
+    need = URIRef("https://example.org/need/x'onmouseover='alert(3)")  # legal in an IRI
+    graph.add((need, RDF.type, SAM.Need))
+    graph.add((need, SKOS.prefLabel, Literal(evil, lang="nb")))
+    graph.add((need, SAM.supportedBy, SAM.SendAndReceive))
+    graph.add((solution, SKOS.definition, Literal(evil, lang="en")))
+    builder = SiteBuilder(graph=graph, served=True)
+    for name, body in builder.language_files("nb").items():
+        text = body.decode()
+        assert "<script>alert" not in text and "<img src=x" not in text, name
+        blocks = re.findall(r'<script type="application/(?:ld\+)?json"[^>]*>(.*?)</script>', text, re.S)
+        for block in blocks:
+            json.loads(block)
+            text = text.replace(block, "")
+        assert "'onmouseover='" not in text, name  # no attribute can be opened by a quote
+    assert "alert(1)" in builder.language_files("nb")["nb/index.html"].decode()  # shown, as text

@@ -272,7 +272,7 @@ class SiteBuilder:
             "others": site.other_literals(node),
             "sources": site.sources(node),
             "turtle": turtle,
-            "jsonld": Markup(jsonld.replace("</", "<\\/")),
+            "jsonld": _script_json(jsonld),
             "any_inferred": any(inferred for r in outgoing for _, inferred in r.targets)
             or any(inferred for _, inferred in site.types(node)),
             "findings": findings,
@@ -358,7 +358,13 @@ class SiteBuilder:
                                                     "own_query", "download_csv", "download_json")}
         data = {"questions": questions, "prefixes": PREFIXES | dict(_data_prefixes(site)),
                 "pages": pages, "words": words, "lang": lang}
-        return Markup(json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/"))
+        return _script_json(json.dumps(data, ensure_ascii=False, sort_keys=True))
+
+
+def _script_json(text: str) -> Markup:
+    """JSON for a ``<script type="application/…json">`` block: no ``<``, ``>`` or ``&`` that the
+    HTML parser could read as the end of the block or a comment (JSON escapes mean the same)."""
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def _static(name: str) -> bytes:
