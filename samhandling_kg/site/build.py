@@ -130,7 +130,11 @@ class SiteBuilder:
                               f'{escape(site.compact(node))}</code></a>')
             return Markup(f"<code>{escape(site.compact(node))}</code>")
 
-        return {"T": lambda key, **kw: chrome(key, lang, **kw), "label": label, "link": link,
+        # The graph's own words that the site's sentences name (the site never copies a label).
+        words = {"supported": site.label(SAM.supportedBy, lang).value,
+                 "stated": site.label(SAM.Stated, lang).value.lower(),
+                 "derived": site.label(SAM.Derived, lang).value.lower()}
+        return {"T": lambda key, **kw: chrome(key, lang, **{**words, **kw}), "label": label, "link": link,
                 "text": text, "compact": site.compact, "site": site, "prefix": prefix,
                 "pick": lambda literals: pick(literals, lang),
                 "texts": lambda literals: texts_in(literals, lang), "supported_by": SAM.supportedBy}

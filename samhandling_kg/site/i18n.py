@@ -34,29 +34,29 @@ CHROME: Mapping[str, Mapping[str, str]] = {
         "nb": "Modellen viser hvordan samhandlingsbehov dekkes av organisatoriske samhandlingsformer "
               "(arbeidsprosesser), og hvordan disse støttes av tekniske samhandlingsformer. "
               "Figuren er laget fra kunnskapsgrafen: hver boks er et begrep, og hver strek er en "
-              "«støttes av»-relasjon.",
+              "«{supported}»-relasjon.",
         "nn": "Modellen viser korleis samhandlingsbehov vert dekte av organisatoriske "
               "samhandlingsformer (arbeidsprosessar), og korleis desse vert støtta av tekniske "
               "samhandlingsformer. Figuren er laga frå kunnskapsgrafen: kvar boks er eit omgrep, og "
-              "kvar strek er ein «vert støtta av»-relasjon.",
+              "kvar strek er ein «{supported}»-relasjon.",
         "en": "The model shows how interaction needs are met by organisational interaction forms "
               "(work processes), and how these are supported by technical interaction forms. The "
               "figure is drawn from the knowledge graph: every box is a concept and every line a "
-              "'supported by' link.",
+              "'{supported}' link.",
     },
     "diagram": {"nb": "Figur: behov, samhandlingsformer og rettslige rammer på EIF-lagene",
                 "nn": "Figur: behov, samhandlingsformer og rettslege rammer på EIF-laga",
                 "en": "Figure: needs, interaction forms and legal frameworks on the EIF layers"},
     "diagram_desc": {
         "nb": "Behov øverst er koblet til de organisatoriske formene som dekker dem; disse er koblet "
-              "til de tekniske formene nederst. Heltrukken strek: uttrykt i kilden; stiplet: "
-              "utledet. Rettslige rammer står til siden.",
+              "til de tekniske formene nederst. Heltrukken strek: {stated}; stiplet: "
+              "{derived}. Rettslige rammer står til siden.",
         "nn": "Behov øvst er kopla til dei organisatoriske formene som dekkjer dei; desse er kopla "
-              "til dei tekniske formene nedst. Heiltrekt strek: uttrykt i kjelda; stipla: utleidd. "
+              "til dei tekniske formene nedst. Heiltrekt strek: {stated}; stipla: {derived}. "
               "Rettslege rammer står på sida.",
         "en": "Needs at the top are linked to the organisational forms that meet them; these are "
-              "linked to the technical forms at the bottom. Solid line: stated by the source; "
-              "dashed: derived. Legal frameworks stand at the side.",
+              "linked to the technical forms at the bottom. Solid line: {stated}; "
+              "dashed: {derived}. Legal frameworks stand at the side.",
     },
     "matrix_intro": {
         "nb": "Radene er organisatoriske former, kolonnene tekniske. Hver fylt rute viser "
@@ -159,9 +159,10 @@ CHROME: Mapping[str, Mapping[str, str]] = {
 
 
 def chrome(key: str, lang: str, **values: str) -> str:
-    """The site's word ``key`` in ``lang``."""
+    """The site's word ``key`` in ``lang``; a ``{name}`` in it is filled from ``values`` (the
+    labels of the graph's terms are never written here, only their place)."""
     text = CHROME[key][lang]
-    return text.format(**values) if values else text
+    return text.format(**values) if "{" in text else text
 
 
 def check_registry() -> list[str]:
