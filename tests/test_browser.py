@@ -375,6 +375,11 @@ def test_a_wrong_value_gets_the_command_lines_one_line_error(served: tuple[str, 
     page.click("#run")
     page.wait_for_selector("#table-wrap table")
     assert page.locator("#table-wrap tbody tr").count() == 3
+    # A query of the user's that answers with a graph shows the graph.
+    page.fill("#query", "CONSTRUCT { ?x a ?c } WHERE { ?x a ?c . FILTER(?x = <https://w3id.org/samhandling#DataSharing>) }")
+    page.click("#run")
+    page.wait_for_selector("#table-wrap pre")
+    assert "DataSharing" in page.locator("#table-wrap pre").inner_text()
     watched.errors.clear()
     # A value the question refuses: the endpoint of the query page says what the CLI says.
     response = page.request.get(base + "question/cq03-technical-forms-for-organisational-form/query"

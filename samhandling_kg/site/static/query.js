@@ -110,6 +110,7 @@
   }
   function show(json, raw) {
     result.hidden = false; wrap.textContent = "";
+    document.getElementById("downloads").hidden = false;
     urls.forEach(function (u) { URL.revokeObjectURL(u); }); urls = [];
     var name = select.value || "query";
     if ("boolean" in json) {
@@ -130,14 +131,21 @@
     }
     offer("download-json", raw, "application/sparql-results+json", name + ".json");
   }
+  function showGraph(turtle) {  // CONSTRUCT and DESCRIBE answer with a graph, as Turtle
+    result.hidden = false; wrap.textContent = ""; status.textContent = "";
+    var pre = el("pre"); pre.append(el("code", {}, turtle)); wrap.append(pre);
+    document.getElementById("downloads").hidden = true;  // CSV and JSON are for tables
+  }
   function run() {
     status.textContent = words.running;
     return fetch(form.getAttribute("data-endpoint"), {
       method: "POST", body: text.value,
-      headers: {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
+      headers: {"Content-Type": "application/sparql-query",
+                "Accept": "application/sparql-results+json, text/turtle;q=0.9"}
     }).then(function (r) {
       return r.text().then(function (raw) {
         if (!r.ok) { showError(raw); return; }
+        if ((r.headers.get("Content-Type") || "").indexOf("json") < 0) { showGraph(raw); return; }
         show(JSON.parse(raw), raw);
       });
     }).catch(function (e) { showError(String(e)); });
