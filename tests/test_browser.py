@@ -103,18 +103,34 @@ def graph() -> SiteGraph:
 # --- the browser ----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def launchable(executable: str = CHROMIUM) -> None:
+    """Skip without Playwright or Chromium; under ``CI=true`` fail instead."""
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         unavailable("Playwright is not installed (pip install '.[test]')")
-    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
-        unavailable(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    if not Path(executable).exists() and not shutil.which(executable):
+        unavailable(f"Chromium is not installed at {executable} (apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    launchable()
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield instance
         instance.close()
+
+
+def test_without_a_browser_the_tests_skip_but_fail_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="Chromium is not installed"):
+        launchable("/nonexistent/chromium")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true but Chromium is not installed"):
+        launchable("/nonexistent/chromium")
 
 
 class Watched:
@@ -380,6 +396,7 @@ def test_a_wrong_value_gets_the_command_lines_one_line_error(served: tuple[str, 
     page.click("#run")
     page.wait_for_selector("#table-wrap pre")
     assert "DataSharing" in page.locator("#table-wrap pre").inner_text()
+    assert not page.locator("#downloads").is_visible()  # CSV and JSON are for tables
     watched.errors.clear()
     # A value the question refuses: the endpoint of the query page says what the CLI says.
     response = page.request.get(base + "question/cq03-technical-forms-for-organisational-form/query"
