@@ -95,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "against")
     query.set_defaults(handler=_cmd_query)
     _add_store_commands(commands)
+    _add_docs_command(commands)
 
     questions = commands.add_parser(
         "questions", help="list the competency questions",
@@ -396,6 +397,31 @@ def _add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: 
                        default=limits.workers, help="queries run at once, each in a process with "
                        f"its own copy of the graph (default {limits.workers})")
     serve.set_defaults(handler=_cmd_serve)
+
+
+def _add_docs_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``docs``: the static documentation site (samhandling_kg/site)."""
+    docs = commands.add_parser(
+        "docs", help="write the documentation site (nb, nn, en) generated from the graph",
+        description="Write a static, offline documentation site generated from the knowledge "
+        "graph into DIR: the diagram, the supported-by matrix, a page per concept, the needs "
+        "tree, the profile and the competency questions with their answers, in Bokmål, "
+        "Nynorsk and English; with --data also the solution catalogue. DIR/index.html is the "
+        "start page.",
+    )
+    docs.add_argument("--output", "-o", metavar="DIR", required=True, help="folder to write the site into")
+    docs.add_argument("--data", metavar="FILE", nargs="+", action="extend", default=[],
+                      help="RDF files or folders of solution descriptions to include")
+    docs.set_defaults(handler=_cmd_docs)
+
+
+def _cmd_docs(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .site import write_site
+
+    count = write_site(args.output, args.data)
+    _write(out, f"wrote {count} files to {args.output} (start page: "
+                f"{Path(args.output) / 'index.html'})")
+    return EXIT_OK
 
 
 def _cmd_load(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -41,6 +41,7 @@ import pyoxigraph as ox
 from .errors import QueryError, SamhandlingError, printable
 from .querypool import QueryPool, check_query_limits
 from .questions import list_questions
+from .site.routes import SiteRoutes
 from .sparql import bind_with_values
 from .stores import OxigraphStore
 
@@ -222,11 +223,14 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if self.command in ("PUT", "DELETE", "PATCH"):
             return self._refuse_update()
-        route = self.server.routes.get(url.path)
-        if route is None:
-            return self.send_text(404, "not found: the endpoint is /sparql")
         params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
         try:
+            # The documentation site's pages and the terms' IRIs first, then the routes.
+            if self.command in ("GET", "HEAD") and self._site_answered(url):
+                return
+            route = self.server.routes.get(url.path)
+            if route is None:
+                return self.send_text(404, "not found: the endpoint is /sparql")
             route(self, Request(self.command, url.path, params, self.headers, body))
         except (TimeoutError, ConnectionError):
             raise
@@ -275,6 +279,24 @@ class _Handler(BaseHTTPRequestHandler):
                            f"takes at most {self.server.limits.max_body}")
             return None
         return length
+
+    def _site_answered(self, url: urllib.parse.SplitResult) -> bool:
+        """The documentation site's pages and the terms' IRIs (samhandling_kg/site/routes.py)."""
+        if self.server.site is None:
+            return False
+        answer = self.server.site.handle(url.path, url.query, self.headers.get("Accept") or "")
+        if answer is None:
+            return False
+        status, headers, body = answer
+        self.answered = True
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        return True
 
     # -- the protocol
 
@@ -412,7 +434,9 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 1024  # listen backlog; the kernel caps it (net.core.somaxconn)
 
     def __init__(self, address: tuple[str, int], store: OxigraphStore, log: TextIO | None,
-                 limits: Limits, routes: Mapping[str, Route] | None = None) -> None:
+                 limits: Limits, routes: Mapping[str, Route] | None = None,
+                 site: SiteRoutes | None = None) -> None:
+        self.site = site
         self.log = log
         self.limits = limits
         self.examples = examples()
@@ -540,12 +564,15 @@ def _drop(sock: socket.socket) -> None:
 
 def make_server(store: OxigraphStore, host: str = "127.0.0.1", port: int = 7878,
                 log: TextIO | None = None, limits: Limits | None = None,
-                routes: Mapping[str, Route] | None = None) -> _Server:
+                routes: Mapping[str, Route] | None = None,
+                site: SiteRoutes | None = None) -> _Server:
     """A server bound to ``host:port`` (port 0: a free one) with its query workers started;
     call ``serve_forever()``, and ``server_close()`` to stop the workers. ``routes`` add pages
-    (or replace the query page): path -> function of the handler and the :class:`Request`."""
+    (or replace the query page): path -> function of the handler and the :class:`Request`.
+    With ``site`` it also serves the documentation pages and the query page, and resolves the
+    terms' IRIs."""
     try:
-        return _Server((host, port), store, log, limits or Limits(), routes)
+        return _Server((host, port), store, log, limits or Limits(), routes, site)
     except (OSError, OverflowError) as exc:  # OverflowError: a port outside 0-65535
         reason = getattr(exc, "strerror", None) or str(exc)
         raise SamhandlingError(f"cannot listen on {host}:{port}: {reason}") from None
@@ -555,9 +582,10 @@ def serve(data: Iterable[str | Path] = (), *, infer: bool = False, host: str = "
           port: int = 7878, out: TextIO | None = None,
           ready: threading.Event | None = None, limits: Limits | None = None) -> int:
     """Build the store and serve it until interrupted; returns the exit status."""
+    data = list(data)
     limits = limits or Limits()
     store = OxigraphStore.with_knowledge_graph(data, infer=infer)
-    server = make_server(store, host, port, limits=limits)
+    server = make_server(store, host, port, limits=limits, site=SiteRoutes(data))
     del store  # the workers hold their own copies
     bound_host, bound_port = str(server.server_address[0]), int(server.server_address[1])
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host

@@ -29,6 +29,9 @@ def test_wheel_ships_every_source_file(wheel: Path) -> None:
     expected += ["shapes/skos-ap-no/skos-ap-no-begrep.ttl"]  # the check of export --profile
     for name in expected:
         assert f"samhandling_kg/_data/{name}" in names
+    site = ROOT / "samhandling_kg" / "site"  # the documentation site's templates and scripts
+    for path in [*site.glob("templates/*.j2"), *site.glob("static/*")]:
+        assert f"samhandling_kg/site/{path.relative_to(site)}" in names
     assert any(n.endswith("entry_points.txt") for n in names)
 
 

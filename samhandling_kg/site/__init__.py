@@ -1,0 +1,6 @@
+"""The knowledge graph for people: the documentation site (``samhandling docs``) and the pages
+``samhandling serve`` shows."""
+
+from .build import EXTRA_PAGES, ExtraPage, SiteBuilder, register_page, write_site
+
+__all__ = ["EXTRA_PAGES", "ExtraPage", "SiteBuilder", "register_page", "write_site"]
