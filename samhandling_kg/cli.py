@@ -163,12 +163,14 @@ def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_questions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    lines = []
     for question in list_questions():
         params = " ".join(
             f"[{p.name}={p.default}]" if p.default else f"{p.name}=…" for p in question.parameters
         )
         data = "  (--data)" if question.needs_data else ""
-        out.write(f"{question.id}{' ' + params if params else ''}{data}\n    {question.title(args.lang)}\n")
+        lines.append(f"{question.id}{' ' + params if params else ''}{data}\n    {question.title(args.lang)}\n")
+    _write(out, "".join(lines))
     return EXIT_OK
 
 
@@ -319,7 +321,28 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _write(out: TextIO, text: str) -> None:
-    out.write(text if text.endswith("\n") else text + "\n")
+    try:
+        out.write(text if text.endswith("\n") else text + "\n")
+        out.flush()  # a full disk shows here, not as a traceback when Python exits
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise _OutputError(f"cannot write the output: {exc.strerror or exc}") from None
+
+
+class _OutputError(SamhandlingError):
+    """Standard output failed (a full disk, /dev/full)."""
+
+
+def _drop_output(out: TextIO) -> None:
+    """Point standard output at /dev/null, so that Python's flush at exit does not fail again
+    on what is still buffered (and print a traceback)."""
+    if out is sys.stdout:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -341,10 +364,16 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     try:
         return handler(args, out, err)
     except SamhandlingError as exc:
+        if isinstance(exc, _OutputError):
+            _drop_output(out)
         err.write(f"samhandling: {printable(str(exc))}\n")
         return EXIT_ERROR
     except BrokenPipeError:  # output piped into e.g. head
+        _drop_output(out)
         return EXIT_OK
+    except OSError as exc:  # e.g. pyoxigraph reporting an I/O error while a result is read
+        err.write(f"samhandling: {printable(exc.strerror or str(exc) or type(exc).__name__)}\n")
+        return EXIT_ERROR
     except KeyboardInterrupt:
         err.write("samhandling: interrupted\n")
         return 130
