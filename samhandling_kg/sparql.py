@@ -149,7 +149,11 @@ def run_on_graph(
     except SamhandlingError:
         raise
     except RecursionError:
-        raise QueryError(f"{source}: the query nests too deeply to run") from None
+        # The text parsed (nesting is caught there): it is the data that is too deep for
+        # rdflib, which follows a property path one recursive call per step.
+        raise QueryError(f"{source}: cannot run the query over this data: a property path (such "
+                         "as p* or p+) meets a chain of statements in the data too long to follow "
+                         "(about a thousand steps or more)") from None
     except Exception as exc:  # e.g. FROM NAMED over a plain graph: rdflib raises a bare Exception
         reason = printable(" ".join(str(exc).split())[:200]) or type(exc).__name__
         raise QueryError(f"{source}: cannot run the query: {reason}") from None

@@ -399,17 +399,21 @@ def validate(
     if not refused:
         _require_something_to_validate(given, merged)
     shapes = _shapes()
-    with no_network():
-        _, report_graph, _ = pyshacl.validate(
-            merged,
-            shacl_graph=shapes,
-            advanced=True,  # SPARQL-based targets
-            inference="none",
-            inplace=True,  # ``merged`` is our own copy
-            do_owl_imports=False,
-            allow_warnings=False,
-            allow_infos=False,
-        )
+    try:
+        with no_network():
+            _, report_graph, _ = pyshacl.validate(
+                merged,
+                shacl_graph=shapes,
+                advanced=True,  # SPARQL-based targets
+                inference="none",
+                inplace=True,  # ``merged`` is our own copy
+                do_owl_imports=False,
+                allow_warnings=False,
+                allow_infos=False,
+            )
+    except RecursionError:
+        # rdflib follows property paths (rdfs:subClassOf*) by recursion, one call per step.
+        raise _too_deep(given, kept) from None
     data_subjects = set(given.data.subjects())
     locator = _Locator(given, merged, lang)
     results: list[ValidationResult] = []
@@ -433,6 +437,42 @@ def validate(
         lang=lang,
         fail_on=threshold,
     )
+
+
+def _too_deep(given: _Input, data: Graph) -> SamhandlingError:
+    """The error for data whose chains are deeper than validation can follow, naming the
+    longest chain."""
+    depth, predicate = max((longest_chain(data, p), p) for p in (RDFS.subClassOf, RDF.rest, SKOS.broader))
+    name = {RDFS.subClassOf: "rdfs:subClassOf", RDF.rest: "rdf:rest", SKOS.broader: "skos:broader"}[predicate]
+    message = (f"a chain of {depth} {name} statements is too deep to validate (the checks follow "
+               "such chains step by step; keep them below a few hundred)")
+    if len(given.files) == 1:
+        return InputError(given.files[0][0], message)
+    return SamhandlingError(message)
+
+
+def longest_chain(graph: Graph, predicate: URIRef) -> int:
+    """The number of ``predicate`` statements in the longest chain of them in ``graph``
+    (cycles counted once round). Iterative: any depth."""
+    longest: dict[Node, int] = {}
+    for start in set(graph.subjects(predicate, None)):
+        if start in longest:
+            continue
+        stack: list[tuple[Node, list[Node]]] = [(start, list(graph.objects(start, predicate)))]
+        on_path = {start}
+        while stack:
+            node, pending = stack[-1]
+            if pending:
+                nxt = pending.pop()
+                if nxt not in longest and nxt not in on_path:
+                    on_path.add(nxt)
+                    stack.append((nxt, list(graph.objects(nxt, predicate))))
+                continue
+            stack.pop()
+            on_path.discard(node)
+            longest[node] = max((1 + longest.get(o, 0) for o in graph.objects(node, predicate)
+                                 if o not in on_path), default=0)
+    return max(longest.values(), default=0)
 
 
 def _dedupe(results: Sequence[ValidationResult]) -> list[ValidationResult]:

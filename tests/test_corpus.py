@@ -260,6 +260,29 @@ def many_jsonld_prefixes(tmp: Path) -> Path:
     return _write(tmp / "prefixes.jsonld", '{"@context": {%s}, "@id": "https://example.org/a", "p5:b": "c"}' % terms)
 
 
+_HEAD = ("@prefix sam: <https://w3id.org/samhandling#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n@prefix ex: <https://example.org/> .\n")
+
+
+def subclass_chain_to_solution(tmp: Path) -> Path:
+    """A solution typed with the end of a 1,000-long rdfs:subClassOf chain down from sam:Solution."""
+    chain = "".join(f"ex:C{i} rdfs:subClassOf ex:C{i + 1} .\n" for i in range(1000))
+    return _write(tmp / "subclasses.ttl", _HEAD + chain + "ex:C1000 rdfs:subClassOf sam:Solution .\n"
+                  "ex:x a ex:C0 ; sam:realises sam:SendAndReceive .\n")
+
+
+def deep_subclass_of_organisational_form(tmp: Path) -> Path:
+    """A solution realising an instance of a class 5,000 levels below sam:OrganisationalForm."""
+    chain = "".join(f"ex:D{i} rdfs:subClassOf ex:D{i + 1} .\n" for i in range(5000))
+    return _write(tmp / "deep-form.ttl", _HEAD + chain + "ex:D5000 rdfs:subClassOf sam:OrganisationalForm .\n"
+                  "ex:f a ex:D0 .\nex:x a sam:Solution ; sam:realises ex:f .\n")
+
+
+def deep_broader_chain(tmp: Path) -> Path:
+    chain = "".join(f"ex:N{i} skos:broader ex:N{i + 1} .\n" for i in range(3000))
+    return _write(tmp / "broader.ttl", _HEAD + chain)
+
+
 def gigabyte_of_nul(tmp: Path) -> Path:
     """A sparse 1 GB file of NUL bytes: it was read whole (2.1 GB) to report byte 0."""
     path = tmp / "zeros.ttl"
@@ -276,7 +299,8 @@ MAKERS: dict[str, Callable[..., Path]] = {
               link_to_file, link_to_folder, dangling_link, link_loop, fifo, dev_zero, dev_urandom,
               unknown_ending, hostile_folder, unreadable, unreadable_subfolder, deep_folders,
               many_prefixes_turtle, many_prefixes_trig, many_xml_namespaces, many_jsonld_prefixes,
-              gigabyte_of_nul)
+              gigabyte_of_nul, subclass_chain_to_solution, deep_subclass_of_organisational_form,
+              deep_broader_chain)
 }
 
 #: Makers that patch the process (root reads whatever the mode says).
@@ -409,7 +433,8 @@ def test_manifest_is_complete() -> None:
             assert case["make"] in MAKERS, case["id"]
     listed = {case["file"] for case in CASES if "file" in case}
     on_disk = {str(p.relative_to(CORPUS)) for p in CORPUS.rglob("*") if p.is_file()}
-    unused = on_disk - listed - {"manifest.toml", "queries/probe.rq", "queries/count.rq", "queries/count-p.rq"}
+    unused = on_disk - listed - {"manifest.toml", "queries/probe.rq", "queries/count.rq", "queries/count-p.rq",
+                                         "queries/path-star.rq"}
     assert not unused, f"corpus files without a case: {sorted(unused)}"
     suffixes = {Path(case["file"]).suffix for case in CASES if "file" in case and case["exit"] == 2}
     assert {".ttl", ".nt", ".nq", ".trig", ".n3", ".jsonld", ".rdf", ".trix", ".rq"} <= suffixes
