@@ -19,11 +19,11 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from rdflib import RDF, BNode, Graph, Literal
-from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from . import __version__
 from .api import check_parameter_terms
+from .canonical import canonical_triples
 from .errors import SamhandlingError, printable
 from .graph import bind_prefixes, load_knowledge_graph
 from .questions import LANGUAGES, list_questions, resolve_query
@@ -196,12 +196,16 @@ def export_text(graph: Graph, fmt: str) -> str:
     for prefix, namespace in graph.namespaces():
         canonical.bind(prefix, namespace)
     bind_prefixes(canonical)
-    triples = sorted(to_canonical_graph(graph), key=lambda t: tuple(term.n3() for term in t))
+    triples = canonical_triples(graph)
     for triple in triples:
         canonical.add(triple)
     if fmt == "xml":
         return _rdf_xml(canonical, triples)
-    text = canonical.serialize(format=EXPORT_FORMATS[fmt])
+    try:
+        text = canonical.serialize(format=EXPORT_FORMATS[fmt])
+    except RecursionError:  # rdflib's writers nest unshared blank nodes by recursion
+        raise SamhandlingError(f"blank nodes nested too deeply to write as {fmt}; export them "
+                               "with --format nt or --format xml") from None
     if fmt == "nt":
         return "".join(sorted(text.splitlines(keepends=True)))
     if fmt == "json-ld":
