@@ -404,7 +404,7 @@ def _check_xml(data: bytes, source: str | Path) -> None:
     before rdflib's SAX parser sees them: they are how billion-laughs and file-reading attacks
     work, and how a file changes its triples unseen."""
     try:
-        defusedxml.ElementTree.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        root = defusedxml.ElementTree.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except defusedxml.EntitiesForbidden:
         raise InputError(source, "XML entity declarations are not accepted (expand them first)") from None
     except defusedxml.ExternalReferenceForbidden:
@@ -418,6 +418,9 @@ def _check_xml(data: bytes, source: str | Path) -> None:
         raise InputError(source, f"malformed XML: {_strip_position(str(exc))}", line) from None
     except RecursionError:
         raise InputError(source, "nested too deeply to parse") from None
+    if root.tag == "{http://www.w3.org/2002/07/owl#}Ontology":
+        # The RDF/XML reader would read an OWL/XML document as some other triples, or none.
+        raise InputError(source, "is OWL/XML, which is not read; save it as RDF/XML or Turtle", line=1)
 
 
 #: Different namespace declarations one XML file may hold: rdflib's RDF/XML reader copies
@@ -511,6 +514,11 @@ def _describe_parse_error(exc: Exception, payload: str | bytes, format: str) -> 
         return exc.getLineNumber(), printable(exc.getMessage())
     if format in _LINE_FORMATS:
         return None, _short(exc)  # the line comes from the _LineReader
+    # rdflib's RDF/XML reader starts its messages "SYSTEM-ID:LINE:COLUMN: ", with None for
+    # the system id of a document read from memory.
+    located = re.match(r"^\S*?:(\d+):\d+: (.*)$", " ".join(str(exc).split()))
+    if located:
+        return int(located.group(1)), printable(located.group(2)[:200])
     match = re.search(r"line (\d+)", str(exc))
     return (int(match.group(1)) if match else None), _strip_position(_short(exc))
 

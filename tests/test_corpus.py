@@ -283,6 +283,16 @@ def deep_broader_chain(tmp: Path) -> Path:
     return _write(tmp / "broader.ttl", _HEAD + chain)
 
 
+def blank_node_chain(tmp: Path) -> Path:
+    chain = "".join(f"_:b{i} <https://example.org/p> _:b{i + 1} .\n" for i in range(2000))
+    return _write(tmp / "chain.nt", "<https://example.org/s> <https://example.org/p> _:b0 .\n" + chain)
+
+
+def long_list(tmp: Path) -> Path:
+    items = " ".join(f'"{i}"' for i in range(3000))
+    return _write(tmp / "list.ttl", f"<https://example.org/s> <https://example.org/p> ({items}) .\n")
+
+
 def gigabyte_of_nul(tmp: Path) -> Path:
     """A sparse 1 GB file of NUL bytes: it was read whole (2.1 GB) to report byte 0."""
     path = tmp / "zeros.ttl"
@@ -300,7 +310,7 @@ MAKERS: dict[str, Callable[..., Path]] = {
               unknown_ending, hostile_folder, unreadable, unreadable_subfolder, deep_folders,
               many_prefixes_turtle, many_prefixes_trig, many_xml_namespaces, many_jsonld_prefixes,
               gigabyte_of_nul, subclass_chain_to_solution, deep_subclass_of_organisational_form,
-              deep_broader_chain)
+              deep_broader_chain, blank_node_chain, long_list)
 }
 
 #: Makers that patch the process (root reads whatever the mode says).
