@@ -293,6 +293,21 @@ def long_list(tmp: Path) -> Path:
     return _write(tmp / "list.ttl", f"<https://example.org/s> <https://example.org/p> ({items}) .\n")
 
 
+def huge_values_query(tmp: Path) -> Path:
+    values = " ".join(f'"v{i}"' for i in range(200_000))  # about 2 MB
+    return _write(tmp / "values.rq", f"SELECT * WHERE {{ VALUES ?x {{ {values} }} }}\n")
+
+
+def long_or_chain_query(tmp: Path) -> Path:
+    chain = " || ".join(f"?o = {i}" for i in range(100_000))
+    return _write(tmp / "or.rq", f"SELECT * WHERE {{ ?s ?p ?o\n FILTER({chain}) }}\n")
+
+
+def many_unions_query(tmp: Path) -> Path:
+    unions = "\nUNION ".join(f"{{ ?s ?p {i} }}" for i in range(3_000))  # 20,000 were 430 KB
+    return _write(tmp / "unions.rq", f"SELECT * WHERE {{\n{unions} }}\n")
+
+
 def gigabyte_of_nul(tmp: Path) -> Path:
     """A sparse 1 GB file of NUL bytes: it was read whole (2.1 GB) to report byte 0."""
     path = tmp / "zeros.ttl"
@@ -310,7 +325,8 @@ MAKERS: dict[str, Callable[..., Path]] = {
               unknown_ending, hostile_folder, unreadable, unreadable_subfolder, deep_folders,
               many_prefixes_turtle, many_prefixes_trig, many_xml_namespaces, many_jsonld_prefixes,
               gigabyte_of_nul, subclass_chain_to_solution, deep_subclass_of_organisational_form,
-              deep_broader_chain, blank_node_chain, long_list)
+              deep_broader_chain, blank_node_chain, long_list, huge_values_query,
+              long_or_chain_query, many_unions_query)
 }
 
 #: Makers that patch the process (root reads whatever the mode says).
