@@ -115,6 +115,8 @@ def sparql_term(term: Node, name: str = "parameter") -> str:
     if isinstance(term, Literal):
         lexical = (str(term).replace("\\", "\\\\").replace('"', '\\"')
                    .replace("\n", "\\n").replace("\r", "\\r"))
+        # Other control characters as \u escapes: Virtuoso ends a string at a raw NUL.
+        lexical = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", lexical)
         if term.language:
             if not re.fullmatch(r"[A-Za-z]+(-[A-Za-z0-9]+)*", term.language):
                 raise QueryError(f"{name}: bad language tag {term.language!r}")

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from servers import oxigraph_server, virtuoso_server  # noqa: F401  (pytest fixtures)
 
 from samhandling_kg import cli
 from samhandling_kg.errors import printable
@@ -48,3 +49,25 @@ def test_bidirectional_formatting_characters_are_escaped(char: str) -> None:
 def test_ordinary_text_is_unchanged() -> None:
     text = "Pasientens legemiddelliste – ÆØÅ æøå “quoted” ‘x’ 😀 עברית"
     assert printable(text) == text
+
+
+PARAMS = CORPUS / "queries" / "params.rq"
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("name", ["oxigraph_server", "virtuoso_server"])
+@pytest.mark.parametrize("value", ["a\nb", "a\r\nb", "a\x00b", "a\tb\x1fc\x7f", 'q"\\'])
+def test_bound_literal_with_control_characters_means_the_same_at_endpoints(
+        name: str, value: str, request: pytest.FixtureRequest) -> None:
+    """Locally (initBindings) and at endpoints (a VALUES block of escaped terms) the bound text
+    is the same string: Virtuoso ended a string at a raw NUL and answered 500."""
+    server = request.getfixturevalue(name)
+    answers = []
+    for extra in ([], ["--endpoint", server.query_url]):
+        out, err = io.StringIO(), io.StringIO()
+        code = cli.main(["query", str(PARAMS), "--bind", f"text={value}", "--format", "json", *extra],
+                        out=out, err=err)
+        assert code == 0, err.getvalue()
+        answers.append(out.getvalue())
+    assert answers[0] == answers[1]
+    assert f'"value": "{len(value)}"' in answers[0]
