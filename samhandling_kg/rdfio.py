@@ -374,12 +374,12 @@ def _check_terms(graph: Graph, payload: str | bytes, source: str | Path) -> None
 #: Python's JSON reader) turn an escape such as ``\uD800`` into one, which every UTF-8 writer
 #: then fails on.
 SURROGATE = re.compile("[\ud800-\udfff]")
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}|\\U0000[dD][89a-fA-F][0-9a-fA-F]{2}")
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}|\\U0000[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def _refuse_surrogate(payload: str | bytes, source: str | Path) -> NoReturn:
     text = payload if isinstance(payload, str) else payload.decode("utf-8", "replace")
-    found = _SURROGATE_ESCAPE.search(text)
+    found = SURROGATE_ESCAPE.search(text)
     escape = f" ({found.group()})" if found else ""
     line = text.count("\n", 0, found.start()) + 1 if found else None
     raise InputError(source, f"an escape{escape} stands for a lone surrogate, which is not a "

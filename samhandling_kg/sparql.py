@@ -24,7 +24,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from .errors import QueryError, SamhandlingError, printable
-from .rdfio import no_network
+from .rdfio import SURROGATE, SURROGATE_ESCAPE, no_network
 
 QueryKind = TypingLiteral["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 Row = tuple[Node | None, ...]
@@ -62,7 +62,7 @@ def check_read_query(text: str, source: str = "query") -> tuple[Query, QueryKind
 
     Updates and malformed text raise :class:`QueryError` naming ``source`` (and the line).
     """
-    check_query_size(text, source)
+    check_query_text(text, source)
     try:
         prepared = prepareQuery(text)
     except ParseException as exc:
@@ -93,9 +93,16 @@ MAX_QUERY_OPERATORS = 1000
 _OPERATORS = re.compile(r"\|\||&&|\bUNION\b", re.IGNORECASE)
 
 
-def check_query_size(text: str, source: str = "query") -> None:
+def check_query_text(text: str, source: str = "query") -> None:
     """Refuse query text beyond :data:`MAX_QUERY_CHARS` characters or with more than
-    :data:`MAX_QUERY_OPERATORS` ``||``, ``&&`` and ``UNION`` together."""
+    :data:`MAX_QUERY_OPERATORS` ``||``, ``&&`` and ``UNION`` together, and escapes of lone
+    surrogates (``\\uD800``: no character; rdflib expands them into strings no output can
+    write)."""
+    found = SURROGATE.search(text) or SURROGATE_ESCAPE.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        raise QueryError(f"{source}:{line}: an escape ({printable(found.group())}) stands for a lone "
+                         "surrogate, which is not a Unicode character")
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"{source}: the query is {len(text):,} characters long; the limit is "
                          f"{MAX_QUERY_CHARS:,} (put long lists of values into a data file)")
