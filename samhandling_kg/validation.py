@@ -264,8 +264,13 @@ _BACKGROUND_MESSAGES = {
 
 
 def background_terms(ontology: Graph) -> frozenset[Node]:
-    """The ontology's own terms: every IRI it makes a statement about, and its own IRI."""
-    return frozenset({s for s in ontology.subjects() if isinstance(s, URIRef)} | {_ONTOLOGY_IRI})
+    """The ontology's own terms: the IRIs of its own namespaces (``sam:``, its sources and
+    organisations under ``https://w3id.org/samhandling``) that it makes a statement about, and
+    its own IRI. Terms of other vocabularies it describes (``dct:title``, a publisher's
+    Enhetsregisteret IRI) stay open to the data."""
+    own = str(_ONTOLOGY_IRI)
+    return frozenset({s for s in ontology.subjects() if isinstance(s, URIRef) and str(s).startswith(own)}
+                     | {_ONTOLOGY_IRI})
 
 
 def background_statement_kind(triple: Triple, terms: frozenset[Node]) -> str | None:

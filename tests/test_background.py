@@ -102,6 +102,11 @@ def test_the_split_keeps_the_data_s_own_statements() -> None:
         (URIRef(ex + "p"), RDF.type, URIRef(ex + "Portal")),
         (URIRef(ex + "p"), SAM.realises, SAM.SendAndReceive),
         (URIRef(ex + "p"), RDFS.isDefinedBy, URIRef(ex + "catalogue")),
+        # Other vocabularies' terms the ontology also describes stay open to the data.
+        (URIRef("http://purl.org/dc/terms/title"), RDFS.comment, URIRef(ex + "note")),
+        (URIRef("https://data.brreg.no/enhetsregisteret/api/enheter/915933149"),
+         URIRef("http://xmlns.com/foaf/0.1/homepage"), URIRef(ex + "home")),
+        (URIRef("https://w3id.org/samhandling/catalogue/x"), RDF.type, SAM.Solution),
     ]
     foreign = [
         (SAM.SendAndReceive, SAM.supportedBy, SAM.PortalAccess),
