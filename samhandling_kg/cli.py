@@ -19,10 +19,10 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from rdflib import RDF, BNode, Graph, Literal
-from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from .api import LOCAL_ENGINES, run
+from .canonical import canonical_triples
 from .errors import SamhandlingError, printable
 from .graph import bind_prefixes, load_knowledge_graph
 from .questions import LANGUAGES, list_questions, resolve_query
@@ -224,12 +224,14 @@ def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_questions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    lines = []
     for question in list_questions():
         params = " ".join(
             f"[{p.name}={p.default}]" if p.default else f"{p.name}=…" for p in question.parameters
         )
         data = "  (--data)" if question.needs_data else ""
-        out.write(f"{question.id}{' ' + params if params else ''}{data}\n    {question.title(args.lang)}\n")
+        lines.append(f"{question.id}{' ' + params if params else ''}{data}\n    {question.title(args.lang)}\n")
+    _write(out, "".join(lines))
     return EXIT_OK
 
 
@@ -271,12 +273,16 @@ def export_text(graph: Graph, fmt: str) -> str:
     for prefix, namespace in graph.namespaces():
         canonical.bind(prefix, namespace)
     bind_prefixes(canonical)
-    triples = sorted(to_canonical_graph(graph), key=lambda t: tuple(term.n3() for term in t))
+    triples = canonical_triples(graph)
     for triple in triples:
         canonical.add(triple)
     if fmt == "xml":
         return _rdf_xml(canonical, triples)
-    text = canonical.serialize(format=EXPORT_FORMATS[fmt])
+    try:
+        text = canonical.serialize(format=EXPORT_FORMATS[fmt])
+    except RecursionError:  # rdflib's writers nest unshared blank nodes by recursion
+        raise SamhandlingError(f"blank nodes nested too deeply to write as {fmt}; export them "
+                               "with --format nt or --format xml") from None
     if fmt == "nt":
         return "".join(sorted(text.splitlines(keepends=True)))
     if fmt == "json-ld":
@@ -455,7 +461,28 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _write(out: TextIO, text: str) -> None:
-    out.write(text if text.endswith("\n") else text + "\n")
+    try:
+        out.write(text if text.endswith("\n") else text + "\n")
+        out.flush()  # a full disk shows here, not as a traceback when Python exits
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise _OutputError(f"cannot write the output: {exc.strerror or exc}") from None
+
+
+class _OutputError(SamhandlingError):
+    """Standard output failed (a full disk, /dev/full)."""
+
+
+def _drop_output(out: TextIO) -> None:
+    """Point standard output at /dev/null, so that Python's flush at exit does not fail again
+    on what is still buffered (and print a traceback)."""
+    if out is sys.stdout:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -480,10 +507,16 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     try:
         return handler(args, out, err)
     except SamhandlingError as exc:
+        if isinstance(exc, _OutputError):
+            _drop_output(out)
         err.write(f"samhandling: {printable(str(exc))}\n")
         return EXIT_ERROR
     except BrokenPipeError:  # output piped into e.g. head
+        _drop_output(out)
         return EXIT_OK
+    except OSError as exc:  # e.g. pyoxigraph reporting an I/O error while a result is read
+        err.write(f"samhandling: {printable(exc.strerror or str(exc) or type(exc).__name__)}\n")
+        return EXIT_ERROR
     except KeyboardInterrupt as exc:  # Interrupted says what is true after it
         err.write(f"samhandling: {printable(str(exc)) or 'interrupted'}\n")
         return 130

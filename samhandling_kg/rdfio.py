@@ -7,7 +7,9 @@ which checks the bytes first and parses with the network switched off.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import os
 import io
 import json
 import re
@@ -17,7 +19,7 @@ import threading
 import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any, NoReturn, cast
 from xml.etree.ElementTree import ParseError as XMLParseError
 from xml.sax import SAXParseException
 
@@ -27,6 +29,7 @@ import rdflib
 import rdflib.plugins.sparql
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.exceptions import ParserError
+from rdflib.namespace import NamespaceManager
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .errors import InputError, SamhandlingError, printable
@@ -53,7 +56,9 @@ FORMATS: dict[str, str] = {
 
 _XML_FORMATS = {"xml", "trix"}
 _LINE_FORMATS = {"nt", "nquads"}
-_QUAD_FORMATS = {"nquads", "trig", "trix"}
+#: Formats read into a dataset whose named graphs are then merged (JSON-LD may hold named
+#: graphs too; a plain graph dropped them).
+_QUAD_FORMATS = {"nquads", "trig", "trix", "json-ld"}
 
 
 class NetworkRefused(SamhandlingError):
@@ -123,11 +128,32 @@ def read_bytes(path: str | Path) -> bytes:
     if not stat.S_ISREG(info.st_mode):
         raise InputError(path, "is not a regular file (device, pipe or socket)")
     try:
-        return p.read_bytes()
+        with p.open("rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+            # A binary file is refused from its first block: a 1 GB file of NUL bytes is not
+            # read whole to report byte 0.
+            _check_head(head, path)
+            rest = handle.read()
     except PermissionError:
         raise InputError(path, "permission denied") from None
     except OSError as exc:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    return head + rest if rest else head
+
+
+#: How much of a file is looked at before the rest is read.
+_HEAD_BYTES = 64 * 1024
+
+
+def _check_head(head: bytes, source: str | Path) -> None:
+    """Raise the error :func:`decode_text` would raise for the whole file when it is already
+    in ``head`` (a byte-order mark of another encoding, a NUL byte, invalid UTF-8)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+        decode_text(head, source)
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        decode_text(head, source)
 
 
 def decode_text(data: bytes, source: str | Path) -> str:
@@ -164,12 +190,13 @@ def parse_bytes(data: bytes, source: str | Path, graph: Graph | None = None, *, 
         # with the same message as the text formats, before the parser garbles them.
         decode_text(data, source)
         _check_xml(data, source)
+        _check_xml_namespaces(data, source)
         payload: str | bytes = data
     else:
         payload = decode_text(data, source)
         if format == "json-ld":
             _check_json_ld(payload, source)
-    scratch = Graph()
+    scratch = _scratch(Graph())
     content: Any = None
     try:
         # rdflib reports ill-typed literals (legal RDF) with warnings.warn, which would print
@@ -182,19 +209,24 @@ def parse_bytes(data: bytes, source: str | Path, graph: Graph | None = None, *, 
             content = _LineReader(payload) if format in _LINE_FORMATS and isinstance(payload, str) else None
             if format in _QUAD_FORMATS:
                 # Named graphs are merged: the tool reasons and validates over their union.
-                dataset = Dataset()
+                dataset = _scratch(Dataset())
+                assert isinstance(dataset, Dataset)
                 if content is not None:
                     dataset.parse(source=content, format=format, publicID=_base_iri(source))
                 else:
                     dataset.parse(data=payload, format=format, publicID=_base_iri(source))
-                for prefix, namespace in dataset.namespaces():
-                    scratch.bind(prefix, namespace)
+                # (JSON-LD binds its prefixes through a manager of its own, on the store.)
+                for prefix, namespace in (*dataset.namespaces(), *dataset.store.namespaces()):
+                    scratch.bind(prefix, namespace, override=False)
                 for s, p, o, _ in dataset.quads((None, None, None, None)):
                     scratch.add((s, p, o))
             elif content is not None:
                 scratch.parse(source=content, format=format, publicID=_base_iri(source))
             else:
                 scratch.parse(data=payload, format=format, publicID=_base_iri(source))
+    except NetworkRefused as exc:
+        # The guard stopped a fetch that the checks above did not foresee: name the file.
+        raise InputError(source, f"refers to something outside the file, which is not fetched ({exc})") from None
     except SamhandlingError:
         raise
     except RecursionError:
@@ -207,14 +239,62 @@ def parse_bytes(data: bytes, source: str | Path, graph: Graph | None = None, *, 
     _check_terms(scratch, payload, source)
     # Only a file that parsed whole reaches the caller's graph: nothing half-read is kept.
     if graph is None:
+        # The parsed graph itself is the caller's (copying millions of triples would double
+        # the time), with rdflib's own prefix bindings.
+        recorded = scratch.namespace_manager
+        scratch.namespace_manager = NamespaceManager(scratch)
         graph = scratch
+        bind_prefixes_from(graph, recorded)
     else:
         if not isinstance(graph, Graph):
             raise TypeError("graph must be an rdflib Graph")
         graph += scratch
-    for prefix, namespace in scratch.namespaces():
-        graph.bind(prefix, namespace, override=False)
+        bind_prefixes_from(graph, scratch)
     return graph
+
+
+#: Prefixes carried over from a file into the graph a caller gets (they only shorten IRIs in
+#: output); any beyond are left unbound, which changes no triple.
+MAX_BOUND_PREFIXES = 500
+
+
+class _RecordingNamespaceManager(NamespaceManager):
+    """Prefix bindings during one parse, only recorded: rdflib's own manager inserts every
+    binding into a trie in time growing with those before (8,000 ``@prefix`` lines took 16 s,
+    100,000 hung)."""
+
+    def __init__(self, graph: Graph) -> None:
+        super().__init__(graph, bind_namespaces="none")
+        self.declared: dict[str, str] = {}
+
+    def bind(self, prefix: str | None, namespace: Any, override: bool = True,
+             replace: bool = False) -> None:
+        if prefix is not None and (override or str(prefix) not in self.declared):
+            self.declared[str(prefix)] = str(namespace)
+
+    def namespaces(self) -> Iterator[tuple[str, URIRef]]:
+        for prefix, namespace in self.declared.items():
+            yield prefix, URIRef(namespace)
+
+
+def _scratch(graph: Graph) -> Graph:
+    recorder = _RecordingNamespaceManager(graph)
+    graph.namespace_manager = recorder
+    if isinstance(graph, Dataset):  # the quad parsers bind on the default graph
+        graph.default_context.namespace_manager = recorder
+    return graph
+
+
+def bind_prefixes_from(graph: Graph, source: Graph | NamespaceManager) -> None:
+    """Bind in ``graph`` the prefixes of ``source`` (those already bound there win), at most
+    :data:`MAX_BOUND_PREFIXES` of them."""
+    taken = {str(prefix) for prefix, _ in graph.namespaces()}
+    for prefix, namespace in source.namespaces():
+        if len(taken) >= MAX_BOUND_PREFIXES:
+            break
+        if prefix not in taken:
+            graph.bind(prefix, namespace, override=False)
+            taken.add(prefix)
 
 
 class _LineReader(io.TextIOBase):
@@ -274,16 +354,36 @@ def _check_terms(graph: Graph, payload: str | bytes, source: str | Path) -> None
                 if IRI_FORBIDDEN.search(term):
                     raise InputError(source, f"invalid IRI {printable(repr(str(term)))[:120]}",
                                      _line_of(payload, str(term)))
+                if SURROGATE.search(term):
+                    _refuse_surrogate(payload, source)
             elif isinstance(term, Literal):
                 if position != "object":
                     raise InputError(source, f"a literal cannot be the {position} of a triple",
                                      _line_of(payload, str(term)))
+                if SURROGATE.search(term) or (term.datatype is not None and SURROGATE.search(term.datatype)):
+                    _refuse_surrogate(payload, source)
             elif isinstance(term, BNode) and type(term) is BNode:
                 if position == "predicate":
                     raise InputError(source, "a blank node cannot be a predicate")
             else:
                 raise InputError(source, f"{type(term).__name__} terms (Notation3 formulas, variables) "
                                  "are not RDF; only plain triples are read")
+
+
+#: A lone UTF-16 surrogate: no Unicode character, so no RDF term can hold it. rdflib (and
+#: Python's JSON reader) turn an escape such as ``\uD800`` into one, which every UTF-8 writer
+#: then fails on.
+SURROGATE = re.compile("[\ud800-\udfff]")
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}|\\U0000[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _refuse_surrogate(payload: str | bytes, source: str | Path) -> NoReturn:
+    text = payload if isinstance(payload, str) else payload.decode("utf-8", "replace")
+    found = SURROGATE_ESCAPE.search(text)
+    escape = f" ({found.group()})" if found else ""
+    line = text.count("\n", 0, found.start()) + 1 if found else None
+    raise InputError(source, f"an escape{escape} stands for a lone surrogate, which is not a "
+                     "Unicode character", line)
 
 
 def _line_of(payload: str | bytes, needle: str) -> int | None:
@@ -300,21 +400,42 @@ def _base_iri(source: str | Path) -> str:
 
 
 def _check_xml(data: bytes, source: str | Path) -> None:
-    """Refuse DTD entity declarations and external entities before rdflib's SAX parser sees
-    them: they are how billion-laughs and file-reading attacks work."""
+    """Refuse DTDs (with them entity declarations, attribute defaults, external entities)
+    before rdflib's SAX parser sees them: they are how billion-laughs and file-reading attacks
+    work, and how a file changes its triples unseen."""
     try:
-        defusedxml.ElementTree.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        root = defusedxml.ElementTree.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except defusedxml.EntitiesForbidden:
         raise InputError(source, "XML entity declarations are not accepted (expand them first)") from None
     except defusedxml.ExternalReferenceForbidden:
         raise InputError(source, "XML external references are not accepted") from None
     except defusedxml.DTDForbidden:
-        raise InputError(source, "XML DTDs are not accepted") from None
+        # Entities and attribute defaults of a DTD would change the data behind the reader's
+        # back (an ATTLIST default can set rdf:about); RDF needs none of them.
+        raise InputError(source, "XML DTDs (<!DOCTYPE …>) are not accepted; remove the DOCTYPE") from None
     except XMLParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
         raise InputError(source, f"malformed XML: {_strip_position(str(exc))}", line) from None
     except RecursionError:
         raise InputError(source, "nested too deeply to parse") from None
+    if root.tag == "{http://www.w3.org/2002/07/owl#}Ontology":
+        # The RDF/XML reader would read an OWL/XML document as some other triples, or none.
+        raise InputError(source, "is OWL/XML, which is not read; save it as RDF/XML or Turtle", line=1)
+
+
+#: Different namespace declarations one XML file may hold: rdflib's RDF/XML reader copies
+#: all declarations in scope at each new one (20,000 took 10 s); real files need a few dozen.
+MAX_XML_NAMESPACES = 2000
+_XMLNS = re.compile(rb"""xmlns(?::[^\s=]*)?\s*=\s*(?:"[^"]*"|'[^']*')""")
+
+
+def _check_xml_namespaces(data: bytes, source: str | Path) -> None:
+    distinct: set[bytes] = set()
+    for match in _XMLNS.finditer(data):
+        distinct.add(match.group())
+        if len(distinct) > MAX_XML_NAMESPACES:
+            raise InputError(source, f"more than {MAX_XML_NAMESPACES} different XML namespace "
+                             "declarations (the limit per file)", data.count(b"\n", 0, match.start()) + 1)
 
 
 def _check_json_ld(text: str, source: str | Path) -> None:
@@ -329,26 +450,53 @@ def _check_json_ld(text: str, source: str | Path) -> None:
         raise InputError(source, f"malformed JSON: {printable(str(exc))[:120]}") from None
     if not isinstance(document, (dict, list)):
         raise InputError(source, "a JSON-LD document is an object or an array", line=1)
-    for reference in _context_references(document):
-        raise InputError(
-            source,
-            f"JSON-LD context '{reference}' is not fetched; put the context inline in the file",
-        )
+    prefixes = 0
+    for context in _contexts(document):
+        reference = context if isinstance(context, str) else (
+            context.get("@import") if isinstance(context, dict) else None)
+        if isinstance(reference, str):
+            raise InputError(
+                source,
+                f"JSON-LD context '{printable(reference)[:200]}' is not fetched; put the context inline in the file",
+            )
+        if isinstance(context, dict):
+            prefixes += sum(1 for value in context.values() if _is_prefix_definition(value))
+            if prefixes > MAX_JSON_LD_PREFIXES:
+                raise InputError(source, f"more than {MAX_JSON_LD_PREFIXES} prefix definitions in "
+                                 "JSON-LD contexts (the limit per file)")
+        elif context is not None:
+            # rdflib would take any other value (a number, a list inside the list) for a
+            # reference to load.
+            raise InputError(source, f"a JSON-LD context is an object, a string or null, "
+                             f"not {printable(json.dumps(context))[:80]}")
 
 
-def _context_references(node: Any) -> Iterator[str]:
+#: Prefix definitions (terms whose IRI ends in / or #) the JSON-LD contexts of one file may
+#: hold: rdflib binds each in time growing with those before (5,000 took 17 s).
+MAX_JSON_LD_PREFIXES = 1000
+
+
+def _is_prefix_definition(value: Any) -> bool:
+    iri = value.get("@id") if isinstance(value, dict) else value
+    return isinstance(iri, str) and iri.endswith(("/", "#", ":"))
+
+
+def _contexts(node: Any) -> Iterator[Any]:
+    """Every context of a JSON-LD document: the values of ``@context``, lists flattened at
+    any depth, and the contexts inside them (scoped contexts of term definitions)."""
     stack = [node]
     while stack:
         current = stack.pop()
         if isinstance(current, dict):
             for key, value in current.items():
                 if key == "@context":
-                    contexts = value if isinstance(value, list) else [value]
-                    for context in contexts:
-                        if isinstance(context, str):
+                    pending = [value]
+                    while pending:
+                        context = pending.pop()
+                        if isinstance(context, list):
+                            pending.extend(context)
+                        else:
                             yield context
-                        elif isinstance(context, dict) and isinstance(context.get("@import"), str):
-                            yield context["@import"]
                 stack.append(value)
         elif isinstance(current, list):
             stack.extend(current)
@@ -366,6 +514,11 @@ def _describe_parse_error(exc: Exception, payload: str | bytes, format: str) -> 
         return exc.getLineNumber(), printable(exc.getMessage())
     if format in _LINE_FORMATS:
         return None, _short(exc)  # the line comes from the _LineReader
+    # rdflib's RDF/XML reader starts its messages "SYSTEM-ID:LINE:COLUMN: ", with None for
+    # the system id of a document read from memory.
+    located = re.match(r"^\S*?:(\d+):\d+: (.*)$", " ".join(str(exc).split()))
+    if located:
+        return int(located.group(1)), printable(located.group(2)[:200])
     match = re.search(r"line (\d+)", str(exc))
     return (int(match.group(1)) if match else None), _strip_position(_short(exc))
 
@@ -388,13 +541,7 @@ def expand_paths(paths: Iterable[str | Path], *, allow_none: bool = False) -> li
     for item in paths:
         path = Path(item)
         if path.is_dir():
-            inside = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in FORMATS
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            inside = sorted(_rdf_files_in(path))
             if not inside:
                 known = ", ".join(sorted(FORMATS))
                 raise InputError(path, f"folder holds no RDF files (known endings: {known})")
@@ -410,6 +557,33 @@ def expand_paths(paths: Iterable[str | Path], *, allow_none: bool = False) -> li
     return found
 
 
+def _rdf_files_in(folder: Path) -> Iterator[Path]:
+    """The RDF files under ``folder`` at any depth, by file ending; hidden files and folders
+    are skipped, links to folders are not followed (no loops), links to regular files are.
+    A folder that cannot be listed is an error, not silently left out. Iterative: a folder
+    1,200 levels deep needs no recursion."""
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as entries:
+                listed = list(entries)
+        except PermissionError:
+            raise InputError(current, "cannot read the folder: permission denied") from None
+        except OSError as exc:
+            raise InputError(current, f"cannot read the folder: {exc.strerror or exc}") from None
+        for entry in listed:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(Path(entry.path))
+                elif Path(entry.name).suffix.lower() in FORMATS and entry.is_file():
+                    yield Path(entry.path)
+            except OSError:  # a link loop or a file gone meanwhile: not a regular file
+                continue
+
+
 def read_rdf_files(paths: Iterable[str | Path], graph: Graph | None = None) -> Graph:
     """Parse files (folders give their RDF files) into one graph; the first bad file raises
     and nothing is added."""
@@ -419,8 +593,7 @@ def read_rdf_files(paths: Iterable[str | Path], graph: Graph | None = None) -> G
     if graph is None:
         return scratch
     graph += scratch
-    for prefix, namespace in scratch.namespaces():
-        graph.bind(prefix, namespace, override=False)
+    bind_prefixes_from(graph, scratch)
     return graph
 
 

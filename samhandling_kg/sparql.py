@@ -24,7 +24,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from .errors import EndpointError, InputError, QueryError, SamhandlingError, printable
-from .rdfio import IRI_FORBIDDEN, no_network, parse_bytes
+from .rdfio import IRI_FORBIDDEN, SURROGATE, SURROGATE_ESCAPE, no_network, parse_bytes
 
 QueryKind = TypingLiteral["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 Row = tuple[Node | None, ...]
@@ -62,6 +62,7 @@ def check_read_query(text: str, source: str = "query") -> tuple[Query, QueryKind
 
     Updates and malformed text raise :class:`QueryError` naming ``source`` (and the line).
     """
+    check_query_text(text, source)
     try:
         prepared = prepareQuery(text)
     except ParseException as exc:
@@ -81,6 +82,37 @@ def check_read_query(text: str, source: str = "query") -> tuple[Query, QueryKind
     if kind is None:  # pragma: no cover - the parser only produces the four kinds
         raise QueryError(f"{source}: unsupported query form {prepared.algebra.name}")
     return prepared, kind
+
+
+#: Bounds on a query's text, checked before rdflib's parser sees it: that parser (pyparsing)
+#: slows down more than linearly with the length of a query and the terms of an expression
+#: (a 100 MB VALUES block, a 100,000-term ``||`` chain, 20,000 UNIONs never finished).
+#: Hand-written and generated queries of real use stay far below.
+MAX_QUERY_CHARS = 100_000
+MAX_QUERY_OPERATORS = 1000
+_OPERATORS = re.compile(r"\|\||&&|\bUNION\b", re.IGNORECASE)
+
+
+def check_query_text(text: str, source: str = "query") -> None:
+    """Refuse query text beyond :data:`MAX_QUERY_CHARS` characters or with more than
+    :data:`MAX_QUERY_OPERATORS` ``||``, ``&&`` and ``UNION`` together, and escapes of lone
+    surrogates (``\\uD800``: no character; rdflib expands them into strings no output can
+    write)."""
+    found = SURROGATE.search(text) or SURROGATE_ESCAPE.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        raise QueryError(f"{source}:{line}: an escape ({printable(found.group())}) stands for a lone "
+                         "surrogate, which is not a Unicode character")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"{source}: the query is {len(text):,} characters long; the limit is "
+                         f"{MAX_QUERY_CHARS:,} (put long lists of values into a data file)")
+    count = 0
+    for match in _OPERATORS.finditer(text):
+        count += 1
+        if count > MAX_QUERY_OPERATORS:
+            line = text.count("\n", 0, match.start()) + 1
+            raise QueryError(f"{source}:{line}: the query joins more than {MAX_QUERY_OPERATORS} "
+                             "expressions or patterns with ||, && or UNION (the limit)")
 
 
 def _is_update(text: str) -> bool:
@@ -250,7 +282,11 @@ def run_on_graph(
     except SamhandlingError:
         raise
     except RecursionError:
-        raise QueryError(f"{source}: the query nests too deeply to run") from None
+        # The text parsed (nesting is caught there): it is the data that is too deep for
+        # rdflib, which follows a property path one recursive call per step.
+        raise QueryError(f"{source}: cannot run the query over this data: a property path (such "
+                         "as p* or p+) meets a chain of statements in the data too long to follow "
+                         "(about a thousand steps or more)") from None
     except Exception as exc:  # e.g. FROM NAMED over a plain graph: rdflib raises a bare Exception
         reason = printable(" ".join(str(exc).split())[:200]) or type(exc).__name__
         raise QueryError(f"{source}: cannot run the query: {reason}") from None
@@ -427,6 +463,8 @@ def sparql_term(term: Node, name: str = "parameter") -> str:
     if isinstance(term, Literal):
         lexical = (str(term).replace("\\", "\\\\").replace('"', '\\"')
                    .replace("\n", "\\n").replace("\r", "\\r"))
+        # Other control characters as \u escapes: Virtuoso ends a string at a raw NUL.
+        lexical = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", lexical)
         if term.language:
             if not re.fullmatch(r"[A-Za-z]+(-[A-Za-z0-9]+)*", term.language):
                 raise QueryError(f"{name}: bad language tag {term.language!r}")

@@ -23,14 +23,14 @@ import enum
 import re
 from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import pyshacl
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
@@ -222,6 +222,130 @@ def _read(source: Source) -> _Input:
 
 
 # ---------------------------------------------------------------------------------------
+# The background is not the user's to change (engine-independent pre-step)
+# ---------------------------------------------------------------------------------------
+
+Triple = tuple[Node, Node, Node]
+
+#: Predicates that would make a term of the user's the same as a term of the ontology.
+_EQUATING = (OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty)
+
+#: Where a finding about such a statement comes from (no SHACL shape: it is checked before
+#: any engine runs).
+BACKGROUND_SHAPE = SAMSH.OntologyUnchanged
+BACKGROUND_COMPONENT = SAMSH.OntologyUnchangedComponent
+
+_BACKGROUND_MESSAGES = {
+    "subject": {
+        "en": "Statements about the ontology's own terms are not taken from the data; the "
+              "checks use the ontology as published.",
+        "nb": "Utsagn om ontologiens egne termer hentes ikke fra dataene; kontrollene bruker "
+              "ontologien slik den er publisert.",
+        "nn": "Utsegner om ontologien sine eigne termar vert ikkje henta frå dataa; kontrollane "
+              "brukar ontologien slik han er publisert.",
+    },
+    "defined-by": {
+        "en": "Only the ontology itself defines terms of the ontology (rdfs:isDefinedBy); the "
+              "statement is not used.",
+        "nb": "Bare ontologien selv definerer termer i ontologien (rdfs:isDefinedBy); utsagnet "
+              "blir ikke brukt.",
+        "nn": "Berre ontologien sjølv definerer termar i ontologien (rdfs:isDefinedBy); utsegna "
+              "vert ikkje brukt.",
+    },
+    "equating": {
+        "en": "A term of the data cannot be made the same as a term of the ontology; the "
+              "statement is not used.",
+        "nb": "En term i dataene kan ikke gjøres lik en term i ontologien; utsagnet blir ikke "
+              "brukt.",
+        "nn": "Ein term i dataa kan ikkje gjerast lik ein term i ontologien; utsegna vert ikkje "
+              "brukt.",
+    },
+}
+
+
+def background_terms(ontology: Graph) -> frozenset[Node]:
+    """The ontology's own terms: the IRIs of its own namespaces (``sam:``, its sources and
+    organisations under ``https://w3id.org/samhandling``) that it makes a statement about, and
+    its own IRI. Terms of other vocabularies it describes (``dct:title``, a publisher's
+    Enhetsregisteret IRI) stay open to the data."""
+    own = str(_ONTOLOGY_IRI)
+    return frozenset({s for s in ontology.subjects() if isinstance(s, URIRef) and str(s).startswith(own)}
+                     | {_ONTOLOGY_IRI})
+
+
+def background_statement_kind(triple: Triple, terms: frozenset[Node]) -> str | None:
+    """Why ``triple`` would change the background, or None when it would not:
+
+    * ``"subject"`` — its subject is a term of the ontology (``sam:MessageExchange a
+      sam:OrganisationalForm``, ``sam:SendAndReceive sam:supportedBy sam:PortalAccess``);
+    * ``"defined-by"`` — it claims a term for the ontology (``ex:MyNeed rdfs:isDefinedBy
+      <https://w3id.org/samhandling>``, or any term of the sam: namespace as object);
+    * ``"equating"`` — it makes a term the same as one of the ontology (``owl:sameAs``,
+      ``owl:equivalentClass``, ``owl:equivalentProperty``) in either direction.
+
+    Subclasses of the ontology's classes (``ex:Portal rdfs:subClassOf sam:Solution``) and
+    ordinary uses of its terms are the data's own and are kept.
+    """
+    subject, predicate, obj = triple
+    if subject in terms:
+        return "subject"
+    if predicate == RDFS.isDefinedBy and (obj in terms or str(obj).startswith(str(SAM))):
+        return "defined-by"
+    if predicate in _EQUATING and obj in terms:
+        return "equating"
+    return None
+
+
+def separate_background_statements(data: Graph, ontology: Graph) -> tuple[Graph, tuple[Triple, ...]]:
+    """Split the user's ``data`` into what validation may use and what it must not.
+
+    Returns ``(kept, refused)``: ``kept`` a new graph (prefixes bound as in ``data``) without
+    the statements that would change the ontology's terms, ``refused`` those statements in a
+    stable order (see :func:`background_statement_kind`). ``data`` is not changed. Every
+    validation engine runs this first, validates ``kept`` merged with ``ontology``, and reports
+    ``refused`` with :func:`background_results`: so no statement of the data can switch a
+    check of the ontology off or on.
+    """
+    terms = background_terms(ontology)
+    kept = Graph()
+    for prefix, namespace in data.namespaces():
+        kept.bind(prefix, namespace, override=False)
+    refused: list[Triple] = []
+    for triple in data:
+        if background_statement_kind(triple, terms) is None:
+            kept.add(triple)
+        else:
+            refused.append(triple)
+    refused.sort(key=lambda t: tuple(term.n3() for term in t))
+    return kept, tuple(refused)
+
+
+def background_results(refused: Sequence[Triple], ontology: Graph, lang: str) -> list[ValidationResult]:
+    """One Violation per refused statement (from :func:`separate_background_statements`): the
+    focus node is its subject, the path its predicate, the value its object; the message is
+    in ``lang``. File and line are left for the caller to fill in."""
+    terms = background_terms(ontology)
+    results = []
+    for triple in refused:
+        subject, predicate, obj = triple
+        kind = background_statement_kind(triple, terms) or "subject"
+        results.append(ValidationResult(
+            severity=Severity.VIOLATION,
+            focus_node=_node_text(subject),
+            path=str(predicate),
+            value=_node_text(obj),
+            message=_BACKGROUND_MESSAGES[kind][lang],
+            source_shape=str(BACKGROUND_SHAPE),
+            constraint_component=str(BACKGROUND_COMPONENT),
+            record=_node_text(subject),
+            focus_term=subject,
+            path_term=predicate if isinstance(predicate, URIRef) else None,
+            value_term=obj,
+        ))
+    return results
+
+
+# ---------------------------------------------------------------------------------------
 # Validation
 # ---------------------------------------------------------------------------------------
 
@@ -269,24 +393,32 @@ def validate(
     threshold = Severity.parse(fail_on)
     given = _read(source)
     ontology = ontology_graph()
+    # Statements that would change the ontology's terms never reach the checks; each is a
+    # finding of its own.
+    kept, refused = separate_background_statements(given.data, ontology)
     merged = bind_prefixes(_PreparedQueryGraph())
     merged += ontology
-    merged += given.data
+    merged += kept
     for prefix, namespace in given.data.namespaces():
         merged.bind(prefix, namespace, override=False)
-    _require_something_to_validate(given, merged)
+    if not refused:
+        _require_something_to_validate(given, merged)
     shapes = _shapes()
-    with no_network():
-        _, report_graph, _ = pyshacl.validate(
-            merged,
-            shacl_graph=shapes,
-            advanced=True,  # SPARQL-based targets
-            inference="none",
-            inplace=True,  # ``merged`` is our own copy
-            do_owl_imports=False,
-            allow_warnings=False,
-            allow_infos=False,
-        )
+    try:
+        with no_network():
+            _, report_graph, _ = pyshacl.validate(
+                merged,
+                shacl_graph=shapes,
+                advanced=True,  # SPARQL-based targets
+                inference="none",
+                inplace=True,  # ``merged`` is our own copy
+                do_owl_imports=False,
+                allow_warnings=False,
+                allow_infos=False,
+            )
+    except RecursionError:
+        # rdflib follows property paths (rdfs:subClassOf*) by recursion, one call per step.
+        raise _too_deep(given, kept) from None
     data_subjects = set(given.data.subjects())
     locator = _Locator(given, merged, lang)
     results: list[ValidationResult] = []
@@ -295,6 +427,9 @@ def validate(
         if focus is None or focus not in data_subjects:
             continue  # the background's own nodes are never reported
         results.append(_result(report_graph, node, focus, shapes, merged, lang, locator))
+    for result in background_results(refused, ontology, lang):
+        file, line = locator.where(result.focus_term) if result.focus_term is not None else (None, None)
+        results.append(replace(result, file=file, line=line))
     records = locator.records([r.record for r in results])
     order = {record.node: index for index, record in enumerate(records)}
     results.sort(key=lambda r: (order.get(r.record, len(order)), r.severity.rank,
@@ -307,6 +442,42 @@ def validate(
         lang=lang,
         fail_on=threshold,
     )
+
+
+def _too_deep(given: _Input, data: Graph) -> SamhandlingError:
+    """The error for data whose chains are deeper than validation can follow, naming the
+    longest chain."""
+    depth, predicate = max((longest_chain(data, p), p) for p in (RDFS.subClassOf, RDF.rest, SKOS.broader))
+    name = {RDFS.subClassOf: "rdfs:subClassOf", RDF.rest: "rdf:rest", SKOS.broader: "skos:broader"}[predicate]
+    message = (f"a chain of {depth} {name} statements is too deep to validate (the checks follow "
+               "such chains step by step; keep them below a few hundred)")
+    if len(given.files) == 1:
+        return InputError(given.files[0][0], message)
+    return SamhandlingError(message)
+
+
+def longest_chain(graph: Graph, predicate: URIRef) -> int:
+    """The number of ``predicate`` statements in the longest chain of them in ``graph``
+    (cycles counted once round). Iterative: any depth."""
+    longest: dict[Node, int] = {}
+    for start in set(graph.subjects(predicate, None)):
+        if start in longest:
+            continue
+        stack: list[tuple[Node, list[Node]]] = [(start, list(graph.objects(start, predicate)))]
+        on_path = {start}
+        while stack:
+            node, pending = stack[-1]
+            if pending:
+                nxt = pending.pop()
+                if nxt not in longest and nxt not in on_path:
+                    on_path.add(nxt)
+                    stack.append((nxt, list(graph.objects(nxt, predicate))))
+                continue
+            stack.pop()
+            on_path.discard(node)
+            longest[node] = max((1 + longest.get(o, 0) for o in graph.objects(node, predicate)
+                                 if o not in on_path), default=0)
+    return max(longest.values(), default=0)
 
 
 def _dedupe(results: Sequence[ValidationResult]) -> list[ValidationResult]:

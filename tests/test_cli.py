@@ -74,10 +74,14 @@ def test_unreadable_query_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     path.write_text("SELECT * WHERE { ?s ?p ?o }")
     path.chmod(0)
     if os.geteuid() == 0:  # root reads files whatever their mode: make the read fail as it would
-        def refuse(self: Path) -> bytes:
-            raise PermissionError(13, "Permission denied", str(self))
+        real = Path.open
 
-        monkeypatch.setattr(Path, "read_bytes", refuse)
+        def refuse(self: Path, *args: object, **kwargs: object) -> object:
+            if self == path:
+                raise PermissionError(13, "Permission denied", str(self))
+            return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Path, "open", refuse)  # how rdfio.read_bytes reads
     code, _, err = run("query", str(path))
     assert_one_line_error(code, err, str(path), "permission denied")
 

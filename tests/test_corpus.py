@@ -196,14 +196,123 @@ def unreadable(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = _write(tmp / "locked.ttl", GOOD_TURTLE)
     path.chmod(0)
     if os.geteuid() == 0:  # root reads files whatever their mode: make the read fail as it would
-        real = Path.read_bytes
+        real = Path.open
 
-        def refuse(self: Path) -> bytes:
+        def refuse(self: Path, *args: Any, **kwargs: Any) -> Any:
             if self == path:
                 raise PermissionError(13, "Permission denied", str(self))
-            return real(self)
+            return real(self, *args, **kwargs)
 
-        monkeypatch.setattr(Path, "read_bytes", refuse)
+        monkeypatch.setattr(Path, "open", refuse)
+    return path
+
+
+def unreadable_subfolder(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder whose subfolder cannot be listed: it was skipped and the folder 'conformed'."""
+    top = tmp / "catalogue"
+    (top / "locked").mkdir(parents=True)
+    _write(top / "good.ttl", GOOD_TURTLE)
+    _write(top / "locked" / "hidden-from-us.ttl", GOOD_TURTLE)
+    (top / "locked").chmod(0)
+    if os.geteuid() == 0:  # root lists folders whatever their mode: make the listing fail
+        real = os.scandir
+
+        def refuse(folder: Any = ".") -> Any:
+            if Path(folder) == top / "locked":
+                raise PermissionError(13, "Permission denied", str(folder))
+            return real(folder)
+
+        monkeypatch.setattr(os, "scandir", refuse)
+    return top
+
+
+def deep_folders(tmp: Path) -> Path:
+    """1,200 nested folders (Path.rglob recursed and raised RecursionError)."""
+    top = tmp / "deep"
+    top.mkdir()
+    current = top
+    for _ in range(1200):
+        current = current / "d"
+        current.mkdir()
+    _write(current / "a.ttl", GOOD_TURTLE)
+    return top
+
+
+def many_prefixes_turtle(tmp: Path) -> Path:
+    """100,000 @prefix lines: rdflib bound each in time growing with those before (it hung)."""
+    lines = "".join(f"@prefix p{i}: <https://example.org/{i}/> .\n" for i in range(100_000))
+    return _write(tmp / "prefixes.ttl", lines + 'p7:a p7:b "c"@nb .\n')
+
+
+def many_prefixes_trig(tmp: Path) -> Path:
+    lines = "".join(f"@prefix p{i}: <https://example.org/{i}/> .\n" for i in range(100_000))
+    return _write(tmp / "prefixes.trig", lines + 'p7:g { p7:a p7:b "c"@nb . }\n')
+
+
+def many_xml_namespaces(tmp: Path) -> Path:
+    names = "".join(f' xmlns:p{i}="https://example.org/{i}/"' for i in range(20_000))
+    return _write(tmp / "namespaces.rdf", f'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"{names}>'
+                  '<rdf:Description rdf:about="https://example.org/a"><p5:b>c</p5:b></rdf:Description></rdf:RDF>')
+
+
+def many_jsonld_prefixes(tmp: Path) -> Path:
+    terms = ",".join(f'"p{i}": "https://example.org/{i}/"' for i in range(20_000))
+    return _write(tmp / "prefixes.jsonld", '{"@context": {%s}, "@id": "https://example.org/a", "p5:b": "c"}' % terms)
+
+
+_HEAD = ("@prefix sam: <https://w3id.org/samhandling#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n@prefix ex: <https://example.org/> .\n")
+
+
+def subclass_chain_to_solution(tmp: Path) -> Path:
+    """A solution typed with the end of a 1,000-long rdfs:subClassOf chain down from sam:Solution."""
+    chain = "".join(f"ex:C{i} rdfs:subClassOf ex:C{i + 1} .\n" for i in range(1000))
+    return _write(tmp / "subclasses.ttl", _HEAD + chain + "ex:C1000 rdfs:subClassOf sam:Solution .\n"
+                  "ex:x a ex:C0 ; sam:realises sam:SendAndReceive .\n")
+
+
+def deep_subclass_of_organisational_form(tmp: Path) -> Path:
+    """A solution realising an instance of a class 5,000 levels below sam:OrganisationalForm."""
+    chain = "".join(f"ex:D{i} rdfs:subClassOf ex:D{i + 1} .\n" for i in range(5000))
+    return _write(tmp / "deep-form.ttl", _HEAD + chain + "ex:D5000 rdfs:subClassOf sam:OrganisationalForm .\n"
+                  "ex:f a ex:D0 .\nex:x a sam:Solution ; sam:realises ex:f .\n")
+
+
+def deep_broader_chain(tmp: Path) -> Path:
+    chain = "".join(f"ex:N{i} skos:broader ex:N{i + 1} .\n" for i in range(3000))
+    return _write(tmp / "broader.ttl", _HEAD + chain)
+
+
+def blank_node_chain(tmp: Path) -> Path:
+    chain = "".join(f"_:b{i} <https://example.org/p> _:b{i + 1} .\n" for i in range(2000))
+    return _write(tmp / "chain.nt", "<https://example.org/s> <https://example.org/p> _:b0 .\n" + chain)
+
+
+def long_list(tmp: Path) -> Path:
+    items = " ".join(f'"{i}"' for i in range(3000))
+    return _write(tmp / "list.ttl", f"<https://example.org/s> <https://example.org/p> ({items}) .\n")
+
+
+def huge_values_query(tmp: Path) -> Path:
+    values = " ".join(f'"v{i}"' for i in range(200_000))  # about 2 MB
+    return _write(tmp / "values.rq", f"SELECT * WHERE {{ VALUES ?x {{ {values} }} }}\n")
+
+
+def long_or_chain_query(tmp: Path) -> Path:
+    chain = " || ".join(f"?o = {i}" for i in range(100_000))
+    return _write(tmp / "or.rq", f"SELECT * WHERE {{ ?s ?p ?o\n FILTER({chain}) }}\n")
+
+
+def many_unions_query(tmp: Path) -> Path:
+    unions = "\nUNION ".join(f"{{ ?s ?p {i} }}" for i in range(3_000))  # 20,000 were 430 KB
+    return _write(tmp / "unions.rq", f"SELECT * WHERE {{\n{unions} }}\n")
+
+
+def gigabyte_of_nul(tmp: Path) -> Path:
+    """A sparse 1 GB file of NUL bytes: it was read whole (2.1 GB) to report byte 0."""
+    path = tmp / "zeros.ttl"
+    with path.open("wb") as handle:
+        handle.truncate(1024 ** 3)
     return path
 
 
@@ -213,8 +322,15 @@ MAKERS: dict[str, Callable[..., Path]] = {
               huge_iri_turtle, long_multiline_literal, deep_blank_nodes, deep_collection_trig, deep_formula,
               deep_objects_jsonld, deep_lists_jsonld, deep_rdfxml, moderate_collection, folder,
               link_to_file, link_to_folder, dangling_link, link_loop, fifo, dev_zero, dev_urandom,
-              unknown_ending, hostile_folder, unreadable)
+              unknown_ending, hostile_folder, unreadable, unreadable_subfolder, deep_folders,
+              many_prefixes_turtle, many_prefixes_trig, many_xml_namespaces, many_jsonld_prefixes,
+              gigabyte_of_nul, subclass_chain_to_solution, deep_subclass_of_organisational_form,
+              deep_broader_chain, blank_node_chain, long_list, huge_values_query,
+              long_or_chain_query, many_unions_query)
 }
+
+#: Makers that patch the process (root reads whatever the mode says).
+PATCHING = {"unreadable", "unreadable_subfolder"}
 
 
 # --------------------------------------------------------------------------------- running
@@ -343,7 +459,8 @@ def test_manifest_is_complete() -> None:
             assert case["make"] in MAKERS, case["id"]
     listed = {case["file"] for case in CASES if "file" in case}
     on_disk = {str(p.relative_to(CORPUS)) for p in CORPUS.rglob("*") if p.is_file()}
-    unused = on_disk - listed - {"manifest.toml", "queries/probe.rq", "queries/count.rq", "queries/count-p.rq"}
+    unused = on_disk - listed - {"manifest.toml", "queries/probe.rq", "queries/count.rq", "queries/count-p.rq",
+                                         "queries/path-star.rq"}
     assert not unused, f"corpus files without a case: {sorted(unused)}"
     suffixes = {Path(case["file"]).suffix for case in CASES if "file" in case and case["exit"] == 2}
     assert {".ttl", ".nt", ".nq", ".trig", ".n3", ".jsonld", ".rdf", ".trix", ".rq"} <= suffixes
@@ -355,7 +472,7 @@ def test_corpus_case(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.M
         path = CORPUS / case["file"]
     else:
         maker = MAKERS[case["make"]]
-        path = maker(tmp_path, monkeypatch) if case["make"] == "unreadable" else maker(tmp_path)
+        path = maker(tmp_path, monkeypatch) if case["make"] in PATCHING else maker(tmp_path)
     del _opened[:]
     for index, argv in enumerate(_commands(case, path)):
         started = time.monotonic()
@@ -363,6 +480,25 @@ def test_corpus_case(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.M
         check(case, path, argv, index == 0, result)
         assert time.monotonic() - started < CASE_TIMEOUT
     assert not _opened, f"case {case['id']} opened {_opened}"
+    if case.get("make") == "deep_folders":
+        _remove_deep(path)  # pytest's own clean-up (shutil.rmtree) recurses per level
+
+
+def _remove_deep(top: Path) -> None:
+    folders = [top]
+    while True:
+        entries = [p for p in folders[-1].iterdir()]
+        for entry in entries:
+            if entry.is_dir() and not entry.is_symlink():
+                folders.append(entry)
+                break
+            entry.unlink()
+        else:
+            break
+    for folder in reversed(folders):
+        for entry in folder.iterdir():
+            entry.unlink()
+        folder.rmdir()
 
 
 #: Legal RDF that the rdflib reader refuses but load's streaming parser (pyoxigraph) takes:

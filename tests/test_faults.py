@@ -120,7 +120,7 @@ LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b
     pytest.param("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", answer(200, b"<a> <b> .", "text/turtle"),
                  "not an RDF graph", id="construct-broken-turtle"),
     pytest.param("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", answer(200, LAUGHS, "application/rdf+xml"),
-                 "entity declarations", id="construct-entity-bomb"),
+                 "XML DTDs", id="construct-entity-bomb"),
     pytest.param("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
                  answer(200, b'{"@context": "http://attacker.example/ctx", "@id": "https://e.org/a"}', "application/ld+json"),
                  "", id="construct-jsonld-remote-context"),

@@ -135,12 +135,12 @@ def test_relative_iris_never_become_file_iris(tmp_path: Path) -> None:
             "lol.rdf",
             b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
             b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><r>&c;</r>',
-            "entity declarations",
+            "DTDs",
         ),
         (
             "xxe.rdf",
             b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>',
-            "entity declarations",
+            "DTDs",
         ),
         ("remote.jsonld", b'{"@context": "https://schema.org/", "@id": "https://a.org/x"}', "is not fetched"),
         ("local.jsonld", b'{"@context": ["file:///etc/passwd"], "@id": "https://a.org/x"}', "is not fetched"),
@@ -174,9 +174,9 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     path.write_text(GOOD[".ttl"])
     path.chmod(0)
     if os.geteuid() == 0:  # root reads files whatever their mode: make the read fail as it would
-        def refuse(self: Path) -> bytes:
+        def refuse(self: Path, *args: object, **kwargs: object) -> bytes:
             raise PermissionError(13, "Permission denied", str(self))
 
-        monkeypatch.setattr(Path, "read_bytes", refuse)
+        monkeypatch.setattr(Path, "open", refuse)
     with pytest.raises(InputError, match="permission denied"):
         parse_file(path)

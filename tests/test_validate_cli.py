@@ -362,7 +362,7 @@ def _bad(tmp_path: Path, name: str, text: str) -> Path:
         ("broken.jsonld", '{"@id": "x",,}', "broken.jsonld:1: malformed JSON"),
         ("broken.rdf", "<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>", "broken.rdf"),
         ("data.csv", "a,b\n", "data.csv: unknown RDF file ending '.csv'"),
-        ("entities.rdf", '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e "x">]><r>&e;</r>', "XML entity declarations are not accepted"),
+        ("entities.rdf", '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e "x">]><r>&e;</r>', "XML DTDs (<!DOCTYPE …>) are not accepted"),
     ],
 )
 def test_bad_file_is_named_on_one_line(tmp_path: Path, name: str, text: str, expected: str) -> None:
