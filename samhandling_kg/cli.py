@@ -119,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="language of messages and titles (default en)")
     check.add_argument("--fail-on", choices=("violation", "warning", "info"), default="violation",
                        help="lowest severity that makes the exit status 1 (default violation)")
+    check.add_argument("--engine", choices=("compiled", "pyshacl"), default="compiled",
+                       help="compiled (default: the profile compiled to SPARQL, run in Oxigraph) "
+                       "or pyshacl (the reference engine, slower; the same findings)")
     check.set_defaults(handler=_cmd_validate)
     return parser
 
@@ -127,7 +130,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .reports import render
     from .validation import validate
 
-    report = validate(args.files, lang=args.lang, fail_on=args.fail_on)
+    report = validate(args.files, lang=args.lang, fail_on=args.fail_on, engine=args.engine)
     _write(out, render(report, args.format))
     return EXIT_OK if report.conforms else EXIT_FINDINGS
 
