@@ -183,6 +183,9 @@ class _Compiler:
             if re.search(r"^\s*(PREFIX|BASE)\b", text, re.IGNORECASE | re.MULTILINE):
                 raise UnsupportedShape(f"shape {shape}: a SPARQL target declares its own "
                                        "prefixes; use sh:prefixes")
+            if re.search(r"\b(SERVICE|FROM|GRAPH)\b", _code(text), re.IGNORECASE):
+                raise UnsupportedShape(f"shape {shape}: SERVICE, FROM and GRAPH are not allowed "
+                                       "in a SPARQL target")
             parts.append("{ " + text + " }")
         if not parts:
             return None
@@ -382,6 +385,10 @@ class _Compiler:
         if re.search(r"\bSELECT\b", _code(body), re.IGNORECASE) and re.search(r"[?$]this\b", body):
             raise UnsupportedShape(f"shape {shape}: a SPARQL constraint with a subquery that "
                                    "uses $this is not supported by the compiled engine")
+        if re.search(r"\b(SERVICE|FROM|GRAPH)\b", _code(body), re.IGNORECASE):
+            # Oxigraph would run SERVICE over HTTP, out of reach of rdfio.no_network().
+            raise UnsupportedShape(f"shape {shape}: SERVICE, FROM and GRAPH are not allowed in "
+                                   "a SPARQL constraint")
         for variable in ("currentShape", "shapesGraph"):
             if re.search(rf"[?$]{variable}\b", body):
                 raise UnsupportedShape(f"shape {shape}: ${variable} is not supported")

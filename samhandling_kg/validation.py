@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import enum
 import re
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -223,9 +224,11 @@ class _Input:
             graph = Graph()
             for prefix, namespace in self.prefixes.items():
                 graph.bind(prefix, namespace, override=False)
-            for quad in self.store.quads_for_pattern(None, None, None, DATA):
-                graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate),
-                           to_rdflib(quad.object)))
+            with warnings.catch_warnings():  # rdflib warns of ill-typed literals (legal RDF)
+                warnings.simplefilter("ignore")
+                for quad in self.store.quads_for_pattern(None, None, None, DATA):
+                    graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate),
+                               to_rdflib(quad.object)))
             self._graph = graph
         return self._graph
 

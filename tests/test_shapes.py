@@ -357,7 +357,7 @@ def test_network_attempt_inside_validation_is_refused(monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(module.pyshacl, "validate", reaching)
     with pytest.raises(NetworkRefused):
-        validate(INVALID / "valid.ttl")
+        validate(INVALID / "valid.ttl", engine="pyshacl")
 
 
 # --------------------------------------------------------------------------------------
