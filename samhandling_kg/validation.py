@@ -727,6 +727,7 @@ class _Locator:
         self.solutions: set[Node] = {
             to_rdflib(row["s"]) for row in self.store.query(_SOLUTIONS, named_graphs=[DATA])}
         self._texts: dict[str, tuple[list[str], dict[str, int]]] = {}
+        self._every: dict[str, dict[str, list[int]]] = {}
         self._where: dict[Node, tuple[str | None, int | None]] = {}
 
     def _parents(self, node: Node) -> list[Node]:
@@ -779,10 +780,13 @@ class _Locator:
                 text = ""
             lines = text.splitlines()
             starts: dict[str, int] = {}
+            every: dict[str, list[int]] = {}
             for number, line in enumerate(lines, start=1):
                 token = line.split(None, 1)[0] if line.strip() else ""
                 starts.setdefault(token, number)
+                every.setdefault(token, []).append(number)
             self._texts[name] = (lines, starts)
+            self._every[name] = every
         return self._texts[name]
 
     def _candidates(self, name: str, iri: str) -> list[str]:
@@ -824,16 +828,13 @@ class _Locator:
             values = [str(value)[:40]] if str(value) else []
         else:
             values = []
+        every = self._every[name]
         block: list[int] = []
-        inside = False
-        for number, text in enumerate(lines, start=1):
-            token = text.split(None, 1)[0] if text.strip() else ""
-            if not inside and token in subjects:
-                inside = True
-            if inside:
+        for start in sorted({n for token in subjects for n in every.get(token, ())}):
+            for number in range(start, len(lines) + 1):
                 block.append(number)
-                if text.rstrip().endswith("."):  # the end of the statement about ``focus``
-                    inside = False
+                if lines[number - 1].rstrip().endswith("."):  # the end of the statement
+                    break
         if not block:
             return None
 
