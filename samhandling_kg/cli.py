@@ -110,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
         "against the profile: mandatory gaps are violations, recommended gaps warnings, "
         "optional ones infos. Exit 0 when nothing reaches the --fail-on level, 1 otherwise.",
     )
-    check.add_argument("files", metavar="FILE", nargs="+",
+    check.add_argument("files", metavar="FILE", nargs="*",
                        help="RDF file (format by file ending) or folder of RDF files")
     check.add_argument("--format", choices=("text", "json", "turtle", "sarif", "junit"),
                        default="text", help="text (default), json, turtle (SHACL report), "
@@ -122,6 +122,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--engine", choices=("compiled", "pyshacl"), default="compiled",
                        help="compiled (default: the profile compiled to SPARQL, run in Oxigraph) "
                        "or pyshacl (the reference engine, slower; the same findings)")
+    check.add_argument("--endpoint", metavar="URL",
+                       help="validate the catalogue a SPARQL 1.1 endpoint holds, with the "
+                       "compiled queries run there, instead of files")
+    check.add_argument("--graph", metavar="IRI",
+                       help="with --endpoint: the graph holding the catalogue (default-graph-uri)")
+    check.add_argument("--background-graph", metavar="IRI",
+                       help="with --endpoint: a graph holding the ontology, when 'load' did not "
+                       "put it beside the catalogue")
     check.set_defaults(handler=_cmd_validate)
     return parser
 
@@ -130,7 +138,21 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .reports import render
     from .validation import validate
 
-    report = validate(args.files, lang=args.lang, fail_on=args.fail_on, engine=args.engine)
+    if args.endpoint:
+        from .validation import validate_endpoint
+
+        if args.files or args.engine != "compiled":
+            raise SamhandlingError("--endpoint validates the catalogue at the endpoint with the "
+                                   "compiled engine; give no FILE and no --engine pyshacl")
+        report = validate_endpoint(args.endpoint, graph=args.graph,
+                                   background_graph=args.background_graph, lang=args.lang,
+                                   fail_on=args.fail_on)
+    elif args.graph or args.background_graph:
+        raise SamhandlingError("--graph and --background-graph need --endpoint")
+    elif not args.files:
+        raise SamhandlingError("validate needs FILE... or --endpoint URL")
+    else:
+        report = validate(args.files, lang=args.lang, fail_on=args.fail_on, engine=args.engine)
     _write(out, render(report, args.format))
     return EXIT_OK if report.conforms else EXIT_FINDINGS
 

@@ -701,6 +701,8 @@ class EndpointStore:
     """
 
     name = "endpoint"
+    #: More default graphs (the protocol's default-graph-uri may be repeated).
+    extra_default_graphs: tuple[str, ...] = ()
 
     def __init__(self, endpoint: str | None = None, *, graph: str | None = None,
                  graph_store: str | None = None, update_endpoint: str | None = None,
@@ -757,6 +759,8 @@ class EndpointStore:
             wrapper.setMethod(POST)
         if self.graph:
             wrapper.addDefaultGraph(self.graph)
+        for extra in self.extra_default_graphs:  # validate --background-graph
+            wrapper.addDefaultGraph(extra)
         if self.http.credentials:
             scheme, realm = self._probe_auth()
             if scheme:

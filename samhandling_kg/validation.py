@@ -43,8 +43,9 @@ from .errors import InputError, SamhandlingError
 from .graph import bind_prefixes, closest_term, ontology_graph, ontology_local_names, shapes_graph
 from .namespace import SAM
 from .oxio import load_file, to_ox, to_ox_quads, to_rdflib
-from .rdfio import decode_text, expand_paths, no_network, read_bytes
+from .rdfio import IRI_FORBIDDEN, decode_text, expand_paths, no_network, read_bytes
 from .shacl_sparql import CompiledCheck, compiled_profile
+from .stores import display_url
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SAMSH = Namespace("https://w3id.org/samhandling/shapes#")
@@ -426,6 +427,132 @@ def validate(
     given.add_background()
     _require_something_to_validate(given)
     findings = ENGINES[engine](given)
+    return report_for(given, findings, lang=lang, fail_on=threshold)
+
+
+# ---------------------------------------------------------------------------------------
+# Validation at a SPARQL endpoint
+# ---------------------------------------------------------------------------------------
+
+#: Rows asked for per request at an endpoint; a store that caps answers lower is detected
+#: (its truncation mark) and the page shrunk to its cap: nothing is cut off silently.
+PAGE_SIZE = 5000
+
+_REPORT_TRIPLES = f"""SELECT ?s ?p ?o WHERE {{
+  ?s ?p ?o .
+  FILTER (?p IN (<{RDF.type}>, <{DCTERMS.title}>, <{SKOS.prefLabel}>, <{RDFS.label}>,
+                 <{SAM.realises}>, <{SAM.uses}>, <{SAM.addresses}>))
+}}"""
+_REMOTE_HAS_RECORDS = f"""ASK {{
+  {{ ?s <{SAM.realises}>|<{SAM.uses}>|<{SAM.addresses}> ?o }}
+  UNION {{ ?s a/<{RDFS.subClassOf}>* <{SAM.Solution}> }}
+  UNION {{ ?s a/<{RDFS.subClassOf}>* ?k FILTER (?k IN (<{SAM.Need}>, <{SAM.InteractionForm}>))
+          FILTER NOT EXISTS {{ ?s <{RDFS.isDefinedBy}> <https://w3id.org/samhandling> }} }}
+}}"""
+
+
+class _RemoteInput(_Input):
+    """A catalogue held by a SPARQL endpoint. The compiled queries run there; only what the
+    report shows (types, titles, labels, the solution properties) is copied into the private
+    store for the report. The background's own nodes are the bundled ontology's subjects."""
+
+    def __init__(self, store: Any, page_size: int) -> None:
+        super().__init__()
+        self.remote = store
+        self.page_size = page_size
+
+    def is_data_subject(self, node: Node) -> bool:
+        return node not in _ontology_subjects()
+
+    def select(self, query: str) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]]:
+        """All rows of a SELECT, fetched in pages in a fixed order."""
+        head = re.search(r"^SELECT ", query, re.MULTILINE)
+        assert head is not None
+        prologue, body = query[:head.start()], query[head.start():]
+        page = self.page_size
+        rows: list[tuple[Node | None, ...]] = []
+        variables: tuple[str, ...] = ()
+        while True:
+            text = (f"{prologue}SELECT * WHERE {{ {{ {body} }} }} "
+                    f"ORDER BY ?this ?path ?value ?s ?p ?o LIMIT {page} OFFSET {len(rows)}")
+            result = self.remote.query(text, source="compiled profile")
+            variables = result.variables
+            got = list(result.rows)
+            rows.extend(got)
+            if result.truncated:
+                if not got:
+                    raise SamhandlingError(f"{display_url(str(self.remote.endpoint))}: the "
+                                           "endpoint cut an answer to no rows; cannot validate")
+                # The store's own cap is below the page: fetch the rest in pages of that size.
+                page = min(page, len(got))
+                continue
+            if len(got) < page:
+                return variables, rows
+
+    def fetch_report_triples(self) -> None:
+        variables, rows = self.select(_REPORT_TRIPLES)
+        quads = []
+        for row in rows:
+            values = dict(zip(variables, row))
+            s, p, o = values.get("s"), values.get("p"), values.get("o")
+            if s is None or p is None or o is None or isinstance(s, Literal):
+                continue
+            quads.append(ox.Quad(to_ox(s, "r"), to_ox(p), to_ox(o, "r"), DATA))  # type: ignore[arg-type]
+        self.store.extend(quads)
+        self.store.extend(_ontology_quads())
+
+
+@cache
+def _ontology_subjects() -> frozenset[Node]:
+    return frozenset(to_rdflib(q.subject) for q in _ontology_quads())
+
+
+def validate_endpoint(
+    endpoint: str,
+    *,
+    graph: str | None = None,
+    background_graph: str | None = None,
+    lang: str = "en",
+    fail_on: Severity | str = Severity.VIOLATION,
+    store: Any = None,
+    page_size: int = PAGE_SIZE,
+) -> ValidationReport:
+    """Validate the catalogue a SPARQL 1.1 endpoint holds with the compiled profile, run at
+    the endpoint. ``graph`` names the graph holding the catalogue (the protocol's
+    default-graph-uri; ``samhandling load`` puts the ontology beside it), ``background_graph``
+    a graph holding the ontology when it is elsewhere. ``store`` is an
+    :class:`~samhandling_kg.stores.EndpointStore` to use instead of one made from
+    ``endpoint`` (credentials and timeout from the environment)."""
+    from .stores import open_store
+
+    if lang not in LANGUAGES:
+        raise SamhandlingError(f"unknown language {lang!r}; known: {', '.join(LANGUAGES)}")
+    threshold = Severity.parse(fail_on)
+    if store is None:
+        store = open_store(endpoint=endpoint, graph=graph)
+    if background_graph:
+        if IRI_FORBIDDEN.search(background_graph) or not background_graph:
+            raise SamhandlingError(f"--background-graph: not an IRI: {background_graph!r}")
+        store.extra_default_graphs = (background_graph,)
+    given = _RemoteInput(store, page_size)
+    if not store.query(_REMOTE_HAS_RECORDS, source="compiled profile").boolean:
+        where = f" (graph <{graph}>)" if graph else ""
+        raise SamhandlingError(f"{display_url(endpoint)}{where}: no solution description "
+                               "(sam:Solution) found")
+    findings: list[Finding] = []
+    for check in compiled_profile():
+        severity = Severity.parse(str(check.severity))
+        variables, rows = given.select(check.query)
+        for row in rows:
+            values = dict(zip(variables, row))
+            focus = values.get("this")
+            if focus is None or not given.is_data_subject(focus):
+                continue
+            findings.append(_finding(check, to_ox(focus, "r"),
+                                     to_ox(values["path"]) if check.selects_path and values.get("path") is not None else None,
+                                     to_ox(values["value"], "r") if values.get("value") is not None else None,
+                                     severity))
+    given.fetch_report_triples()
     return report_for(given, findings, lang=lang, fail_on=threshold)
 
 
