@@ -68,7 +68,6 @@ def test_endpoint_equals_local(server: Server, tmp_path: Path) -> None:
 
     only_remote = Counter(_keys(remote)) - Counter(_keys(local))
     only_local = Counter(_keys(local)) - Counter(_keys(remote))
-    Path("/tmp/diff.txt").write_text("\n".join(["R " + str(k) for k in sorted(only_remote)] + ["L " + str(k) for k in sorted(only_local)]))
     assert not only_remote and not only_local, (sorted(only_remote), sorted(only_local))
     assert len(local.results) > 40
     assert {r.node for r in remote.records} == {r.node for r in local.records}
