@@ -149,8 +149,6 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                    fail_on=args.fail_on)
     elif args.graph or args.background_graph:
         raise SamhandlingError("--graph and --background-graph need --endpoint")
-    elif not args.files:
-        raise SamhandlingError("validate needs FILE... or --endpoint URL")
     else:
         report = validate(args.files, lang=args.lang, fail_on=args.fail_on, engine=args.engine)
     _write(out, render(report, args.format))
@@ -360,6 +358,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         if extra:  # name the subcommand, whose --help lists what it takes
             prog = f"{parser.prog} {args.command}"
             parser.exit(EXIT_ERROR, f"{prog}: unrecognized arguments: {' '.join(extra)} (see '{prog} --help')\n")
+        if args.command == "validate" and not args.files and not args.endpoint:
+            prog = f"{parser.prog} validate"
+            parser.exit(EXIT_ERROR, f"{prog}: the following arguments are required: FILE "
+                        f"(or --endpoint URL) (see '{prog} --help')\n")
     except SystemExit as exc:  # --help, --version and usage errors
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_ERROR
     handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.handler
