@@ -59,6 +59,18 @@ class CompiledCheck:
     query: str
     #: True when the query selects ?path (a SHACL-SPARQL constraint reporting its own path).
     selects_path: bool = False
+    #: The same query with the focus nodes read from :data:`FOCUS` (``?this FOCUS_OF key``)
+    #: instead of computed, for a store where :attr:`targets` has been written there.
+    cached_query: str = ""
+    #: The SELECT of the focus nodes (``?this``), and the key they are written under.
+    targets: str = ""
+    target_key: str = ""
+
+
+#: Where a local run writes the focus nodes of each target once, instead of computing them in
+#: every query of the shape (a private graph of the private store, never in the data).
+FOCUS = "urn:x-samhandling:focus"
+FOCUS_OF = "urn:x-samhandling:focus-of"
 
 
 # Constraint parameters and the components they belong to.
@@ -530,6 +542,7 @@ def compile_shapes(shapes: Graph) -> tuple[CompiledCheck, ...]:
     compiler = _Compiler(shapes)
     prologue = "".join(f"PREFIX {p}: <{n}>\n" for p, n in sorted(compiler.prefixes.items()))
     checks: list[CompiledCheck] = []
+    targets_seen: dict[str, int] = {}
     for shape in sorted(_shapes_with_targets(shapes), key=str):
         if not compiler._active(shape):
             continue
@@ -545,10 +558,14 @@ def compile_shapes(shapes: Graph) -> tuple[CompiledCheck, ...]:
             for component, pattern in compiler.constraints(member):
                 head = pattern.head if isinstance(pattern, _Headed) else "SELECT ?this ?value"
                 query = f"{prologue}{head} WHERE {{\n  {target}\n  {pattern}\n}}"
+                key = f"urn:x-samhandling:target:{targets_seen.setdefault(str(shape), len(targets_seen))}"
+                cached = (f"{prologue}{head} WHERE {{\n  GRAPH <{FOCUS}> {{ ?this <{FOCUS_OF}> <{key}> }}\n"
+                          f"  {pattern}\n}}")
                 checks.append(CompiledCheck(
                     shape=member, component=component, severity=severity,  # type: ignore[arg-type]
                     path=path_node if isinstance(path_node, URIRef) else None,
-                    node_shape=path_node is None, query=query,
+                    node_shape=path_node is None, query=query, cached_query=cached,
+                    targets=f"{prologue}SELECT ?this WHERE {{ {target} }}", target_key=key,
                     selects_path="?path" in head))
     return tuple(checks)
 

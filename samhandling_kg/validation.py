@@ -1,20 +1,27 @@
 """Validating solution descriptions against the SHACL profile in ``shapes/``.
 
-The knowledge graph is the *background* of validation, never part of the user's data:
+One pipeline, two engines (:data:`ENGINES`):
 
-* pySHACL's ``ont_graph`` would only mix in class axioms, not the ``rdf:type`` triples of the
-  forms and needs, so ``sh:class sam:OrganisationalForm`` would fail for every real form.
-  Instead the validator builds a private data graph, a *copy* of the user's data merged with a
-  copy of the ontology, and validates that. The user's graph is never changed.
-* Shapes target ``sam:Solution`` instances (the ontology has none) and needs or forms the user
-  declares (a SPARQL target skips the ontology's own terms). As a guarantee on top, a result
-  whose focus node is not a subject of the user's data is dropped: no result points into the
-  ontology.
-* No RDFS/OWL inference runs (it made validation take minutes); ``sh:class`` walks
-  ``rdfs:subClassOf`` in the merged graph itself, which is all the profile needs.
+1. :func:`_read` reads the files once, with Oxigraph's parsers (:mod:`samhandling_kg.oxio`),
+   into a private store (graph :data:`DATA`). The user's files and graphs are never changed.
+   A step that cleans the data belongs here, after reading and before the background is
+   added: both engines then see its result.
+2. :meth:`_Input.add_background` puts the ontology beside the data (graph
+   :data:`BACKGROUND`): pySHACL's ``ont_graph`` would only mix in class axioms, not the
+   ``rdf:type`` triples of the forms and needs, so ``sh:class sam:OrganisationalForm`` needs
+   the two merged. No RDFS/OWL inference runs; ``sh:class`` walks ``rdfs:subClassOf``.
+3. An engine turns the shapes into :class:`Finding` s: ``compiled`` (the default; the profile
+   compiled to SPARQL by :mod:`samhandling_kg.shacl_sparql`, run in the store) or ``pyshacl``
+   (the reference). Shapes target ``sam:Solution`` instances (the ontology has none) and needs
+   or forms the user declares; as a guarantee on top, a finding whose focus node is not a
+   subject of the user's data is dropped: no result points into the ontology.
+4. :func:`report_for` writes messages, records, files and lines: the same for every engine.
 
-Nothing reaches the network: files are read by :mod:`samhandling_kg.rdfio`, pySHACL runs
-inside :func:`~samhandling_kg.rdfio.no_network`, and ``owl:imports`` are never followed.
+:func:`validate_endpoint` runs step 3 (compiled) at a SPARQL endpoint instead.
+
+Nothing reaches the network: the parsers never fetch, pySHACL runs inside
+:func:`~samhandling_kg.rdfio.no_network`, the compiled queries refuse ``SERVICE``, and
+``owl:imports`` are never followed.
 """
 
 from __future__ import annotations
@@ -30,7 +37,6 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-import pyshacl
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.plugins.sparql import prepareQuery
@@ -44,7 +50,7 @@ from .graph import bind_prefixes, closest_term, ontology_graph, ontology_local_n
 from .namespace import SAM
 from .oxio import load_file, to_ox, to_ox_quads, to_rdflib
 from .rdfio import IRI_FORBIDDEN, decode_text, expand_paths, no_network, read_bytes
-from .shacl_sparql import CompiledCheck, compiled_profile
+from .shacl_sparql import FOCUS, FOCUS_OF, CompiledCheck, compiled_profile
 from .stores import display_url
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -329,10 +335,25 @@ def _run_compiled(given: _Input) -> list[Finding]:
     """The profile compiled to SPARQL (:mod:`samhandling_kg.shacl_sparql`), run in the
     private Oxigraph store over the data and the background as one default graph."""
     findings: list[Finding] = []
-    for check in compiled_profile():
+    checks = compiled_profile()
+    # Each target's focus nodes are computed once and written to a private graph; every
+    # query of the shape then reads them instead of computing them again.
+    focus = ox.NamedNode(FOCUS)
+    written: set[str] = set()
+    for check in checks:
+        if check.target_key not in written:
+            written.add(check.target_key)
+            key = ox.NamedNode(check.target_key)
+            rows = given.store.query(check.targets, default_graph=_BOTH, named_graphs=[DATA])
+            # A literal focus node (sh:targetObjectsOf) is never a subject of the data: the
+            # findings about it would be dropped anyway.
+            given.store.extend([ox.Quad(row["this"], ox.NamedNode(FOCUS_OF), key, focus)
+                                for row in rows if not isinstance(row["this"], ox.Literal)])
+    for check in checks:
         severity = Severity.parse(str(check.severity))
         with no_network():
-            rows = list(given.store.query(check.query, default_graph=_BOTH, named_graphs=[DATA]))
+            rows = list(given.store.query(check.cached_query, default_graph=_BOTH,
+                                          named_graphs=[DATA, focus]))
         for row in rows:
             findings.append(_finding(check, row["this"], row["path"] if check.selects_path else None,
                                      row["value"],
@@ -357,6 +378,8 @@ def _finding(check: CompiledCheck, focus: Any, path: Any, value: Any, severity: 
 
 def _run_pyshacl(given: _Input) -> list[Finding]:
     """The reference engine: pySHACL over an rdflib copy of the data and the background."""
+    import pyshacl  # imported when asked for: it takes a second to import
+
     merged = bind_prefixes(_PreparedQueryGraph())
     for prefix, namespace in given.prefixes.items():
         merged.bind(prefix, namespace, override=False)

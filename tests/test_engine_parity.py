@@ -153,3 +153,29 @@ def test_compiled_reader_is_oxigraph(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Graph, "parse", refuse)
     report = validate(INVALID[0], engine="compiled")
     assert report.results
+
+
+# --- where a finding points -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("case", "line"), [
+    ("SolutionLandingPageIRI", 24),  # the statement with the literal landing page
+    ("SolutionTitleLanguage", 15),   # the title line holding the @no title
+    ("KnownTerm", 21),               # the misspelt property
+    ("SolutionIdentifier", None),    # a missing property: the record's first line
+])
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_sarif_points_at_the_offending_statement(case: str, line: int | None, engine: str) -> None:
+    import json
+
+    from samhandling_kg.reports import to_sarif
+
+    path = ROOT / "tests" / "invalid" / f"{case}.ttl"
+    report = validate(path, engine=engine, fail_on="info")
+    (finding,) = [r for r in report.results if r.source_shape.endswith("#" + case)]
+    record_line = report.records[0].line
+    expected = line if line is not None else record_line
+    assert finding.line == expected
+    (result,) = [r for r in json.loads(to_sarif(report))["runs"][0]["results"]
+                 if r["ruleId"] == case]
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == expected
