@@ -119,7 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="language of messages and titles (default en)")
     check.add_argument("--fail-on", choices=("violation", "warning", "info"), default="violation",
                        help="lowest severity that makes the exit status 1 (default violation)")
-    check.add_argument("--engine", choices=("compiled", "pyshacl"), default="compiled",
+    from .validation import DEFAULT_ENGINE, ENGINES
+
+    check.add_argument("--engine", choices=tuple(ENGINES), default=DEFAULT_ENGINE,
                        help="compiled (default: the profile compiled to SPARQL, run in Oxigraph) "
                        "or pyshacl (the reference engine, slower; the same findings)")
     check.add_argument("--endpoint", metavar="URL",
