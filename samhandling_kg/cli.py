@@ -132,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
         "against the profile: mandatory gaps are violations, recommended gaps warnings, "
         "optional ones infos. Exit 0 when nothing reaches the --fail-on level, 1 otherwise.",
     )
-    check.add_argument("files", metavar="FILE", nargs="+",
+    check.add_argument("files", metavar="FILE", nargs="*",
                        help="RDF file (format by file ending) or folder of RDF files")
     check.add_argument("--format", choices=("text", "json", "turtle", "sarif", "junit"),
                        default="text", help="text (default), json, turtle (SHACL report), "
@@ -141,6 +141,19 @@ def build_parser() -> argparse.ArgumentParser:
                        help="language of messages and titles (default en)")
     check.add_argument("--fail-on", choices=("violation", "warning", "info"), default="violation",
                        help="lowest severity that makes the exit status 1 (default violation)")
+    from .validation import DEFAULT_ENGINE, ENGINES
+
+    check.add_argument("--engine", choices=tuple(ENGINES), default=DEFAULT_ENGINE,
+                       help="compiled (default: the profile compiled to SPARQL, run in Oxigraph) "
+                       "or pyshacl (the reference engine, slower; the same findings)")
+    check.add_argument("--endpoint", metavar="URL",
+                       help="validate the catalogue a SPARQL 1.1 endpoint holds, with the "
+                       "compiled queries run there, instead of files")
+    check.add_argument("--graph", metavar="IRI",
+                       help="with --endpoint: the graph holding the catalogue (default-graph-uri)")
+    check.add_argument("--background-graph", metavar="IRI",
+                       help="with --endpoint: a graph holding the ontology, when 'load' did not "
+                       "put it beside the catalogue")
     check.set_defaults(handler=_cmd_validate)
 
     # --- recommend (docs/model.md, "Decision characteristics") ---
@@ -182,7 +195,19 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .reports import render
     from .validation import validate
 
-    report = validate(args.files, lang=args.lang, fail_on=args.fail_on)
+    if args.endpoint:
+        from .validation import validate_endpoint
+
+        if args.files or args.engine != "compiled":
+            raise SamhandlingError("--endpoint validates the catalogue at the endpoint with the "
+                                   "compiled engine; give no FILE and no --engine pyshacl")
+        report = validate_endpoint(args.endpoint, graph=args.graph,
+                                   background_graph=args.background_graph, lang=args.lang,
+                                   fail_on=args.fail_on)
+    elif args.graph or args.background_graph:
+        raise SamhandlingError("--graph and --background-graph need --endpoint")
+    else:
+        report = validate(args.files, lang=args.lang, fail_on=args.fail_on, engine=args.engine)
     _write(out, render(report, args.format))
     return EXIT_OK if report.conforms else EXIT_FINDINGS
 
@@ -501,6 +526,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         if extra:  # name the subcommand, whose --help lists what it takes
             prog = f"{parser.prog} {args.command}"
             parser.exit(EXIT_ERROR, f"{prog}: unrecognized arguments: {' '.join(extra)} (see '{prog} --help')\n")
+        if args.command == "validate" and not args.files and not args.endpoint:
+            prog = f"{parser.prog} validate"
+            parser.exit(EXIT_ERROR, f"{prog}: the following arguments are required: FILE "
+                        f"(or --endpoint URL) (see '{prog} --help')\n")
     except SystemExit as exc:  # --help, --version and usage errors
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_ERROR
     handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.handler

@@ -158,13 +158,14 @@ class OxigraphStore:
     def with_knowledge_graph(cls, data: Iterable[str | Path] = (), *,
                              infer: bool = False) -> OxigraphStore:
         """An in-memory store with the ontology plus ``data``. The files stream in without an
-        rdflib graph; with ``infer``, owlrl materialises over rdflib and the closure moves in."""
-        if infer:
-            from .graph import load_knowledge_graph
-
-            return cls.from_graph(load_knowledge_graph(data, infer=True))
+        rdflib graph; with ``infer``, the OWL 2 RL rules of :mod:`samhandling_kg.rules` run to
+        a fixpoint inside the store (owlrl, the reference, answers the same: tests/test_rules.py)."""
         store = cls()
         store.load(list(data))  # a bad file raises, naming it, before anything is answered
+        if infer:
+            from .rules import materialise_store
+
+            materialise_store(store.store)
         return store
 
     @classmethod
@@ -285,6 +286,8 @@ class EndpointStore:
     """
 
     name = "endpoint"
+    #: More default graphs (the protocol's default-graph-uri may be repeated).
+    extra_default_graphs: tuple[str, ...] = ()
 
     def __init__(self, endpoint: str | None = None, *, graph: str | None = None,
                  graph_store: str | None = None, update_endpoint: str | None = None,
@@ -333,6 +336,8 @@ class EndpointStore:
         """The SPARQL 1.1 Protocol: GET for short queries, a form POST for long ones."""
         assert self.endpoint is not None
         params = [("query", text)] + ([("default-graph-uri", graph)] if graph else [])
+        if graph:  # validate --background-graph: the ontology's graph beside the data's
+            params += [("default-graph-uri", extra) for extra in self.extra_default_graphs]
         if len(text) <= 1500:
             return self.http.request("GET", self.endpoint, params=params, headers={"Accept": accept},
                                      ok=(200,))

@@ -1,34 +1,42 @@
 """Validating solution descriptions against the SHACL profile in ``shapes/``.
 
-The knowledge graph is the *background* of validation, never part of the user's data:
+One pipeline, two engines (:data:`ENGINES`):
 
-* pySHACL's ``ont_graph`` would only mix in class axioms, not the ``rdf:type`` triples of the
-  forms and needs, so ``sh:class sam:OrganisationalForm`` would fail for every real form.
-  Instead the validator builds a private data graph, a *copy* of the user's data merged with a
-  copy of the ontology, and validates that. The user's graph is never changed.
-* Shapes target ``sam:Solution`` instances (the ontology has none) and needs or forms the user
-  declares (a SPARQL target skips the ontology's own terms). As a guarantee on top, a result
-  whose focus node is not a subject of the user's data is dropped: no result points into the
-  ontology.
-* No RDFS/OWL inference runs (it made validation take minutes); ``sh:class`` walks
-  ``rdfs:subClassOf`` in the merged graph itself, which is all the profile needs.
+1. :func:`_read` reads the files once, with Oxigraph's parsers (:mod:`samhandling_kg.oxio`),
+   into a private store (graph :data:`DATA`). The user's files and graphs are never changed.
+   A step that cleans the data belongs here, after reading and before the background is
+   added: both engines then see its result.
+2. :meth:`_Input.add_background` puts the ontology beside the data (graph
+   :data:`BACKGROUND`): pySHACL's ``ont_graph`` would only mix in class axioms, not the
+   ``rdf:type`` triples of the forms and needs, so ``sh:class sam:OrganisationalForm`` needs
+   the two merged. No RDFS/OWL inference runs; ``sh:class`` walks ``rdfs:subClassOf``.
+3. An engine turns the shapes into :class:`Finding` s: ``compiled`` (the default; the profile
+   compiled to SPARQL by :mod:`samhandling_kg.shacl_sparql`, run in the store) or ``pyshacl``
+   (the reference). Shapes target ``sam:Solution`` instances (the ontology has none) and needs
+   or forms the user declares; as a guarantee on top, a finding whose focus node is not a
+   subject of the user's data is dropped: no result points into the ontology.
+4. :func:`report_for` writes messages, records, files and lines: the same for every engine.
 
-Nothing reaches the network: files are read by :mod:`samhandling_kg.rdfio`, pySHACL runs
-inside :func:`~samhandling_kg.rdfio.no_network`, and ``owl:imports`` are never followed.
+:func:`validate_endpoint` runs step 3 (compiled) at a SPARQL endpoint instead.
+
+Nothing reaches the network: the parsers never fetch, pySHACL runs inside
+:func:`~samhandling_kg.rdfio.no_network`, the compiled queries refuse ``SERVICE``, and
+``owl:imports`` are never followed.
 """
 
 from __future__ import annotations
 
 import enum
 import re
+import warnings
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import pyshacl
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.plugins.sparql import prepareQuery
@@ -40,7 +48,10 @@ from . import resources
 from .errors import InputError, SamhandlingError
 from .graph import bind_prefixes, closest_term, ontology_graph, ontology_local_names, shapes_graph
 from .namespace import SAM
-from .rdfio import decode_text, expand_paths, no_network, parse_file, read_bytes
+from .oxio import load_file, to_ox, to_ox_quads, to_rdflib
+from .rdfio import IRI_FORBIDDEN, decode_text, expand_paths, no_network, read_bytes
+from .shacl_sparql import FOCUS, FOCUS_OF, CompiledCheck, compiled_profile
+from .stores import display_url
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SAMSH = Namespace("https://w3id.org/samhandling/shapes#")
@@ -194,31 +205,113 @@ def organisation_number_of(iri: str) -> str | None:
 # Reading the input
 # ---------------------------------------------------------------------------------------
 
+#: The graphs of the private store: the user's data, and the ontology as background.
+DATA = ox.NamedNode("urn:x-samhandling:data")
+BACKGROUND = ox.NamedNode("urn:x-samhandling:background")
+_BOTH = [DATA, BACKGROUND]
 
-@dataclass
+
 class _Input:
-    data: Graph
-    files: list[tuple[str, Graph]]
+    """The user's data, read once into a private Oxigraph store (graph :data:`DATA`), with
+    the ontology beside it (graph :data:`BACKGROUND`). Every engine validates this, so a step
+    that cleans the data runs once, before the engine."""
+
+    def __init__(self) -> None:
+        self.store = ox.Store()
+        self.files: list[str] = []
+        self.prefixes: dict[str, str] = {}
+        self.file_prefixes: dict[str, dict[str, str]] = {}
+        #: Subjects of data statements that restate the ontology (kept in the background only).
+        self.restated: set[Node] = set()
+        #: Subjects of data statements refused for changing the ontology's terms (reported).
+        self.refused: set[Node] = set()
+        self._graph: Graph | None = None
+
+    def data_graph(self) -> Graph:
+        """The data as an rdflib graph (for pySHACL and for the hints of an input error)."""
+        if self._graph is None:
+            graph = Graph()
+            for prefix, namespace in self.prefixes.items():
+                graph.bind(prefix, namespace, override=False)
+            with warnings.catch_warnings():  # rdflib warns of ill-typed literals (legal RDF)
+                warnings.simplefilter("ignore")
+                for quad in self.store.quads_for_pattern(None, None, None, DATA):
+                    graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate),
+                               to_rdflib(quad.object)))
+            self._graph = graph
+        return self._graph
+
+    def is_data_subject(self, node: Node) -> bool:
+        if node in self.restated:
+            return True
+        try:
+            term = to_ox(node)
+        except TypeError:
+            return False
+        if isinstance(term, ox.Literal):
+            return False
+        return next(iter(self.store.quads_for_pattern(term, None, None, DATA)), None) is not None
+
+    def remove_background_statements(self) -> tuple[Triple, ...]:
+        """The engine-independent pre-step: take out of the data every statement that would
+        change the ontology's terms (:func:`background_statement_kind`) and return them, in a
+        stable order, to be reported. Looked up by pattern in the store, not by copying the
+        data into rdflib: a national catalogue pays nothing for it."""
+        ontology = _ontology_graph()
+        terms = background_terms(ontology)
+        candidates: set[Triple] = set()
+        patterns: list[tuple[Any, Any]] = [(to_ox(t), None) for t in terms if not isinstance(t, Literal)]
+        patterns += [(None, to_ox(p)) for p in (RDFS.isDefinedBy, *_EQUATING)]
+        for subject, predicate in patterns:
+            for quad in self.store.quads_for_pattern(subject, predicate, None, DATA):
+                candidates.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        refused = tuple(sorted((t for t in candidates if background_statement_kind(t, terms)),
+                               key=lambda t: tuple(_node_text(n) for n in t)))
+        for s, p, o in refused:
+            self.store.remove(ox.Quad(to_ox(s), to_ox(p), to_ox(o), DATA))
+            self.refused.add(s)
+        if refused:
+            self._graph = None
+        return refused
+
+    def add_background(self) -> None:
+        """Put the ontology beside the data. A data statement that restates one of the
+        ontology's is kept once (in the background): the queries see the two graphs as one
+        default graph, and the RDF merge of the two is a set."""
+        self.store.extend(_ontology_quads())
+        for quad in _ontology_quads():
+            if quad.subject.__class__ is ox.BlankNode:
+                continue
+            data_quad = ox.Quad(quad.subject, quad.predicate, quad.object, DATA)
+            if data_quad in self.store:
+                self.restated.add(to_rdflib(quad.subject))
+                self.store.remove(data_quad)
+        self._graph = None
+
+
+@cache
+def _ontology_quads() -> tuple[ox.Quad, ...]:
+    store = ox.Store()
+    load_file(store, resources.ontology_path(), BACKGROUND)
+    return tuple(store)
 
 
 def _read(source: Source) -> _Input:
+    given = _Input()
     if isinstance(source, Graph):
-        data = Graph()
-        data += source  # a copy: the caller's graph is never touched
-        for prefix, namespace in source.namespaces():
-            data.bind(prefix, namespace)
-        return _Input(data, [])
+        # A copy: the caller's graph is never touched.
+        given.store.extend(to_ox_quads(source, DATA))
+        given.prefixes = {str(p): str(n) for p, n in source.namespaces() if str(p)}
+        return given
     items = [source] if isinstance(source, (str, Path)) else list(source)
-    files: list[tuple[str, Graph]] = []
-    data = Graph()
     for path in expand_paths(items):
-        # Each file alone first: the first bad one raises, naming it, before any output.
-        files.append((str(path), parse_file(path)))
-    for _, graph in files:
-        data += graph
-        for prefix, namespace in graph.namespaces():
-            data.bind(prefix, namespace, override=False)
-    return _Input(data, files)
+        # Each file whole or not at all: the first bad one raises, naming it, before any output.
+        prefixes = load_file(given.store, path, DATA)
+        given.files.append(str(path))
+        given.file_prefixes[str(path)] = prefixes
+        for prefix, namespace in prefixes.items():
+            given.prefixes.setdefault(prefix, namespace)
+    return given
 
 
 # ---------------------------------------------------------------------------------------
@@ -374,41 +467,77 @@ class _PreparedQueryGraph(Graph):
         return super().query(query_object, *args, **kwargs)
 
 
-def validate(
-    source: Source,
-    *,
-    lang: str = "en",
-    fail_on: Severity | str = Severity.VIOLATION,
-) -> ValidationReport:
-    """Validate solution descriptions against the profile.
+@dataclass(frozen=True)
+class Finding:
+    """What an engine reports: the SHACL result's terms, before messages and locations."""
 
-    ``source`` is a file or folder path, several of them, or an rdflib ``Graph`` (copied, never
-    changed). Files are read by their ending; a file that cannot be read raises
-    :class:`~samhandling_kg.errors.InputError` naming it. ``lang`` picks the language of the
-    messages and titles (``nb``, ``nn`` or ``en``); ``fail_on`` the lowest severity that makes
-    :attr:`ValidationReport.conforms` false.
-    """
-    if lang not in LANGUAGES:
-        raise SamhandlingError(f"unknown language {lang!r}; known: {', '.join(LANGUAGES)}")
-    threshold = Severity.parse(fail_on)
-    given = _read(source)
-    ontology = ontology_graph()
-    # Statements that would change the ontology's terms never reach the checks; each is a
-    # finding of its own.
-    kept, refused = separate_background_statements(given.data, ontology)
+    focus: Node
+    path: Node | None
+    value: Node | None
+    shape: Node
+    component: Node
+    severity: Severity
+
+
+def _run_compiled(given: _Input) -> list[Finding]:
+    """The profile compiled to SPARQL (:mod:`samhandling_kg.shacl_sparql`), run in the
+    private Oxigraph store over the data and the background as one default graph."""
+    findings: list[Finding] = []
+    checks = compiled_profile()
+    # Each target's focus nodes are computed once and written to a private graph; every
+    # query of the shape then reads them instead of computing them again.
+    focus = ox.NamedNode(FOCUS)
+    written: set[str] = set()
+    for check in checks:
+        if check.target_key not in written:
+            written.add(check.target_key)
+            key = ox.NamedNode(check.target_key)
+            rows = given.store.query(check.targets, default_graph=_BOTH, named_graphs=[DATA])
+            # A literal focus node (sh:targetObjectsOf) is never a subject of the data: the
+            # findings about it would be dropped anyway.
+            given.store.extend([ox.Quad(row["this"], ox.NamedNode(FOCUS_OF), key, focus)
+                                for row in rows if not isinstance(row["this"], ox.Literal)])
+    for check in checks:
+        severity = Severity.parse(str(check.severity))
+        with no_network():
+            rows = list(given.store.query(check.cached_query, default_graph=_BOTH,
+                                          named_graphs=[DATA, focus]))
+        for row in rows:
+            findings.append(_finding(check, row["this"], row["path"] if check.selects_path else None,
+                                     row["value"],
+                                     severity))
+    return [f for f in findings if given.is_data_subject(f.focus)]
+
+
+def _finding(check: CompiledCheck, focus: Any, path: Any, value: Any, severity: Severity) -> Finding:
+    focus_term = to_rdflib(focus)
+    value_term = to_rdflib(value) if value is not None else None
+    if value_term is None and check.node_shape:
+        value_term = focus_term
+    return Finding(
+        focus=focus_term,
+        path=to_rdflib(path) if path is not None else check.path,
+        value=value_term,
+        shape=check.shape,
+        component=check.component,
+        severity=severity,
+    )
+
+
+def _run_pyshacl(given: _Input) -> list[Finding]:
+    """The reference engine: pySHACL over an rdflib copy of the data and the background."""
+    import pyshacl  # imported when asked for: it takes a second to import
+
     merged = bind_prefixes(_PreparedQueryGraph())
-    merged += ontology
-    merged += kept
-    for prefix, namespace in given.data.namespaces():
+    for prefix, namespace in given.prefixes.items():
         merged.bind(prefix, namespace, override=False)
-    if not refused:
-        _require_something_to_validate(given, merged)
-    shapes = _shapes()
+    merged += _ontology_graph()
+    merged += given.data_graph()
     try:
         with no_network():
-            _, report_graph, _ = pyshacl.validate(
+            _, report, _ = pyshacl.validate(
                 merged,
-                shacl_graph=shapes,
+                shacl_graph=_shapes(),
                 advanced=True,  # SPARQL-based targets
                 inference="none",
                 inplace=True,  # ``merged`` is our own copy
@@ -418,17 +547,205 @@ def validate(
             )
     except RecursionError:
         # rdflib follows property paths (rdfs:subClassOf*) by recursion, one call per step.
-        raise _too_deep(given, kept) from None
-    data_subjects = set(given.data.subjects())
-    locator = _Locator(given, merged, lang)
-    results: list[ValidationResult] = []
-    for node in report_graph.subjects(RDF.type, SH.ValidationResult):
-        focus = report_graph.value(node, SH.focusNode)
-        if focus is None or focus not in data_subjects:
+        raise _too_deep(given, given.data_graph()) from None
+    findings = []
+    for node in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(node, SH.focusNode)
+        if focus is None or not given.is_data_subject(focus):
             continue  # the background's own nodes are never reported
-        results.append(_result(report_graph, node, focus, shapes, merged, lang, locator))
-    for result in background_results(refused, ontology, lang):
-        file, line = locator.where(result.focus_term) if result.focus_term is not None else (None, None)
+        findings.append(Finding(
+            focus=focus,
+            path=report.value(node, SH.resultPath),
+            value=report.value(node, SH.value),
+            shape=report.value(node, SH.sourceShape),
+            component=report.value(node, SH.sourceConstraintComponent),
+            severity=Severity.parse(str(report.value(node, SH.resultSeverity))),
+        ))
+    return findings
+
+
+@cache
+def _ontology_graph() -> Graph:
+    return ontology_graph()
+
+
+#: The validation engines by the names ``--engine`` takes (CONTRACT.md).
+ENGINES: dict[str, Callable[[_Input], list[Finding]]] = {
+    "compiled": _run_compiled,
+    "pyshacl": _run_pyshacl,
+}
+DEFAULT_ENGINE = "compiled"
+
+
+def validate(
+    source: Source,
+    *,
+    lang: str = "en",
+    fail_on: Severity | str = Severity.VIOLATION,
+    engine: str = DEFAULT_ENGINE,
+) -> ValidationReport:
+    """Validate solution descriptions against the profile.
+
+    ``source`` is a file or folder path, several of them, or an rdflib ``Graph`` (copied, never
+    changed). Files are read by their ending; a file that cannot be read raises
+    :class:`~samhandling_kg.errors.InputError` naming it. ``lang`` picks the language of the
+    messages and titles (``nb``, ``nn`` or ``en``); ``fail_on`` the lowest severity that makes
+    :attr:`ValidationReport.conforms` false; ``engine`` the engine (:data:`ENGINES`):
+    ``compiled`` (the profile compiled to SPARQL, in Oxigraph) or ``pyshacl`` (the reference).
+    """
+    if lang not in LANGUAGES:
+        raise SamhandlingError(f"unknown language {lang!r}; known: {', '.join(LANGUAGES)}")
+    if engine not in ENGINES:
+        raise SamhandlingError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
+    threshold = Severity.parse(fail_on)
+    given = _read(source)
+    # Statements that would change the ontology's terms never reach the checks (whichever
+    # engine runs them); each is a finding of its own.
+    refused = given.remove_background_statements()
+    given.add_background()
+    if not refused:
+        _require_something_to_validate(given)
+    findings = ENGINES[engine](given)
+    return report_for(given, findings, lang=lang, fail_on=threshold, refused=refused)
+
+
+# ---------------------------------------------------------------------------------------
+# Validation at a SPARQL endpoint
+# ---------------------------------------------------------------------------------------
+
+#: Rows asked for per request at an endpoint; a store that caps answers lower is detected
+#: (its truncation mark) and the page shrunk to its cap: nothing is cut off silently.
+PAGE_SIZE = 5000
+
+_REPORT_TRIPLES = f"""SELECT ?s ?p ?o WHERE {{
+  ?s ?p ?o .
+  FILTER (?p IN (<{RDF.type}>, <{DCTERMS.title}>, <{SKOS.prefLabel}>, <{RDFS.label}>,
+                 <{SAM.realises}>, <{SAM.uses}>, <{SAM.addresses}>))
+}}"""
+_REMOTE_HAS_RECORDS = f"""ASK {{
+  {{ ?s <{SAM.realises}>|<{SAM.uses}>|<{SAM.addresses}> ?o }}
+  UNION {{ ?s a/<{RDFS.subClassOf}>* <{SAM.Solution}> }}
+  UNION {{ ?s a/<{RDFS.subClassOf}>* ?k FILTER (?k IN (<{SAM.Need}>, <{SAM.InteractionForm}>))
+          FILTER NOT EXISTS {{ ?s <{RDFS.isDefinedBy}> <https://w3id.org/samhandling> }} }}
+}}"""
+
+
+class _RemoteInput(_Input):
+    """A catalogue held by a SPARQL endpoint. The compiled queries run there; only what the
+    report shows (types, titles, labels, the solution properties) is copied into the private
+    store for the report. The background's own nodes are the bundled ontology's subjects."""
+
+    def __init__(self, store: Any, page_size: int) -> None:
+        super().__init__()
+        self.remote = store
+        self.page_size = page_size
+
+    def is_data_subject(self, node: Node) -> bool:
+        return node not in _ontology_subjects()
+
+    def select(self, query: str) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]]:
+        """All rows of a SELECT, fetched in pages in a fixed order."""
+        head = re.search(r"^SELECT ", query, re.MULTILINE)
+        assert head is not None
+        prologue, body = query[:head.start()], query[head.start():]
+        page = self.page_size
+        rows: list[tuple[Node | None, ...]] = []
+        variables: tuple[str, ...] = ()
+        while True:
+            text = (f"{prologue}SELECT * WHERE {{ {{ {body} }} }} "
+                    f"ORDER BY ?this ?path ?value ?s ?p ?o LIMIT {page} OFFSET {len(rows)}")
+            result = self.remote.query(text, source="compiled profile")
+            variables = result.variables
+            got = list(result.rows)
+            rows.extend(got)
+            if result.truncated:
+                if not got:
+                    raise SamhandlingError(f"{display_url(str(self.remote.endpoint))}: the "
+                                           "endpoint cut an answer to no rows; cannot validate")
+                # The store's own cap is below the page: fetch the rest in pages of that size.
+                page = min(page, len(got))
+                continue
+            if len(got) < page:
+                return variables, rows
+
+    def fetch_report_triples(self) -> None:
+        variables, rows = self.select(_REPORT_TRIPLES)
+        quads = []
+        for row in rows:
+            values = dict(zip(variables, row))
+            s, p, o = values.get("s"), values.get("p"), values.get("o")
+            if s is None or p is None or o is None or isinstance(s, Literal):
+                continue
+            quads.append(ox.Quad(to_ox(s, "r"), to_ox(p), to_ox(o, "r"), DATA))  # type: ignore[arg-type]
+        self.store.extend(quads)
+        self.store.extend(_ontology_quads())
+
+
+@cache
+def _ontology_subjects() -> frozenset[Node]:
+    return frozenset(to_rdflib(q.subject) for q in _ontology_quads())
+
+
+def validate_endpoint(
+    endpoint: str,
+    *,
+    graph: str | None = None,
+    background_graph: str | None = None,
+    lang: str = "en",
+    fail_on: Severity | str = Severity.VIOLATION,
+    store: Any = None,
+    page_size: int = PAGE_SIZE,
+) -> ValidationReport:
+    """Validate the catalogue a SPARQL 1.1 endpoint holds with the compiled profile, run at
+    the endpoint. ``graph`` names the graph holding the catalogue (the protocol's
+    default-graph-uri; ``samhandling load`` puts the ontology beside it), ``background_graph``
+    a graph holding the ontology when it is elsewhere. ``store`` is an
+    :class:`~samhandling_kg.stores.EndpointStore` to use instead of one made from
+    ``endpoint`` (credentials and timeout from the environment)."""
+    from .stores import open_store
+
+    if lang not in LANGUAGES:
+        raise SamhandlingError(f"unknown language {lang!r}; known: {', '.join(LANGUAGES)}")
+    threshold = Severity.parse(fail_on)
+    if store is None:
+        store = open_store(endpoint=endpoint, graph=graph)
+    if background_graph:
+        if IRI_FORBIDDEN.search(background_graph) or not background_graph:
+            raise SamhandlingError(f"--background-graph: not an IRI: {background_graph!r}")
+        store.extra_default_graphs = (background_graph,)
+    given = _RemoteInput(store, page_size)
+    if not store.query(_REMOTE_HAS_RECORDS, source="compiled profile").boolean:
+        where = f" (graph <{graph}>)" if graph else ""
+        raise SamhandlingError(f"{display_url(endpoint)}{where}: no solution description "
+                               "(sam:Solution) found")
+    findings: list[Finding] = []
+    for check in compiled_profile():
+        severity = Severity.parse(str(check.severity))
+        variables, rows = given.select(check.query)
+        for row in rows:
+            values = dict(zip(variables, row))
+            focus = values.get("this")
+            if focus is None or not given.is_data_subject(focus):
+                continue
+            findings.append(_finding(check, to_ox(focus, "r"),
+                                     to_ox(values["path"]) if check.selects_path and values.get("path") is not None else None,
+                                     to_ox(values["value"], "r") if values.get("value") is not None else None,
+                                     severity))
+    given.fetch_report_triples()
+    return report_for(given, findings, lang=lang, fail_on=threshold)
+
+
+def report_for(given: _Input, findings: Sequence[Finding], *, lang: str, fail_on: Severity,
+               refused: Sequence[Triple] = ()) -> ValidationReport:
+    """The report of ``findings`` (of any engine) and of the ``refused`` statements about the
+    ontology's terms: messages, records, files and lines."""
+    shapes = _shapes()
+    view = _View(given)
+    locator = _Locator(given, view, lang)
+    results = [_result(f, shapes, view, lang, locator) for f in findings]
+    for result in background_results(refused, _ontology_graph(), lang):
+        assert result.focus_term is not None
+        file, line = locator.where(result.focus_term)
         results.append(replace(result, file=file, line=line))
     records = locator.records([r.record for r in results])
     order = {record.node: index for index, record in enumerate(records)}
@@ -438,9 +755,9 @@ def validate(
     return ValidationReport(
         results=tuple(_dedupe(results)),
         records=tuple(records),
-        files=tuple(name for name, _ in given.files),
+        files=tuple(given.files),
         lang=lang,
-        fail_on=threshold,
+        fail_on=fail_on,
     )
 
 
@@ -452,7 +769,7 @@ def _too_deep(given: _Input, data: Graph) -> SamhandlingError:
     message = (f"a chain of {depth} {name} statements is too deep to validate (the checks follow "
                "such chains step by step; keep them below a few hundred)")
     if len(given.files) == 1:
-        return InputError(given.files[0][0], message)
+        return InputError(given.files[0], message)
     return SamhandlingError(message)
 
 
@@ -480,6 +797,39 @@ def longest_chain(graph: Graph, predicate: URIRef) -> int:
     return max(longest.values(), default=0)
 
 
+class _View:
+    """Reads the private store for the report: labels, titles, compact names."""
+
+    def __init__(self, given: _Input) -> None:
+        self.store = given.store
+        self.names = bind_prefixes(Graph())
+        for prefix, namespace in given.prefixes.items():
+            self.names.bind(prefix, namespace, override=False)
+
+    def objects(self, node: Node, predicate: Node, graphs: Sequence[ox.NamedNode] = _BOTH
+                ) -> list[Node]:
+        try:
+            subject = to_ox(node)
+        except TypeError:
+            return []
+        if isinstance(subject, ox.Literal):
+            return []
+        found = []
+        for graph in graphs:
+            for quad in self.store.quads_for_pattern(subject, to_ox(predicate), None, graph):
+                found.append(to_rdflib(quad.object))
+        return found
+
+    def label(self, node: Node, lang: str) -> str:
+        if isinstance(node, Literal):
+            return str(node)
+        for predicate in (SKOS.prefLabel, DCTERMS.title, RDFS.label):
+            text = _pick_exact(self.objects(node, predicate), lang)
+            if text:
+                return text
+        return compact(self.names, node)
+
+
 def _dedupe(results: Sequence[ValidationResult]) -> list[ValidationResult]:
     seen: set[tuple[object, ...]] = set()
     unique = []
@@ -493,31 +843,28 @@ def _dedupe(results: Sequence[ValidationResult]) -> list[ValidationResult]:
     return unique
 
 
-def _result(report: Graph, node: Node, focus: Node, shapes: Graph, merged: Graph, lang: str,
+def _result(finding: Finding, shapes: Graph, view: _View, lang: str,
             locator: _Locator) -> ValidationResult:
-    severity = Severity.parse(str(report.value(node, SH.resultSeverity)))
-    path = report.value(node, SH.resultPath)
-    value = report.value(node, SH.value)
-    shape = report.value(node, SH.sourceShape)
-    component = report.value(node, SH.sourceConstraintComponent)
-    message = _message(shapes, shape, lang, value, merged)
-    if message is None:  # a shape without our messages (should not happen): pySHACL's text
-        messages = [m for m in report.objects(node, SH.resultMessage) if isinstance(m, Literal)]
-        message = _pick(messages, lang) or "constraint not satisfied"
+    focus, path, value, shape = finding.focus, finding.path, finding.value, finding.shape
+    message = _message(shapes, shape, lang, value, view)
+    if message is None:  # a shape without our messages (should not happen)
+        message = "constraint not satisfied"
     if shape == SAMSH.KnownTerm and isinstance(value, URIRef):
         close = closest_term(str(value))
         if close:
             message = f"{message} {_DID_YOU_MEAN[lang].format(close)}"
     record = locator.record_of(focus)
     file, line = locator.where(record)
+    if file is not None:
+        line = locator.triple_line(file, focus, path, value) or line
     return ValidationResult(
-        severity=severity,
+        severity=finding.severity,
         focus_node=_node_text(focus),
         path=str(path) if isinstance(path, URIRef) else None,
         value=_node_text(value) if value is not None else None,
         message=message,
         source_shape=_node_text(shape) if shape is not None else "",
-        constraint_component=str(component) if component is not None else "",
+        constraint_component=str(finding.component) if finding.component is not None else "",
         record=_node_text(record),
         file=file,
         line=line,
@@ -587,36 +934,36 @@ def _namespace_variants(data: Graph) -> list[str]:
     return sorted(found)
 
 
-def _has_records(data: Graph, merged: Graph) -> bool:
-    """True when ``data`` holds a solution (typed, or a subject of the solution properties)
+_HAS_RECORDS = f"""
+ASK {{
+  {{ GRAPH <{DATA.value}> {{ ?s <{SAM.realises}>|<{SAM.uses}>|<{SAM.addresses}> ?o }} }}
+  UNION {{ GRAPH <{DATA.value}> {{ ?s a ?c }} ?c <{RDFS.subClassOf}>* <{SAM.Solution}> }}
+  UNION {{ GRAPH <{DATA.value}> {{ ?s a ?c }} ?c <{RDFS.subClassOf}>* ?k
+          FILTER (?k IN (<{SAM.Need}>, <{SAM.InteractionForm}>))
+          FILTER NOT EXISTS {{ ?s <{RDFS.isDefinedBy}> <{_ONTOLOGY_IRI}> }} }}
+}}"""
+
+
+def _has_records(given: _Input) -> bool:
+    """True when the data holds a solution (typed, or a subject of the solution properties)
     or a need or form the user declares."""
-    for predicate in (SAM.realises, SAM.uses, SAM.addresses):
-        if next(iter(data.subjects(predicate, None)), None) is not None:
-            return True
-    solution_classes = set(merged.transitive_subjects(RDFS.subClassOf, SAM.Solution))
-    concept_classes = (set(merged.transitive_subjects(RDFS.subClassOf, SAM.Need))
-                       | set(merged.transitive_subjects(RDFS.subClassOf, SAM.InteractionForm)))
-    for subject, cls in data.subject_objects(RDF.type):
-        if cls in solution_classes:
-            return True
-        if cls in concept_classes and (subject, RDFS.isDefinedBy, _ONTOLOGY_IRI) not in merged:
-            return True
-    return False
+    return bool(given.store.query(_HAS_RECORDS, default_graph=_BOTH, named_graphs=[DATA]))
 
 
-def _require_something_to_validate(given: _Input, merged: Graph) -> None:
+def _require_something_to_validate(given: _Input) -> None:
     """Raise a one-line error when the input holds nothing the profile applies to: an empty
     file, a misspelt class, the wrong namespace would otherwise 'conform'."""
-    if _has_records(given.data, merged):
+    if _has_records(given):
         return
+    data = given.data_graph()
     reason = "no solution description (sam:Solution) found"
     hints: list[str] = []
-    if len(given.data) == 0:
+    if len(data) == 0 and not given.restated:
         hints.append("the input holds no RDF statements" if len(given.files) != 1
                      else "the file holds no RDF statements")
-    for variant in _namespace_variants(given.data):
+    for variant in _namespace_variants(data):
         hints.append(f"the data uses the namespace <{variant}>, but the ontology's is <{SAM}>")
-    unknown = _unknown_terms(given.data)
+    unknown = _unknown_terms(data)
     if unknown:
         first = "sam:" + str(unknown[0])[len(str(SAM)):]
         hint = f"{first} is not a term of the ontology"
@@ -626,10 +973,10 @@ def _require_something_to_validate(given: _Input, merged: Graph) -> None:
         hints.append(hint)
     message = "; ".join([reason, *hints])
     if len(given.files) == 1:
-        raise InputError(given.files[0][0], message)
+        raise InputError(given.files[0], message)
     if given.files:
         raise SamhandlingError(f"{message} (in {len(given.files)} files: "
-                               f"{', '.join(name for name, _ in given.files[:3])}"
+                               f"{', '.join(given.files[:3])}"
                                f"{', …' if len(given.files) > 3 else ''})")
     raise SamhandlingError(message)
 
@@ -651,14 +998,14 @@ def _pick(literals: Iterable[Node], lang: str) -> str | None:
 
 
 def _message(shapes: Graph, shape: Node | None, lang: str, value: Node | None,
-             merged: Graph) -> str | None:
+             view: _View) -> str | None:
     if shape is None:
         return None
     text = _pick(shapes.objects(shape, SH.message), lang)
     if text is None:
         return None
     if "{?value}" in text or "{$value}" in text:
-        shown = label(merged, value, lang) if value is not None else "?"
+        shown = view.label(value, lang) if value is not None else "?"
         text = text.replace("{?value}", shown).replace("{$value}", shown)
     return text
 
@@ -709,47 +1056,67 @@ def _shape_order(shapes: Graph, shape: str) -> float:
     return _shape_orders().get(shape, 1000.0)
 
 
+_SOLUTIONS = f"""
+SELECT DISTINCT ?s WHERE {{ GRAPH <{DATA.value}> {{
+  {{ ?s a <{SAM.Solution}> }} UNION {{ ?s <{SAM.realises}>|<{SAM.uses}>|<{SAM.addresses}> ?o }}
+}} }}"""
+
+
 class _Locator:
     """Finds the record a focus node belongs to, its title, file and line."""
 
-    def __init__(self, given: _Input, merged: Graph, lang: str) -> None:
-        self.data = given.data
+    def __init__(self, given: _Input, view: _View, lang: str) -> None:
+        self.given = given
+        self.store = given.store
         self.files = given.files
-        self.merged = merged
+        self.view = view
         self.lang = lang
-        solutions = set(self.data.subjects(RDF.type, SAM.Solution))
-        for predicate in (SAM.realises, SAM.uses, SAM.addresses):
-            solutions.update(self.data.subjects(predicate, None))
-        self.solutions = solutions
-        self._owner: dict[Node, Node] = {}
-        for solution in sorted(solutions, key=str):
-            for reached in self._reach(solution):
-                self._owner.setdefault(reached, solution)
+        self.solutions: set[Node] = {
+            to_rdflib(row["s"]) for row in self.store.query(_SOLUTIONS, named_graphs=[DATA])}
         self._texts: dict[str, tuple[list[str], dict[str, int]]] = {}
+        self._every: dict[str, dict[str, list[int]]] = {}
         self._where: dict[Node, tuple[str | None, int | None]] = {}
 
-    def _reach(self, start: Node) -> Iterable[Node]:
-        # Blank nodes hanging off a solution (contact point and the like) belong to it.
-        queue: deque[Node] = deque([start])
-        seen = {start}
-        while queue:
-            current = queue.popleft()
-            yield current
-            for obj in self.data.objects(current, None):
-                if isinstance(obj, BNode) and obj not in seen:
-                    seen.add(obj)
-                    queue.append(obj)
+    def _parents(self, node: Node) -> list[Node]:
+        term = to_ox(node)
+        return [to_rdflib(q.subject) for q in self.store.quads_for_pattern(None, None, term, DATA)]
 
     def record_of(self, focus: Node) -> Node:
-        return self._owner.get(focus, focus)
+        """The solution a focus node belongs to: itself, or, for a blank node hanging off
+        solutions (contact point and the like, through blank nodes only), the first of them
+        by IRI."""
+        if not isinstance(focus, BNode):
+            return focus
+        owners = [focus] if focus in self.solutions else []
+        seen = {focus}
+        queue: deque[Node] = deque([focus])
+        while queue:
+            for parent in self._parents(queue.popleft()):
+                if parent in seen:
+                    continue
+                seen.add(parent)
+                if parent in self.solutions:
+                    owners.append(parent)
+                if isinstance(parent, BNode):
+                    queue.append(parent)
+        return min(owners, key=str) if owners else focus
 
     def where(self, node: Node) -> tuple[str | None, int | None]:
+        """The first file (in the order given) that describes ``node``, and the line where
+        its description starts."""
         if node not in self._where:
-            self._where[node] = next(
-                ((name, self._line(name, graph, node)) for name, graph in self.files
-                 if (node, None, None) in graph),
-                (None, None),
-            )
+            found: tuple[str | None, int | None] = (None, None)
+            if not isinstance(node, BNode) and (self.given.is_data_subject(node)
+                                                or node in self.given.refused):
+                for anywhere in (False, True):
+                    for name in self.files:
+                        line = self._line(name, node, anywhere)
+                        if line is not None:
+                            found = (name, line)
+                            break
+                    if found[0] is not None:
+                        break
+            self._where[node] = found
         return self._where[node]
 
     def _lines(self, name: str) -> tuple[list[str], dict[str, int]]:
@@ -761,51 +1128,99 @@ class _Locator:
                 text = ""
             lines = text.splitlines()
             starts: dict[str, int] = {}
+            every: dict[str, list[int]] = {}
             for number, line in enumerate(lines, start=1):
                 token = line.split(None, 1)[0] if line.strip() else ""
                 starts.setdefault(token, number)
+                every.setdefault(token, []).append(number)
             self._texts[name] = (lines, starts)
+            self._every[name] = every
         return self._texts[name]
 
-    def _line(self, name: str, graph: Graph, node: Node) -> int | None:
-        if isinstance(node, BNode):
-            return None
-        lines, starts = self._lines(name)
-        iri = str(node)
+    def _candidates(self, name: str, iri: str) -> list[str]:
         candidates = [f"<{iri}>"]
-        for prefix, namespace in graph.namespaces():
-            if iri.startswith(str(namespace)) and len(iri) > len(str(namespace)):
-                candidates.append(f"{prefix}:{iri[len(str(namespace)):]}")
+        for prefix, namespace in self.given.file_prefixes.get(name, self.given.prefixes).items():
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                candidates.append(f"{prefix}:{iri[len(namespace):]}")
         candidates.append(f'"{iri}"')
+        return candidates
+
+    def _line(self, name: str, node: Node, anywhere: bool) -> int | None:
+        lines, starts = self._lines(name)
+        candidates = self._candidates(name, str(node))
         # First where the node starts a statement (a subject at the start of a line), then
         # anywhere.
         found = [starts[c] for c in candidates if c in starts]
         if found:
             return min(found)
-        for number, text in enumerate(lines, start=1):
-            if any(candidate in text for candidate in candidates):
-                return number
+        if anywhere:
+            for number, text in enumerate(lines, start=1):
+                if any(candidate in text for candidate in candidates):
+                    return number
         return None
+
+    def triple_line(self, name: str, focus: Node, path: Node | None, value: Node | None
+                    ) -> int | None:
+        """The line of the offending statement (focus, path, value) in ``name``, where the
+        file shows it: within the statements about ``focus``, the first line naming the
+        path and the value, else the path alone. None when there is no such statement (a
+        missing property) or it cannot be told."""
+        if not isinstance(path, URIRef) or isinstance(focus, BNode):
+            return None
+        lines, _ = self._lines(name)
+        subjects = self._candidates(name, str(focus))
+        predicates = self._candidates(name, str(path)) + (["a"] if path == RDF.type else [])
+        if isinstance(value, URIRef):
+            values = self._candidates(name, str(value))
+        elif isinstance(value, Literal):
+            values = [str(value)[:40]] if str(value) else []
+        else:
+            values = []
+        every = self._every[name]
+        block: list[int] = []
+        for start in sorted({n for token in subjects for n in every.get(token, ())}):
+            for number in range(start, len(lines) + 1):
+                block.append(number)
+                if lines[number - 1].rstrip().endswith("."):  # the end of the statement
+                    break
+        if not block:
+            return None
+
+        def names(text: str, words: list[str]) -> bool:
+            return any(re.search(r"(?<![\w:<])" + re.escape(w) + r"(?![\w:>-])", text)
+                       if w == "a" else w in text for w in words)
+
+        with_path = [n for n in block if names(lines[n - 1], predicates)]
+        both = [n for n in with_path if values and names(lines[n - 1], values)]
+        if both:
+            return both[0]
+        if values:
+            # A value on a continuation line (``dct:title "a"@nb ,\n "b"@nb``).
+            after = [n for n in block if names(lines[n - 1], values)]
+            if after:
+                return after[0]
+        return with_path[0] if with_path else None
 
     def title(self, node: Node) -> str:
         for predicate in (DCTERMS.title, SKOS.prefLabel, RDFS.label):
-            text = _pick_exact(self.data.objects(node, predicate), self.lang)
+            text = _pick_exact(self.view.objects(node, predicate, [DATA]), self.lang)
             if text:
                 return text
-        return compact(self.merged, node)
+        return compact(self.view.names, node)
 
     def records(self, extra: Iterable[str]) -> list[Record]:
         nodes: dict[str, Node] = {_node_text(n): n for n in self.solutions}
-        by_text = {_node_text(n): n for n in self.data.subjects()}
         for text in extra:
-            if text not in nodes and text in by_text:
-                nodes[text] = by_text[text]
+            if text not in nodes:
+                node: Node = BNode(text[2:]) if text.startswith("_:") else URIRef(text)
+                if self.given.is_data_subject(node) or node in self.given.refused:
+                    nodes[text] = node
         records = []
         for text, node in nodes.items():
             file, line = self.where(node)
             kind = "solution" if node in self.solutions else "concept"
             records.append(Record(text, self.title(node), kind, file, line))
-        file_order = {name: index for index, (name, _) in enumerate(self.files)}
+        file_order = {name: index for index, name in enumerate(self.files)}
         records.sort(key=lambda r: (file_order.get(r.file or "", len(file_order)), r.line or 0,
                                     r.kind != "solution", r.title.lower(), r.node))
         return records

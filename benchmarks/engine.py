@@ -1,0 +1,263 @@
+"""The engines side by side: validation, questions and --infer on generated catalogues.
+
+    python benchmarks/engine.py                 # 1,000 and 10,000 records
+    python benchmarks/engine.py --large         # and 100,000
+    python benchmarks/engine.py --sizes 500 --cap 60
+
+Each figure is one run in a fresh child process: wall time of the work (the interpreter's
+start and imports left out) and the child's peak RSS. The catalogues are realistic: every
+property of the profile, one record in ten with one to three defects of every kind the profile
+checks (tests/catalogue_gen.py). Rows:
+
+* pyoxigraph parse: ``Store().load`` of the file alone, the floor any engine stands on;
+* validate compiled: ``samhandling validate FILE --format json`` (the default engine);
+* validate pySHACL: the same with ``--engine pyshacl``; runs longer than ``--cap`` seconds are
+  stopped and the figure is extrapolated linearly from the largest size that finished
+  (marked ``~``);
+* Jena SHACL: ``shacl validate`` on the same shapes and data (ontology included), where a
+  ``shacl`` command is on PATH (Debian's libapache-jena-java ships the classes, not always the
+  command);
+* questions cq14 and cq05: ``samhandling query`` with ``--store rdflib`` and ``--store oxigraph``,
+  and raw pyoxigraph (load + query);
+* --infer: the OWL 2 RL rules in Oxigraph (``OxigraphStore.with_knowledge_graph(infer=True)``)
+  against ``samhandling_kg.graph.materialise`` (owlrl), both with the reading of ontology and
+  catalogue included (compare with the questions' load + query).
+
+Prints figures and ratios; asserts nothing. Timings stay out of the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+QUESTION_TEXT = {q: (ROOT / "queries" / f"{q}.rq") for q in
+                 ("cq14-solutions-per-form", "cq05-forms-for-need")}
+
+
+# --- the measured work (in the child) -------------------------------------------------------
+
+
+def _work(kind: str, path: str) -> Callable[[], str]:
+    """The work of one kind on ``path`` as a function (imports done before, outside the
+    timing); it returns a short note (counts) for the table."""
+    import io
+
+    import pyoxigraph as ox
+
+    from samhandling_kg import resources
+    from samhandling_kg.cli import main
+
+    if kind == "parse":
+        def parse() -> str:
+            store = ox.Store()
+            store.load(path=path, format=ox.RdfFormat.TURTLE)
+            return f"{len(store)} triples"
+        return parse
+    if kind in ("compiled", "pyshacl"):
+        import samhandling_kg.validation  # noqa: F401  (imported before the timing)
+
+        if kind == "pyshacl":
+            import pyshacl  # noqa: F401
+
+        def check() -> str:
+            out = io.StringIO()
+            code = main(["validate", path, "--format", "json", "--engine", kind], out=out,
+                        err=io.StringIO())
+            results = json.loads(out.getvalue())["results"] if out.getvalue() else []
+            return f"exit {code}, {len(results)} findings"
+        return check
+    if kind.startswith("question:"):
+        _, store_name, question = kind.split(":")
+
+        def ask() -> str:
+            out = io.StringIO()
+            code = main(["query", question, "--data", path, "--store", store_name,
+                         "--format", "csv"], out=out, err=io.StringIO())
+            return f"exit {code}, {len(out.getvalue().splitlines()) - 1} rows"
+        return ask
+    if kind.startswith("raw:"):
+        from samhandling_kg.questions import get_question
+        from samhandling_kg.sparql import check_read_query
+        from samhandling_kg.stores import bind_with_values
+
+        question = get_question(kind.split(":")[1])
+        # The question's default parameters, bound with a VALUES block as the tool does
+        # (Oxigraph's substitutions refuse a variable the SELECT does not project).
+        _, query_kind = check_read_query(question.query)
+        text = bind_with_values(question.query, query_kind, question.bindings({}))
+        ontology = str(resources.ontology_path())
+
+        def raw() -> str:
+            store = ox.Store()
+            store.load(path=ontology, format=ox.RdfFormat.TURTLE)
+            store.load(path=path, format=ox.RdfFormat.TURTLE)
+            return f"{len(list(store.query(text)))} rows"
+        return raw
+    if kind == "rules":
+        from samhandling_kg.stores import OxigraphStore
+
+        def rules() -> str:
+            after = OxigraphStore.with_knowledge_graph([path], infer=True)
+            return f"{len(after)} triples with the closure"
+        return rules
+    if kind == "owlrl":
+        from samhandling_kg.graph import load_knowledge_graph, materialise
+
+        def owlrl() -> str:
+            graph = load_knowledge_graph([path])
+            closure = materialise(graph)
+            return f"{len(closure)} triples with the closure"
+        return owlrl
+    raise SystemExit(f"unknown work {kind}")
+
+
+def _child(kind: str, path: str) -> None:
+    work = _work(kind, path)
+    start = time.perf_counter()
+    note = work()
+    wall = time.perf_counter() - start
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB → MiB
+    print(json.dumps({"wall": wall, "rss": rss, "note": note}))
+
+
+# --- the parent -------------------------------------------------------------------------------
+
+
+def measure(kind: str, path: Path, cap: float) -> dict[str, object] | None:
+    """One child run; None when it took longer than ``cap`` seconds (or failed)."""
+    try:
+        proc = subprocess.run([sys.executable, __file__, "--child", kind, str(path)],
+                              capture_output=True, text=True, timeout=cap)
+    except subprocess.TimeoutExpired:
+        return None
+    if proc.returncode != 0:
+        return {"wall": float("nan"), "rss": float("nan"),
+                "note": f"failed: {proc.stderr.strip().splitlines()[-1:]}"}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def jena(path: Path, folder: Path, cap: float) -> dict[str, object] | None | str:
+    command = shutil.which("shacl")
+    if command is None:
+        return "not installed (no 'shacl' command on PATH)"
+    from samhandling_kg import resources
+
+    shapes = folder / "shapes.ttl"
+    shapes.write_text("".join(p.read_text(encoding="utf-8") for p in resources.shape_paths()),
+                      encoding="utf-8")
+    data = folder / f"{path.stem}-with-ontology.ttl"
+    data.write_text(resources.ontology_path().read_text(encoding="utf-8") + "\n"
+                    + path.read_text(encoding="utf-8"), encoding="utf-8")
+    start = time.perf_counter()
+    try:
+        subprocess.run(["/usr/bin/time", "-f", "%M", command, "validate", "--shapes", str(shapes),
+                        "--data", str(data)], capture_output=True, text=True, timeout=cap)
+    except subprocess.TimeoutExpired:
+        return None
+    return {"wall": time.perf_counter() - start, "rss": float("nan"), "note": "Jena SHACL"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--large", action="store_true", help="add 100,000 records")
+    parser.add_argument("--cap", type=float, default=180.0,
+                        help="seconds any one run may take (default 180); longer runs are "
+                        "stopped and extrapolated")
+    parser.add_argument("--child", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        _child(*args.child)
+        return 0
+
+    import pyoxigraph
+    import pyshacl
+    import rdflib
+
+    from catalogue_gen import write_catalogue
+
+    sizes = sorted(set(args.sizes + ([100_000] if args.large else [])))
+    print(f"# Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores; "
+          f"pyoxigraph {pyoxigraph.__version__}, rdflib {rdflib.__version__}, "
+          f"pySHACL {pyshacl.__version__}; cap {args.cap:g} s per run")
+    kinds = [("pyoxigraph parse (floor)", "parse"), ("validate, compiled (default)", "compiled"),
+             ("validate, pySHACL", "pyshacl"), ("Jena SHACL", "jena")]
+    for question in QUESTION_TEXT:
+        kinds += [(f"{question[:4]} --store rdflib", f"question:rdflib:{question}"),
+                  (f"{question[:4]} --store oxigraph", f"question:oxigraph:{question}"),
+                  (f"{question[:4]} raw pyoxigraph", f"raw:{question}")]
+    kinds.append(("--infer, rules in Oxigraph", "rules"))
+    kinds.append(("--infer, owlrl (reference)", "owlrl"))
+
+    figures: dict[tuple[str, int], dict[str, object] | None] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        paths = {}
+        for size in sizes:
+            paths[size] = write_catalogue(folder / f"catalogue-{size}.ttl", size)
+            print(f"# {size} records: {paths[size].stat().st_size / 1e6:.1f} MB Turtle")
+        header = f"{'':<32}" + "".join(f"{size:>12,} rec  {'RSS':>7}" for size in sizes)
+        print(header)
+        for label, kind in kinds:
+            cells = []
+            last: tuple[int, float] | None = None
+            for size in sizes:
+                if kind == "jena":
+                    figure = jena(paths[size], folder, args.cap)
+                    if isinstance(figure, str):
+                        cells = [figure]
+                        break
+                else:
+                    figure = measure(kind, paths[size], args.cap)
+                figures[(kind, size)] = figure
+                if figure is None:
+                    if last:
+                        estimate = last[1] * size / last[0]
+                        cells.append(f"{'~' + format(estimate, '.1f') + ' s':>16}  {'—':>7}")
+                        figures[(kind, size)] = {"wall": estimate, "rss": float("nan"),
+                                                 "note": "extrapolated"}
+                    else:
+                        cells.append(f"{'>' + format(args.cap, 'g') + ' s':>16}  {'—':>7}")
+                    continue
+                wall, rss = float(figure["wall"]), float(figure["rss"])  # type: ignore[arg-type]
+                last = (size, wall)
+                cells.append(f"{wall:>14.2f} s  {rss:>5.0f} MiB")
+            print(f"{label:<32}" + "".join(cells))
+        print()
+        print("# ratios (per size)")
+        for size in sizes:
+            def wall(kind: str) -> float:
+                figure = figures.get((kind, size))
+                return float(figure["wall"]) if figure else float("nan")  # type: ignore[arg-type]
+
+            floor = wall("parse")
+            parts = [f"compiled/parse floor {wall('compiled') / floor:.1f}×",
+                     f"pySHACL/compiled {wall('pyshacl') / wall('compiled'):.0f}×"]
+            for question in QUESTION_TEXT:
+                raw = wall(f"raw:{question}")
+                parts.append(f"{question[:4]} oxigraph/raw {wall(f'question:oxigraph:{question}') / raw:.1f}×, "
+                             f"rdflib/raw {wall(f'question:rdflib:{question}') / raw:.1f}×")
+            parts.append(f"--infer rules/parse floor {wall('rules') / floor:.1f}×, "
+                         f"owlrl/rules {wall('owlrl') / wall('rules'):.0f}×")
+            print(f"{size:>8,}: " + "; ".join(parts))
+        notes = {f"{kind}@{size}": f["note"] for (kind, size), f in figures.items() if f}
+        print("# notes: " + json.dumps(notes, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
