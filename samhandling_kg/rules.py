@@ -49,6 +49,10 @@ RULES: tuple[tuple[str, str], ...] = tuple((name, _PREFIXES + text) for name, te
     ("cls-thing", "INSERT DATA { owl:Thing a owl:Class . owl:Nothing a owl:Class }"),
     ("scm-cls", "INSERT { ?c rdfs:subClassOf ?c , owl:Thing . ?c owl:equivalentClass ?c . "
                 "owl:Nothing rdfs:subClassOf ?c } WHERE { ?c a owl:Class }"),
+    # owlrl makes a restriction a class of its own, reflexively, without typing it owl:Class
+    # (sam:OrganisationalForm ⊑ ∀ sam:supportedBy . sam:TechnicalForm); the oracle decides.
+    ("scm-cls-restriction", "INSERT { ?c rdfs:subClassOf ?c . ?c owl:equivalentClass ?c } "
+                            "WHERE { ?c a owl:Restriction }"),
     ("scm-sco", "INSERT { ?a rdfs:subClassOf ?c } WHERE { ?a rdfs:subClassOf ?b . ?b rdfs:subClassOf ?c }"),
     ("scm-eqc1", "INSERT { ?a rdfs:subClassOf ?b . ?b rdfs:subClassOf ?a } "
                  "WHERE { ?a owl:equivalentClass ?b }"),
