@@ -10,9 +10,12 @@ nothing:
   properties), ``prp-inv1/2`` (inverses), ``prp-trp`` (transitive), ``prp-symp`` (symmetric),
   ``prp-spo2`` (property chains, one rule per chain of the data);
 * schema: ``cls-thing``, ``cls-nothing1``, ``scm-cls``, ``scm-sco``, ``scm-eqc1/2``, ``scm-op``, ``scm-dp``, ``scm-spo``,
-  ``scm-eqp1/2``, ``scm-dom1/2``, ``scm-rng1/2``, ``scm-uni``.
+  ``scm-eqp1/2``, ``scm-dom1/2``, ``scm-rng1/2``, ``scm-uni``; ``scm-cls`` for restrictions as
+  owlrl does it (reflexive subclass and equivalence only).
 
-Not included: ``owl:sameAs`` and the equality rules (``eq-*``, and ``prp-fp``/``prp-ifp`` that
+Not included: ``cls-avf`` (the ontology's one ``owl:allValuesFrom``, organisational forms
+supported by technical forms only, types the target of a wrong link; validation reports such
+data instead, ``samsh:SupportedByDirection``), ``owl:sameAs`` and the equality rules (``eq-*``, and ``prp-fp``/``prp-ifp`` that
 derive sameAs), consistency checks (``cax-dw``, ``prp-irp`` …), datatype reasoning. The test
 tests/test_rules.py compares the closure with owlrl's on the ontology, the examples and
 generated catalogues and names every difference.
