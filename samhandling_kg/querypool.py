@@ -13,7 +13,7 @@ query in one of a few worker processes, each holding its own copy of the store:
 
 Workers are fresh interpreters running :func:`worker_main`, started with the store dumped to an
 N-Quads file; they speak length-prefixed JSON frames over their stdin and stdout.
-Before a query reaches a worker, :func:`check_query_limits` refuses text long or deep enough to
+Before a query reaches a worker, :func:`~samhandling_kg.sparql.check_query_text` refuses text long or deep enough to
 crash the engine, with a message that says which limit it passed.
 """
 
@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import select
 import shutil
 import signal
@@ -39,15 +38,7 @@ from pathlib import Path
 from queue import SimpleQueue
 from typing import IO, Any
 
-from .errors import QueryError, SamhandlingError
-
-#: The longest query text the endpoint takes, in characters.
-MAX_QUERY_LENGTH = 200_000
-#: The deepest nesting of brackets ``( { [`` in a query.
-MAX_NESTING = 100
-#: The most operators and separators (``/ | ^ || && ! = < > + - * . ; ,``, ``UNION``,
-#: ``MINUS``, ``OPTIONAL``) in a query: each makes a node of the engine's recursive trees.
-MAX_OPERATORS = 2_000
+from .errors import SamhandlingError
 
 _FRAME = struct.Struct(">I")
 # The worker's interpreter: this package found where the server found it (appended, so it
@@ -56,53 +47,6 @@ _WORKER = ("import sys; del sys.path[0]; sys.path.append(sys.argv[1]); "
            "from samhandling_kg.querypool import worker_main; sys.exit(worker_main(sys.argv[2:]))")
 _READY_TIMEOUT = 300.0  # seconds a new worker may take to load the store
 
-# Each alternative decides after a bounded look, or runs to the end of its token; strings run
-# to their end or to the end of the line even when unterminated. So one pass is linear in the
-# length of the text whatever it holds: no alternative scans far ahead and fails, to be tried
-# again from the next character. Dots and hyphens in prefixed names count as operators (an
-# over-count, never an under-count).
-_LEXEME = re.compile(
-    r"""(?P<skip>\#[^\r\n]*|\s+"""
-    r"""|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)|\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|\Z)"""
-    r"""|'(?:[^'\\\n\r]|\\.)*(?:'|(?=[\n\r])|\Z)|"(?:[^"\\\n\r]|\\.)*(?:"|(?=[\n\r])|\Z)"""
-    r"""|<[^<>"{}|^`\\\x00-\x20]*>|[?$]\w+|@[A-Za-z0-9-]+|\^\^)"""
-    r"""|(?P<open>[({\[])|(?P<close>[)}\]])"""
-    r"""|(?P<op>\|\||&&|!=|<=|>=|[/|^!=<>+*.;,-])"""
-    r"""|(?P<word>[\w\u00b7\u00c0-\uffff:%\\]+)""",
-    re.DOTALL,
-)
-_TREE_WORDS = {"UNION", "MINUS", "OPTIONAL"}
-
-
-def check_query_limits(text: str, source: str = "query") -> None:
-    """Refuse query text longer than :data:`MAX_QUERY_LENGTH`, nested deeper than
-    :data:`MAX_NESTING` or with more than :data:`MAX_OPERATORS` operators.
-
-    A lexical count (strings, IRIs and comments skipped; a comment ends at a CR too, as it
-    does for the engine), so it costs one linear pass and counts at least what the engine
-    sees. Far below the sizes that crash pyoxigraph (about 3,000 nested groups, 12,000 path
-    steps, UNIONs or triple patterns) and far above any query a person writes.
-    """
-    if len(text) > MAX_QUERY_LENGTH:
-        raise QueryError(f"{source}: is {len(text)} characters long; this endpoint takes queries "
-                         f"of at most {MAX_QUERY_LENGTH}")
-    depth = deepest = operators = 0
-    for match in _LEXEME.finditer(text):
-        kind = match.lastgroup
-        if kind == "open":
-            depth += 1
-            if depth > MAX_NESTING:
-                raise QueryError(f"{source}: brackets nested more than {MAX_NESTING} deep; "
-                                 "this endpoint takes no deeper queries")
-            deepest = max(deepest, depth)
-        elif kind == "close":
-            depth = max(depth - 1, 0)
-        elif kind == "op" or (kind == "word" and match.group().upper() in _TREE_WORDS):
-            operators += 1
-            if operators > MAX_OPERATORS:
-                raise QueryError(f"{source}: more than {MAX_OPERATORS} operators (property path "
-                                 "steps, UNIONs, triple patterns, …); this endpoint takes no "
-                                 "longer chains")
 
 
 # --- frames -----------------------------------------------------------------------------------

@@ -39,10 +39,10 @@ from typing import Any, TextIO
 import pyoxigraph as ox
 
 from .errors import QueryError, SamhandlingError, printable
-from .querypool import QueryPool, check_query_limits
+from .querypool import QueryPool
 from .questions import list_questions
 from .site.routes import SiteRoutes
-from .sparql import bind_with_values
+from .sparql import bind_with_values, check_query_text
 from .stores import OxigraphStore
 
 MAX_BODY = 1 << 20
@@ -345,7 +345,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self.send_text(400, "this endpoint holds one graph: default-graph-uri and "
                                   "named-graph-uri are not supported")
         try:
-            check_query_limits(queries[0])
+            check_query_text(queries[0])
         except QueryError as exc:
             return self.send_text(400, str(exc))
         job = {"query": queries[0], "accept": self.headers.get("Accept") or ""}

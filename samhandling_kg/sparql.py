@@ -88,16 +88,42 @@ def check_read_query(text: str, source: str = "query") -> tuple[Query, QueryKind
 #: slows down more than linearly with the length of a query and the terms of an expression
 #: (a 100 MB VALUES block, a 100,000-term ``||`` chain, 20,000 UNIONs never finished).
 #: Hand-written and generated queries of real use stay far below.
-MAX_QUERY_CHARS = 100_000
+#: The longest query text taken, in characters (rdflib's parser slows down more than
+#: linearly; long lists of values belong in a data file).
+MAX_QUERY_CHARS = 200_000
+#: The most ``||``, ``&&`` and ``UNION`` together (rdflib's parser, again).
 MAX_QUERY_OPERATORS = 1000
+#: The deepest nesting of brackets ``( { [`` in a query.
+MAX_NESTING = 100
+#: The most operators and separators (``/ | ^ || && ! = < > + - * . ; ,``, ``UNION``,
+#: ``MINUS``, ``OPTIONAL``) in a query: each makes a node of the engines' recursive trees
+#: (pyoxigraph crashes at about 3,000 nested groups or 12,000 path steps).
+MAX_OPERATORS = 2_000
 _OPERATORS = re.compile(r"\|\||&&|\bUNION\b", re.IGNORECASE)
+# Each alternative decides after a bounded look, or runs to the end of its token; strings run
+# to their end or to the end of the line even when unterminated. So one pass is linear in the
+# length of the text whatever it holds. Dots and hyphens in prefixed names count as operators
+# (an over-count, never an under-count); a comment ends at a CR too, as it does in Oxigraph.
+_STRUCTURE = re.compile(
+    r"""(?P<skip>\#[^\r\n]*|\s+"""
+    r"""|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)|\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|\Z)"""
+    r"""|'(?:[^'\\\n\r]|\\.)*(?:'|(?=[\n\r])|\Z)|"(?:[^"\\\n\r]|\\.)*(?:"|(?=[\n\r])|\Z)"""
+    r"""|<[^<>"{}|^`\\\x00-\x20]*>|[?$]\w+|@[A-Za-z0-9-]+|\^\^)"""
+    r"""|(?P<open>[({\[])|(?P<close>[)}\]])"""
+    r"""|(?P<op>\|\||&&|!=|<=|>=|[/|^!=<>+*.;,-])"""
+    r"""|(?P<word>[\w\u00b7\u00c0-\uffff:%\\]+)""",
+    re.DOTALL,
+)
+_TREE_WORDS = {"UNION", "MINUS", "OPTIONAL"}
 
 
 def check_query_text(text: str, source: str = "query") -> None:
-    """Refuse query text beyond :data:`MAX_QUERY_CHARS` characters or with more than
-    :data:`MAX_QUERY_OPERATORS` ``||``, ``&&`` and ``UNION`` together, and escapes of lone
-    surrogates (``\\uD800``: no character; rdflib expands them into strings no output can
-    write)."""
+    """The one check of a query's size and shape, before any parser sees it (locally, at
+    endpoints and in ``serve``): escapes of lone surrogates (``\\uD800``: no character)
+    refused; at most :data:`MAX_QUERY_CHARS` characters, :data:`MAX_QUERY_OPERATORS` ``||``,
+    ``&&`` and ``UNION``, brackets nested :data:`MAX_NESTING` deep and :data:`MAX_OPERATORS`
+    operators — far below the sizes that crash pyoxigraph or stall rdflib's parser, far above
+    any query a person writes. One linear pass."""
     found = SURROGATE.search(text) or SURROGATE_ESCAPE.search(text)
     if found:
         line = text.count("\n", 0, found.start()) + 1
@@ -113,6 +139,20 @@ def check_query_text(text: str, source: str = "query") -> None:
             line = text.count("\n", 0, match.start()) + 1
             raise QueryError(f"{source}:{line}: the query joins more than {MAX_QUERY_OPERATORS} "
                              "expressions or patterns with ||, && or UNION (the limit)")
+    depth = operators = 0
+    for match in _STRUCTURE.finditer(text):
+        kind = match.lastgroup
+        if kind == "open":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise QueryError(f"{source}: brackets nested more than {MAX_NESTING} deep (the limit)")
+        elif kind == "close":
+            depth = max(depth - 1, 0)
+        elif kind == "op" or (kind == "word" and match.group().upper() in _TREE_WORDS):
+            operators += 1
+            if operators > MAX_OPERATORS:
+                raise QueryError(f"{source}: more than {MAX_OPERATORS} operators (property path "
+                                 "steps, UNIONs, triple patterns, …): the limit")
 
 
 def _is_update(text: str) -> bool:

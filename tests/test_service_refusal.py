@@ -282,3 +282,15 @@ def test_names_iris_and_plain_words_are_not_taken_for_service(text: str) -> None
 def test_anything_that_could_be_service_is_refused(text: str) -> None:
     with pytest.raises(QueryError, match="SERVICE clauses are not run"):
         refuse_service(text)
+
+
+def test_a_path_that_crashes_pyoxigraph_is_refused_locally(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """About 12,000 path steps segfault pyoxigraph (docs/upstream/): the command refuses the
+    query in one line before the engine sees it, as serve does (one check for both)."""
+    path = tmp_path / "deep.rq"
+    path.write_text("PREFIX e: <http://example.org/> SELECT * WHERE { ?s "
+                    + "/".join(["e:p"] * 12_000) + " ?o }", encoding="utf-8")
+    assert main(["query", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "more than 2000 operators" in err and err.count("\n") == 1
