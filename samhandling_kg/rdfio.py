@@ -26,7 +26,6 @@ from xml.sax import SAXParseException
 import defusedxml
 import defusedxml.ElementTree
 import rdflib
-import rdflib.plugins.sparql
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.exceptions import ParserError
 from rdflib.namespace import NamespaceManager
@@ -34,8 +33,10 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .errors import InputError, SamhandlingError, printable
 
-# rdflib would otherwise load the graph named in a query's FROM clause from the web.
-rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+# rdflib loads the graphs a query's FROM names from the web (its SPARQL_LOAD_GRAPHS). This
+# library changes no global of its host process on import: local queries with FROM are
+# refused before rdflib runs them (sparql.check_read_query_local), and no_network() below
+# stops any fetch in any case.
 
 #: File endings and the rdflib parser each one selects.
 FORMATS: dict[str, str] = {
@@ -79,13 +80,26 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         raise NetworkRefused(f"refused to reach the network ({event} {target!r})")
 
 
-sys.addaudithook(_audit)
+_hook_lock = threading.Lock()
+_hook_installed = False
+
+
+def _install_guard() -> None:
+    """Install the audit hook once, when the first guarded block is entered, not on import:
+    importing the library leaves its host process as it was. (Python cannot remove an audit
+    hook; outside the guarded blocks it does nothing.)"""
+    global _hook_installed
+    with _hook_lock:
+        if not _hook_installed:
+            sys.addaudithook(_audit)
+            _hook_installed = True
 
 
 @contextlib.contextmanager
 def no_network() -> Iterator[None]:
     """Within this block this thread cannot open a connection; any attempt raises
     :class:`NetworkRefused`. Guards parsing, reasoning and validation."""
+    _install_guard()
     _guard.depth += 1
     try:
         yield
@@ -93,14 +107,29 @@ def no_network() -> Iterator[None]:
         _guard.depth -= 1
 
 
+_literals_lock = threading.Lock()
+_literals_readers = 0
+_literals_previous = True
+
+
 @contextlib.contextmanager
 def _literals_as_written() -> Iterator[None]:
-    previous = rdflib.NORMALIZE_LITERALS
-    rdflib.NORMALIZE_LITERALS = False
+    """rdflib's NORMALIZE_LITERALS off while files are read (it rewrites lexical forms), and
+    back to what it was when the last reader is done: a counter under a lock, so readers on
+    several threads do not restore it under each other."""
+    global _literals_readers, _literals_previous
+    with _literals_lock:
+        if _literals_readers == 0:
+            _literals_previous = rdflib.NORMALIZE_LITERALS
+            rdflib.NORMALIZE_LITERALS = False
+        _literals_readers += 1
     try:
         yield
     finally:
-        rdflib.NORMALIZE_LITERALS = previous
+        with _literals_lock:
+            _literals_readers -= 1
+            if _literals_readers == 0:
+                rdflib.NORMALIZE_LITERALS = _literals_previous
 
 
 def format_for(path: str | Path) -> str:

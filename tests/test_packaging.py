@@ -55,3 +55,24 @@ def test_unpacked_wheel_answers_from_another_folder(wheel: Path, tmp_path: Path)
     assert path.startswith(str(site)) and "_data" in path
     triples, questions = map(int, counts.split())
     assert triples > 1000 and questions == len(list((ROOT / "queries").glob("*.rq")))
+
+
+def test_import_leaves_the_host_process_as_it_was() -> None:
+    """A library does not change its host process on import: no audit hook installed, and
+    rdflib's SPARQL_LOAD_GRAPHS and NORMALIZE_LITERALS as they were (issue 12)."""
+    probe = (
+        "import sys\n"
+        "hooks = []\n"
+        "sys.addaudithook(lambda event, args: hooks.append(event) if event == 'sys.addaudithook' else None)\n"
+        "import rdflib, rdflib.plugins.sparql as sparql\n"
+        "before = (sparql.SPARQL_LOAD_GRAPHS, rdflib.NORMALIZE_LITERALS)\n"
+        "import samhandling_kg\n"
+        "after = (sparql.SPARQL_LOAD_GRAPHS, rdflib.NORMALIZE_LITERALS)\n"
+        "assert not hooks, hooks\n"
+        "assert before == after, (before, after)\n"
+        "samhandling_kg.load_knowledge_graph()\n"  # reading a file installs the guard, once
+        "assert hooks == ['sys.addaudithook'], hooks\n"
+        "assert (sparql.SPARQL_LOAD_GRAPHS, rdflib.NORMALIZE_LITERALS) == before\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
