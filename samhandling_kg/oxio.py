@@ -70,7 +70,12 @@ def load_file(store: ox.Store, path: str | Path, graph: ox.NamedNode | ox.Defaul
         _check_xml(data, path)
     elif fmt == "json-ld":
         _check_json_ld(text, path)
-    quads = fmt in ("nquads", "trig")
+    # A byte-order mark is legal at the start of a UTF-8 file; Oxigraph's parsers take it
+    # for text.
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    # Named graphs are merged, as everywhere in this tool (JSON-LD may hold them too).
+    quads = fmt in ("nquads", "trig", "json-ld")
     # Store.load is all-or-nothing: a file that fails adds nothing. Quad formats go through a
     # scratch store first, their named graphs merged into ``graph``.
     target = ox.Store() if quads else store

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -382,7 +383,9 @@ def term_from_json(value: Mapping[str, Any]) -> Node:
             return Literal(lexical, lang=lang)  # ValueError for a malformed tag
         if datatype is not None and not isinstance(datatype, str):
             raise ValueError(f"datatype is not a string: {datatype!r}")
-        return Literal(lexical, datatype=URIRef(datatype) if datatype else None)
+        # As written: rdflib would rewrite an ill-typed lexical form ("maybe"^^xsd:boolean
+        # became "false"), which is legal RDF and the store's own answer.
+        return Literal(lexical, datatype=URIRef(datatype) if datatype else None, normalize=False)
     raise ValueError(f"unknown binding type {kind!r}")
 
 
@@ -621,7 +624,9 @@ def decode_answer(kind: QueryKind, payload: bytes, source: str, *, graph_format:
     """A store's answer (SPARQL JSON, or an RDF graph) as a :class:`QueryResult`."""
     if kind in ("SELECT", "ASK"):
         try:
-            result = result_from_json(json.loads(payload.decode("utf-8")))
+            with warnings.catch_warnings():  # rdflib warns of ill-typed literals (legal RDF)
+                warnings.simplefilter("ignore")
+                result = result_from_json(json.loads(payload.decode("utf-8")))
         except (ValueError, UnicodeDecodeError) as exc:
             start = " ".join(payload[:80].decode("utf-8", "replace").split())
             raise EndpointError(f"{source}: the answer is not SPARQL JSON results ({exc}; "

@@ -342,6 +342,8 @@ def _commands(case: dict[str, Any], path: Path) -> list[list[str]]:
     default = ["query"] if path.suffix == ".rq" else ["data", "validate"]
     argv = {
         "data": ["query", probe, "--data", str(path)],
+        # the reference engine, where it reads a file differently from the default (Oxigraph)
+        "data-rdflib": ["query", probe, "--store", "rdflib", "--data", str(path)],
         "data-infer": ["query", probe, "--infer", "--data", str(path)],
         "validate": ["validate", str(path)],
         "export": ["export", "--format", "nt", "--data", str(path)],
@@ -451,8 +453,8 @@ def test_manifest_is_complete() -> None:
     assert len(ids) >= 40
     for case in CASES:
         assert ("file" in case) != ("make" in case), case["id"]
-        assert case["exit"] in (0, 2), case["id"]
-        assert case["exit"] == 0 or case.get("stderr"), f"{case['id']}: an error case needs its stderr fragment"
+        assert case["exit"] in (0, 2) or (case["exit"] == 1 and "validate" in str(case.get("commands"))), case["id"]
+        assert case["exit"] != 2 or case.get("stderr"), f"{case['id']}: an error case needs its stderr fragment"
         if "file" in case:
             assert (CORPUS / case["file"]).is_file(), case["id"]
         else:
