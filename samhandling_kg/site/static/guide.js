@@ -225,6 +225,25 @@
   function update() {
     var given = answers();
     show(recommend(needSelect.value || null, given.yes, given.no));
+    remember();
+  }
+  // The answers live in the address (?need=IRI&yes=name,…&no=name,…), so a link, a reload or
+  // the switch to another language keeps them.
+  function remember() {
+    var params = new URLSearchParams(), yes = [], no = [];
+    if (needSelect.value) params.set("need", needSelect.value);
+    form.querySelectorAll("fieldset.question").forEach(function (set) {
+      var checked = set.querySelector("input:checked"), name = set.getAttribute("data-name");
+      if (checked && checked.value === "yes") yes.push(name);
+      if (checked && checked.value === "no") no.push(name);
+    });
+    if (yes.length) params.set("yes", yes.join(","));
+    if (no.length) params.set("no", no.join(","));
+    var query = params.toString() ? "?" + params.toString() : "";
+    history.replaceState(null, "", location.pathname + query);
+    document.querySelectorAll("nav.langs a[data-lang]").forEach(function (a) {
+      a.setAttribute("href", a.getAttribute("href").split("?")[0] + query);
+    });
   }
   function fillFromNeed() {  // a need answers "yes" for its characteristics, the rest is reset
     var need = decision.needs.filter(function (n) { return n.iri === needSelect.value; })[0];
@@ -237,11 +256,16 @@
   form.addEventListener("change", function (event) { if (event.target !== needSelect) update(); });
   form.addEventListener("reset", function () { setTimeout(update, 0); });
   form.addEventListener("submit", function (event) { event.preventDefault(); });
-  // ?need=IRI starts from a need (a link from elsewhere can open the guide so)
-  var wanted = new URLSearchParams(location.search).get("need");
-  if (wanted && decision.needs.some(function (n) { return n.iri === wanted; })) {
-    needSelect.value = wanted;
+  var wanted = new URLSearchParams(location.search), need = wanted.get("need");
+  if (need && decision.needs.some(function (n) { return n.iri === need; })) {
+    needSelect.value = need;
     fillFromNeed();
   }
+  ["yes", "no"].forEach(function (value) {
+    (wanted.get(value) || "").split(",").forEach(function (name) {
+      var input = name && document.getElementById("q-" + name + "-" + value);
+      if (input && input.name === name) input.checked = true;
+    });
+  });
   update();
 })();
