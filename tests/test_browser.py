@@ -505,6 +505,7 @@ def test_the_guide_explains_with_status_and_sources_in_the_readers_language(
     assert page.locator("#q-receiver-known-yes").is_checked()
     first = page.locator("ol.ranking[data-kind=organisational] > li").first
     assert first.get_attribute("data-form") == str(SAM.SendAndReceive)
+    assert page.locator("#guide-status").inner_text().endswith(graph.label(SAM.SendAndReceive, "nb").value)
     reason = first.locator("ul.reasons > li[data-effect=favours]").first
     link = _sam("Favours_ReceiverKnown_SendAndReceive")
     assert graph.label(SAM.Stated, "nb").value in reason.inner_text()

@@ -180,6 +180,15 @@
     return list;
   }
   function show(result) {
+    // A short line for screen readers: what is recommended now (the list below has the reasons).
+    var status = document.getElementById("guide-status");
+    status.textContent = "";
+    if (result.recommended.length) {
+      status.append(words.recommended.charAt(0).toUpperCase() + words.recommended.slice(1) + ": ");
+      result.recommended.forEach(function (r, i) { if (i) status.append(", "); status.append(named(r.form, false)); });
+    } else {
+      status.textContent = words.nothing_recommended;
+    }
     answer.textContent = "";
     answer.append(el("h3", {}, words.organisational), rankedList(result.organisational, "organisational"));
     if (!result.recommended.length) answer.append(el("p", {"id": "guide-nothing"}, words.nothing_recommended));
