@@ -418,6 +418,7 @@ def test_a_wrong_value_gets_the_command_lines_one_line_error(served: tuple[str, 
 _GUIDE_DOM = """() => {
   const ranked = list => Array.from(list.querySelectorAll(':scope > li')).map(li => ({
     form: li.dataset.form, rank: Number(li.dataset.rank), status: li.dataset.status,
+    meetsNeed: li.querySelector(':scope > ul.reasons > li[data-effect=meetsNeed]') !== null,
     reasons: Array.from(li.querySelectorAll(':scope > ul.reasons > li[data-char]'))
       .map(r => [r.dataset.char, r.dataset.effect])}));
   const technical = {};
@@ -426,6 +427,12 @@ _GUIDE_DOM = """() => {
   return {organisational: ranked(document.querySelector('ol.ranking[data-kind=organisational]')), technical,
           open: iris('#guide-open li'), standards: iris('ul.standards > li'), legal: iris('ul.legal > li')};
 }"""
+
+
+def _guide_shown(page: Any) -> dict[str, Any]:
+    shown: dict[str, Any] = page.evaluate(_GUIDE_DOM)
+    shown["standards"], shown["legal"] = sorted(shown["standards"]), sorted(shown["legal"])  # shown by label
+    return shown
 
 
 def _expected_guide(answer: dict[str, Any]) -> dict[str, Any]:
@@ -441,6 +448,7 @@ def _expected_guide(answer: dict[str, Any]) -> dict[str, Any]:
             if r["status"] == "recommended":
                 reasons += [(x["characteristic"], "guide_required_open") for x in r["requirementsOpen"]]
             out.append({"form": r["form"], "rank": r["rank"], "status": r["status"],
+                        "meetsNeed": bool(r.get("meetsNeed")),
                         "reasons": [list(x) for x in reasons]})
         return out
 
@@ -475,14 +483,14 @@ def test_the_guide_ranks_as_recommend_for_every_need_and_some_answers(
     page = watched.goto(base + "en/guide.html")
     checked_something = {"recommended": 0, "technical": 0, "ruled-out": 0, "open": 0}
     for need, has, not_ in cases:
+        if need is None:
+            page.click("#guide-reset")  # no need: every question back to "don't know"
         page.select_option("#guide-need", need or "")
-        page.click("#guide-reset") if need is None else None
         for name in has:
             page.check(f"#q-{name}-yes")
         for name in not_:
             page.check(f"#q-{name}-no")
-        shown = page.evaluate(_GUIDE_DOM)
-        shown["standards"], shown["legal"] = sorted(shown["standards"]), sorted(shown["legal"])  # shown by label
+        shown = _guide_shown(page)
         expected = _expected_guide(to_json(recommend(need, has, not_, graph=decision_graph)))
         assert shown == expected, (need, has, not_)
         checked_something["recommended"] += any(r["status"] == "recommended" for r in shown["organisational"])
@@ -534,6 +542,13 @@ def test_the_guide_explains_with_status_and_sources_in_the_readers_language(
     page.reload()
     page.wait_for_selector("ol.ranking")
     assert requests and all(r.startswith(base) for r in requests), requests
+    # Offline indeed: opened from the disk, without any server, the guide answers the same.
+    _, folder = static_site
+    shown = _guide_shown(page)
+    page.goto((folder / "nn" / "guide.html").as_uri() + "?" + urllib.parse.urlencode(
+        {"need": str(_sam("SendReferral")), "yes": "receiver-known", "no": "legal-basis"}))
+    page.wait_for_selector("ol.ranking")  # (in the browser's language: a file: page has its own storage)
+    assert page.url.startswith(folder.as_uri()) and _guide_shown(page) == shown
     watched.clean()
 
 

@@ -168,7 +168,7 @@ def test_the_guide_page_in_every_language_carries_the_decision_data(site: Path) 
         page = parse(site / lang / "guide.html")
         assert page.html_lang == lang and "".join(page.h1) == chrome("guide", lang)
         assert ("script", "../static/guide.js", {"src": "../static/guide.js", "defer": None}) in page.refs
-        block = re.search(r'<script type="application/json" id="guide-data">(.*?)</script>', text, re.S)
+        block = re.search(r'<script type="application/json" id="guide-data">(.*?)</script>', text, re.DOTALL)
         assert block is not None
         data = json.loads(block.group(1))
         assert data["decision"] == decision and data["lang"] == lang

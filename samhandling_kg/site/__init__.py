@@ -6,4 +6,4 @@ from .build import EXTRA_PAGES, ExtraPage, SiteBuilder, register_page, write_sit
 __all__ = ["EXTRA_PAGES", "ExtraPage", "SiteBuilder", "register_page", "write_site"]
 
 # The decision guide registers its page in the guide slot (build.EXTRA_PAGES).
-from . import guide as _guide  # noqa: E402,F401
+from . import guide as _guide  # noqa: F401

@@ -249,7 +249,7 @@
     if (yes.length) params.set("yes", yes.join(","));
     if (no.length) params.set("no", no.join(","));
     var query = params.toString() ? "?" + params.toString() : "";
-    history.replaceState(null, "", location.pathname + query);
+    try { history.replaceState(null, "", location.pathname + query); } catch (e) { /* a file: page may refuse */ }
     document.querySelectorAll("nav.langs a[data-lang]").forEach(function (a) {
       a.setAttribute("href", a.getAttribute("href").split("?")[0] + query);
     });
