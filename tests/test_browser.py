@@ -503,6 +503,43 @@ def test_the_guide_ranks_as_recommend_for_every_need_and_some_answers(
     watched.clean()
 
 
+def test_the_guide_breaks_ties_by_stated_links_as_recommend(browser: Any, tmp_path: Path) -> None:
+    """Every favours link of the graph is Stated, so the second key of the rule never decides
+    there; a graph with a Derived one makes it decide, and the guide must follow."""
+    from rdflib import Literal
+    from rdflib.namespace import DCTERMS
+
+    from samhandling_kg.recommend import recommend, to_json
+    from samhandling_kg.site import SiteBuilder
+
+    graph = load_knowledge_graph(DATA)
+    link = _sam("Favours_ReceiverKnown_ChangeAndShare_Test")
+    graph.add((_sam("ReceiverKnown"), SAM.favours, SAM.ChangeAndShare))
+    graph.add((_sam("ReceiverKnown"), SAM.qualifiedFavours, link))
+    graph.add((link, SAM.linkedForm, SAM.ChangeAndShare))
+    graph.add((link, SAM.evidenceStatus, SAM.Derived))
+    graph.add((link, SAM.evidence, Literal("A test link.", lang="en")))
+    graph.add((link, DCTERMS.source, URIRef("https://w3id.org/samhandling/source/oversikt-digitale-samhandlingsformer")))
+    builder = SiteBuilder(graph=graph)
+    for name in ("static/site.css", "static/site.js", "static/guide.js", "en/guide.html"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(builder.render_path(name) or b"")
+    server = _serve_folder(tmp_path)
+    context = Watched(browser, locale="en-GB")
+    try:
+        page = context.goto(f"http://127.0.0.1:{server.server_address[1]}/en/guide.html?yes=receiver-known")
+        shown = _guide_shown(page)
+        assert shown == _expected_guide(to_json(recommend(None, ["receiver-known"], [], graph=graph)))
+        ranks = {r["form"]: (r["rank"], r["status"]) for r in shown["organisational"]}
+        assert ranks[str(SAM.SendAndReceive)] == (1, "recommended")
+        assert ranks[str(SAM.ChangeAndShare)] == (2, "possible")
+        context.clean()
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+
+
 def test_the_guide_explains_with_status_and_sources_in_the_readers_language(
         static_site: tuple[str, Path], graph: SiteGraph, watched: Watched) -> None:
     from samhandling_kg.site.i18n import chrome
