@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import weakref
 from typing import Any
 
 import jinja2
@@ -21,15 +22,14 @@ from ..namespace import SAM
 from ..recommend import MESSAGES, decision_data
 from .build import ExtraPage, _script_json, register_page
 from .i18n import chrome
-from .model import SiteGraph
+from .model import SiteGraph, fallback_order
 
 #: The words of the answer shared with ``samhandling recommend`` (its registry, recommend.MESSAGES).
 _ANSWER_WORDS = ("recommended", "possible", "ruled-out", "favours", "rulesOut", "absent_required",
                  "required_met", "meets_need", "support", "source", "organisational", "technical",
-                 "nothing_recommended", "standards", "legal", "none")
+                 "nothing_recommended", "standards", "legal")
 #: The guide's own words (the site's registry, i18n.CHROME).
-_GUIDE_WORDS = ("yes", "no", "dont_know", "guide_required_open", "guide_open", "guide_holds",
-                "guide_result", "evidence", "sources")
+_GUIDE_WORDS = ("guide_required_open", "guide_open")
 
 
 @functools.lru_cache(maxsize=1)
@@ -39,13 +39,14 @@ def _templates() -> jinja2.Environment:
         autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 
 
+#: The decision data of each site graph, read once for all three languages.
+_DECISIONS: weakref.WeakKeyDictionary[SiteGraph, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
 def _decision(site: SiteGraph) -> dict[str, Any]:
-    # One site, one graph: the decision data is read once for all three languages.
-    cached: dict[str, Any] | None = getattr(site, "_guide_decision", None)
-    if cached is None:
-        cached = decision_data(site.asserted)
-        site._guide_decision = cached  # type: ignore[attr-defined]
-    return cached
+    if site not in _DECISIONS:
+        _DECISIONS[site] = decision_data(site.asserted)
+    return _DECISIONS[site]
 
 
 def guide_data(site: SiteGraph, lang: str) -> dict[str, Any]:
@@ -55,12 +56,12 @@ def guide_data(site: SiteGraph, lang: str) -> dict[str, Any]:
     words = {key: MESSAGES[lang][key] for key in _ANSWER_WORDS}
     words.update({key: chrome(key, lang) for key in _GUIDE_WORDS})
     return {"decision": decision, "pages": pages, "words": words, "lang": lang,
-            "stated": str(SAM.Stated)}
+            "fallback": list(fallback_order(lang)), "stated": str(SAM.Stated)}
 
 
 def _text(texts: dict[str, str], lang: str) -> tuple[str, str]:
-    """A text in ``lang``, else English, else Bokmål, with the language it is in."""
-    for candidate in (lang, "en", "nb", *texts):
+    """A text in ``lang``, else in the site's fallback order, with the language it is in."""
+    for candidate in (*fallback_order(lang), *texts):
         if texts.get(candidate):
             return texts[candidate], candidate
     return "", lang

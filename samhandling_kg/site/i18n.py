@@ -180,8 +180,6 @@ CHROME: Mapping[str, Mapping[str, str]] = {
     "guide_no_script": {"nb": "Anbefalingen vises her når JavaScript er slått på.",
                         "nn": "Tilrådinga vert vist her når JavaScript er slått på.",
                         "en": "The recommendation shows here when JavaScript is on."},
-    "guide_holds": {"nb": "Kjennetegn som gjelder", "nn": "Kjenneteikn som gjeld",
-                    "en": "Characteristics that hold"},
     "guide_required_open": {"nb": "kreves; svar ja eller nei på spørsmålet",
                             "nn": "vert kravd; svar ja eller nei på spørsmålet",
                             "en": "required; answer yes or no to the question"},

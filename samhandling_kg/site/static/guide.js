@@ -102,9 +102,9 @@
     if (content !== undefined) node.textContent = content;
     return node;
   }
-  function pick(texts) {  // the page's language, else English, else Bokmål, else any
+  function pick(texts) {  // the page's language, else the site's fallback order, else any
     texts = texts || {};
-    var order = [lang, "en", "nb"].concat(Object.keys(texts));
+    var order = data.fallback.concat(Object.keys(texts));
     for (var i = 0; i < order.length; i++) { if (texts[order[i]]) return [texts[order[i]], order[i]]; }
     return null;
   }
