@@ -47,6 +47,12 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 WIDTHS = (1280, 390)
 
 
+def _sam(name: str) -> URIRef:
+    """A term of the knowledge graph that the ontology's namespace class does not list (needs,
+    characteristics and their links are instances)."""
+    return URIRef(str(SAM) + name)
+
+
 # --- servers --------------------------------------------------------------------------------
 
 
@@ -406,16 +412,199 @@ def test_a_wrong_value_gets_the_command_lines_one_line_error(served: tuple[str, 
     assert response.status == 400 and response.text() == err
 
 
+# --- the decision guide ---------------------------------------------------------------------
+
+#: What the guide shows for a form, read from the page: place, status and reasons.
+_GUIDE_DOM = """() => {
+  const ranked = list => Array.from(list.querySelectorAll(':scope > li')).map(li => ({
+    form: li.dataset.form, rank: Number(li.dataset.rank), status: li.dataset.status,
+    meetsNeed: li.querySelector(':scope > ul.reasons > li[data-effect=meetsNeed]') !== null,
+    reasons: Array.from(li.querySelectorAll(':scope > ul.reasons > li[data-char]'))
+      .map(r => [r.dataset.char, r.dataset.effect])}));
+  const technical = {};
+  document.querySelectorAll('ol.ranking[data-kind=technical]').forEach(l => { technical[l.dataset.for] = ranked(l); });
+  const iris = sel => Array.from(document.querySelectorAll(sel)).map(x => x.dataset.iri || x.dataset.char);
+  return {organisational: ranked(document.querySelector('ol.ranking[data-kind=organisational]')), technical,
+          open: iris('#guide-open li'), standards: iris('ul.standards > li'), legal: iris('ul.legal > li')};
+}"""
+
+
+def _guide_shown(page: Any) -> dict[str, Any]:
+    shown: dict[str, Any] = page.evaluate(_GUIDE_DOM)
+    shown["standards"], shown["legal"] = sorted(shown["standards"]), sorted(shown["legal"])  # shown by label
+    return shown
+
+
+def _expected_guide(answer: dict[str, Any]) -> dict[str, Any]:
+    """``recommend --format json`` as the guide shows it: the reasons of a form in the order
+    favours, rules out, requirements met, then (for a recommended form) requirements to check."""
+    def ranked(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        out = []
+        for r in entries:
+            reasons = [(x["characteristic"], "favours") for x in r["favouredBy"]]
+            reasons += [(x["characteristic"], "absent_required" if x["effect"] == "requiredFor" else "rulesOut")
+                        for x in r["ruledOutBy"]]
+            reasons += [(x["characteristic"], "required_met") for x in r["requirementsMet"]]
+            if r["status"] == "recommended":
+                reasons += [(x["characteristic"], "guide_required_open") for x in r["requirementsOpen"]]
+            out.append({"form": r["form"], "rank": r["rank"], "status": r["status"],
+                        "meetsNeed": bool(r.get("meetsNeed")),
+                        "reasons": [list(x) for x in reasons]})
+        return out
+
+    return {"organisational": ranked(answer["organisational"]),
+            "technical": {r["form"]: ranked(r["technical"]) for r in answer["organisational"]
+                          if r["status"] == "recommended"},
+            "open": [q["characteristic"] for q in answer["openQuestions"]],
+            "standards": sorted(s["standard"] for s in answer["standards"]),
+            "legal": sorted(f["framework"] for f in answer["legalFrameworks"])}
+
+
+@pytest.fixture(scope="module")
+def decision_graph() -> Any:
+    return load_knowledge_graph(DATA)
+
+
+def test_the_guide_ranks_as_recommend_for_every_need_and_some_answers(
+        static_site: tuple[str, Path], decision_graph: Any, watched: Watched) -> None:
+    from samhandling_kg.recommend import decision_data, recommend, to_json
+
+    base, _ = static_site
+    decision = decision_data(decision_graph)
+    names = {c["iri"]: c["name"] for c in decision["characteristics"]}
+    cases: list[tuple[str | None, list[str], list[str]]] = [(n["iri"], [], []) for n in decision["needs"]]
+    assert len(cases) >= 10
+    cases += [(str(_sam("SendReferral")), ["reader-unknown"], []),  # a holding rule-out beats the need
+              (str(_sam("CriticalInformation")), [], ["legal-basis"]),  # a requirement answered "no"
+              (str(_sam("CriticalInformation")), ["legal-basis", "outside-own-systems"], ["shared-source"]),
+              (None, ["reader-unknown", "real-time-data"], ["legal-basis"]),
+              (None, ["same-system"], ["receiver-known"]),
+              (None, [], ["receiver-known"])]
+    page = watched.goto(base + "en/guide.html")
+    checked_something = {"recommended": 0, "technical": 0, "ruled-out": 0, "open": 0}
+    for need, has, not_ in cases:
+        if need is None:
+            page.click("#guide-reset")  # no need: every question back to "don't know"
+        page.select_option("#guide-need", need or "")
+        for name in has:
+            page.check(f"#q-{name}-yes")
+        for name in not_:
+            page.check(f"#q-{name}-no")
+        shown = _guide_shown(page)
+        expected = _expected_guide(to_json(recommend(need, has, not_, graph=decision_graph)))
+        assert shown == expected, (need, has, not_)
+        checked_something["recommended"] += any(r["status"] == "recommended" for r in shown["organisational"])
+        checked_something["technical"] += bool(shown["technical"])
+        checked_something["ruled-out"] += any(r["status"] == "ruled-out" for r in shown["organisational"])
+        checked_something["open"] += bool(shown["open"])
+    # The cases reach every branch of the rule, so equal answers are no coincidence.
+    assert all(checked_something.values()), checked_something
+    assert set(names.values()) >= {"reader-unknown", "legal-basis", "same-system", "receiver-known"}
+    watched.clean()
+
+
+def test_the_guide_breaks_ties_by_stated_links_as_recommend(browser: Any, tmp_path: Path) -> None:
+    """Every favours link of the graph is Stated, so the second key of the rule never decides
+    there; a graph with a Derived one makes it decide, and the guide must follow."""
+    from rdflib import Literal
+    from rdflib.namespace import DCTERMS
+
+    from samhandling_kg.recommend import recommend, to_json
+    from samhandling_kg.site import SiteBuilder
+
+    graph = load_knowledge_graph(DATA)
+    link = _sam("Favours_ReceiverKnown_ChangeAndShare_Test")
+    graph.add((_sam("ReceiverKnown"), SAM.favours, SAM.ChangeAndShare))
+    graph.add((_sam("ReceiverKnown"), SAM.qualifiedFavours, link))
+    graph.add((link, SAM.linkedForm, SAM.ChangeAndShare))
+    graph.add((link, SAM.evidenceStatus, SAM.Derived))
+    graph.add((link, SAM.evidence, Literal("A test link.", lang="en")))
+    graph.add((link, DCTERMS.source, URIRef("https://w3id.org/samhandling/source/oversikt-digitale-samhandlingsformer")))
+    builder = SiteBuilder(graph=graph)
+    for name in ("static/site.css", "static/site.js", "static/guide.js", "en/guide.html"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(builder.render_path(name) or b"")
+    server = _serve_folder(tmp_path)
+    context = Watched(browser, locale="en-GB")
+    try:
+        page = context.goto(f"http://127.0.0.1:{server.server_address[1]}/en/guide.html?yes=receiver-known")
+        shown = _guide_shown(page)
+        assert shown == _expected_guide(to_json(recommend(None, ["receiver-known"], [], graph=graph)))
+        ranks = {r["form"]: (r["rank"], r["status"]) for r in shown["organisational"]}
+        assert ranks[str(SAM.SendAndReceive)] == (1, "recommended")
+        assert ranks[str(SAM.ChangeAndShare)] == (2, "possible")
+        context.clean()
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_guide_explains_with_status_and_sources_in_the_readers_language(
+        static_site: tuple[str, Path], graph: SiteGraph, watched: Watched) -> None:
+    from samhandling_kg.site.i18n import chrome
+
+    base, _ = static_site
+    page = watched.goto(base + "nb/guide.html?need=" + urllib.parse.quote(str(_sam("SendReferral"))))
+    assert page.locator("#guide-need").input_value() == str(_sam("SendReferral"))
+    assert page.locator("#q-receiver-known-yes").is_checked()
+    first = page.locator("ol.ranking[data-kind=organisational] > li").first
+    assert first.get_attribute("data-form") == str(SAM.SendAndReceive)
+    assert page.locator("#guide-status").inner_text().endswith(graph.label(SAM.SendAndReceive, "nb").value)
+    reason = first.locator("ul.reasons > li[data-effect=favours]").first
+    link = _sam("Favours_ReceiverKnown_SendAndReceive")
+    assert graph.label(SAM.Stated, "nb").value in reason.inner_text()
+    assert reason.locator(f"a[href='{graph.page(link)}']").count() == 1
+    for source in graph.sources(link):
+        assert reason.locator(f"a[href='{graph.page(source)}']").inner_text() == graph.label(source, "nb").value
+    # Switching language keeps the page and the answers; questions, answer and words follow.
+    page.check("#q-legal-basis-no")
+    page.click("nav.langs a[data-lang=nn]")
+    page.wait_for_url(base + "nn/guide.html?" + urllib.parse.urlencode(
+        {"need": str(_sam("SendReferral")), "yes": "receiver-known", "no": "legal-basis"}))
+    assert page.locator("#q-legal-basis-no").is_checked() and page.locator("#q-receiver-known-yes").is_checked()
+    assert page.evaluate("document.documentElement.lang") == "nn"
+    assert page.locator("h1").inner_text() == chrome("guide", "nn")
+    legend = page.locator("fieldset[data-name=receiver-known] legend").inner_text()
+    assert legend == graph.label(_sam("ReceiverKnown"), "nn").value
+    assert page.locator("label[for=q-receiver-known-unknown]").inner_text() == chrome("dont_know", "nn")
+    first = page.locator("ol.ranking[data-kind=organisational] > li").first
+    assert graph.label(SAM.SendAndReceive, "nn").value in first.inner_text()
+    assert graph.label(SAM.Stated, "nn").value in first.inner_text()
+    for element in page.locator("main [lang]").all():
+        assert element.get_attribute("lang") in LANGUAGES
+    # The page reads without help from outside: only the site's own files were asked for.
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.reload()
+    page.wait_for_selector("ol.ranking")
+    assert requests and all(r.startswith(base) for r in requests), requests
+    # Offline indeed: opened from the disk, without any server, the guide answers the same.
+    _, folder = static_site
+    shown = _guide_shown(page)
+    page.goto((folder / "nn" / "guide.html").as_uri() + "?" + urllib.parse.urlencode(
+        {"need": str(_sam("SendReferral")), "yes": "receiver-known", "no": "legal-basis"}))
+    page.wait_for_selector("ol.ranking")  # (in the browser's language: a file: page has its own storage)
+    assert page.url.startswith(folder.as_uri()) and _guide_shown(page) == shown
+    watched.clean()
+
+
 # --- layout and accessibility ----------------------------------------------------------------
 
 
 LAYOUT_PAGES = ["index.html", "matrix.html", "needs.html", "concepts.html", "questions.html",
                 "profile.html", "catalogue.html", "concept/LookUpAndMakeAvailable.html",
                 "concept/cat-helseplattformen.html", "concept/Support_ChangeAndShare_DataSharing.html",
-                "query.html"]
+                "query.html", "guide.html"]
 
 
-def _run_query(page: Any) -> None:
+def _run_query(page: Any, name: str = "query.html") -> None:
+    """Fill the pages that answer in the page: the query page runs a question; the guide starts
+    from the need with the most to show (reasons, technical forms, an open requirement)."""
+    if name == "guide.html":
+        page.select_option("#guide-need", str(_sam("CriticalInformation")))
+        page.wait_for_selector("ol.ranking[data-kind=technical]")
+        return
     page.select_option("#question", "cq13-supported-by-matrix")
     page.click("#run")
     page.wait_for_selector("#table-wrap table")
@@ -429,8 +618,8 @@ def test_pages_fit_the_window_with_screenshots(served: tuple[str, SiteRoutes], b
     try:
         for name in LAYOUT_PAGES:
             page = context.goto(base + "nb/" + name)
-            if name == "query.html":
-                _run_query(page)
+            if name in ("query.html", "guide.html"):
+                _run_query(page, name)
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             page.screenshot(path=str(ARTIFACTS / f"{width}-{name.replace('/', '-')}.png"), full_page=True)
             assert overflow <= 0, f"{name} at {width} px is {overflow} px too wide"
@@ -443,8 +632,9 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag2
                "resultTypes": ["violations"]}
 
 
-@pytest.mark.parametrize(("lang", "pages"), [("nb", LAYOUT_PAGES), ("nn", ["index.html", "query.html"]),
-                                             ("en", ["concept/LookUpAndMakeAvailable.html", "query.html"])])
+@pytest.mark.parametrize(("lang", "pages"), [("nb", LAYOUT_PAGES), ("nn", ["index.html", "query.html", "guide.html"]),
+                                             ("en", ["concept/LookUpAndMakeAvailable.html", "query.html",
+                                                     "guide.html"])])
 def test_accessibility_by_axe(served: tuple[str, SiteRoutes], watched: Watched, lang: str,
                               pages: list[str]) -> None:
     from axe_playwright_python.sync_playwright import Axe
@@ -455,8 +645,8 @@ def test_accessibility_by_axe(served: tuple[str, SiteRoutes], watched: Watched, 
     problems = []
     for name in pages:
         page = watched.goto(base + f"{lang}/" + name)
-        if name == "query.html":
-            _run_query(page)
+        if name in ("query.html", "guide.html"):
+            _run_query(page, name)
         results = axe.run(page, options=AXE_OPTIONS)
         for violation in results.response["violations"]:
             targets = [node["target"] for node in violation["nodes"]][:3]

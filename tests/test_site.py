@@ -145,6 +145,7 @@ def test_a_new_form_or_link_in_the_graph_changes_the_figure_and_the_grid() -> No
 
 def test_the_sites_words_are_complete_and_a_guide_page_has_its_slot() -> None:
     assert check_registry() == []
+    registered = EXTRA_PAGES.get("guide")  # the decision guide (site/guide.py) is there already
     register_page(ExtraPage("guide", "guide.html", lambda site, lang: f"<h1>{len(site.needs)}</h1>"))
     try:
         files = SiteBuilder().language_files("nn")
@@ -152,6 +153,34 @@ def test_the_sites_words_are_complete_and_a_guide_page_has_its_slot() -> None:
         assert b'data-nav="guide"' in files["nn/index.html"] and b"Rettleiar" in files["nn/index.html"]
     finally:
         EXTRA_PAGES.pop("guide")
+        if registered is not None:
+            register_page(registered)
+
+
+def test_the_guide_page_in_every_language_carries_the_decision_data(site: Path) -> None:
+    from samhandling_kg.recommend import decision_data
+    from samhandling_kg.site.i18n import chrome
+
+    decision = decision_data(load_knowledge_graph([DATA]))
+    assert (site / "static" / "guide.js").is_file()
+    for lang in LANGUAGES:
+        text = (site / lang / "guide.html").read_text(encoding="utf-8")
+        page = parse(site / lang / "guide.html")
+        assert page.html_lang == lang and "".join(page.h1) == chrome("guide", lang)
+        assert ("script", "../static/guide.js", {"src": "../static/guide.js", "defer": None}) in page.refs
+        block = re.search(r'<script type="application/json" id="guide-data">(.*?)</script>', text, re.DOTALL)
+        assert block is not None
+        data = json.loads(block.group(1))
+        assert data["decision"] == decision and data["lang"] == lang
+        # One question (a fieldset with a legend and three labelled answers) per characteristic.
+        for c in decision["characteristics"]:
+            name = c["name"]
+            assert f'data-char="{c["iri"]}" data-name="{name}"' in text
+            for value in ("yes", "no", "unknown"):
+                assert f'id="q-{name}-{value}"' in text and f'for="q-{name}-{value}"' in text
+        assert text.count("<legend") == len(decision["characteristics"])
+        assert text.count("<option value=\"https://") == len(decision["needs"])
+        assert f'data-nav="guide" aria-current="page">{chrome("guide", lang)}<' in text
 
 
 def test_docs_input_errors_are_one_line(tmp_path: Path) -> None:

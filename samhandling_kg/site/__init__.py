@@ -4,3 +4,6 @@
 from .build import EXTRA_PAGES, ExtraPage, SiteBuilder, register_page, write_site
 
 __all__ = ["EXTRA_PAGES", "ExtraPage", "SiteBuilder", "register_page", "write_site"]
+
+# The decision guide registers its page in the guide slot (build.EXTRA_PAGES).
+from . import guide as _guide  # noqa: F401

@@ -171,7 +171,7 @@ class SiteBuilder:
         if self._renderers is not None:
             return self._renderers
         out: dict[str, Callable[[], bytes]] = {}
-        for name in ("site.css", "site.js", "query.js"):
+        for name in ("site.css", "site.js", "query.js", "guide.js"):
             out[f"static/{name}"] = functools.partial(_static, name)
         for name, fmt in ONTOLOGY_FILES.items():
             out[name] = functools.partial(_ontology_file, fmt)

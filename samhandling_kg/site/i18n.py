@@ -155,6 +155,37 @@ CHROME: Mapping[str, Mapping[str, str]] = {
         "en": "Generated from the samhandling-kg knowledge graph {version}. Content: CC BY 4.0.",
     },
     "any_language": {"nb": "alle språk", "nn": "alle språk", "en": "every language"},
+    # The decision guide (site/guide.py); the words of the answer itself are recommend.MESSAGES.
+    "guide_intro": {
+        "nb": "Svar på spørsmålene om samhandlingsbehovet, eller start fra et behov i modellen. "
+              "Veilederen rangerer samhandlingsformene etter regelen nederst og viser hvilke "
+              "kjennetegn som taler for, utelukker eller kreves, med grunnlag og kilder. Alt skjer "
+              "i nettleseren, uten nett.",
+        "nn": "Svar på spørsmåla om samhandlingsbehovet, eller start frå eit behov i modellen. "
+              "Rettleiaren rangerer samhandlingsformene etter regelen nedst og viser kva "
+              "kjenneteikn som talar for, utelukkar eller vert kravde, med grunnlag og kjelder. Alt "
+              "skjer i nettlesaren, utan nett.",
+        "en": "Answer the questions about the interaction need, or start from a need of the model. "
+              "The guide ranks the interaction forms by the rule at the bottom and shows which "
+              "characteristics favour, rule out or are required, with evidence and sources. "
+              "Everything happens in the browser, offline.",
+    },
+    "guide_need": {"nb": "Start fra et behov (valgfritt)", "nn": "Start frå eit behov (valfritt)",
+                   "en": "Start from a need (optional)"},
+    "guide_no_need": {"nb": "– ikke noe behov valgt –", "nn": "– inkje behov valt –",
+                      "en": "– no need chosen –"},
+    "dont_know": {"nb": "vet ikke", "nn": "veit ikkje", "en": "don't know"},
+    "guide_reset": {"nb": "Nullstill svarene", "nn": "Nullstill svara", "en": "Clear the answers"},
+    "guide_result": {"nb": "Anbefaling", "nn": "Tilråding", "en": "Recommendation"},
+    "guide_no_script": {"nb": "Anbefalingen vises her når JavaScript er slått på.",
+                        "nn": "Tilrådinga vert vist her når JavaScript er slått på.",
+                        "en": "The recommendation shows here when JavaScript is on."},
+    "guide_required_open": {"nb": "kreves; svar ja eller nei på spørsmålet",
+                            "nn": "vert kravd; svar ja eller nei på spørsmålet",
+                            "en": "required; answer yes or no to the question"},
+    "guide_open": {"nb": "Spørsmål som kan skille de gjenværende formene:",
+                   "nn": "Spørsmål som kan skilje dei attverande formene:",
+                   "en": "Questions that would tell the remaining forms apart:"},
 }
 
 
