@@ -76,7 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run QUERY (a question id from 'samhandling questions' or a .rq file) over "
         "the ontology plus the data files. Only SELECT, ASK, CONSTRUCT and DESCRIBE run.",
     )
-    query.add_argument("query", metavar="QUERY", help="competency-question id or path to a .rq file")
+    # Optional for argparse only: '--data DIR cq14' lets --data swallow the id (nargs="+");
+    # _query_argument takes it back from there.
+    query.add_argument("query", metavar="QUERY", nargs="?",
+                       help="competency-question id or path to a .rq file (before or after the options)")
     query.add_argument("--data", metavar="FILE", nargs="+", action="extend", default=[],
                        help="RDF files or folders to query together with the ontology (format by file ending)")
     query.add_argument("--infer", action="store_true", help="materialise OWL 2 RL entailments first")
@@ -187,8 +190,22 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK if report.conforms else EXIT_FINDINGS
 
 
+def _query_argument(args: argparse.Namespace) -> str:
+    """QUERY, also when it came after ``--data FILE...`` and that list took it: a question id
+    or a ``.rq`` file is never an RDF data file (those are read by their RDF file ending)."""
+    if args.query is not None:
+        return str(args.query)
+    if args.data:
+        last = str(args.data[-1])
+        if last.endswith(".rq") or not Path(last).exists():
+            args.data = args.data[:-1]
+            return last
+    raise SamhandlingError("query: QUERY is missing; give it first, as in "
+                           "'samhandling query QUERY --data FILE...'")
+
+
 def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    question = resolve_query(args.query)
+    question = resolve_query(_query_argument(args))
     values: dict[str, str] = {}
     for item in args.bind:
         name, sep, value = item.partition("=")
@@ -353,7 +370,7 @@ def write_atomically(path: Path, text: str) -> None:
 
 def _add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """``load`` and ``serve`` (docs/stores.md)."""
-    from .serve import Limits
+    from .serve import DEFAULT_PORT, Limits
     from .stores import DEFAULT_TIMEOUT
 
     load = commands.add_parser(
@@ -386,7 +403,8 @@ def _add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: 
     serve.add_argument("--infer", action="store_true", help="materialise OWL 2 RL entailments first")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default 127.0.0.1: this machine only)")
-    serve.add_argument("--port", type=_port, default=7878, help="port (default 7878; 0 picks a free one)")
+    serve.add_argument("--port", type=_port, default=DEFAULT_PORT,
+                       help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
     limits = Limits()
     serve.add_argument("--timeout", metavar="SECONDS", type=_within(float, 0.1, 86400, "a number of seconds"),
                        default=limits.timeout, help=f"stop a query after this long (default {limits.timeout:g})")

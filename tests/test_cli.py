@@ -327,3 +327,16 @@ def test_bind_mistakes_are_refused_with_a_hint(binds: list[str], message: str) -
     argv = ["query", "cq05-forms-for-need"] + [a for b in binds for a in ("--bind", b)]
     assert main(argv, out=io.StringIO(), err=err) == 2
     assert message in err.getvalue() and err.getvalue().count("\n") == 1
+
+
+def test_question_id_after_data_is_the_query() -> None:
+    # --data takes one or more files; the question id after them is still QUERY.
+    before = run("query", "cq14-solutions-per-form", "--data", str(SAMPLE), "--format", "csv")
+    after = run("query", "--data", str(SAMPLE), "cq14-solutions-per-form", "--format", "csv")
+    assert after == before and before[0] == 0 and before[1].count("\n") > 1
+
+
+def test_missing_query_says_how_to_order_the_arguments() -> None:
+    code, out, err = run("query", "--data", str(SAMPLE))
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "QUERY is missing" in err and "samhandling query QUERY --data FILE" in err

@@ -83,3 +83,15 @@ def test_quick_start_runs_a_question() -> None:
     command = marker.split("```sh\n", 1)[1].split("\n", 1)[0]
     assert command.startswith("pip install . && samhandling query ")
     assert command.split(" && ", 1)[1] in shell_commands()
+
+
+def test_readme_oxigraph_server_is_installable_and_does_not_clash_with_serve() -> None:
+    from samhandling_kg.cli import build_parser
+    from samhandling_kg.serve import DEFAULT_PORT
+
+    ports = {int(p) for p in re.findall(r"oxigraph serve [^\n]*--bind [\d.]+:(\d+)", README)}
+    assert ports, "the README starts an Oxigraph server"
+    assert build_parser().parse_args(["serve"]).port == DEFAULT_PORT
+    assert DEFAULT_PORT not in ports  # both in the README's examples, both running at once
+    assert f"http://127.0.0.1:{DEFAULT_PORT}/sparql" in README
+    assert "pip install oxigraph" in README  # the `oxigraph` command is not ours
