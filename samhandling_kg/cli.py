@@ -25,10 +25,11 @@ from rdflib.term import Node
 from .api import LOCAL_ENGINES, run
 from .errors import SamhandlingError, printable
 from .graph import bind_prefixes, load_knowledge_graph
-from .questions import LANGUAGES, list_questions, resolve_query
+from .questions import LANGUAGE_PARAMETER, list_questions, resolve_query
 from .skosap import PROFILES, check, publisher_iri, skos_ap_no
 from .sparql import format_result
 from .stores import EndpointStore, Store, open_store
+from .terms import DEFAULT_LANGUAGE, LANGUAGES
 from .version import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -61,6 +62,12 @@ def _within(convert: Callable[[str], float], low: float, high: float, what: str)
     return check
 
 
+def _add_lang(parser: argparse.ArgumentParser, what: str, default: str | None = DEFAULT_LANGUAGE) -> None:
+    """The one language option: the same choices (terms.LANGUAGES) and default everywhere."""
+    parser.add_argument("--lang", choices=LANGUAGES, default=default,
+                        help=f"language of {what}: {', '.join(LANGUAGES)} (default {DEFAULT_LANGUAGE})")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="samhandling",
@@ -83,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--data", metavar="FILE", nargs="+", action="extend", default=[],
                        help="RDF files or folders to query together with the ontology (format by file ending)")
     query.add_argument("--infer", action="store_true", help="materialise OWL 2 RL entailments first")
+    # None: not given, so a --bind lang=… may say it instead (both at once is refused).
+    _add_lang(query, "the labels a question answers with (its lang parameter)", default=None)
     query.add_argument("--bind", metavar="NAME=VALUE", action="append", default=[],
                        help="value of a question parameter, e.g. form=sam:SendAndReceive")
     query.add_argument("--format", choices=("table", "csv", "json"), default="table",
@@ -104,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
         "questions", help="list the competency questions",
         description="List the competency questions with their ids, parameters and text.",
     )
-    questions.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the text")
+    _add_lang(questions, "the text and of the lang parameter's default")
     questions.set_defaults(handler=_cmd_questions)
 
     export = commands.add_parser(
@@ -140,8 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "turtle", "sarif", "junit"),
                        default="text", help="text (default), json, turtle (SHACL report), "
                        "sarif (SARIF 2.1.0) or junit (JUnit XML)")
-    check.add_argument("--lang", choices=("nb", "nn", "en"), default="en",
-                       help="language of messages and titles (default en)")
+    _add_lang(check, "messages and titles")
     check.add_argument("--fail-on", choices=("violation", "warning", "info"), default="violation",
                        help="lowest severity that makes the exit status 1 (default violation)")
     check.set_defaults(handler=_cmd_validate)
@@ -162,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--list", action="store_true", help="list the characteristics and the needs")
     rec.add_argument("--data", metavar="FILE", nargs="+", action="extend", default=[],
                      help="a catalogue of solutions (and needs of your own) to read with the ontology")
-    rec.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the text (default en)")
+    _add_lang(rec, "the text")
     rec.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
     rec.set_defaults(handler=_cmd_recommend)
     return parser
@@ -215,6 +223,13 @@ def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise SamhandlingError(f"--bind {name} is given twice ({values[name]!r} and {value!r}); "
                                    "a parameter takes one value")
         values[name] = value
+    if args.lang is not None:
+        if LANGUAGE_PARAMETER in values and values[LANGUAGE_PARAMETER] != args.lang:
+            raise SamhandlingError(f"--lang {args.lang} and --bind {LANGUAGE_PARAMETER}="
+                                   f"{values[LANGUAGE_PARAMETER]} disagree; give the language once")
+        if not any(p.name == LANGUAGE_PARAMETER for p in question.parameters):
+            raise SamhandlingError(f"--lang: {question.id} has no {LANGUAGE_PARAMETER} parameter")
+    values = {**question.defaults(args.lang or DEFAULT_LANGUAGE), **values}
     question.bindings(values)  # a bad value is refused before any file is read
     store: Store | None = None
     if args.endpoint or args.graph:  # --- stores (docs/stores.md) ---
@@ -242,8 +257,10 @@ def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _cmd_questions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for question in list_questions():
+        defaults = question.defaults(args.lang)  # [lang=nn] for --lang nn
         params = " ".join(
-            f"[{p.name}={p.default}]" if p.default else f"{p.name}=…" for p in question.parameters
+            f"[{p.name}={defaults[p.name]}]" if p.name in defaults else f"{p.name}=…"
+            for p in question.parameters
         )
         data = "  (--data)" if question.needs_data else ""
         out.write(f"{question.id}{' ' + params if params else ''}{data}\n    {question.title(args.lang)}\n")

@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 import os
+import re
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -340,3 +342,43 @@ def test_missing_query_says_how_to_order_the_arguments() -> None:
     code, out, err = run("query", "--data", str(SAMPLE))
     assert code == 2 and out == "" and err.count("\n") == 1
     assert "QUERY is missing" in err and "samhandling query QUERY --data FILE" in err
+
+
+def _lang_options() -> dict[str, Any]:
+    from samhandling_kg.cli import build_parser
+
+    commands = next(a for a in build_parser()._actions if a.dest == "command").choices  # type: ignore[union-attr]
+    return {name: action for name, sub in commands.items() for action in sub._actions
+            if "--lang" in action.option_strings}
+
+
+def test_one_language_option_reads_the_registry() -> None:
+    from samhandling_kg.terms import DEFAULT_LANGUAGE, LANGUAGES
+
+    options = _lang_options()
+    assert {"questions", "query", "validate", "recommend"} <= set(options)
+    for name, action in options.items():
+        assert tuple(action.choices) == LANGUAGES, name
+        # query's is None so that a --bind lang=… can say it instead; the value used is the same
+        assert action.default in (DEFAULT_LANGUAGE, None) and f"default {DEFAULT_LANGUAGE}" in action.help, name
+    assert DEFAULT_LANGUAGE == "nb"
+
+
+def test_questions_list_the_lang_default_of_the_chosen_language() -> None:
+    for lang in ("nb", "nn", "en"):
+        code, out, err = run("questions", "--lang", lang)
+        assert code == 0, err
+        shown = set(re.findall(r"\[lang=(\w+)\]", out))
+        assert shown == {lang}, (lang, shown)
+    assert set(re.findall(r"\[lang=(\w+)\]", run("questions")[1])) == {"nb"}
+
+
+def test_query_lang_sets_the_language_parameter() -> None:
+    nynorsk = run("query", "cq01-organisational-forms", "--lang", "nn", "--format", "csv")
+    assert nynorsk == run("query", "cq01-organisational-forms", "--bind", "lang=nn", "--format", "csv")
+    assert nynorsk[0] == 0 and "Slå opp og tilgjengeleggjere" in nynorsk[1]
+    assert "Slå opp og tilgjengeliggjøre" not in nynorsk[1]  # the nb label
+    assert run("query", "cq01-organisational-forms", "--format", "csv") == run(
+        "query", "cq01-organisational-forms", "--lang", "nb", "--format", "csv")
+    code, _, err = run("query", "cq01-organisational-forms", "--lang", "en", "--bind", "lang=nn")
+    assert_one_line_error(code, err, "--lang en", "lang=nn")
