@@ -7,24 +7,16 @@ reported as one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
-
-from rdflib import RDF, BNode, Graph, Literal
-from rdflib.compare import to_canonical_graph
-from rdflib.term import Node
 
 from .api import LOCAL_ENGINES, run
 from .errors import SamhandlingError, printable
-from .graph import bind_prefixes, load_knowledge_graph
+from .export import EXPORT_FORMATS, export_text, write_atomically
+from .graph import load_knowledge_graph
 from .questions import LANGUAGE_PARAMETER, list_questions, resolve_query
 from .skosap import PROFILES, check, publisher_iri, skos_ap_no
 from .sparql import format_result
@@ -33,9 +25,6 @@ from .terms import DEFAULT_LANGUAGE, LANGUAGES
 from .version import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-EXPORT_FORMATS = {"turtle": "longturtle", "json-ld": "json-ld", "nt": "nt", "xml": "xml"}
-
 
 class _Parser(argparse.ArgumentParser):
     """argparse with a one-line error (it prints the whole usage by default)."""
@@ -121,8 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write the ontology (and data files) deterministically: the same input "
         "gives byte-identical output.",
     )
-    export.add_argument("--format", choices=tuple(EXPORT_FORMATS), default="turtle",
-                        help="turtle (canonical long Turtle, default), json-ld, nt or xml")
+    export.add_argument("--format", choices=[n for f in EXPORT_FORMATS.values() for n in (f.name, *f.aliases)],
+                        default=next(iter(EXPORT_FORMATS)), metavar="FORMAT",
+                        help="; ".join(f"{f.name} (or {', '.join(f.aliases)}): {f.description}"
+                                       for f in EXPORT_FORMATS.values()))
     export.add_argument("--infer", action="store_true", help="include OWL 2 RL entailments")
     export.add_argument("--data", metavar="FILE", nargs="+", action="extend", default=[],
                         help="RDF files or folders to include")
@@ -291,98 +282,6 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         _write(out, text)
     return status
-
-
-def export_text(graph: Graph, fmt: str) -> str:
-    """Serialise deterministically: the same graph gives the same bytes in every run.
-
-    Blank nodes get canonical labels (hashes of their surroundings) and the triples go into a
-    fresh graph in sorted order. Long Turtle then sorts its subjects and nests unshared blank
-    nodes; N-Triples is sorted line by line. rdflib's RDF/XML and JSON-LD writers walk Python
-    sets, whose order changes with the per-process hash seed, so those two are written here.
-    """
-    canonical = Graph()
-    for prefix, namespace in graph.namespaces():
-        canonical.bind(prefix, namespace)
-    bind_prefixes(canonical)
-    triples = sorted(to_canonical_graph(graph), key=lambda t: tuple(term.n3() for term in t))
-    for triple in triples:
-        canonical.add(triple)
-    if fmt == "xml":
-        return _rdf_xml(canonical, triples)
-    text = canonical.serialize(format=EXPORT_FORMATS[fmt])
-    if fmt == "nt":
-        return "".join(sorted(text.splitlines(keepends=True)))
-    if fmt == "json-ld":
-        document = json.loads(text)
-        nodes = document if isinstance(document, list) else document.get("@graph", [document])
-        for node in nodes:
-            for key, values in node.items():
-                if isinstance(values, list):
-                    values.sort(key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-        nodes.sort(key=lambda n: str(n.get("@id", "")))
-        return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    return text
-
-
-def _rdf_xml(graph: Graph, triples: list[tuple[Node, Node, Node]]) -> str:
-    """Flat RDF/XML, one rdf:Description per subject, in the order of ``triples``."""
-    used: dict[str, str] = {}
-    body: list[str] = []
-    current: Node | None = None
-    for subject, predicate, obj in triples:
-        if subject != current:
-            if current is not None:
-                body.append("  </rdf:Description>")
-            what = f"rdf:nodeID={quoteattr(str(subject))}" if isinstance(subject, BNode) else (
-                f"rdf:about={quoteattr(str(subject))}")
-            body.append(f"  <rdf:Description {what}>")
-            current = subject
-        try:
-            prefix, namespace, local = graph.namespace_manager.compute_qname_strict(str(predicate))
-        except ValueError:
-            raise SamhandlingError(f"the predicate <{predicate}> cannot be written as RDF/XML") from None
-        used[prefix] = str(namespace)
-        element = f"{prefix}:{local}"
-        if isinstance(obj, Literal):
-            attributes = f" xml:lang={quoteattr(obj.language)}" if obj.language else (
-                f" rdf:datatype={quoteattr(str(obj.datatype))}" if obj.datatype else "")
-            body.append(f"    <{element}{attributes}>{xml_escape(str(obj))}</{element}>")
-        elif isinstance(obj, BNode):
-            body.append(f"    <{element} rdf:nodeID={quoteattr(str(obj))}/>")
-        else:
-            body.append(f"    <{element} rdf:resource={quoteattr(str(obj))}/>")
-    if current is not None:
-        body.append("  </rdf:Description>")
-    used["rdf"] = str(RDF)
-    declarations = "".join(f"\n   xmlns:{p}={quoteattr(n)}" for p, n in sorted(used.items()))
-    return "\n".join(['<?xml version="1.0" encoding="utf-8"?>', f"<rdf:RDF{declarations}>", *body,
-                      "</rdf:RDF>", ""])
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder: a failed write never leaves the target
-    half-written."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_symlink() or (path.exists() and not path.is_file()):
-        # Replacing it would swap a link, a device or a folder for a plain file.
-        raise SamhandlingError(f"{path}: not a regular file; refusing to replace it")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    except OSError as exc:
-        raise SamhandlingError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    try:
-        # mkstemp makes the file private (0600); a written export is an ordinary file that
-        # follows the umask like any other writer's (a web server must be able to publish it).
-        umask = os.umask(0o022)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise SamhandlingError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 def _add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

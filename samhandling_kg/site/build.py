@@ -377,7 +377,7 @@ def _static(name: str) -> bytes:
 
 
 def _ontology_file(fmt: str) -> bytes:
-    from ..cli import export_text  # the byte-stable writer of `samhandling export`
+    from ..export import export_text  # the byte-stable writer of `samhandling export`
 
     return export_text(ontology_graph(), fmt).encode("utf-8")
 
