@@ -71,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="answer a competency question or run a read query",
         description="Run QUERY (a question id from 'samhandling questions' or a .rq file) over "
         "the ontology plus the data files. Only SELECT, ASK, CONSTRUCT and DESCRIBE run.",
+        # QUERY is required; argparse would show it as [QUERY] (see below why it is optional there).
+        usage=f"%(prog)s QUERY [--data FILE...] [--infer] [--lang {'|'.join(LANGUAGES)}] "
+        "[--bind NAME=VALUE] [--format table|csv|json] [--endpoint URL [--graph IRI]] "
+        f"[--store {'|'.join(LOCAL_ENGINES)}]",
     )
     # Optional for argparse only: '--data DIR cq14' lets --data swallow the id (nargs="+");
     # _query_argument takes it back from there.
@@ -190,13 +194,14 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _query_argument(args: argparse.Namespace) -> str:
-    """QUERY, also when it came after ``--data FILE...`` and that list took it: a question id
-    or a ``.rq`` file is never an RDF data file (those are read by their RDF file ending)."""
+    """QUERY, also when it came after ``--data FILE...`` and that list took it: a ``.rq``
+    file or a question id (no file ending, no such file) is never an RDF data file (those are
+    read by their RDF file ending)."""
     if args.query is not None:
         return str(args.query)
     if args.data:
         last = str(args.data[-1])
-        if last.endswith(".rq") or not Path(last).exists():
+        if last.endswith(".rq") or not (Path(last).suffix or Path(last).exists()):
             args.data = args.data[:-1]
             return last
     raise SamhandlingError("query: QUERY is missing; give it first, as in "

@@ -382,3 +382,11 @@ def test_query_lang_sets_the_language_parameter() -> None:
         "query", "cq01-organisational-forms", "--lang", "nb", "--format", "csv")
     code, _, err = run("query", "cq01-organisational-forms", "--lang", "en", "--bind", "lang=nn")
     assert_one_line_error(code, err, "--lang en", "lang=nn")
+
+
+def test_query_file_after_data_is_the_query_and_a_missing_data_file_is_not(tmp_path: Path) -> None:
+    query = tmp_path / "forms.rq"
+    query.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/samhandling#Solution> }")
+    assert run("query", "--data", str(SAMPLE), str(query)) == run("query", str(query), "--data", str(SAMPLE))
+    code, _, err = run("query", "--data", str(SAMPLE), str(tmp_path / "missing.ttl"))
+    assert_one_line_error(code, err, "QUERY is missing")
