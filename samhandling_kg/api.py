@@ -14,6 +14,7 @@ from .namespace import SAM
 from .questions import Question, get_question, resolve_query
 from .sparql import QueryResult
 from .stores import OxigraphStore, RdflibStore, Store
+from .terms import shorten
 
 
 def check_parameter_terms(question: Question, bindings: Mapping[str, Node], store: Store) -> None:
@@ -38,10 +39,7 @@ _INSTANCE_OF = (
 
 
 def _short(term: URIRef, question: Question) -> str:
-    for prefix, namespace in question.prefixes.items():
-        if term.startswith(namespace) and len(term) > len(namespace):
-            return f"{prefix}:{term[len(namespace):]}"
-    return f"<{term}>"
+    return shorten(term, question.prefixes, brackets=True)
 
 
 def _suggestion(term: URIRef) -> str:

@@ -7,34 +7,25 @@ reported as one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
-
-from rdflib import RDF, BNode, Graph, Literal
-from rdflib.term import Node
 
 from .api import LOCAL_ENGINES, run
-from .canonical import canonical_triples
 from .errors import SamhandlingError, printable
-from .graph import bind_prefixes, load_knowledge_graph
-from .questions import LANGUAGES, list_questions, resolve_query
+from .export import EXPORT_FORMATS, export_text, write_atomically
+from .graph import load_knowledge_graph
+from .questions import LANGUAGE_PARAMETER, list_questions, resolve_query
 from .skosap import PROFILES, check, publisher_iri, skos_ap_no
 from .sparql import format_result
 from .stores import EndpointStore, Store, open_store
+from .terms import DEFAULT_LANGUAGE, LANGUAGES
 from .version import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-EXPORT_FORMATS = {"turtle": "longturtle", "json-ld": "json-ld", "nt": "nt", "xml": "xml"}
-
 
 class _Parser(argparse.ArgumentParser):
     """argparse with a one-line error (it prints the whole usage by default)."""
@@ -61,6 +52,12 @@ def _within(convert: Callable[[str], float], low: float, high: float, what: str)
     return check
 
 
+def _add_lang(parser: argparse.ArgumentParser, what: str, default: str | None = DEFAULT_LANGUAGE) -> None:
+    """The one language option: the same choices (terms.LANGUAGES) and default everywhere."""
+    parser.add_argument("--lang", choices=LANGUAGES, default=default,
+                        help=f"language of {what}: {', '.join(LANGUAGES)} (default {DEFAULT_LANGUAGE})")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="samhandling",
@@ -75,11 +72,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="answer a competency question or run a read query",
         description="Run QUERY (a question id from 'samhandling questions' or a .rq file) over "
         "the ontology plus the data files. Only SELECT, ASK, CONSTRUCT and DESCRIBE run.",
+        # QUERY is required; argparse would show it as [QUERY] (see below why it is optional there).
+        usage=f"%(prog)s QUERY [--data FILE...] [--infer] [--lang {'|'.join(LANGUAGES)}] "
+        "[--bind NAME=VALUE] [--format table|csv|json] [--endpoint URL [--graph IRI]] "
+        f"[--store {'|'.join(LOCAL_ENGINES)}]",
     )
-    query.add_argument("query", metavar="QUERY", help="competency-question id or path to a .rq file")
+    # Optional for argparse only: '--data DIR cq14' lets --data swallow the id (nargs="+");
+    # _query_argument takes it back from there.
+    query.add_argument("query", metavar="QUERY", nargs="?",
+                       help="competency-question id or path to a .rq file (before or after the options)")
     query.add_argument("--data", metavar="FILE", nargs="+", action="extend", default=[],
                        help="RDF files or folders to query together with the ontology (format by file ending)")
     query.add_argument("--infer", action="store_true", help="materialise OWL 2 RL entailments first")
+    # None: not given, so a --bind lang=… may say it instead (both at once is refused).
+    _add_lang(query, "the labels a question answers with (its lang parameter)", default=None)
     query.add_argument("--bind", metavar="NAME=VALUE", action="append", default=[],
                        help="value of a question parameter, e.g. form=sam:SendAndReceive")
     query.add_argument("--format", choices=("table", "csv", "json"), default="table",
@@ -101,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
         "questions", help="list the competency questions",
         description="List the competency questions with their ids, parameters and text.",
     )
-    questions.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the text")
+    _add_lang(questions, "the text and of the lang parameter's default")
     questions.set_defaults(handler=_cmd_questions)
 
     export = commands.add_parser(
@@ -109,8 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write the ontology (and data files) deterministically: the same input "
         "gives byte-identical output.",
     )
-    export.add_argument("--format", choices=tuple(EXPORT_FORMATS), default="turtle",
-                        help="turtle (canonical long Turtle, default), json-ld, nt or xml")
+    export.add_argument("--format", choices=[n for f in EXPORT_FORMATS.values() for n in (f.name, *f.aliases)],
+                        default=next(iter(EXPORT_FORMATS)), metavar="FORMAT",
+                        help="; ".join(f"{f.name} (or {', '.join(f.aliases)}): {f.description}"
+                                       for f in EXPORT_FORMATS.values()))
     export.add_argument("--infer", action="store_true", help="include OWL 2 RL entailments")
     export.add_argument("--data", metavar="FILE", nargs="+", action="extend", default=[],
                         help="RDF files or folders to include")
@@ -137,8 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "turtle", "sarif", "junit"),
                        default="text", help="text (default), json, turtle (SHACL report), "
                        "sarif (SARIF 2.1.0) or junit (JUnit XML)")
-    check.add_argument("--lang", choices=("nb", "nn", "en"), default="en",
-                       help="language of messages and titles (default en)")
+    _add_lang(check, "messages and titles")
     check.add_argument("--fail-on", choices=("violation", "warning", "info"), default="violation",
                        help="lowest severity that makes the exit status 1 (default violation)")
     from .validation import DEFAULT_ENGINE, ENGINES
@@ -172,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--list", action="store_true", help="list the characteristics and the needs")
     rec.add_argument("--data", metavar="FILE", nargs="+", action="extend", default=[],
                      help="a catalogue of solutions (and needs of your own) to read with the ontology")
-    rec.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the text (default en)")
+    _add_lang(rec, "the text")
     rec.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
     rec.set_defaults(handler=_cmd_recommend)
     return parser
@@ -212,8 +219,23 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK if report.conforms else EXIT_FINDINGS
 
 
+def _query_argument(args: argparse.Namespace) -> str:
+    """QUERY, also when it came after ``--data FILE...`` and that list took it: a ``.rq``
+    file or a question id (no file ending, no such file) is never an RDF data file (those are
+    read by their RDF file ending)."""
+    if args.query is not None:
+        return str(args.query)
+    if args.data:
+        last = str(args.data[-1])
+        if last.endswith(".rq") or not (Path(last).suffix or Path(last).exists()):
+            args.data = args.data[:-1]
+            return last
+    raise SamhandlingError("query: QUERY is missing; give it first, as in "
+                           "'samhandling query QUERY --data FILE...'")
+
+
 def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    question = resolve_query(args.query)
+    question = resolve_query(_query_argument(args))
     values: dict[str, str] = {}
     for item in args.bind:
         name, sep, value = item.partition("=")
@@ -223,6 +245,13 @@ def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise SamhandlingError(f"--bind {name} is given twice ({values[name]!r} and {value!r}); "
                                    "a parameter takes one value")
         values[name] = value
+    if args.lang is not None:
+        if LANGUAGE_PARAMETER in values and values[LANGUAGE_PARAMETER] != args.lang:
+            raise SamhandlingError(f"--lang {args.lang} and --bind {LANGUAGE_PARAMETER}="
+                                   f"{values[LANGUAGE_PARAMETER]} disagree; give the language once")
+        if not any(p.name == LANGUAGE_PARAMETER for p in question.parameters):
+            raise SamhandlingError(f"--lang: {question.id} has no {LANGUAGE_PARAMETER} parameter")
+    values = {**question.defaults(args.lang or DEFAULT_LANGUAGE), **values}
     question.bindings(values)  # a bad value is refused before any file is read
     store: Store | None = None
     if args.endpoint or args.graph:  # --- stores (docs/stores.md) ---
@@ -251,8 +280,10 @@ def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _cmd_questions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     lines = []
     for question in list_questions():
+        defaults = question.defaults(args.lang)  # [lang=nn] for --lang nn
         params = " ".join(
-            f"[{p.name}={p.default}]" if p.default else f"{p.name}=…" for p in question.parameters
+            f"[{p.name}={defaults[p.name]}]" if p.name in defaults else f"{p.name}=…"
+            for p in question.parameters
         )
         data = "  (--data)" if question.needs_data else ""
         lines.append(f"{question.id}{' ' + params if params else ''}{data}\n    {question.title(args.lang)}\n")
@@ -286,105 +317,9 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return status
 
 
-def export_text(graph: Graph, fmt: str) -> str:
-    """Serialise deterministically: the same graph gives the same bytes in every run.
-
-    Blank nodes get canonical labels (hashes of their surroundings) and the triples go into a
-    fresh graph in sorted order. Long Turtle then sorts its subjects and nests unshared blank
-    nodes; N-Triples is sorted line by line. rdflib's RDF/XML and JSON-LD writers walk Python
-    sets, whose order changes with the per-process hash seed, so those two are written here.
-    """
-    canonical = Graph()
-    for prefix, namespace in graph.namespaces():
-        canonical.bind(prefix, namespace)
-    bind_prefixes(canonical)
-    triples = canonical_triples(graph)
-    for triple in triples:
-        canonical.add(triple)
-    if fmt == "xml":
-        return _rdf_xml(canonical, triples)
-    try:
-        text = canonical.serialize(format=EXPORT_FORMATS[fmt])
-    except RecursionError:  # rdflib's writers nest unshared blank nodes by recursion
-        raise SamhandlingError(f"blank nodes nested too deeply to write as {fmt}; export them "
-                               "with --format nt or --format xml") from None
-    if fmt == "nt":
-        return "".join(sorted(text.splitlines(keepends=True)))
-    if fmt == "json-ld":
-        document = json.loads(text)
-        nodes = document if isinstance(document, list) else document.get("@graph", [document])
-        for node in nodes:
-            for key, values in node.items():
-                if isinstance(values, list):
-                    values.sort(key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-        nodes.sort(key=lambda n: str(n.get("@id", "")))
-        return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    return text
-
-
-def _rdf_xml(graph: Graph, triples: list[tuple[Node, Node, Node]]) -> str:
-    """Flat RDF/XML, one rdf:Description per subject, in the order of ``triples``."""
-    used: dict[str, str] = {}
-    body: list[str] = []
-    current: Node | None = None
-    for subject, predicate, obj in triples:
-        if subject != current:
-            if current is not None:
-                body.append("  </rdf:Description>")
-            what = f"rdf:nodeID={quoteattr(str(subject))}" if isinstance(subject, BNode) else (
-                f"rdf:about={quoteattr(str(subject))}")
-            body.append(f"  <rdf:Description {what}>")
-            current = subject
-        try:
-            prefix, namespace, local = graph.namespace_manager.compute_qname_strict(str(predicate))
-        except ValueError:
-            raise SamhandlingError(f"the predicate <{predicate}> cannot be written as RDF/XML") from None
-        used[prefix] = str(namespace)
-        element = f"{prefix}:{local}"
-        if isinstance(obj, Literal):
-            attributes = f" xml:lang={quoteattr(obj.language)}" if obj.language else (
-                f" rdf:datatype={quoteattr(str(obj.datatype))}" if obj.datatype else "")
-            body.append(f"    <{element}{attributes}>{xml_escape(str(obj))}</{element}>")
-        elif isinstance(obj, BNode):
-            body.append(f"    <{element} rdf:nodeID={quoteattr(str(obj))}/>")
-        else:
-            body.append(f"    <{element} rdf:resource={quoteattr(str(obj))}/>")
-    if current is not None:
-        body.append("  </rdf:Description>")
-    used["rdf"] = str(RDF)
-    declarations = "".join(f"\n   xmlns:{p}={quoteattr(n)}" for p, n in sorted(used.items()))
-    return "\n".join(['<?xml version="1.0" encoding="utf-8"?>', f"<rdf:RDF{declarations}>", *body,
-                      "</rdf:RDF>", ""])
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder: a failed write never leaves the target
-    half-written."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_symlink() or (path.exists() and not path.is_file()):
-        # Replacing it would swap a link, a device or a folder for a plain file.
-        raise SamhandlingError(f"{path}: not a regular file; refusing to replace it")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    except OSError as exc:
-        raise SamhandlingError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    try:
-        # mkstemp makes the file private (0600); a written export is an ordinary file that
-        # follows the umask like any other writer's (a web server must be able to publish it).
-        umask = os.umask(0o022)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise SamhandlingError(f"{path}: cannot write: {exc.strerror or exc}") from None
-
-
 def _add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """``load`` and ``serve`` (docs/stores.md)."""
-    from .serve import Limits
+    from .serve import DEFAULT_PORT, Limits
     from .stores import DEFAULT_TIMEOUT
 
     load = commands.add_parser(
@@ -417,7 +352,8 @@ def _add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: 
     serve.add_argument("--infer", action="store_true", help="materialise OWL 2 RL entailments first")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default 127.0.0.1: this machine only)")
-    serve.add_argument("--port", type=_port, default=7878, help="port (default 7878; 0 picks a free one)")
+    serve.add_argument("--port", type=_port, default=DEFAULT_PORT,
+                       help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
     limits = Limits()
     serve.add_argument("--timeout", metavar="SECONDS", type=_within(float, 0.1, 86400, "a number of seconds"),
                        default=limits.timeout, help=f"stop a query after this long (default {limits.timeout:g})")

@@ -9,27 +9,16 @@ from pathlib import Path
 
 import owlrl
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VANN, XSD
+from rdflib.namespace import OWL
 
 from . import resources
-from .namespace import SAM, SAMSRC
+from .namespace import SAM
 from .rdfio import no_network, parse_file, read_rdf_files
+from .terms import PREFIXES, merge_into
 
-PREFIXES: dict[str, str] = {
-    "sam": str(SAM),
-    "samsrc": str(SAMSRC),
-    "skos": str(SKOS),
-    "dct": str(DCTERMS),
-    "owl": str(OWL),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-    "vann": str(VANN),
-    "foaf": str(FOAF),
-    "prov": str(PROV),
-    "dcat": str(DCAT),
-    "sh": "http://www.w3.org/ns/shacl#",
-}
+__all__ = ["PREFIXES", "bind_prefixes", "closest_term", "load_knowledge_graph", "materialise",
+           "ontology_graph", "ontology_local_names", "shapes_graph"]
+
 
 
 def bind_prefixes(graph: Graph) -> Graph:
@@ -102,11 +91,7 @@ def materialise(graph: Graph) -> Graph:
 
 
 def _copy(graph: Graph) -> Graph:
-    copy = Graph()
-    for prefix, namespace in graph.namespaces():
-        copy.bind(prefix, namespace)
-    copy += graph
-    return copy
+    return merge_into(Graph(), graph)
 
 
 @cache

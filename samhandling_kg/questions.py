@@ -30,11 +30,12 @@ from rdflib.term import Identifier, Node
 
 from . import resources
 from .errors import InputError, QueryError
-from .graph import PREFIXES
-from .rdfio import IRI_FORBIDDEN, decode_text, read_bytes
+from .rdfio import decode_text, read_bytes
 from .sparql import QueryKind, check_read_query
+from .terms import ABSOLUTE_IRI, DEFAULT_LANGUAGE, IRI_FORBIDDEN, LANGUAGES, PREFIXES
 
-LANGUAGES = ("nb", "nn", "en")
+#: The parameter a question's answer language is bound to; ``--lang`` sets its default.
+LANGUAGE_PARAMETER = "lang"
 _HEADER = re.compile(r"^#\s*(id|nb|nn|en|param|data)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(\w+)\s+(iri|literal)(?:\[([^\]]+)\])?(?:\s+(.+?))?\s*(?:--\s*(.*))?$")
 
@@ -82,8 +83,18 @@ class Question:
     kind: QueryKind
     prefixes: Mapping[str, str]
 
-    def title(self, lang: str = "en") -> str:
+    def title(self, lang: str = DEFAULT_LANGUAGE) -> str:
         return self.text.get(lang) or self.text.get("en") or self.id
+
+    def defaults(self, lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+        """The values the question is answered with when none are given, for a reader of
+        ``lang``: the header's defaults, with ``lang`` for a ``lang`` parameter that takes it
+        (the ``--lang`` of ``questions``/``query``, and the site's pages)."""
+        values = {p.name: p.default for p in self.parameters if p.default is not None}
+        for parameter in self.parameters:
+            if parameter.name == LANGUAGE_PARAMETER and lang in parameter.choices:
+                values[parameter.name] = lang
+        return values
 
     def bindings(self, values: Mapping[str, str | Node] | None = None) -> dict[str, Node]:
         """Terms for every parameter: given values, else defaults. Unknown names are errors."""
@@ -120,7 +131,7 @@ def expand_iri(value: str, prefixes: Mapping[str, str]) -> URIRef:
         if not local:
             raise QueryError(f"not an IRI of a term: {value!r} names a namespace")
         text = prefixes[prefix] + local
-    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", text) or IRI_FORBIDDEN.search(text):
+    if not ABSOLUTE_IRI.match(text) or IRI_FORBIDDEN.search(text):
         raise QueryError(f"not an IRI or known prefixed name: {value!r}")
     return URIRef(text)
 

@@ -40,7 +40,8 @@ from rdflib.term import Node
 from .errors import QueryError
 from .graph import PREFIXES, closest_term, load_knowledge_graph
 from .namespace import SAM
-from .questions import LANGUAGES, expand_iri
+from .questions import expand_iri
+from .terms import DEFAULT_LANGUAGE, LANGUAGES, shorten
 
 #: The three kinds of link between a characteristic and a form, by their qualified property.
 EFFECTS: dict[str, tuple[URIRef, URIRef]] = {
@@ -70,7 +71,10 @@ def _iris(graph: Graph, subject: URIRef, prop: URIRef) -> list[str]:
 
 
 def _short(iri: str) -> str:
-    return f"sam:{iri.removeprefix(str(SAM))}" if iri.startswith(str(SAM)) else iri
+    return shorten(iri, _SAM_ONLY)
+
+
+_SAM_ONLY = {"sam": str(SAM)}  # other IRIs (the user's own needs) stay whole
 
 
 def decision_data(graph: Graph | None = None) -> dict[str, Any]:
@@ -595,7 +599,7 @@ def _ranked_json(ranked: Ranked, decision: dict[str, Any], lang: str) -> dict[st
     return entry
 
 
-def to_json(rec: Recommendation, lang: str = "en") -> dict[str, Any]:
+def to_json(rec: Recommendation, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     """The recommendation as a JSON-able dict, texts in ``lang``."""
     d = rec.decision
     return {
@@ -614,7 +618,7 @@ def to_json(rec: Recommendation, lang: str = "en") -> dict[str, Any]:
     }
 
 
-def render(rec: Recommendation, lang: str = "en", fmt: str = "text") -> str:
+def render(rec: Recommendation, lang: str = DEFAULT_LANGUAGE, fmt: str = "text") -> str:
     """``text`` for people (in ``lang``) or ``json`` for tools."""
     if fmt == "json":
         return json.dumps(to_json(rec, lang), ensure_ascii=False, indent=2) + "\n"
@@ -712,7 +716,7 @@ def _reason_line(reason: Reason, d: dict[str, Any], m: dict[str, str], lang: str
             f"{_label(d, reason.status, lang)}. {evidence} [{m['source']}: {sources}]")
 
 
-def render_list(decision: dict[str, Any], lang: str = "en", fmt: str = "text") -> str:
+def render_list(decision: dict[str, Any], lang: str = DEFAULT_LANGUAGE, fmt: str = "text") -> str:
     """``recommend --list``: the characteristics (with their links) and the needs."""
     if fmt == "json":
         return json.dumps(decision, ensure_ascii=False, indent=2) + "\n"

@@ -46,6 +46,8 @@ from .sparql import bind_with_values, check_query_text
 from .stores import OxigraphStore
 
 MAX_BODY = 1 << 20
+#: Not 7878, the Oxigraph server's default, so the README's two endpoints can run side by side.
+DEFAULT_PORT = 7879
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 
@@ -562,7 +564,7 @@ def _drop(sock: socket.socket) -> None:
         sock.shutdown(socket.SHUT_RDWR)
 
 
-def make_server(store: OxigraphStore, host: str = "127.0.0.1", port: int = 7878,
+def make_server(store: OxigraphStore, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
                 log: TextIO | None = None, limits: Limits | None = None,
                 routes: Mapping[str, Route] | None = None,
                 site: SiteRoutes | None = None) -> _Server:
@@ -579,7 +581,7 @@ def make_server(store: OxigraphStore, host: str = "127.0.0.1", port: int = 7878,
 
 
 def serve(data: Iterable[str | Path] = (), *, infer: bool = False, host: str = "127.0.0.1",
-          port: int = 7878, out: TextIO | None = None,
+          port: int = DEFAULT_PORT, out: TextIO | None = None,
           ready: threading.Event | None = None, limits: Limits | None = None) -> int:
     """Build the store and serve it until interrupted; returns the exit status."""
     data = list(data)

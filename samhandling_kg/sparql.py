@@ -25,7 +25,8 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from .errors import EndpointError, InputError, QueryError, SamhandlingError, printable
-from .rdfio import IRI_FORBIDDEN, SURROGATE, SURROGATE_ESCAPE, no_network, parse_bytes
+from .rdfio import SURROGATE, SURROGATE_ESCAPE, no_network, parse_bytes
+from .terms import IRI_FORBIDDEN, merge_into
 
 QueryKind = TypingLiteral["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 Row = tuple[Node | None, ...]
@@ -336,12 +337,7 @@ def run_on_graph(
         return QueryResult(kind, variables, rows)
     if kind == "ASK":
         return QueryResult(kind, boolean=bool(result.askAnswer))
-    out = Graph()
-    for prefix, namespace in graph.namespaces():
-        out.bind(prefix, namespace)
-    for triple in rows:
-        out.add(triple)  # type: ignore[arg-type]
-    return QueryResult(kind, graph=out)
+    return QueryResult(kind, graph=merge_into(Graph(), graph, rows))
 
 
 # --- W3C result formats -------------------------------------------------------------------
@@ -369,7 +365,7 @@ def term_from_json(value: Mapping[str, Any]) -> Node:
     if not isinstance(lexical, str):
         raise ValueError("binding without a string 'value'")
     if kind == "uri":
-        if re.search(r'[\x00-\x20<>"{}|^`\\]', lexical):
+        if IRI_FORBIDDEN.search(lexical):
             raise ValueError(f"not an IRI: {lexical[:60]!r}")
         return URIRef(lexical)
     if kind == "bnode":

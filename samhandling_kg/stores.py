@@ -45,7 +45,7 @@ from .http import (
     timeout_from_env,
 )
 from .namespace import ONTOLOGY_IRI
-from .rdfio import IRI_FORBIDDEN, expand_paths, write_ntriples
+from .rdfio import expand_paths, write_ntriples
 from .sparql import (
     QueryKind,
     QueryResult,
@@ -58,6 +58,7 @@ from .sparql import (
     run_on_graph,
     sparql_term,
 )
+from .terms import ABSOLUTE_IRI, IRI_FORBIDDEN
 
 __all__ = [  # the moved helpers stay importable from here for existing callers
     "DEFAULT_TIMEOUT", "EndpointStore", "HttpClient", "LoadReport", "OxigraphStore", "RdflibStore",
@@ -392,7 +393,7 @@ class EndpointStore:
         if not self.graph_store or not self.update_endpoint:
             raise SamhandlingError("loading needs the store's graph-store URL")
         target = graph or str(ONTOLOGY_IRI)
-        if IRI_FORBIDDEN.search(target) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", target):
+        if IRI_FORBIDDEN.search(target) or not ABSOLUTE_IRI.match(target):
             raise SamhandlingError(f"--graph: not an IRI: {target!r}")
         return load_into(self, load_paths(files, include_ontology), target)
 

@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 import os
+import re
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -331,3 +333,64 @@ def test_bind_mistakes_are_refused_with_a_hint(binds: list[str], message: str) -
     argv = ["query", "cq05-forms-for-need"] + [a for b in binds for a in ("--bind", b)]
     assert main(argv, out=io.StringIO(), err=err) == 2
     assert message in err.getvalue() and err.getvalue().count("\n") == 1
+
+
+def test_question_id_after_data_is_the_query() -> None:
+    # --data takes one or more files; the question id after them is still QUERY.
+    before = run("query", "cq14-solutions-per-form", "--data", str(SAMPLE), "--format", "csv")
+    after = run("query", "--data", str(SAMPLE), "cq14-solutions-per-form", "--format", "csv")
+    assert after == before and before[0] == 0 and before[1].count("\n") > 1
+
+
+def test_missing_query_says_how_to_order_the_arguments() -> None:
+    code, out, err = run("query", "--data", str(SAMPLE))
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "QUERY is missing" in err and "samhandling query QUERY --data FILE" in err
+
+
+def _lang_options() -> dict[str, Any]:
+    from samhandling_kg.cli import build_parser
+
+    commands = next(a for a in build_parser()._actions if a.dest == "command").choices  # type: ignore[union-attr]
+    return {name: action for name, sub in commands.items() for action in sub._actions
+            if "--lang" in action.option_strings}
+
+
+def test_one_language_option_reads_the_registry() -> None:
+    from samhandling_kg.terms import DEFAULT_LANGUAGE, LANGUAGES
+
+    options = _lang_options()
+    assert {"questions", "query", "validate", "recommend"} <= set(options)
+    for name, action in options.items():
+        assert tuple(action.choices) == LANGUAGES, name
+        # query's is None so that a --bind lang=… can say it instead; the value used is the same
+        assert action.default in (DEFAULT_LANGUAGE, None) and f"default {DEFAULT_LANGUAGE}" in action.help, name
+    assert DEFAULT_LANGUAGE == "nb"
+
+
+def test_questions_list_the_lang_default_of_the_chosen_language() -> None:
+    for lang in ("nb", "nn", "en"):
+        code, out, err = run("questions", "--lang", lang)
+        assert code == 0, err
+        shown = set(re.findall(r"\[lang=(\w+)\]", out))
+        assert shown == {lang}, (lang, shown)
+    assert set(re.findall(r"\[lang=(\w+)\]", run("questions")[1])) == {"nb"}
+
+
+def test_query_lang_sets_the_language_parameter() -> None:
+    nynorsk = run("query", "cq01-organisational-forms", "--lang", "nn", "--format", "csv")
+    assert nynorsk == run("query", "cq01-organisational-forms", "--bind", "lang=nn", "--format", "csv")
+    assert nynorsk[0] == 0 and "Slå opp og tilgjengeleggjere" in nynorsk[1]
+    assert "Slå opp og tilgjengeliggjøre" not in nynorsk[1]  # the nb label
+    assert run("query", "cq01-organisational-forms", "--format", "csv") == run(
+        "query", "cq01-organisational-forms", "--lang", "nb", "--format", "csv")
+    code, _, err = run("query", "cq01-organisational-forms", "--lang", "en", "--bind", "lang=nn")
+    assert_one_line_error(code, err, "--lang en", "lang=nn")
+
+
+def test_query_file_after_data_is_the_query_and_a_missing_data_file_is_not(tmp_path: Path) -> None:
+    query = tmp_path / "forms.rq"
+    query.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/samhandling#Solution> }")
+    assert run("query", "--data", str(SAMPLE), str(query)) == run("query", str(query), "--data", str(SAMPLE))
+    code, _, err = run("query", "--data", str(SAMPLE), str(tmp_path / "missing.ttl"))
+    assert_one_line_error(code, err, "QUERY is missing")

@@ -13,8 +13,10 @@ from rdflib.compare import isomorphic
 
 from samhandling_kg import load_knowledge_graph, ontology_graph
 from samhandling_kg.cli import main
+from samhandling_kg.export import EXPORT_FORMATS
+from samhandling_kg.terms import ONTOLOGY_IRI, PREFIXES
 
-FORMATS = {"turtle": "turtle", "json-ld": "json-ld", "nt": "nt", "xml": "xml"}
+FORMATS = {name: fmt.rdflib_format for name, fmt in EXPORT_FORMATS.items()}
 
 
 def export(*argv: str) -> str:
@@ -124,3 +126,37 @@ def test_output_file_follows_the_umask(tmp_path: Path) -> None:
         assert stat.S_IMODE(private.stat().st_mode) == 0o600
     finally:
         os.umask(previous)
+
+
+@pytest.mark.parametrize("alias", [a for f in EXPORT_FORMATS.values() for a in f.aliases])
+def test_aliases_write_the_same_bytes(alias: str) -> None:
+    (name,) = [n for n, f in EXPORT_FORMATS.items() if alias in f.aliases]
+    assert export("--format", alias) == export("--format", name)
+    assert {"ttl", "jsonld"} <= {a for f in EXPORT_FORMATS.values() for a in f.aliases}
+
+
+def test_json_ld_is_compacted_with_the_project_prefixes() -> None:
+    import json
+
+    document = json.loads(export("--format", "jsonld"))
+    assert document["@context"] == PREFIXES
+    ids = {node["@id"] for node in document["@graph"]}
+    assert "sam:SendAndReceive" in ids and str(ONTOLOGY_IRI) in ids
+    assert not any(i.startswith("https://w3id.org/samhandling#") for i in ids)
+
+
+def test_json_ld_of_data_with_its_own_prefixes_round_trips(tmp_path: Path) -> None:
+    data = tmp_path / "d.ttl"
+    data.write_text("@prefix ex: <https://example.org/> .\n@prefix sam: <https://w3id.org/samhandling#> .\n"
+                    "ex:s a sam:Solution ; ex:p ( 3 1 2 ) ; ex:q [ ex:r \"x\"@nb ] .\n", encoding="utf-8")
+    text = export("--format", "json-ld", "--data", str(data))
+    assert text == export("--format", "json-ld", "--data", str(data))
+    assert isomorphic(Graph().parse(data=text, format="json-ld"), load_knowledge_graph([data]))
+
+
+def test_turtle_opens_with_the_ontology_header() -> None:
+    text = export("--format", "ttl")
+    body = text.split("\n\n", 1)[1].lstrip()  # after the PREFIX lines
+    assert body.startswith(f"<{ONTOLOGY_IRI}>\n"), body[:200]
+    header = body.split("\n\n", 1)[0]
+    assert "owl:Ontology" in header and "owl:versionIRI" in header

@@ -320,3 +320,14 @@ def test_a_need_declared_in_the_data_is_accepted(tmp_path: Path) -> None:
     result = run_question("cq05-forms-for-need", {"need": "https://example.org/need/VaccinationStatus"},
                           data=[data])
     assert SAM.LookUpAndMakeAvailable in {term for row in result.rows for term in row}
+
+
+def test_every_lang_parameter_defaults_to_the_one_default_language() -> None:
+    from samhandling_kg.questions import LANGUAGE_PARAMETER
+    from samhandling_kg.terms import DEFAULT_LANGUAGE, LANGUAGES
+
+    langs = [p for q in list_questions() for p in q.parameters if p.name == LANGUAGE_PARAMETER]
+    assert len(langs) >= 10
+    for parameter in langs:
+        assert parameter.default == DEFAULT_LANGUAGE
+        assert set(LANGUAGES) <= set(parameter.choices)

@@ -7,6 +7,7 @@ import io
 import os
 import re
 import shlex
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -74,8 +75,16 @@ def test_ci_runs_the_readme_test_command() -> None:
     marker = README.split("<!-- test-command -->\n", 1)[1]
     command = marker.split("```sh\n", 1)[1].split("\n", 1)[0]
     assert "pytest" in command
+    # What CI runs is what .ci/test-command prints: run it and compare with the README.
+    printed = subprocess.run(["bash", str(ROOT / ".ci" / "test-command")], capture_output=True,
+                             text=True, check=True, timeout=30).stdout
+    assert printed == command + "\n"
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "<!-- test-command -->" in ci and os.access(ROOT / ".ci" / "run", os.X_OK)
+    runs = [line.strip() for line in ci.splitlines() if not line.lstrip().startswith("#")]
+    # .ci/run takes the command from the script and executes that variable, nothing else.
+    assert 'test_command=$(bash .ci/test-command)' in runs
+    assert any(line.startswith("bash") and '-c "$test_command"' in line for line in runs)
+    assert os.access(ROOT / ".ci" / "run", os.X_OK)
 
 
 def test_quick_start_runs_a_question() -> None:
@@ -83,3 +92,15 @@ def test_quick_start_runs_a_question() -> None:
     command = marker.split("```sh\n", 1)[1].split("\n", 1)[0]
     assert command.startswith("pip install . && samhandling query ")
     assert command.split(" && ", 1)[1] in shell_commands()
+
+
+def test_readme_oxigraph_server_is_installable_and_does_not_clash_with_serve() -> None:
+    from samhandling_kg.cli import build_parser
+    from samhandling_kg.serve import DEFAULT_PORT
+
+    ports = {int(p) for p in re.findall(r"oxigraph serve [^\n]*--bind [\d.]+:(\d+)", README)}
+    assert ports, "the README starts an Oxigraph server"
+    assert build_parser().parse_args(["serve"]).port == DEFAULT_PORT
+    assert DEFAULT_PORT not in ports  # both in the README's examples, both running at once
+    assert f"http://127.0.0.1:{DEFAULT_PORT}/sparql" in README
+    assert "pip install oxigraph" in README  # the `oxigraph` command is not ours

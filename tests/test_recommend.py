@@ -206,7 +206,8 @@ def test_a_need_without_characteristics_says_so_and_what_it_would_take(tmp_path:
         "<https://example.org/need/VaccinationStatus> a sam:Need, skos:Concept ;\n"
         "  skos:prefLabel \"Vaksinasjonsstatus\"@nb ; sam:supportedBy sam:LookUpAndMakeAvailable .\n",
         encoding="utf-8")
-    code, out, err = run("recommend", "--need", "https://example.org/need/VaccinationStatus", "--data", data)
+    code, out, err = run("recommend", "--need", "https://example.org/need/VaccinationStatus", "--data", data,
+                         "--lang", "en")
     assert code == 0, err
     assert MESSAGES["en"]["no_characteristics"] in out
     assert "Look up and make available" in out.split(MESSAGES["en"]["no_characteristics"])[1].split("\n")[1]
@@ -372,7 +373,7 @@ def test_readme_example_output_is_what_the_command_prints() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("### `samhandling recommend", 1)[1].split("\n### ", 1)[0]
     shown = section.split("```text\n", 1)[1].split("```", 1)[0]
-    code, out, err = run("recommend", "--need", "sam:SendReferral", "--data", ROOT / "examples")
+    code, out, err = run("recommend", "--need", "sam:SendReferral", "--data", ROOT / "examples", "--lang", "en")
     assert code == 0, err
     for line in shown.splitlines():
         kept = line.split("…", 1)[0].rstrip()
@@ -389,7 +390,7 @@ def test_an_unanswered_requirement_is_shown_to_be_checked(graph: Graph) -> None:
     rec = recommend("sam:CompareFastingGlucose", not_=["legal-basis"], graph=graph)
     assert not rec.recommended
     assert sorted(names(rec.organisational, "ruled-out")) == ["ChangeAndShare", "LookUpAndMakeAvailable", "SendAndReceive"]
-    code, out, _ = run("recommend", "--need", "sam:CompareFastingGlucose")
+    code, out, _ = run("recommend", "--need", "sam:CompareFastingGlucose", "--lang", "en")
     assert code == 0 and "? A legal basis for sharing without consent exists (legal-basis): required; check" in out
 
 

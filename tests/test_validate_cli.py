@@ -61,7 +61,7 @@ def test_fail_on_defaults_to_violation() -> None:
 
 
 def test_catalogue_folder_passes() -> None:
-    code, out, err = run("validate", EXAMPLES)
+    code, out, err = run("validate", EXAMPLES, "--lang", "en")
     assert code == 0 and err == ""
     assert out.rstrip().splitlines()[-1].startswith(f"{len(list(EXAMPLES.glob('*.ttl')))} records, 0 violations")
 
@@ -88,12 +88,12 @@ def test_text_is_grouped_by_record_in_the_language(lang: str, title: str, word: 
 
 
 def test_text_lists_records_without_findings() -> None:
-    _, out, _ = run("validate", VALID)
+    _, out, _ = run("validate", VALID, "--lang", "en")
     assert "✓ no findings" in out
 
 
 def test_text_names_a_record_of_its_own_for_a_declared_concept() -> None:
-    _, out, _ = run("validate", INVALID / "DeclaredConceptLabel.ttl", "--fail-on", "info")
+    _, out, _ = run("validate", INVALID / "DeclaredConceptLabel.ttl", "--fail-on", "info", "--lang", "en")
     assert "https://example.org/test/myNeed" in out
     assert "2 records" in out.splitlines()[-1]
 
@@ -161,7 +161,7 @@ def test_a_declared_need_alone_is_something_to_validate(tmp_path: Path) -> None:
         "@prefix sam: <https://w3id.org/samhandling#> .\n@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
         "<https://example.org/n> a sam:Need , skos:Concept ; skos:prefLabel \"Behov\"@nb ;\n"
         "    skos:definition \"Et behov.\"@nb ; sam:supportedBy sam:SendAndReceive .\n", encoding="utf-8")
-    code, out, err = run("validate", path)
+    code, out, err = run("validate", path, "--lang", "en")
     assert (code, err) == (0, "") and " 0 violations, 0 warnings" in out
 
 
@@ -203,7 +203,7 @@ def test_hostile_text_keeps_junit_well_formed(tmp_path: Path) -> None:
 
 
 def test_json_is_the_contract_object() -> None:
-    code, out, _ = run("validate", INVALID / "SolutionRealisesOrganisationalForm.ttl", "--format", "json")
+    code, out, _ = run("validate", INVALID / "SolutionRealisesOrganisationalForm.ttl", "--format", "json", "--lang", "en")
     data = json.loads(out)
     assert code == 1
     assert set(data) == {"conforms", "results"} and data["conforms"] is False
@@ -296,7 +296,7 @@ def test_sarif_info_is_a_note() -> None:
 
 def test_junit(tmp_path: Path) -> None:
     files = [renamed(p, tmp_path) for p in (VIOLATION, VALID, INFO)]
-    code, out, _ = run("validate", *files, "--format", "junit")
+    code, out, _ = run("validate", *files, "--format", "junit", "--lang", "en")
     root = ET.fromstring(out)
     assert code == 1
     assert root.tag == "testsuites" and root.get("tests") == "3" and root.get("failures") == "1"
@@ -310,7 +310,7 @@ def test_junit(tmp_path: Path) -> None:
 
 
 def test_junit_fail_on_info_fails_the_info_case() -> None:
-    _, out, _ = run("validate", INFO, "--format", "junit", "--fail-on", "info")
+    _, out, _ = run("validate", INFO, "--format", "junit", "--fail-on", "info", "--lang", "en")
     root = ET.fromstring(out)
     assert root.get("failures") == "1"
 
@@ -336,7 +336,7 @@ def test_several_files_and_folders(tmp_path: Path) -> None:
 
 def test_files_together_form_one_graph(tmp_path: Path) -> None:
     # the identifier missing in one file is given in the other: one record, no violation
-    code, out, _ = run("validate", VIOLATION, WARNING)
+    code, out, _ = run("validate", VIOLATION, WARNING, "--lang", "en")
     assert code == 0 and out.rstrip().splitlines()[-1].startswith("1 record, 0 violations, 0 warnings")
 
 
@@ -410,7 +410,7 @@ def test_help(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_summary_line_matches_text_output() -> None:
     report = validate(EXAMPLES)
-    _, out, _ = run("validate", EXAMPLES)
+    _, out, _ = run("validate", EXAMPLES, "--lang", "en")
     assert out.rstrip().splitlines()[-1] == summary_line(report)
 
 

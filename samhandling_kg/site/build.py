@@ -34,7 +34,8 @@ from .. import __version__
 from ..errors import SamhandlingError
 from ..graph import PREFIXES, load_knowledge_graph, ontology_graph
 from ..namespace import ONTOLOGY_IRI, SAM
-from ..questions import LANGUAGES, Question, list_questions
+from ..questions import Question, list_questions
+from ..terms import LANGUAGES
 from ..stores import OxigraphStore
 from .diagram import diagram_svg
 from .i18n import CHROME, DEFAULT_LANGUAGE, LANGUAGE_NAMES, chrome
@@ -376,7 +377,7 @@ def _static(name: str) -> bytes:
 
 
 def _ontology_file(fmt: str) -> bytes:
-    from ..cli import export_text  # the byte-stable writer of `samhandling export`
+    from ..export import export_text  # the byte-stable writer of `samhandling export`
 
     return export_text(ontology_graph(), fmt).encode("utf-8")
 
@@ -390,11 +391,7 @@ def _data_prefixes(site: SiteGraph) -> Iterable[tuple[str, str]]:
 def question_defaults(question: Question, lang: str) -> dict[str, str]:
     """The values a question is answered with on a page in ``lang``: its defaults, and the page's
     language for a ``lang`` parameter that takes it."""
-    values: dict[str, str] = {p.name: p.default for p in question.parameters if p.default is not None}
-    for parameter in question.parameters:
-        if parameter.name == "lang" and lang in parameter.choices:
-            values["lang"] = lang
-    return values
+    return question.defaults(lang)
 
 
 def write_site(output: str | Path, data: Iterable[str | Path] = ()) -> int:

@@ -18,7 +18,7 @@ from rdflib.term import Node
 
 from ..graph import bind_prefixes, materialise
 from ..namespace import ONTOLOGY_IRI, SAM, SAMSRC
-from ..questions import LANGUAGES
+from ..terms import LANGUAGES, copy_prefixes
 
 #: Predicates whose values name a thing (tried in this order for a reader's label).
 LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name)
@@ -261,9 +261,7 @@ class SiteGraph:
 
     def description(self, node: URIRef) -> Graph:
         """The concise bounded description of ``node``: its triples and its blank nodes'."""
-        out = bind_prefixes(Graph())
-        for prefix, namespace in self.asserted.namespaces():
-            out.bind(prefix, namespace, override=False)
+        out = copy_prefixes(bind_prefixes(Graph()), self.asserted, override=False)
         pending: list[Node] = [node]
         seen: set[Node] = set()
         while pending:
