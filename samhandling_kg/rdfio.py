@@ -32,6 +32,7 @@ from rdflib.namespace import NamespaceManager
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .errors import InputError, SamhandlingError, printable
+from .terms import IRI_FORBIDDEN
 
 # rdflib loads the graphs a query's FROM names from the web (its SPARQL_LOAD_GRAPHS). This
 # library changes no global of its host process on import: local queries with FROM are
@@ -365,8 +366,6 @@ _FORMAT_NAMES = {
 }
 
 
-#: Characters an IRI may not hold (RFC 3987 plus those excluded by IRIREF of Turtle/SPARQL).
-IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def _check_terms(graph: Graph, payload: str | bytes, source: str | Path) -> None:

@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape, quoteattr
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, XSD
 
+from .terms import PREFIXES, shorten
 from .version import __version__
 from .errors import printable
 from .graph import bind_prefixes
@@ -117,21 +118,12 @@ def to_text(report: ValidationReport) -> str:
     return "\n".join(out) + "\n"
 
 
-_SHORT = {
-    "http://purl.org/dc/terms/": "dct:",
-    "https://w3id.org/samhandling#": "sam:",
-    "http://www.w3.org/ns/dcat#": "dcat:",
-    "http://data.europa.eu/r5r/": "dcatap:",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
-    "http://www.w3.org/2004/02/skos/core#": "skos:",
-}
+#: The report's short names: the project's prefixes, and DCAT-AP's for applicableLegislation.
+_REPORT_PREFIXES = {**PREFIXES, "dcatap": "http://data.europa.eu/r5r/"}
 
 
 def _short(iri: str) -> str:
-    for namespace, prefix in _SHORT.items():
-        if iri.startswith(namespace):
-            return prefix + iri[len(namespace):]
-    return iri
+    return shorten(iri, _REPORT_PREFIXES)
 
 
 # --- JSON --------------------------------------------------------------------------------

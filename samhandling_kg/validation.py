@@ -48,6 +48,7 @@ from . import resources
 from .errors import InputError, SamhandlingError
 from .graph import bind_prefixes, closest_term, ontology_graph, ontology_local_names, shapes_graph
 from .namespace import SAM
+from .terms import LANGUAGES, ONTOLOGY_IRI, copy_prefixes
 from .oxio import load_file, to_ox, to_ox_quads, to_rdflib
 from .rdfio import IRI_FORBIDDEN, decode_text, expand_paths, no_network, read_bytes
 from .shacl_sparql import FOCUS, FOCUS_OF, CompiledCheck, compiled_profile
@@ -57,7 +58,6 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 SAMSH = Namespace("https://w3id.org/samhandling/shapes#")
 
 #: Languages of the messages and of the text output.
-LANGUAGES: tuple[str, ...] = ("nb", "nn", "en")
 
 Source = str | Path | Graph | Iterable[str | Path]
 
@@ -361,9 +361,9 @@ def background_terms(ontology: Graph) -> frozenset[Node]:
     organisations under ``https://w3id.org/samhandling``) that it makes a statement about, and
     its own IRI. Terms of other vocabularies it describes (``dct:title``, a publisher's
     Enhetsregisteret IRI) stay open to the data."""
-    own = str(_ONTOLOGY_IRI)
+    own = str(ONTOLOGY_IRI)
     return frozenset({s for s in ontology.subjects() if isinstance(s, URIRef) and str(s).startswith(own)}
-                     | {_ONTOLOGY_IRI})
+                     | {ONTOLOGY_IRI})
 
 
 def background_statement_kind(triple: Triple, terms: frozenset[Node]) -> str | None:
@@ -401,8 +401,7 @@ def separate_background_statements(data: Graph, ontology: Graph) -> tuple[Graph,
     """
     terms = background_terms(ontology)
     kept = Graph()
-    for prefix, namespace in data.namespaces():
-        kept.bind(prefix, namespace, override=False)
+    copy_prefixes(kept, data, override=False)
     refused: list[Triple] = []
     for triple in data:
         if background_statement_kind(triple, terms) is None:
@@ -879,7 +878,6 @@ def _result(finding: Finding, shapes: Graph, view: _View, lang: str,
 # ---------------------------------------------------------------------------------------
 
 _DID_YOU_MEAN = {"nb": "Mente du {}?", "nn": "Meinte du {}?", "en": "Did you mean {}?"}
-_ONTOLOGY_IRI = URIRef("https://w3id.org/samhandling")
 
 
 _NAMESPACE_VARIANT = re.compile(r"^(https?)://w3id[.]org/samhandling([#/]?)(.+)$")
@@ -940,7 +938,7 @@ ASK {{
   UNION {{ GRAPH <{DATA.value}> {{ ?s a ?c }} ?c <{RDFS.subClassOf}>* <{SAM.Solution}> }}
   UNION {{ GRAPH <{DATA.value}> {{ ?s a ?c }} ?c <{RDFS.subClassOf}>* ?k
           FILTER (?k IN (<{SAM.Need}>, <{SAM.InteractionForm}>))
-          FILTER NOT EXISTS {{ ?s <{RDFS.isDefinedBy}> <{_ONTOLOGY_IRI}> }} }}
+          FILTER NOT EXISTS {{ ?s <{RDFS.isDefinedBy}> <{ONTOLOGY_IRI}> }} }}
 }}"""
 
 
