@@ -63,7 +63,13 @@ def canary() -> Iterator[Canary]:
 
 @pytest.fixture(scope="module")
 def store() -> OxigraphStore:
-    return OxigraphStore.with_knowledge_graph()
+    """One triple: enough for Oxigraph to evaluate a SERVICE next to ``?s ?p ?o`` (an empty
+    pattern would skip it), and no cross product of the ontology with itself when a disguise
+    turns the SERVICE clause into a plain group."""
+    tiny = OxigraphStore()
+    tiny.store.add(ox.Quad(ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"),
+                           ox.Literal("o")))
+    return tiny
 
 
 # The two texts the hostile read found, with the canary as the endpoint. Read as SPARQL 1.1
