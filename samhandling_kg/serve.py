@@ -41,7 +41,7 @@ import pyoxigraph as ox
 from .errors import QueryError, SamhandlingError, printable
 from .querypool import QueryPool
 from .questions import list_questions
-from .site.routes import SiteRoutes
+from .site.routes import SiteRoutes, negotiate
 from .sparql import bind_with_values, check_query_text
 from .stores import OxigraphStore
 
@@ -83,37 +83,16 @@ _GRAPH_FORMATS = {
 }
 
 
-def _negotiate(accept: str, offers: dict[str, str], default: str) -> str:
-    ranked = []
-    for index, item in enumerate(accept.split(",")):
-        media, _, params = item.strip().partition(";")
-        quality = 1.0
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        ranked.append((-quality, index, media.strip().lower()))
-    for _, _, media in sorted(ranked):
-        if media in offers:
-            return media
-        if media in ("*/*", "application/*", "text/*"):
-            return default
-    return default
-
-
 def answer_query(store: OxigraphStore, text: str, accept: str) -> tuple[int, str, bytes]:
     """Status, media type and body of the answer to a read query, in the format ``accept``
     asks for. Runs in a query worker (:mod:`samhandling_kg.querypool`)."""
     try:
         kind, answer = store.raw_query(text, source="query")
         if kind in ("SELECT", "ASK"):
-            media = _negotiate(accept, _RESULT_FORMATS, "application/sparql-results+json")
+            media = negotiate(accept, _RESULT_FORMATS, "application/sparql-results+json") or "application/sparql-results+json"
             payload = answer.serialize(format=getattr(ox.QueryResultsFormat, _RESULT_FORMATS[media]))
         else:
-            media = _negotiate(accept, _GRAPH_FORMATS, "text/turtle")
+            media = negotiate(accept, _GRAPH_FORMATS, "text/turtle") or "text/turtle"
             payload = answer.serialize(format=getattr(ox.RdfFormat, _GRAPH_FORMATS[media]))
         del answer  # pyoxigraph results must be dropped on the thread that made them
     except QueryError as exc:
