@@ -568,7 +568,7 @@ def _ontology_graph() -> Graph:
     return ontology_graph()
 
 
-#: The validation engines by the names ``--engine`` takes (CONTRACT.md).
+#: The validation engines by the names ``--engine`` takes (fixed by the public contract).
 ENGINES: dict[str, Callable[[_Input], list[Finding]]] = {
     "compiled": _run_compiled,
     "pyshacl": _run_pyshacl,

@@ -84,7 +84,7 @@ def test_background_graph_and_command_line(server: Server, tmp_path: Path) -> No
     # The catalogue alone in its graph: the load always adds the ontology, so replace it
     # with the file's triples through an update.
     store.load([path], graph=data_graph)
-    store._update(f"DELETE {{ GRAPH <{data_graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{background}> "
+    store.update(f"DELETE {{ GRAPH <{data_graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{background}> "
                   f"{{ ?s ?p ?o }} GRAPH <{data_graph}> {{ ?s ?p ?o }} }}")
     alone = validate_endpoint(server.query_url, graph=data_graph, store=reader(server, data_graph),
                               fail_on="info")
