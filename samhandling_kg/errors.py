@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-
 #: Control characters, and the bidirectional formatting characters (U+061C, U+200E/F,
 #: U+202A-U+202E, U+2066-U+2069) that reorder what a terminal shows ("Trojan Source").
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import os
 import io
 import json
+import os
 import re
 import stat
 import sys

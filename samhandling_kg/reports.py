@@ -9,16 +9,18 @@ from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import (
+    RDF,
+    SH,  # closed: a misspelt SHACL term fails at once
+    XSD,
+)
 
-from .terms import PREFIXES, shorten
-from .version import __version__
 from .errors import printable
 from .graph import bind_prefixes
+from .terms import PREFIXES, shorten
 from .validation import SAMSH, Severity, ValidationReport, ValidationResult, profile_rows
-
-SH = Namespace("http://www.w3.org/ns/shacl#")
+from .version import __version__
 
 FORMATS: tuple[str, ...] = ("text", "json", "turtle", "sarif", "junit")
 

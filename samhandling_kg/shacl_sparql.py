@@ -30,14 +30,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import (
+    RDF,
+    RDFS,
+    SH,  # closed: a misspelt SHACL term fails at once
+)
 from rdflib.term import Node
 
 from .errors import SamhandlingError
-
-SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
 class UnsupportedShape(SamhandlingError):

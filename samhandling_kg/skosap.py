@@ -25,7 +25,16 @@ from dataclasses import dataclass
 from functools import cache
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    RDF,
+    RDFS,
+    SH,  # closed: a misspelt SHACL term fails at once
+    SKOS,
+    XSD,
+)
 from rdflib.term import Node
 
 from . import resources
@@ -38,7 +47,6 @@ SKOSNO = Namespace("https://data.norge.no/vocabulary/skosno#")
 XKOS = Namespace("http://rdf-vocabulary.ddialliance.org/xkos#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 ORG = Namespace("http://www.w3.org/ns/org#")
-SH = Namespace("http://www.w3.org/ns/shacl#")
 
 #: The export profiles ``samhandling export --profile`` knows (one registry).
 PROFILES = ("skos-ap-no",)

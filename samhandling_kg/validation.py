@@ -38,7 +38,14 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+from rdflib.namespace import (
+    DCTERMS,
+    OWL,
+    RDF,
+    RDFS,
+    SH,  # closed: a misspelt SHACL term fails at once
+    SKOS,
+)
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
@@ -48,13 +55,12 @@ from . import resources
 from .errors import InputError, SamhandlingError
 from .graph import bind_prefixes, closest_term, ontology_graph, ontology_local_names, shapes_graph
 from .namespace import SAM
-from .terms import LANGUAGES, ONTOLOGY_IRI, copy_prefixes
 from .oxio import load_file, to_ox, to_ox_quads, to_rdflib
 from .rdfio import IRI_FORBIDDEN, decode_text, expand_paths, no_network, read_bytes
 from .shacl_sparql import FOCUS, FOCUS_OF, CompiledCheck, compiled_profile
 from .stores import display_url
+from .terms import LANGUAGES, ONTOLOGY_IRI, copy_prefixes
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
 SAMSH = Namespace("https://w3id.org/samhandling/shapes#")
 
 #: Languages of the messages and of the text output.

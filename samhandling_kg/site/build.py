@@ -35,8 +35,8 @@ from ..errors import SamhandlingError
 from ..graph import PREFIXES, load_knowledge_graph, ontology_graph
 from ..namespace import ONTOLOGY_IRI, SAM
 from ..questions import Question, list_questions
-from ..terms import LANGUAGES
 from ..stores import OxigraphStore
+from ..terms import LANGUAGES
 from .diagram import diagram_svg
 from .i18n import CHROME, DEFAULT_LANGUAGE, LANGUAGE_NAMES, chrome
 from .model import SiteGraph, Text, all_languages_labels, pick, sorted_by_label, texts_in
