@@ -93,3 +93,69 @@ class SAM(DefinedNamespace):
     ApprovedDocumentNeeded: URIRef
     OutsideOwnSystems: URIRef
     LegalBasisForSharing: URIRef
+
+
+class SAMSH(DefinedNamespace):
+    """Terms of ``https://w3id.org/samhandling/shapes#``: the profile's shapes (``shapes/*.ttl``)
+    and the two names of the check that runs before any engine. tests/test_shapes.py holds
+    this list to the shape files, so a misspelt ``SAMSH.term`` fails and the list cannot drift."""
+
+    _NS = Namespace("https://w3id.org/samhandling/shapes#")
+    _fail = True
+
+    # Node shapes
+    DeclaredConceptShape: URIRef
+    DeclaredNeedShape: URIRef
+    KnownTermShape: URIRef
+    SolutionConsistencyShape: URIRef
+    SolutionCoreShape: URIRef
+    SolutionOptionalShape: URIRef
+    SolutionRecommendedShape: URIRef
+    SolutionTypeShape: URIRef
+    SolutionVocabularyShape: URIRef
+    SupportedByShape: URIRef
+
+    # Property and SPARQL constraints (one a check, each with its messages)
+    AccessControlDeclared: URIRef
+    AddressedNeedMet: URIRef
+    ContactPointReachable: URIRef
+    DeclaredConceptDefinition: URIRef
+    DeclaredConceptIsConcept: URIRef
+    DeclaredConceptLabel: URIRef
+    DeclaredNeedSupportedBy: URIRef
+    KnownTerm: URIRef
+    RealisedFormSupported: URIRef
+    SolutionAddresses: URIRef
+    SolutionAddressesNeed: URIRef
+    SolutionConformsTo: URIRef
+    SolutionConformsToIRI: URIRef
+    SolutionContactPoint: URIRef
+    SolutionDescription: URIRef
+    SolutionDescriptionEn: URIRef
+    SolutionDescriptionLanguage: URIRef
+    SolutionDescriptionNn: URIRef
+    SolutionIdentifier: URIRef
+    SolutionLandingPage: URIRef
+    SolutionLandingPageIRI: URIRef
+    SolutionLegalBasis: URIRef
+    SolutionLegalBasisIRI: URIRef
+    SolutionPublisher: URIRef
+    SolutionPublisherCheckDigit: URIRef
+    SolutionPublisherOrganisationNumber: URIRef
+    SolutionRealises: URIRef
+    SolutionRealisesOrganisationalForm: URIRef
+    SolutionTitle: URIRef
+    SolutionTitleEn: URIRef
+    SolutionTitleLanguage: URIRef
+    SolutionTitleNn: URIRef
+    SolutionTitleOnePerLanguage: URIRef
+    SolutionType: URIRef
+    SolutionUses: URIRef
+    SolutionUsesTechnicalForm: URIRef
+    StandardFitsTechnicalForm: URIRef
+    SupportedByDirection: URIRef
+    UsedFormSupportsRealised: URIRef
+
+    # The ontology is not the data's to change (checked before any engine runs)
+    OntologyUnchanged: URIRef
+    OntologyUnchangedComponent: URIRef

@@ -18,8 +18,10 @@ from rdflib.namespace import (
 
 from .errors import printable
 from .graph import bind_prefixes
+from .namespace import SAMSH
+from .profile_docs import profile_rows
 from .terms import PREFIXES, shorten
-from .validation import SAMSH, Severity, ValidationReport, ValidationResult, profile_rows
+from .validation import Severity, ValidationReport, ValidationResult
 from .version import __version__
 
 FORMATS: tuple[str, ...] = ("text", "json", "turtle", "sarif", "junit")

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import (
     DCTERMS,
     OWL,
@@ -54,16 +54,12 @@ from rdflib.term import Node
 from . import resources
 from .errors import InputError, SamhandlingError
 from .graph import bind_prefixes, closest_term, ontology_graph, ontology_local_names, shapes_graph
-from .namespace import SAM
+from .namespace import SAM, SAMSH
 from .oxio import load_file, to_ox, to_ox_quads, to_rdflib
 from .rdfio import IRI_FORBIDDEN, decode_text, expand_paths, no_network, read_bytes
 from .shacl_sparql import FOCUS, FOCUS_OF, CompiledCheck, compiled_profile
 from .stores import display_url
-from .terms import LANGUAGES, ONTOLOGY_IRI, copy_prefixes
-
-SAMSH = Namespace("https://w3id.org/samhandling/shapes#")
-
-#: Languages of the messages and of the text output.
+from .terms import DEFAULT_LANGUAGE, LANGUAGES, ONTOLOGY_IRI, copy_prefixes
 
 Source = str | Path | Graph | Iterable[str | Path]
 
@@ -755,7 +751,7 @@ def report_for(given: _Input, findings: Sequence[Finding], *, lang: str, fail_on
     records = locator.records([r.record for r in results])
     order = {record.node: index for index, record in enumerate(records)}
     results.sort(key=lambda r: (order.get(r.record, len(order)), r.severity.rank,
-                                _shape_order(shapes, r.source_shape), r.focus_node,
+                                _shape_order(r.source_shape), r.focus_node,
                                 r.path or "", r.value or "", r.constraint_component))
     return ValidationReport(
         results=tuple(_dedupe(results)),
@@ -828,8 +824,8 @@ class _View:
     def label(self, node: Node, lang: str) -> str:
         if isinstance(node, Literal):
             return str(node)
-        for predicate in (SKOS.prefLabel, DCTERMS.title, RDFS.label):
-            text = _pick_exact(self.objects(node, predicate), lang)
+        for predicate in _NAME_PREDICATES:
+            text = _pick(self.objects(node, predicate), lang)
             if text:
                 return text
         return compact(self.names, node)
@@ -989,16 +985,24 @@ def _node_text(node: Node) -> str:
     return f"_:{node}" if isinstance(node, BNode) else str(node)
 
 
+#: The predicates that name a node, in the one order they are looked at: a solution's title,
+#: a concept's preferred label, any label.
+_NAME_PREDICATES = (DCTERMS.title, SKOS.prefLabel, RDFS.label)
+
+
 def _pick(literals: Iterable[Node], lang: str) -> str | None:
-    """The text in ``lang``, else English, else Bokmål, else any."""
+    """The text in ``lang``, else in Bokmål (:data:`~samhandling_kg.terms.DEFAULT_LANGUAGE`:
+    the profile and the contract require every message and title in it), else English, else
+    without a language tag; None when there is none of these. The one fallback order of
+    messages, labels and titles."""
     by_lang: dict[str, str] = {}
     for item in literals:
         if isinstance(item, Literal):
             by_lang.setdefault((item.language or "").lower(), str(item))
-    for wanted in (lang, "en", "nb", ""):
+    for wanted in (lang, DEFAULT_LANGUAGE, "en", ""):
         if wanted in by_lang:
             return by_lang[wanted]
-    return next(iter(by_lang.values()), None)
+    return None
 
 
 def _message(shapes: Graph, shape: Node | None, lang: str, value: Node | None,
@@ -1015,23 +1019,15 @@ def _message(shapes: Graph, shape: Node | None, lang: str, value: Node | None,
 
 
 def label(graph: Graph, node: Node, lang: str) -> str:
-    """How a node is shown to a reader: its label in ``lang`` (skos:prefLabel, dct:title,
-    rdfs:label), else a compact IRI, else the literal's text."""
+    """How a node is shown to a reader: its name in ``lang`` (:data:`_NAME_PREDICATES`,
+    :func:`_pick`), else a compact IRI, else the literal's text."""
     if isinstance(node, Literal):
         return str(node)
-    for predicate in (SKOS.prefLabel, DCTERMS.title, RDFS.label):
-        text = _pick_exact(graph.objects(node, predicate), lang)
+    for predicate in _NAME_PREDICATES:
+        text = _pick(graph.objects(node, predicate), lang)
         if text:
             return text
     return compact(graph, node)
-
-
-def _pick_exact(literals: Iterable[Node], lang: str) -> str | None:
-    by_lang = {(x.language or "").lower(): str(x) for x in literals if isinstance(x, Literal)}
-    for wanted in (lang, "nb", "en", ""):
-        if wanted in by_lang:
-            return by_lang[wanted]
-    return None
 
 
 def compact(graph: Graph, node: Node) -> str:
@@ -1056,7 +1052,7 @@ def _shape_orders() -> dict[str, float]:
             if isinstance(o, Literal)}
 
 
-def _shape_order(shapes: Graph, shape: str) -> float:
+def _shape_order(shape: str) -> float:
     return _shape_orders().get(shape, 1000.0)
 
 
@@ -1206,8 +1202,8 @@ class _Locator:
         return with_path[0] if with_path else None
 
     def title(self, node: Node) -> str:
-        for predicate in (DCTERMS.title, SKOS.prefLabel, RDFS.label):
-            text = _pick_exact(self.view.objects(node, predicate, [DATA]), self.lang)
+        for predicate in _NAME_PREDICATES:
+            text = _pick(self.view.objects(node, predicate, [DATA]), self.lang)
             if text:
                 return text
         return compact(self.view.names, node)
@@ -1228,98 +1224,3 @@ class _Locator:
         records.sort(key=lambda r: (file_order.get(r.file or "", len(file_order)), r.line or 0,
                                     r.kind != "solution", r.title.lower(), r.node))
         return records
-
-
-# ---------------------------------------------------------------------------------------
-# The profile as a table (docs/validation.md is generated from this)
-# ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProfileRow:
-    shape: str
-    path: str
-    severity: Severity
-    name: str
-    message: str
-    order: float
-
-
-_LEVEL_WORDS = {
-    "en": {"mandatory": "mandatory", "recommended": "recommended", "optional": "optional"},
-    "nb": {"mandatory": "obligatorisk", "recommended": "anbefalt", "optional": "valgfri"},
-    "nn": {"mandatory": "obligatorisk", "recommended": "tilrådd", "optional": "valfri"},
-}
-_TABLE_HEAD = {
-    "en": ("property", "level", "message", "shape"),
-    "nb": ("egenskap", "nivå", "melding", "form (shape)"),
-    "nn": ("eigenskap", "nivå", "melding", "form (shape)"),
-}
-
-
-def profile_rows(lang: str = "en") -> list[ProfileRow]:
-    """Every named property shape of the profile, ordered by level and ``sh:order``."""
-    shapes = _shapes()
-    rows = []
-    for shape in set(shapes.subjects(SH.severity, None)):
-        if not isinstance(shape, URIRef) or not str(shape).startswith(str(SAMSH)):
-            continue
-        path = shapes.value(shape, SH.path)
-        # A SPARQL constraint that selects ?path reports the path of each result itself
-        # (samsh:KnownTerm): its sh:path is only a stand-in, so the table shows "*".
-        own_path = any("?path" in str(shapes.value(c, SH.select) or "")
-                       for c in shapes.objects(shape, SH.sparql))
-        rows.append(ProfileRow(
-            shape=str(shape),
-            path="*" if own_path else compact(shapes, path) if path is not None else "",
-            severity=Severity.parse(str(shapes.value(shape, SH.severity))),
-            name=_pick(shapes.objects(shape, SH.name), lang) or "",
-            message=_pick(shapes.objects(shape, SH.message), lang) or "",
-            order=_shape_order(shapes, str(shape)),
-        ))
-    rows.sort(key=lambda r: (r.severity.rank, r.order, r.shape))
-    return rows
-
-
-def profile_table(lang: str = "en") -> str:
-    """The profile as a Markdown table: property, level, message, shape."""
-    if lang not in LANGUAGES:
-        raise SamhandlingError(f"unknown language {lang!r}; known: {', '.join(LANGUAGES)}")
-    head = _TABLE_HEAD[lang]
-    lines = [f"| {' | '.join(head)} |", "|" + "|".join("---" for _ in head) + "|"]
-    for row in profile_rows(lang):
-        level = f"{_LEVEL_WORDS[lang][row.severity.level]} ({row.severity.value})"
-        message = row.message.replace("|", "\\|").replace("{?value}", "…")
-        shape = "samsh:" + row.shape[len(str(SAMSH)):]
-        lines.append(f"| `{row.path}` | {level} | {message} | `{shape}` |")
-    return "\n".join(lines) + "\n"
-
-
-DOC_MARKERS = {lang: (f"<!-- profile-table:{lang}:start -->", f"<!-- profile-table:{lang}:end -->")
-               for lang in LANGUAGES}
-
-
-def render_doc_tables(text: str) -> str:
-    """``text`` (docs/validation.md) with every generated table between its markers
-    replaced by the current one."""
-    for lang, (start, end) in DOC_MARKERS.items():
-        pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.DOTALL)
-        replacement = f"{start}\n{profile_table(lang)}{end}"
-        text = pattern.sub(replacement.replace("\\", "\\\\"), text)  # a literal replacement
-    return text
-
-
-def shapes_files() -> list[Path]:
-    """The shape files of the profile."""
-    return list(resources.shape_paths())
-
-
-if __name__ == "__main__":  # pragma: no cover - maintenance: python -m samhandling_kg.validation
-    import sys
-
-    root = Path(__file__).resolve().parent.parent
-    if len(sys.argv) > 1 and sys.argv[1] == "--write-docs":
-        for doc in (root / "docs" / "validation.md", root / "README.md"):
-            doc.write_text(render_doc_tables(doc.read_text(encoding="utf-8")), encoding="utf-8")
-    else:
-        sys.stdout.write(profile_table(sys.argv[1] if len(sys.argv) > 1 else "en"))

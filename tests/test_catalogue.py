@@ -106,7 +106,7 @@ def test_whole_catalogue_at_once_is_fast_and_clean() -> None:
 
 def test_every_shape_passes_somewhere_in_the_catalogue() -> None:
     """Each shape has passing cases: a record of the catalogue it applies to without a result."""
-    from samhandling_kg.validation import profile_rows
+    from samhandling_kg.profile_docs import profile_rows
 
     report = validate(ROOT / "examples", fail_on="info")
     solutions = [r.node for r in report.records if r.kind == "solution"]

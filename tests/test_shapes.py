@@ -16,6 +16,7 @@ from rdflib.namespace import DCTERMS, RDF
 
 from samhandling_kg import SAM, ontology_graph, validate
 from samhandling_kg.graph import shapes_graph
+from samhandling_kg.profile_docs import profile_rows, profile_table, render_doc_tables
 from samhandling_kg.resources import shape_paths
 from samhandling_kg.validation import (
     BACKGROUND_SHAPE,
@@ -24,9 +25,6 @@ from samhandling_kg.validation import (
     ValidationReport,
     organisation_number_of,
     organisation_number_valid,
-    profile_rows,
-    profile_table,
-    render_doc_tables,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -391,7 +389,7 @@ def test_network_attempt_inside_validation_is_refused(monkeypatch: pytest.Monkey
 def test_doc_tables_equal_the_generated_ones(name: str) -> None:
     doc = (ROOT / name).read_text(encoding="utf-8")
     assert "<!-- profile-table:en:start -->" in doc
-    assert render_doc_tables(doc) == doc, "run: python -m samhandling_kg.validation --write-docs"
+    assert render_doc_tables(doc) == doc, "run: python -m samhandling_kg.profile_docs --write-docs"
 
 
 def test_profile_table_lists_every_shape_once() -> None:
@@ -500,3 +498,20 @@ def test_title_language_message_reads_naturally() -> None:
     assert "not none" not in messages["en"]
     for text in messages.values():
         assert "{?value}" in text and ("«no»" in text or "“no”" in text)
+
+
+# --------------------------------------------------------------------------------------
+# The shapes' namespace is closed
+# --------------------------------------------------------------------------------------
+
+
+def test_samsh_is_closed_and_lists_exactly_the_shapes_terms() -> None:
+    with pytest.raises(AttributeError):
+        SAMSH.KnownTerms  # noqa: B018 - a misspelt term must fail where it is written
+    namespace = str(SAMSH)
+    used = {str(term)[len(namespace):] for triple in SHAPES for term in triple
+            if isinstance(term, URIRef) and str(term).startswith(namespace)}
+    # The two names of the check that runs before any engine (no shape of its own).
+    outside = {BACKGROUND_SHAPE, SAMSH.OntologyUnchangedComponent}
+    listed = set(SAMSH.__annotations__)
+    assert listed == used | {str(t)[len(namespace):] for t in outside}

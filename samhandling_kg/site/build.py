@@ -298,9 +298,9 @@ class SiteBuilder:
         return json.dumps(nodes, indent=1, sort_keys=True, ensure_ascii=False)
 
     def _profile(self, lang: str) -> list[dict[str, str]]:
-        from ..validation import _LEVEL_WORDS, profile_rows
+        from ..profile_docs import LEVEL_WORDS, profile_rows
 
-        return [{"path": row.path, "level": f"{_LEVEL_WORDS[lang][row.severity.level]} ({row.severity.value})",
+        return [{"path": row.path, "level": f"{LEVEL_WORDS[lang][row.severity.level]} ({row.severity.value})",
                  "name": row.name, "message": row.message.replace("{?value}", "…"),
                  "shape": "samsh:" + row.shape.rsplit("#", 1)[-1]} for row in profile_rows(lang)]
 
