@@ -41,6 +41,7 @@ from . import resources
 from .errors import SamhandlingError
 from .namespace import ONTOLOGY_IRI, SAM
 from .rdfio import no_network, parse_file
+from .terms import DEFAULT_LANGUAGE
 
 EUVOC = Namespace("http://publications.europa.eu/ontology/euvoc#")
 SKOSNO = Namespace("https://data.norge.no/vocabulary/skosno#")
@@ -246,7 +247,7 @@ def _check_shapes() -> Graph:
     return parse_file(resources.data_dir("shapes") / "skos-ap-no" / "skos-ap-no-begrep.ttl")
 
 
-def check(graph: Graph, *, lang: str = "en") -> list[Finding]:
+def check(graph: Graph, *, lang: str = DEFAULT_LANGUAGE) -> list[Finding]:
     """Findings of the project's SKOS-AP-NO-Begrep shapes on ``graph``, sorted (empty when it
     conforms)."""
     import pyshacl

@@ -151,7 +151,7 @@ class ValidationReport:
     results: tuple[ValidationResult, ...]
     records: tuple[Record, ...]
     files: tuple[str, ...]
-    lang: str = "en"
+    lang: str = DEFAULT_LANGUAGE
     fail_on: Severity = Severity.VIOLATION
 
     @property
@@ -581,7 +581,7 @@ DEFAULT_ENGINE = "compiled"
 def validate(
     source: Source,
     *,
-    lang: str = "en",
+    lang: str = DEFAULT_LANGUAGE,
     fail_on: Severity | str = Severity.VIOLATION,
     engine: str = DEFAULT_ENGINE,
 ) -> ValidationReport:
@@ -590,7 +590,8 @@ def validate(
     ``source`` is a file or folder path, several of them, or an rdflib ``Graph`` (copied, never
     changed). Files are read by their ending; a file that cannot be read raises
     :class:`~samhandling_kg.errors.InputError` naming it. ``lang`` picks the language of the
-    messages and titles (``nb``, ``nn`` or ``en``); ``fail_on`` the lowest severity that makes
+    messages and titles (``nb``, ``nn`` or ``en``; default ``nb``, :data:`~samhandling_kg.terms.DEFAULT_LANGUAGE`,
+    as on the command line); ``fail_on`` the lowest severity that makes
     :attr:`ValidationReport.conforms` false; ``engine`` the engine (:data:`ENGINES`):
     ``compiled`` (the profile compiled to SPARQL, in Oxigraph) or ``pyshacl`` (the reference).
     """
@@ -692,7 +693,7 @@ def validate_endpoint(
     *,
     graph: str | None = None,
     background_graph: str | None = None,
-    lang: str = "en",
+    lang: str = DEFAULT_LANGUAGE,
     fail_on: Severity | str = Severity.VIOLATION,
     store: Any = None,
     page_size: int = PAGE_SIZE,

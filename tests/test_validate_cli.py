@@ -409,7 +409,7 @@ def test_help(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_summary_line_matches_text_output() -> None:
-    report = validate(EXAMPLES)
+    report = validate(EXAMPLES, lang="en")
     _, out, _ = run("validate", EXAMPLES, "--lang", "en")
     assert out.rstrip().splitlines()[-1] == summary_line(report)
 

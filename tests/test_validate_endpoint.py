@@ -90,9 +90,8 @@ def test_background_graph_and_command_line(server: Server, tmp_path: Path) -> No
                               fail_on="info")
     assert alone.results  # without the ontology sh:class fails everywhere: a different answer
     code, out, err = run("validate", "--endpoint", server.query_url, "--graph", data_graph,
-                         "--background-graph", background, "--format", "json", "--fail-on", "info",
-                         "--lang", "en")
-    local = validate(path, fail_on="info")
+                         "--background-graph", background, "--format", "json", "--fail-on", "info")
+    local = validate(path, fail_on="info")  # the API and the command: one default language
     assert code == 1, err
     import json
 
