@@ -19,6 +19,7 @@ from .errors import SamhandlingError, printable
 from .export import EXPORT_FORMATS, export_text, write_atomically
 from .graph import load_knowledge_graph
 from .questions import LANGUAGE_PARAMETER, list_questions, resolve_query
+from .rdfio import INPUT_FORMATS, STDIN, read_stdin
 from .skosap import PROFILES, check, publisher_iri, skos_ap_no
 from .sparql import format_result
 from .stores import EndpointStore, Store, open_store
@@ -58,6 +59,29 @@ def _add_lang(parser: argparse.ArgumentParser, what: str, default: str | None = 
                         help=f"language of {what}: {', '.join(LANGUAGES)} (default {DEFAULT_LANGUAGE})")
 
 
+def _add_input_format(parser: argparse.ArgumentParser) -> None:
+    """``-`` reads standard input; its format comes from this option (rdfio's one registry)."""
+    parser.add_argument("--input-format", metavar="FORMAT", type=str.lower, choices=INPUT_FORMATS,
+                        help=f"the RDF format of standard input, given as '-': {', '.join(INPUT_FORMATS)}")
+
+
+def _stdin_inputs(items: list[Any], input_format: str | None, option: str) -> list[Any]:
+    """``items`` with ``-`` replaced by standard input read whole (once), in ``input_format``."""
+    if STDIN not in items:
+        if input_format is not None:
+            raise SamhandlingError(f"--input-format is for standard input ('{STDIN}'); files are "
+                                   "read by their ending")
+        return items
+    if items.count(STDIN) > 1:
+        raise SamhandlingError(f"standard input ('{STDIN}') can be read once; give it once")
+    if input_format is None:
+        raise SamhandlingError(f"standard input ('{STDIN}') has no file ending to tell its format: "
+                               f"add --input-format FORMAT ({', '.join(INPUT_FORMATS)}), "
+                               f"e.g. '{option} - --input-format ttl'")
+    given = read_stdin(sys.stdin.buffer, input_format)
+    return [given if item == STDIN else item for item in items]
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="samhandling",
@@ -75,14 +99,16 @@ def build_parser() -> argparse.ArgumentParser:
         # QUERY is required; argparse would show it as [QUERY] (see below why it is optional there).
         usage=f"%(prog)s QUERY [--data FILE...] [--infer] [--lang {'|'.join(LANGUAGES)}] "
         "[--bind NAME=VALUE] [--format table|csv|json] [--endpoint URL [--graph IRI]] "
-        f"[--store {'|'.join(LOCAL_ENGINES)}]",
+        f"[--store {'|'.join(LOCAL_ENGINES)}] [--input-format FORMAT]",
     )
     # Optional for argparse only: '--data DIR cq14' lets --data swallow the id (nargs="+");
     # _query_argument takes it back from there.
     query.add_argument("query", metavar="QUERY", nargs="?",
                        help="competency-question id or path to a .rq file (before or after the options)")
     query.add_argument("--data", metavar="FILE", nargs="+", action="extend", default=[],
-                       help="RDF files or folders to query together with the ontology (format by file ending)")
+                       help="RDF files or folders to query together with the ontology (format by "
+                       "file ending; '-' for standard input, with --input-format)")
+    _add_input_format(query)
     query.add_argument("--infer", action="store_true", help="materialise OWL 2 RL entailments first")
     # None: not given, so a --bind lang=… may say it instead (both at once is refused).
     _add_lang(query, "the labels a question answers with (its lang parameter)", default=None)
@@ -141,7 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
         "optional ones infos. Exit 0 when nothing reaches the --fail-on level, 1 otherwise.",
     )
     check.add_argument("files", metavar="FILE", nargs="*",
-                       help="RDF file (format by file ending) or folder of RDF files")
+                       help="RDF file (format by file ending; '-' for standard input, with "
+                       "--input-format) or folder of RDF files")
+    _add_input_format(check)
     check.add_argument("--format", choices=("text", "json", "turtle", "sarif", "junit"),
                        default="text", help="text (default), json, turtle (SHACL report), "
                        "sarif (SARIF 2.1.0) or junit (JUnit XML)")
@@ -214,6 +242,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     elif args.graph or args.background_graph:
         raise SamhandlingError("--graph and --background-graph need --endpoint")
     else:
+        args.files = _stdin_inputs(args.files, args.input_format, "samhandling validate")
         report = validate(args.files, lang=args.lang, fail_on=args.fail_on, engine=args.engine)
     _write(out, render(report, args.format))
     return EXIT_OK if report.conforms else EXIT_FINDINGS
@@ -227,7 +256,7 @@ def _query_argument(args: argparse.Namespace) -> str:
         return str(args.query)
     if args.data:
         last = str(args.data[-1])
-        if last.endswith(".rq") or not (Path(last).suffix or Path(last).exists()):
+        if last != STDIN and (last.endswith(".rq") or not (Path(last).suffix or Path(last).exists())):
             args.data = args.data[:-1]
             return last
     raise SamhandlingError("query: QUERY is missing; give it first, as in "
@@ -264,6 +293,7 @@ def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     elif question.needs_data and not args.data:
         err.write(f"samhandling: note: {question.id} reads solution descriptions; give them "
                   "with --data FILE...\n")
+    args.data = _stdin_inputs(args.data, args.input_format, "--data")
     result = run(question, values, data=args.data, infer=args.infer, store=store,
                  engine=args.store or LOCAL_ENGINES[0])
     _write(out, format_result(result, args.format, question.prefixes))

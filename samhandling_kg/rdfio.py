@@ -18,6 +18,7 @@ import sys
 import threading
 import warnings
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, NoReturn, cast
 from xml.etree.ElementTree import ParseError as XMLParseError
@@ -55,6 +56,50 @@ FORMATS: dict[str, str] = {
     ".xml": "xml",
     ".trix": "trix",
 }
+
+#: The names ``--input-format`` takes: the file endings of :data:`FORMATS` without the dot.
+INPUT_FORMATS: tuple[str, ...] = tuple(ending[1:] for ending in FORMATS)
+
+#: The file name that stands for standard input on the command line, as rapper and riot take it.
+STDIN = "-"
+
+
+@dataclass(frozen=True, eq=False)
+class RdfBytes:
+    """RDF held in memory (standard input) and read as a file is: ``name`` (``<stdin>``) in
+    every error, ``format`` an rdflib format of :data:`FORMATS` since there is no file ending
+    to choose it by. Every reader of this module and of :mod:`.oxio` takes it where it takes a
+    path, with the same checks."""
+
+    name: str
+    data: bytes = field(repr=False)
+    format: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def input_format(name: str) -> str:
+    """The rdflib format for an ``--input-format`` name (``ttl``, ``nt``, ``jsonld``…)."""
+    fmt = FORMATS.get("." + name.lower().lstrip("."))
+    if fmt is None:
+        raise SamhandlingError(f"unknown input format {name!r}; known: {', '.join(INPUT_FORMATS)}")
+    return fmt
+
+
+def read_stdin(stream: IO[bytes], name: str, *, source: str = "<stdin>") -> RdfBytes:
+    """Standard input read whole as RDF in the ``--input-format`` ``name``, with the checks
+    of :func:`read_bytes`: binary input is refused from its first block, before the rest is
+    read."""
+    fmt = input_format(name)
+    try:
+        head = stream.read(_HEAD_BYTES)
+        _check_head(head, source)
+        rest = stream.read()
+    except OSError as exc:
+        raise InputError(source, f"cannot read: {exc.strerror or exc}") from None
+    return RdfBytes(source, head + rest if rest else head, fmt)
+
 
 _XML_FORMATS = {"xml", "trix"}
 _LINE_FORMATS = {"nt", "nquads"}
@@ -133,8 +178,10 @@ def _literals_as_written() -> Iterator[None]:
                 rdflib.NORMALIZE_LITERALS = _literals_previous
 
 
-def format_for(path: str | Path) -> str:
+def format_for(path: str | Path | RdfBytes) -> str:
     """The rdflib format for a file name, or an :class:`InputError` naming the known endings."""
+    if isinstance(path, RdfBytes):
+        return path.format
     suffix = Path(path).suffix.lower()
     try:
         return FORMATS[suffix]
@@ -143,8 +190,10 @@ def format_for(path: str | Path) -> str:
         raise InputError(path, f"unknown RDF file ending '{suffix or '(none)'}'; known: {known}") from None
 
 
-def read_bytes(path: str | Path) -> bytes:
+def read_bytes(path: str | Path | RdfBytes) -> bytes:
     """The bytes of a regular file, or an :class:`InputError` saying why not."""
+    if isinstance(path, RdfBytes):
+        return path.data
     p = Path(path)
     try:
         info = p.stat()  # follows links: a link to a regular file is read as that file
@@ -206,7 +255,7 @@ def decode_text(data: bytes, source: str | Path) -> str:
     return text
 
 
-def parse_file(path: str | Path, graph: Graph | None = None, *, format: str | None = None) -> Graph:
+def parse_file(path: str | Path | RdfBytes, graph: Graph | None = None, *, format: str | None = None) -> Graph:
     """Parse one RDF file into ``graph`` (a new graph if none). On any problem raise
     :class:`InputError` ("FILE:LINE: what"); ``graph`` is then left as it was."""
     fmt = format or format_for(path)
@@ -560,13 +609,17 @@ def _short(exc: Exception) -> str:
     return printable(text[:200])
 
 
-def expand_paths(paths: Iterable[str | Path], *, allow_none: bool = False) -> list[Path]:
+def expand_paths(paths: Iterable[str | Path | RdfBytes], *, allow_none: bool = False) -> list[Path]:
     """Files as given, folders replaced by the RDF files in them (any depth, by file ending,
     hidden files and folders skipped, sorted). A folder without RDF files is an error, and a
     file named twice is read once."""
     found: list[Path] = []
     seen: set[Path] = set()
     for item in paths:
+        if isinstance(item, RdfBytes):
+            if not any(item is known for known in found):
+                found.append(item)  # type: ignore[arg-type]
+            continue
         path = Path(item)
         if path.is_dir():
             inside = sorted(_rdf_files_in(path))
@@ -612,7 +665,7 @@ def _rdf_files_in(folder: Path) -> Iterator[Path]:
                 continue
 
 
-def read_rdf_files(paths: Iterable[str | Path], graph: Graph | None = None) -> Graph:
+def read_rdf_files(paths: Iterable[str | Path | RdfBytes], graph: Graph | None = None) -> Graph:
     """Parse files (folders give their RDF files) into one graph; the first bad file raises
     and nothing is added."""
     scratch = Graph()
@@ -631,7 +684,7 @@ def read_rdf_files(paths: Iterable[str | Path], graph: Graph | None = None) -> G
 _STREAMED = {"turtle", "nt", "nquads", "trig"}
 
 
-def write_ntriples(paths: Iterable[str | Path], out: IO[bytes]) -> int:
+def write_ntriples(paths: Iterable[str | Path | RdfBytes], out: IO[bytes]) -> int:
     """Write the triples of all ``paths`` to ``out`` as N-Triples; return how many were written.
 
     Turtle, N-Triples, N-Quads and TriG are streamed through pyoxigraph (named graphs merged,
@@ -641,7 +694,7 @@ def write_ntriples(paths: Iterable[str | Path], out: IO[bytes]) -> int:
     count = 0
     for path in paths:
         fmt = format_for(path)
-        if fmt in _STREAMED:
+        if fmt in _STREAMED and not isinstance(path, RdfBytes):
             count += _stream_file(Path(path), fmt, out)
         else:
             graph = parse_file(path)

@@ -56,12 +56,12 @@ from .errors import InputError, SamhandlingError
 from .graph import bind_prefixes, closest_term, ontology_graph, ontology_local_names, shapes_graph
 from .namespace import SAM, SAMSH
 from .oxio import load_file, to_ox, to_ox_quads, to_rdflib
-from .rdfio import IRI_FORBIDDEN, decode_text, expand_paths, no_network, read_bytes
+from .rdfio import IRI_FORBIDDEN, RdfBytes, decode_text, expand_paths, no_network, read_bytes
 from .shacl_sparql import FOCUS, FOCUS_OF, CompiledCheck, compiled_profile
 from .stores import display_url
 from .terms import DEFAULT_LANGUAGE, LANGUAGES, ONTOLOGY_IRI, copy_prefixes
 
-Source = str | Path | Graph | Iterable[str | Path]
+Source = str | Path | RdfBytes | Graph | Iterable[str | Path | RdfBytes]
 
 
 class Severity(str, enum.Enum):
@@ -223,6 +223,8 @@ class _Input:
         self.files: list[str] = []
         self.prefixes: dict[str, str] = {}
         self.file_prefixes: dict[str, dict[str, str]] = {}
+        #: The bytes of inputs that are no file (standard input), by name.
+        self.in_memory: dict[str, bytes] = {}
         #: Subjects of data statements that restate the ontology (kept in the background only).
         self.restated: set[Node] = set()
         #: Subjects of data statements refused for changing the ontology's terms (reported).
@@ -305,11 +307,13 @@ def _read(source: Source) -> _Input:
         given.store.extend(to_ox_quads(source, DATA))
         given.prefixes = {str(p): str(n) for p, n in source.namespaces() if str(p)}
         return given
-    items = [source] if isinstance(source, (str, Path)) else list(source)
+    items = [source] if isinstance(source, (str, Path, RdfBytes)) else list(source)
     for path in expand_paths(items):
         # Each file whole or not at all: the first bad one raises, naming it, before any output.
         prefixes = load_file(given.store, path, DATA)
         given.files.append(str(path))
+        if isinstance(path, RdfBytes):  # standard input: its lines are shown as a file's
+            given.in_memory[str(path)] = path.data
         given.file_prefixes[str(path)] = prefixes
         for prefix, namespace in prefixes.items():
             given.prefixes.setdefault(prefix, namespace)
@@ -1124,7 +1128,7 @@ class _Locator:
         """The file's lines, and the first line each leading token (a subject) starts."""
         if name not in self._texts:
             try:
-                text = decode_text(read_bytes(name), name)
+                text = decode_text(self.given.in_memory.get(name) or read_bytes(name), name)
             except InputError:
                 text = ""
             lines = text.splitlines()
