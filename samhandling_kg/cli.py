@@ -7,6 +7,7 @@ reported as one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -189,6 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--background-graph", metavar="IRI",
                        help="with --endpoint: a graph holding the ontology, when 'load' did not "
                        "put it beside the catalogue")
+    check.add_argument("--quiet", "-q", action="store_true",
+                       help="no progress lines on stderr (shown only on a terminal, after "
+                       "SAMHANDLING_PROGRESS_AFTER seconds, default 2)")
     check.set_defaults(handler=_cmd_validate)
 
     # --- recommend (docs/model.md, "Decision characteristics") ---
@@ -227,7 +231,17 @@ def _cmd_recommend(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .progress import Progress, wants_progress
     from .reports import render
+
+    progress = Progress(err, args.lang) if wants_progress(err, args.quiet) else None
+    with progress or contextlib.nullcontext():
+        report = _validate_report(args, progress)
+    _write(out, render(report, args.format))
+    return EXIT_OK if report.conforms else EXIT_FINDINGS
+
+
+def _validate_report(args: argparse.Namespace, progress: Any) -> Any:
     from .validation import validate
 
     if args.endpoint:
@@ -238,14 +252,14 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                    "compiled engine; give no FILE and no --engine pyshacl")
         report = validate_endpoint(args.endpoint, graph=args.graph,
                                    background_graph=args.background_graph, lang=args.lang,
-                                   fail_on=args.fail_on)
+                                   fail_on=args.fail_on, progress=progress)
     elif args.graph or args.background_graph:
         raise SamhandlingError("--graph and --background-graph need --endpoint")
     else:
         args.files = _stdin_inputs(args.files, args.input_format, "samhandling validate")
-        report = validate(args.files, lang=args.lang, fail_on=args.fail_on, engine=args.engine)
-    _write(out, render(report, args.format))
-    return EXIT_OK if report.conforms else EXIT_FINDINGS
+        report = validate(args.files, lang=args.lang, fail_on=args.fail_on, engine=args.engine,
+                          progress=progress)
+    return report
 
 
 def _query_argument(args: argparse.Namespace) -> str:

@@ -59,6 +59,7 @@ from .oxio import load_file, to_ox, to_ox_quads, to_rdflib
 from .rdfio import IRI_FORBIDDEN, RdfBytes, decode_text, expand_paths, no_network, read_bytes
 from .shacl_sparql import FOCUS, FOCUS_OF, CompiledCheck, compiled_profile
 from .stores import display_url
+from .progress import ProgressCallback
 from .terms import DEFAULT_LANGUAGE, LANGUAGES, ONTOLOGY_IRI, copy_prefixes
 
 Source = str | Path | RdfBytes | Graph | Iterable[str | Path | RdfBytes]
@@ -588,6 +589,7 @@ def validate(
     lang: str = DEFAULT_LANGUAGE,
     fail_on: Severity | str = Severity.VIOLATION,
     engine: str = DEFAULT_ENGINE,
+    progress: ProgressCallback | None = None,
 ) -> ValidationReport:
     """Validate solution descriptions against the profile.
 
@@ -598,12 +600,19 @@ def validate(
     as on the command line); ``fail_on`` the lowest severity that makes
     :attr:`ValidationReport.conforms` false; ``engine`` the engine (:data:`ENGINES`):
     ``compiled`` (the profile compiled to SPARQL, in Oxigraph) or ``pyshacl`` (the reference).
+    ``progress``, when given, is called at the start of each stage with its name and a count:
+    ``("read", files)``, ``("check", records)``, ``("report", findings)`` — never inside an
+    engine's loop (the command line's :class:`~samhandling_kg.progress.Progress` prints them).
     """
     if lang not in LANGUAGES:
         raise SamhandlingError(f"unknown language {lang!r}; known: {', '.join(LANGUAGES)}")
     if engine not in ENGINES:
         raise SamhandlingError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
     threshold = Severity.parse(fail_on)
+    if progress is not None:
+        if not isinstance(source, (Graph, str, Path, RdfBytes)):
+            source = list(source)  # counted first, read after: an iterator is read once
+        progress("read", _count_files(source))
     given = _read(source)
     # Statements that would change the ontology's terms never reach the checks (whichever
     # engine runs them); each is a finding of its own.
@@ -611,8 +620,35 @@ def validate(
     given.add_background()
     if not refused:
         _require_something_to_validate(given)
+    if progress is not None:
+        progress("check", _count_records(given))
     findings = ENGINES[engine](given)
+    if progress is not None:
+        progress("report", len(findings) + len(refused))
     return report_for(given, findings, lang=lang, fail_on=threshold, refused=refused)
+
+
+def _count_files(source: Source) -> int | None:
+    if isinstance(source, Graph):
+        return None
+    items = [source] if isinstance(source, (str, Path, RdfBytes)) else list(source)
+    try:
+        return len(expand_paths(items))
+    except SamhandlingError:
+        return None  # _read raises it, with its message
+
+
+_COUNT_RECORDS = f"""
+SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{DATA.value}> {{
+  {{ ?s a <{SAM.Solution}> }} UNION {{ ?s <{SAM.realises}>|<{SAM.uses}>|<{SAM.addresses}> ?o }}
+}} }}"""
+
+
+def _count_records(given: _Input) -> int | None:
+    """The solutions to check (for progress only: one query, outside the engines)."""
+    for row in given.store.query(_COUNT_RECORDS):
+        return int(row["n"].value)
+    return None
 
 
 # ---------------------------------------------------------------------------------------
@@ -701,13 +737,15 @@ def validate_endpoint(
     fail_on: Severity | str = Severity.VIOLATION,
     store: Any = None,
     page_size: int = PAGE_SIZE,
+    progress: ProgressCallback | None = None,
 ) -> ValidationReport:
     """Validate the catalogue a SPARQL 1.1 endpoint holds with the compiled profile, run at
     the endpoint. ``graph`` names the graph holding the catalogue (the protocol's
     default-graph-uri; ``samhandling load`` puts the ontology beside it), ``background_graph``
     a graph holding the ontology when it is elsewhere. ``store`` is an
     :class:`~samhandling_kg.stores.EndpointStore` to use instead of one made from
-    ``endpoint`` (credentials and timeout from the environment)."""
+    ``endpoint`` (credentials and timeout from the environment). ``progress`` as for
+    :func:`validate` (the number of records is not known at an endpoint: None)."""
     from .stores import open_store
 
     if lang not in LANGUAGES:
@@ -725,6 +763,8 @@ def validate_endpoint(
         raise SamhandlingError(f"{display_url(endpoint)}{where}: no solution description "
                                "(sam:Solution) found")
     findings: list[Finding] = []
+    if progress is not None:
+        progress("check", None)
     for check in compiled_profile():
         severity = Severity.parse(str(check.severity))
         variables, rows = given.select(check.query)
@@ -737,6 +777,8 @@ def validate_endpoint(
                                      to_ox(values["path"]) if check.selects_path and values.get("path") is not None else None,
                                      to_ox(values["value"], "r") if values.get("value") is not None else None,
                                      severity))
+    if progress is not None:
+        progress("report", len(findings))
     given.fetch_report_triples()
     return report_for(given, findings, lang=lang, fail_on=threshold)
 
