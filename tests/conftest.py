@@ -1,4 +1,5 @@
-"""Test-wide guard: no test may open a connection except to a server on this machine.
+"""Test-wide guard: no test may open a connection except to a server on this machine; and
+the real SPARQL servers of tests/servers.py as fixtures for every test file.
 
 An audit hook sees every ``socket.connect`` and name look-up. A connection to anything but
 loopback is blocked (the hook raises) and recorded; the autouse fixture then fails the test
@@ -12,6 +13,7 @@ import sys
 from collections.abc import Iterator
 
 import pytest
+from servers import Server, shared, start_oxigraph, start_virtuoso
 
 _attempts: list[str] = []
 _LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
@@ -55,3 +57,28 @@ def _no_outside_network() -> Iterator[None]:
     made = _attempts[start:]
     if made:
         pytest.fail("the test tried to reach the network: " + "; ".join(made), pytrace=False)
+
+
+@pytest.fixture
+def oxigraph_server() -> Server:
+    return shared("oxigraph", start_oxigraph)
+
+
+@pytest.fixture
+def virtuoso_server() -> Server:
+    return shared("virtuoso", start_virtuoso)
+
+
+@pytest.fixture
+def server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Server:
+    """The server named by the test's parameter (``indirect=True`` over ``servers.SERVERS``),
+    with its credentials in the environment the command reads and no others, and a timeout of
+    the module's ``SERVER_TIMEOUT`` seconds (default 60)."""
+    found: Server = request.getfixturevalue(request.param)
+    for name in ("SAMHANDLING_USER", "SAMHANDLING_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SAMHANDLING_TIMEOUT", str(getattr(request.module, "SERVER_TIMEOUT", 60)))
+    if found.user and found.password:
+        monkeypatch.setenv("SAMHANDLING_USER", found.user)
+        monkeypatch.setenv("SAMHANDLING_PASSWORD", found.password)
+    return found

@@ -4,6 +4,7 @@ throw-away HTTP server on loopback."""
 from __future__ import annotations
 
 import io
+import socketserver
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,13 +31,23 @@ def assert_one_line_error(code: int, err: str, *fragments: str) -> None:
 
 
 @contextmanager
-def http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    """Serve ``handler`` on a free loopback port for the block; yields the base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
+def serving(server: socketserver.BaseServer) -> Iterator[tuple[str, int]]:
+    """Run ``server`` (a stub below, ``samhandling serve``'s own, a folder of files) in a
+    thread for the block; yields its (host, port) and stops and closes it afterwards. The one
+    way the tests run a server in-process."""
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        address = server.server_address
+        yield str(address[0]), int(address[1])  # type: ignore[index,misc]
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A stub: serve ``handler`` on a free loopback port for the block; yields the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    with serving(server) as (_, port):
+        yield f"http://127.0.0.1:{port}"

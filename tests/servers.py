@@ -2,9 +2,8 @@
 
 Each server runs on a free loopback port with its storage in a temporary folder, is started
 the first time a test asks for it and stopped (its folder removed) when the test process ends.
-A test module uses them by importing the fixtures::
-
-    from servers import oxigraph_server, virtuoso_server  # noqa: F401  (pytest fixtures)
+Tests get them through the fixtures of tests/conftest.py (``oxigraph_server``,
+``virtuoso_server``, and ``server`` parametrised over :data:`SERVERS`).
 
 A server that is not installed skips the test with the reason; under CI (``CI=true``) it
 fails instead, so a broken CI image cannot turn the server tests into silent skips.
@@ -229,17 +228,10 @@ def shared(name: str, start: Callable[[], Server]) -> Server:
     return _RUNNING[name]
 
 
-@pytest.fixture
-def oxigraph_server() -> Server:
-    return shared("oxigraph", start_oxigraph)
-
-
-@pytest.fixture
-def virtuoso_server() -> Server:
-    return shared("virtuoso", start_virtuoso)
-
-
+#: The server fixtures (tests/conftest.py) by server name; a test parametrised over
+#: ``SERVERS`` gets each through the ``server`` fixture (``indirect=True``).
 SERVER_FIXTURES = {"oxigraph": "oxigraph_server", "virtuoso": "virtuoso_server"}
+SERVERS = list(SERVER_FIXTURES.values())
 
 
 class FaultyProxy:

@@ -15,7 +15,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import run
+from helpers import run, serving
 from rdflib import URIRef
 from servers import unavailable
 
@@ -61,10 +60,9 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
-def _serve_folder(folder: Path) -> ThreadingHTTPServer:
+def _folder_server(folder: Path) -> ThreadingHTTPServer:
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
 
@@ -80,15 +78,12 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     site = SiteRoutes(DATA)
     site.paths()  # build the graph of the site now, while the command runs on the other core
     endpoint = make_server(OxigraphStore.with_knowledge_graph(DATA), "127.0.0.1", 0, site=site)
-    threading.Thread(target=endpoint.serve_forever, daemon=True).start()
-    _, err = command.communicate(timeout=300)
-    assert command.returncode == 0, err
-    files = _serve_folder(folder)
-    yield {"static": (f"http://127.0.0.1:{files.server_address[1]}/", folder),
-           "served": (f"http://127.0.0.1:{endpoint.server_address[1]}/", site)}
-    for server in (files, endpoint):
-        server.shutdown()
-        server.server_close()
+    with serving(endpoint) as (_, served_port):
+        _, err = command.communicate(timeout=300)
+        assert command.returncode == 0, err
+        with serving(_folder_server(folder)) as (_, files_port):
+            yield {"static": (f"http://127.0.0.1:{files_port}/", folder),
+                   "served": (f"http://127.0.0.1:{served_port}/", site)}
 
 
 @pytest.fixture(scope="module")

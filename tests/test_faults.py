@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from servers.py)
 """Store faults: a store that dies, stalls or answers nonsense gives one clear line and exit 2,
 and the graph on the real server stays as it was.
 
@@ -27,7 +26,7 @@ from typing import Any
 
 import pytest
 from helpers import assert_one_line_error, http_server, run
-from servers import Server, _wait_for, start_oxigraph, triples_in, unavailable  # noqa: F401
+from servers import Server, _wait_for, start_oxigraph, triples_in, unavailable
 
 Behaviour = Callable[[BaseHTTPRequestHandler], None]
 

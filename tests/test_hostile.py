@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from servers import oxigraph_server, virtuoso_server  # noqa: F401  (pytest fixtures)
 
 from samhandling_kg import cli
 from samhandling_kg.errors import printable

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from servers.py)
 """``samhandling load``: the graph is replaced whole, idempotently, and a failed load — a
 connection cut in the middle of the upload, a server error, malformed input — leaves the store
 with the graph it had. Proven against Oxigraph server and Virtuoso."""
@@ -21,21 +20,21 @@ from typing import Any, ClassVar
 
 import pytest
 from helpers import assert_one_line_error, http_server, run
-from servers import (  # noqa: F401  (pytest fixtures)
+from servers import (
+    SERVERS,
     FaultyProxy,
     Server,
     free_port,
     leftover_temporary_graphs,
     loader,
-    oxigraph_server,
     reader,
     triples_in,
-    virtuoso_server,
 )
 
 from samhandling_kg.stores import HttpClient, OxigraphStore, write_ntriples
 
-SERVERS = ["oxigraph_server", "virtuoso_server"]
+#: Seconds a store may stay silent in these tests (the ``server`` fixture of conftest.py).
+SERVER_TIMEOUT = 20
 PASSWORD_ENV = "SAMHANDLING_PASSWORD"
 
 
@@ -51,18 +50,6 @@ def catalogue(path: Path, records: int) -> Path:
                       f"{s} <{sam}realises> <{sam}SendAndReceive> .\n"
                       f"{s} <{sam}uses> <{sam}MessageExchange> .\n")
     return path
-
-
-@pytest.fixture
-def server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Server:
-    found: Server = request.getfixturevalue(request.param)
-    monkeypatch.delenv("SAMHANDLING_USER", raising=False)
-    monkeypatch.delenv(PASSWORD_ENV, raising=False)
-    monkeypatch.setenv("SAMHANDLING_TIMEOUT", "20")
-    if found.user and found.password:
-        monkeypatch.setenv("SAMHANDLING_USER", found.user)
-        monkeypatch.setenv(PASSWORD_ENV, found.password)
-    return found
 
 
 def new_graph() -> str:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import http.client
 import io
 import json
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import serving
 from test_stores import scoping_dependent
 
 from samhandling_kg.cli import main
@@ -26,12 +26,8 @@ DATA = sorted((ROOT / "examples").glob("*.ttl"))
 
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[tuple[str, int]]:
-    server = make_server(OxigraphStore.with_knowledge_graph(DATA), "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield "127.0.0.1", int(server.server_address[1])
-    server.shutdown()
-    server.server_close()
+    with serving(make_server(OxigraphStore.with_knowledge_graph(DATA), "127.0.0.1", 0)) as where:
+        yield where
 
 
 def request(where: tuple[str, int], method: str, path: str, body: bytes | None = None,

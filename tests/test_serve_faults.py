@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import serving
 
 from samhandling_kg import querypool
 from samhandling_kg.cli import build_parser, main
@@ -49,9 +50,11 @@ class Served:
         self.log = io.StringIO()
         self.server = make_server(OxigraphStore.with_knowledge_graph(DATA), "127.0.0.1", 0,
                                   log=self.log, limits=limits)
-        self.port = int(self.server.server_address[1])
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self._running = contextlib.ExitStack()
+        _, self.port = self._running.enter_context(serving(self.server))
+
+    def close(self) -> None:
+        self._running.close()
 
     def connect(self, timeout: float = 10) -> socket.socket:
         return socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
@@ -86,8 +89,7 @@ class Served:
 def served() -> Iterator[Served]:
     served = Served()
     yield served
-    served.server.shutdown()
-    served.server.server_close()
+    served.close()
 
 
 @pytest.fixture(autouse=True)
@@ -305,8 +307,7 @@ def test_a_path_that_crashes_the_engine_is_refused_in_the_worker_too(monkeypatch
         one_line(headers, body)
         assert lenient.alive()
     finally:
-        lenient.server.shutdown()
-        lenient.server.server_close()
+        lenient.close()
 
 
 # --- time, memory, clients that leave ---------------------------------------------------------
@@ -481,17 +482,13 @@ def test_a_page_plugs_into_the_routing_table() -> None:
 
     server = make_server(OxigraphStore(), "127.0.0.1", 0, limits=Limits(workers=1),
                          routes={"/hello": hello})
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
+    with serving(server) as (_, port):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         connection.request("GET", "/hello?x=1")
         response = connection.getresponse()
         assert response.status == 200 and response.read() == b"GET {'x': ['1']}"
         connection.request("GET", "/hello", headers={"Host": "attacker.example"})
         assert connection.getresponse().status == 403
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # --- the command line -------------------------------------------------------------------------
@@ -522,16 +519,11 @@ def test_serves_on_ipv6_loopback() -> None:
             probe.bind(("::1", 0))
     except OSError:
         pytest.skip("no IPv6 loopback on this machine")
-    server = make_server(OxigraphStore(), "::1", 0, limits=Limits(workers=1))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        connection = http.client.HTTPConnection("::1", server.server_address[1], timeout=10)
+    with serving(make_server(OxigraphStore(), "::1", 0, limits=Limits(workers=1))) as (_, port):
+        connection = http.client.HTTPConnection("::1", port, timeout=10)
         connection.request("GET", "/sparql?query=ASK%7B%7D")
         response = connection.getresponse()
         assert response.status == 200 and b"true" in response.read()
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from helpers import serving
 from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
@@ -123,12 +124,8 @@ def test_bypasses_are_refused_by_the_command(make, canary: Canary, tmp_path: Pat
 
 @pytest.fixture(scope="module")
 def endpoint(store: OxigraphStore) -> Iterator[tuple[str, int]]:
-    server = make_server(store, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield "127.0.0.1", int(server.server_address[1])
-    server.shutdown()
-    server.server_close()
+    with serving(make_server(store, "127.0.0.1", 0)) as where:
+        yield where
 
 
 @pytest.mark.parametrize("make", BYPASSES, ids=lambda f: f.__name__)

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from servers.py)
 """Every store gives the same answers: rdflib, pyoxigraph (memory and disk), Oxigraph server,
 Virtuoso. Parameters are bound as terms on each. Remote errors are one line, exit 2."""
 
@@ -16,14 +15,7 @@ import pytest
 from helpers import assert_one_line_error, http_server, run
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from servers import (  # noqa: F401  (pytest fixtures)
-    Server,
-    free_port,
-    loader,
-    oxigraph_server,
-    reader,
-    virtuoso_server,
-)
+from servers import Server, free_port, loader, reader
 
 from samhandling_kg import api
 from samhandling_kg.errors import EndpointError, QueryError

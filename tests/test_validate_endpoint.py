@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from servers.py)
 """``samhandling validate --endpoint``: the compiled profile run at a real Oxigraph server and
 Virtuoso gives the findings of local validation of the same files; answers are fetched in pages
 and a row cap never cuts them silently."""
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from helpers import run
-from servers import Server, loader, oxigraph_server, reader, virtuoso_server  # noqa: F401
+from servers import SERVERS, Server, loader, reader
 
 from samhandling_kg.errors import SamhandlingError
 from samhandling_kg.sparql import QueryResult
@@ -20,17 +19,6 @@ from samhandling_kg.validation import validate, validate_endpoint
 sys.path.insert(0, str(Path(__file__).parent))
 from catalogue_gen import DEFECTS, catalogue_text  # noqa: E402
 
-SERVERS = ["oxigraph_server", "virtuoso_server"]
-
-
-@pytest.fixture
-def server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Server:
-    found: Server = request.getfixturevalue(request.param)
-    monkeypatch.setenv("SAMHANDLING_TIMEOUT", "60")
-    if found.user and found.password:
-        monkeypatch.setenv("SAMHANDLING_USER", found.user)
-        monkeypatch.setenv("SAMHANDLING_PASSWORD", found.password)
-    return found
 
 
 def _catalogue(tmp_path: Path) -> Path:
