@@ -1,8 +1,10 @@
 """``samhandling serve``: a local, read-only SPARQL endpoint with a query page.
 
 The standard library's HTTP server answers the SPARQL 1.1 Protocol at ``/sparql`` (GET, or POST
-as a form or ``application/sparql-query``) and serves a small query page at ``/`` that offers
-the competency questions as examples; further pages plug into :attr:`_Server.routes`. Updates
+as a form or ``application/sparql-query``); the pages — the start page at ``/``, the query page
+offering the competency questions, the terms' IRIs — are the documentation site's
+(:mod:`samhandling_kg.site`, given as ``site``); further pages plug into
+:attr:`_Server.routes`. Updates
 are refused, SERVICE clauses are not run, and by default only this machine can connect
 (127.0.0.1); requests naming another host in their ``Host`` header are refused so a web page
 cannot reach the endpoint by DNS rebinding.
@@ -17,7 +19,6 @@ connections are dropped); malformed requests get a one-line 4xx answer, never a 
 from __future__ import annotations
 
 import contextlib
-import html
 import ipaddress
 import json
 import re
@@ -40,30 +41,14 @@ import pyoxigraph as ox
 
 from .errors import QueryError, SamhandlingError, printable
 from .querypool import QueryPool
-from .questions import list_questions
 from .site.routes import SiteRoutes, negotiate
-from .sparql import bind_with_values, check_query_text
+from .sparql import check_query_text
 from .stores import OxigraphStore
 
 MAX_BODY = 1 << 20
 #: Not 7878, the Oxigraph server's default, so the README's two endpoints can run side by side.
 DEFAULT_PORT = 7879
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
-
-
-def examples() -> list[dict[str, str]]:
-    """The competency questions, parameters filled with their defaults, for the query page."""
-    found = []
-    for question in list_questions():
-        text = question.query
-        try:
-            if question.parameters:
-                text = bind_with_values(text, question.kind, question.bindings())
-        except QueryError:
-            pass  # a parameter without a default: show the query as written
-        found.append({"id": question.id, "title": question.title("en"),
-                      "nb": question.title("nb"), "query": text})
-    return found
 
 
 _RESULT_FORMATS = {  # media type -> pyoxigraph QueryResultsFormat attribute
@@ -349,12 +334,6 @@ class _Handler(BaseHTTPRequestHandler):
             answer.seek(0)
             shutil.copyfileobj(answer, self.wfile, 1 << 16)
 
-    def page(self, request: Request) -> None:
-        self.send(200, "text/html; charset=utf-8", self.server.page.encode("utf-8"))
-
-    def examples_json(self, request: Request) -> None:
-        self.send(200, "application/json", json.dumps(self.server.examples).encode())
-
     # -- answers
 
     def send_text(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
@@ -393,10 +372,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_text(code, message or self.responses.get(code, ("error",))[0])
 
 
+#: The endpoint's own routes. The pages (the start page, the query page with the competency
+#: questions, the terms' IRIs) are the documentation site's (``site``, samhandling_kg/site/).
 _ROUTES: dict[str, Route] = {
-    "/": _Handler.page,
-    "/index.html": _Handler.page,
-    "/examples.json": _Handler.examples_json,
     "/sparql": _Handler.sparql,
 }
 
@@ -420,8 +398,6 @@ class _Server(ThreadingHTTPServer):
         self.site = site
         self.log = log
         self.limits = limits
-        self.examples = examples()
-        self.page = _page(self.examples)
         #: Path -> route; add a page with ``server.routes["/docs"] = handler``.
         self.routes: dict[str, Route] = {**_ROUTES, **(routes or {})}
         self._connections: dict[int, _Connection] = {}
@@ -595,68 +571,3 @@ def serve(data: Iterable[str | Path] = (), *, infer: bool = False, host: str = "
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
-
-
-def _page(found: list[dict[str, str]]) -> str:
-    options = "\n".join(
-        f'<option value="{i}">{html.escape(e["id"])} — {html.escape(e["title"])}</option>'
-        for i, e in enumerate(found)
-    )
-    first = html.escape(found[0]["query"]) if found else "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 25"
-    data = json.dumps([e["query"] for e in found]).replace("</", "<\\/")
-    return _PAGE.replace("{options}", options).replace("{first}", first).replace("{data}", data)
-
-
-_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<title>samhandling-kg SPARQL</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:1.5rem;max-width:70rem}
-textarea{width:100%;height:16rem;font-family:monospace;font-size:.9rem}
-table{border-collapse:collapse;margin-top:1rem;font-size:.9rem}
-td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left;vertical-align:top}
-#status{margin-left:1rem;color:#555} .err{color:#a00;white-space:pre-wrap}
-</style></head><body>
-<h1>samhandling-kg — read-only SPARQL endpoint</h1>
-<p>Endpoint: <code>/sparql</code> (SPARQL 1.1 Protocol; updates are refused).</p>
-<label>Competency question: <select id="examples"><option value="">(your own query)</option>
-{options}</select></label>
-<form id="form"><textarea id="query" name="query" spellcheck="false">{first}</textarea>
-<button type="submit">Run</button><span id="status"></span></form>
-<div id="out"></div>
-<script>
-const EXAMPLES = {data};
-const q = document.getElementById('query'), out = document.getElementById('out'),
-      status = document.getElementById('status');
-document.getElementById('examples').addEventListener('change', e => {
-  if (e.target.value !== '') q.value = EXAMPLES[Number(e.target.value)];
-});
-function cell(t) {
-  if (!t) return '';
-  if (t.type === 'literal' && t['xml:lang']) return t.value + ' @' + t['xml:lang'];
-  return t.type === 'uri' ? '<' + t.value + '>' : t.value;
-}
-document.getElementById('form').addEventListener('submit', async e => {
-  e.preventDefault(); out.textContent = ''; status.textContent = 'running…';
-  const started = performance.now();
-  const r = await fetch('sparql', {method: 'POST', body: q.value,
-    headers: {'Content-Type': 'application/sparql-query',
-              'Accept': 'application/sparql-results+json, text/turtle;q=0.9'}});
-  const text = await r.text();
-  status.textContent = r.status + ' in ' + Math.round(performance.now() - started) + ' ms';
-  if (!r.ok) { const p = document.createElement('p'); p.className = 'err';
-               p.textContent = text; out.append(p); return; }
-  if (!(r.headers.get('Content-Type') || '').includes('json')) {
-    const pre = document.createElement('pre'); pre.textContent = text; out.append(pre); return; }
-  const data = JSON.parse(text);
-  if ('boolean' in data) { out.textContent = data.boolean ? 'yes' : 'no'; return; }
-  const table = document.createElement('table'), head = table.insertRow();
-  for (const v of data.head.vars) { const th = document.createElement('th');
-                                    th.textContent = v; head.append(th); }
-  for (const b of data.results.bindings) { const row = table.insertRow();
-    for (const v of data.head.vars) row.insertCell().textContent = cell(b[v]); }
-  out.append(table);
-  status.textContent += ' — ' + data.results.bindings.length + ' rows';
-});
-</script></body></html>
-"""

@@ -18,6 +18,7 @@ from samhandling_kg.errors import QueryError
 from samhandling_kg.graph import load_knowledge_graph
 from samhandling_kg.questions import list_questions
 from samhandling_kg.serve import make_server
+from samhandling_kg.site.routes import SiteRoutes
 from samhandling_kg.stores import EndpointStore, OxigraphStore, RdflibStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,15 +42,22 @@ def request(where: tuple[str, int], method: str, path: str, body: bytes | None =
         connection.close()
 
 
-def test_query_page_offers_the_competency_questions(endpoint: tuple[str, int]) -> None:
+def test_the_pages_are_the_sites_and_its_query_page_offers_the_questions(endpoint: tuple[str, int]) -> None:
+    """``samhandling serve`` serves the documentation site (serve() passes it): its start page
+    at ``/`` and its query page with every competency question. A bare endpoint (no site) has
+    no pages: ``/`` says where the endpoint is."""
     status, media, body = request(endpoint, "GET", "/")
-    assert status == 200 and media.startswith("text/html")
-    page = body.decode("utf-8")
-    assert "<textarea" in page and "/sparql" in page
-    for question in list_questions():
-        assert question.id in page
-    status, _, body = request(endpoint, "GET", "/examples.json")
-    assert [e["id"] for e in json.loads(body)] == [q.id for q in list_questions()]
+    assert status == 404 and body.decode().strip() == "not found: the endpoint is /sparql"
+    with serving(make_server(OxigraphStore.with_knowledge_graph(), "127.0.0.1", 0,
+                             site=SiteRoutes())) as site:
+        status, media, body = request(site, "GET", "/")
+        assert status == 200 and media.startswith("text/html")
+        for lang in ("nb", "nn", "en"):
+            status, media, body = request(site, "GET", f"/{lang}/query.html")
+            page = body.decode("utf-8")
+            assert status == 200 and 'data-endpoint="../sparql"' in page, page[:500]
+            for question in list_questions():
+                assert question.id in page
 
 
 def test_select_by_get_and_post(endpoint: tuple[str, int]) -> None:
@@ -97,9 +105,10 @@ def test_service_clauses_and_bad_queries_are_refused(endpoint: tuple[str, int]) 
 
 def test_requests_for_another_host_are_refused(endpoint: tuple[str, int]) -> None:
     """A web page cannot reach the endpoint through DNS rebinding: the Host must be local."""
-    status, _, _ = request(endpoint, "GET", "/", headers={"Host": "attacker.example:7878"})
+    ask = "/sparql?query=ASK%7B%7D"
+    status, _, _ = request(endpoint, "GET", ask, headers={"Host": "attacker.example:7878"})
     assert status == 403
-    status, _, _ = request(endpoint, "GET", "/", headers={"Host": f"localhost:{endpoint[1]}"})
+    status, _, _ = request(endpoint, "GET", ask, headers={"Host": f"localhost:{endpoint[1]}"})
     assert status == 200
 
 
