@@ -119,6 +119,7 @@ class SAMSH(DefinedNamespace):
     AccessControlDeclared: URIRef
     AddressedNeedMet: URIRef
     ContactPointReachable: URIRef
+    ContactPointEmailIRI: URIRef
     DeclaredConceptDefinition: URIRef
     DeclaredConceptIsConcept: URIRef
     DeclaredConceptLabel: URIRef

@@ -54,6 +54,7 @@ from rdflib.term import Node
 from . import resources
 from .errors import InputError, SamhandlingError
 from .graph import bind_prefixes, closest_term, ontology_graph, ontology_local_names, shapes_graph
+from .hints import DID_YOU_MEAN, Lookup, with_hints
 from .namespace import SAM, SAMSH
 from .oxio import load_file, to_ox, to_ox_quads, to_rdflib
 from .rdfio import IRI_FORBIDDEN, RdfBytes, decode_text, expand_paths, no_network, read_bytes
@@ -791,6 +792,7 @@ def report_for(given: _Input, findings: Sequence[Finding], *, lang: str, fail_on
     view = _View(given)
     locator = _Locator(given, view, lang)
     results = [_result(f, shapes, view, lang, locator) for f in findings]
+    results = with_hints(results, view.lookup(), lang)
     for result in background_results(refused, _ontology_graph(), lang):
         assert result.focus_term is not None
         file, line = locator.where(result.focus_term)
@@ -868,6 +870,18 @@ class _View:
                 found.append(to_rdflib(quad.object))
         return found
 
+    def subjects(self, predicate: Node, node: Node) -> list[Node]:
+        try:
+            value = to_ox(node)
+        except TypeError:
+            return []
+        return [to_rdflib(quad.subject) for graph in _BOTH
+                for quad in self.store.quads_for_pattern(None, to_ox(predicate), value, graph)]
+
+    def lookup(self) -> Lookup:
+        """What the report's hints (:mod:`samhandling_kg.hints`) read."""
+        return Lookup(self.objects, self.subjects, self.label, lambda node: compact(self.names, node))
+
     def label(self, node: Node, lang: str) -> str:
         if isinstance(node, Literal):
             return str(node)
@@ -926,7 +940,7 @@ def _result(finding: Finding, shapes: Graph, view: _View, lang: str,
 # Terms of the sam: namespace, and input with nothing to validate
 # ---------------------------------------------------------------------------------------
 
-_DID_YOU_MEAN = {"nb": "Mente du {}?", "nn": "Meinte du {}?", "en": "Did you mean {}?"}
+_DID_YOU_MEAN = DID_YOU_MEAN
 
 
 _NAMESPACE_VARIANT = re.compile(r"^(https?)://w3id[.]org/samhandling([#/]?)(.+)$")

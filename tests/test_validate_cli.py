@@ -213,7 +213,9 @@ def test_json_is_the_contract_object() -> None:
         "focus_node": "https://example.org/test/sol",
         "path": "https://w3id.org/samhandling#realises",
         "value": "https://w3id.org/samhandling#DataSharing",
-        "message": "Data sharing is not an organisational interaction form (sam:OrganisationalForm) of the knowledge graph.",
+        "message": "Data sharing is not an organisational interaction form (sam:OrganisationalForm) "
+                   "of the knowledge graph. It is a technical form: are sam:realises and sam:uses "
+                   "swapped? A technical form goes with sam:uses.",
         "source_shape": "https://w3id.org/samhandling/shapes#SolutionRealisesOrganisationalForm",
         "constraint_component": "http://www.w3.org/ns/shacl#ClassConstraintComponent",
     }
