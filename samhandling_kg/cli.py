@@ -171,13 +171,16 @@ def build_parser() -> argparse.ArgumentParser:
                        help="RDF file (format by file ending; '-' for standard input, with "
                        "--input-format) or folder of RDF files")
     _add_input_format(check)
-    check.add_argument("--format", choices=("text", "json", "turtle", "sarif", "junit"),
-                       default="text", help="text (default), json, turtle (SHACL report), "
-                       "sarif (SARIF 2.1.0) or junit (JUnit XML)")
+    from .reports import FORMATS as REPORT_FORMATS
+    from .validation import DEFAULT_ENGINE, ENGINES, Severity
+
+    check.add_argument("--format", choices=REPORT_FORMATS, default=REPORT_FORMATS[0],
+                       help=f"{', '.join(REPORT_FORMATS)} (default {REPORT_FORMATS[0]}): text, the "
+                       "contract's JSON, the SHACL report in Turtle, SARIF 2.1.0 or JUnit XML")
     _add_lang(check, "messages and titles")
-    check.add_argument("--fail-on", choices=("violation", "warning", "info"), default="violation",
-                       help="lowest severity that makes the exit status 1 (default violation)")
-    from .validation import DEFAULT_ENGINE, ENGINES
+    levels = [severity.value.lower() for severity in Severity]
+    check.add_argument("--fail-on", choices=levels, default=levels[0],
+                       help=f"lowest severity that makes the exit status 1 (default {levels[0]})")
 
     check.add_argument("--engine", choices=tuple(ENGINES), default=DEFAULT_ENGINE,
                        help="compiled (default: the profile compiled to SPARQL, run in Oxigraph) "

@@ -621,6 +621,8 @@ def expand_paths(paths: Iterable[str | Path | RdfBytes], *, allow_none: bool = F
                 found.append(item)  # type: ignore[arg-type]
             continue
         path = Path(item)
+        if not os.path.lexists(path):  # before its ending is looked at: say what is wrong
+            raise InputError(item, "no such file or folder")
         if path.is_dir():
             inside = sorted(_rdf_files_in(path))
             if not inside:

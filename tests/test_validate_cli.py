@@ -378,7 +378,10 @@ def test_bad_file_is_named_on_one_line(tmp_path: Path, name: str, text: str, exp
 def test_missing_file(tmp_path: Path) -> None:
     code, out, err = run("validate", tmp_path / "nope.ttl")
     assert (code, out) == (2, "")
-    assert err == f"samhandling: {tmp_path / 'nope.ttl'}: no such file\n"
+    assert err == f"samhandling: {tmp_path / 'nope.ttl'}: no such file or folder\n"
+    # a folder given with '/' (or any name without an RDF ending): not "unknown RDF file ending"
+    code, out, err = run("validate", f"{tmp_path / 'gone'}/")
+    assert (code, out) == (2, "") and err == f"samhandling: {tmp_path / 'gone'}/: no such file or folder\n"
 
 
 def test_empty_folder(tmp_path: Path) -> None:
