@@ -57,10 +57,10 @@ from .graph import bind_prefixes, closest_term, ontology_graph, ontology_local_n
 from .hints import DID_YOU_MEAN, Lookup, with_hints
 from .namespace import SAM, SAMSH
 from .oxio import load_file, to_ox, to_ox_quads, to_rdflib
+from .progress import ProgressCallback
 from .rdfio import IRI_FORBIDDEN, RdfBytes, decode_text, expand_paths, no_network, read_bytes
 from .shacl_sparql import FOCUS, FOCUS_OF, CompiledCheck, compiled_profile
 from .stores import display_url
-from .progress import ProgressCallback
 from .terms import DEFAULT_LANGUAGE, LANGUAGES, ONTOLOGY_IRI, copy_prefixes
 
 Source = str | Path | RdfBytes | Graph | Iterable[str | Path | RdfBytes]
@@ -597,9 +597,9 @@ def validate(
     ``source`` is a file or folder path, several of them, or an rdflib ``Graph`` (copied, never
     changed). Files are read by their ending; a file that cannot be read raises
     :class:`~samhandling_kg.errors.InputError` naming it. ``lang`` picks the language of the
-    messages and titles (``nb``, ``nn`` or ``en``; default ``nb``, :data:`~samhandling_kg.terms.DEFAULT_LANGUAGE`,
-    as on the command line); ``fail_on`` the lowest severity that makes
-    :attr:`ValidationReport.conforms` false; ``engine`` the engine (:data:`ENGINES`):
+    messages and titles (``nb``, ``nn`` or ``en``; default ``nb``,
+    :data:`~samhandling_kg.terms.DEFAULT_LANGUAGE`, as on the command line); ``fail_on`` the
+    lowest severity that makes :attr:`ValidationReport.conforms` false; ``engine`` the engine (:data:`ENGINES`):
     ``compiled`` (the profile compiled to SPARQL, in Oxigraph) or ``pyshacl`` (the reference).
     ``progress``, when given, is called at the start of each stage with its name and a count:
     ``("read", files)``, ``("check", records)``, ``("report", findings)`` — never inside an

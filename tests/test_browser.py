@@ -504,7 +504,6 @@ def test_the_guide_breaks_ties_by_stated_links_as_recommend(browser: Any, tmp_pa
     from rdflib import Literal
     from rdflib.namespace import DCTERMS
 
-    from samhandling_kg.recommend import recommend, to_json
     from samhandling_kg.site import SiteBuilder
 
     graph = load_knowledge_graph(DATA)
@@ -519,10 +518,16 @@ def test_the_guide_breaks_ties_by_stated_links_as_recommend(browser: Any, tmp_pa
     for name in ("static/site.css", "static/site.js", "static/guide.js", "en/guide.html"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(builder.render_path(name) or b"")
-    server = _serve_folder(tmp_path)
+    with serving(_folder_server(tmp_path)) as (_, port):
+        _check_guide_ties(browser, graph, port)
+
+
+def _check_guide_ties(browser: Any, graph: Any, port: int) -> None:
+    from samhandling_kg.recommend import recommend, to_json
+
     context = Watched(browser, locale="en-GB")
     try:
-        page = context.goto(f"http://127.0.0.1:{server.server_address[1]}/en/guide.html?yes=receiver-known")
+        page = context.goto(f"http://127.0.0.1:{port}/en/guide.html?yes=receiver-known")
         shown = _guide_shown(page)
         assert shown == _expected_guide(to_json(recommend(None, ["receiver-known"], [], graph=graph)))
         ranks = {r["form"]: (r["rank"], r["status"]) for r in shown["organisational"]}
@@ -531,8 +536,6 @@ def test_the_guide_breaks_ties_by_stated_links_as_recommend(browser: Any, tmp_pa
         context.clean()
     finally:
         context.close()
-        server.shutdown()
-        server.server_close()
 
 
 def test_the_guide_explains_with_status_and_sources_in_the_readers_language(
