@@ -1,8 +1,10 @@
-"""What many test files share: running the command in-process, the one-line-error check, and a
-throw-away HTTP server on loopback."""
+"""What many test files share: running the command in-process, the one-line-error check, running
+a server on loopback (a stub or samhandling's own), and the questions whose VALUES binding
+differs from rdflib's."""
 
 from __future__ import annotations
 
+import functools
 import io
 import socketserver
 import threading
@@ -12,6 +14,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from samhandling_kg.cli import main
+from samhandling_kg.errors import QueryError
+from samhandling_kg.graph import load_knowledge_graph
+from samhandling_kg.questions import list_questions
+from samhandling_kg.sparql import bind_with_values
+from samhandling_kg.stores import RdflibStore
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*argv: str | Path) -> tuple[int, str, str]:
@@ -51,3 +60,25 @@ def http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     server.daemon_threads = True
     with serving(server) as (_, port):
         yield f"http://127.0.0.1:{port}"
+
+
+@functools.cache
+def scoping_dependent() -> dict[str, str]:
+    """Questions that answer differently when their parameters are bound by VALUES blocks
+    (as every store but rdflib binds them) than with rdflib's ``initBindings``; id -> how."""
+    store = RdflibStore(load_knowledge_graph(sorted((ROOT / "examples").glob("*.ttl"))))
+    found = {}
+    for question in list_questions():
+        try:
+            binds = question.bindings()
+        except QueryError:
+            continue
+        if not binds:
+            continue
+        rdflib_way = store.query(question.query, binds)
+        standard = store.query(bind_with_values(question.query, question.kind, binds))
+        if rdflib_way.kind == "SELECT" and rdflib_way.as_set() != standard.as_set():
+            found[question.id] = f"{len(rdflib_way.rows)} rows with initBindings, {len(standard.rows)} with VALUES"
+        elif rdflib_way.boolean != standard.boolean:
+            found[question.id] = "ASK differs"
+    return found

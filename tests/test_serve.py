@@ -10,8 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import serving
-from test_stores import scoping_dependent
+from helpers import scoping_dependent, serving
 
 from samhandling_kg.cli import main
 from samhandling_kg.errors import QueryError

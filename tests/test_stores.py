@@ -3,7 +3,6 @@ Virtuoso. Parameters are bound as terms on each. Remote errors are one line, exi
 
 from __future__ import annotations
 
-import functools
 import time
 import uuid
 from collections.abc import Iterator
@@ -12,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import assert_one_line_error, http_server, run
+from helpers import assert_one_line_error, http_server, run, scoping_dependent
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from servers import Server, free_port, loader, reader
@@ -73,28 +72,6 @@ def cases() -> list[tuple[str, str, dict[str, Any]]]:
             continue
         if question.id not in scoping_dependent():
             found.append((question.id, question.query, binds))
-    return found
-
-
-@functools.cache
-def scoping_dependent() -> dict[str, str]:
-    """Questions that answer differently when their parameters are bound by VALUES blocks
-    (as every store but rdflib binds them) than with rdflib's ``initBindings``; id -> how."""
-    store = RdflibStore(load_knowledge_graph(data_files()))
-    found = {}
-    for question in list_questions():
-        try:
-            binds = question.bindings()
-        except QueryError:
-            continue
-        if not binds:
-            continue
-        rdflib_way = store.query(question.query, binds)
-        standard = store.query(bind_with_values(question.query, question.kind, binds))
-        if rdflib_way.kind == "SELECT" and rdflib_way.as_set() != standard.as_set():
-            found[question.id] = f"{len(rdflib_way.rows)} rows with initBindings, {len(standard.rows)} with VALUES"
-        elif rdflib_way.boolean != standard.boolean:
-            found[question.id] = "ASK differs"
     return found
 
 
