@@ -30,7 +30,7 @@ import enum
 import os
 import re
 import warnings
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -820,6 +820,7 @@ class _View:
 
     def __init__(self, given: _Input) -> None:
         self.store = given.store
+        self._labels: dict[tuple[Node, str], str] = {}
         self.names = bind_prefixes(Graph())
         for prefix, namespace in given.prefixes.items():
             self.names.bind(prefix, namespace, override=False)
@@ -841,6 +842,12 @@ class _View:
     def label(self, node: Node, lang: str) -> str:
         if isinstance(node, Literal):
             return str(node)
+        key = (node, lang)
+        if key not in self._labels:
+            self._labels[key] = self._label(node, lang)
+        return self._labels[key]
+
+    def _label(self, node: Node, lang: str) -> str:
         for predicate in (SKOS.prefLabel, DCTERMS.title, RDFS.label):
             text = _pick_exact(self.objects(node, predicate), lang)
             if text:
@@ -861,6 +868,11 @@ def _dedupe(results: Sequence[ValidationResult]) -> list[ValidationResult]:
     return unique
 
 
+@lru_cache(maxsize=4096)
+def _closest_term(iri: str) -> str | None:
+    return closest_term(iri)
+
+
 def _result(finding: Finding, shapes: Graph, view: _View, lang: str,
             locator: _Locator) -> ValidationResult:
     focus, path, value, shape = finding.focus, finding.path, finding.value, finding.shape
@@ -868,7 +880,7 @@ def _result(finding: Finding, shapes: Graph, view: _View, lang: str,
     if message is None:  # a shape without our messages (should not happen)
         message = "constraint not satisfied"
     if shape == SAMSH.KnownTerm and isinstance(value, URIRef):
-        close = closest_term(str(value))
+        close = _closest_term(str(value))
         if close:
             message = f"{message} {_DID_YOU_MEAN[lang].format(close)}"
     record = locator.record_of(focus)
@@ -1018,13 +1030,18 @@ def _message(shapes: Graph, shape: Node | None, lang: str, value: Node | None,
              view: _View) -> str | None:
     if shape is None:
         return None
-    text = _pick(shapes.objects(shape, SH.message), lang)
+    text = _shape_message(shapes, shape, lang)
     if text is None:
         return None
     if "{?value}" in text or "{$value}" in text:
         shown = view.label(value, lang) if value is not None else "?"
         text = text.replace("{?value}", shown).replace("{$value}", shown)
     return text
+
+
+@lru_cache(maxsize=1024)
+def _shape_message(shapes: Graph, shape: Node, lang: str) -> str | None:
+    return _pick(shapes.objects(shape, SH.message), lang)
 
 
 def label(graph: Graph, node: Node, lang: str) -> str:
@@ -1037,6 +1054,32 @@ def label(graph: Graph, node: Node, lang: str) -> str:
         if text:
             return text
     return compact(graph, node)
+
+
+def _pick_pair(texts: Iterable[tuple[str, str]], lang: str) -> str | None:
+    """:func:`_pick_exact` for (lower-case language, text) pairs."""
+    by_lang = dict(texts)
+    for wanted in (lang, "nb", "en", ""):
+        if wanted in by_lang:
+            return by_lang[wanted]
+    return None
+
+
+_DCT_TITLE = ox.NamedNode(str(DCTERMS.title))
+
+#: The leading token of each line, for text whose lines end in \n or \r\n only.
+_LEADING_TOKEN = re.compile(r"^[^\S\n]*(\S*)", re.MULTILINE)
+_OTHER_BREAKS = re.compile("\r(?!\n)|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _leading_tokens(text: str, count: int) -> list[str] | None:
+    """``line.split(None, 1)[0]`` (or "") of each of the ``count`` lines of ``text``, found
+    in one pass; None when the text breaks lines otherwise than :meth:`str.splitlines` does
+    with \n and \r\n alone."""
+    if _OTHER_BREAKS.search(text):
+        return None
+    tokens = _LEADING_TOKEN.findall(text)
+    return tokens[:count] if len(tokens) >= count else None
 
 
 def _pick_exact(literals: Iterable[Node], lang: str) -> str | None:
@@ -1091,8 +1134,11 @@ class _Locator:
         self.solutions: set[Node] = {
             to_rdflib(row["s"]) for row in self.store.query(_SOLUTIONS, named_graphs=[DATA])}
         self._texts: dict[str, tuple[list[str], dict[str, int]]] = {}
+        self._tokens: dict[str, list[str]] = {}
         self._every: dict[str, dict[str, list[int]]] = {}
+        self._counts: dict[str, Counter[str]] = {}
         self._where: dict[Node, tuple[str | None, int | None]] = {}
+        self._titles: dict[Node, list[tuple[str, str]]] | None = None
 
     def _parents(self, node: Node) -> list[Node]:
         term = to_ox(node)
@@ -1123,7 +1169,9 @@ class _Locator:
         its description starts."""
         if node not in self._where:
             found: tuple[str | None, int | None] = (None, None)
-            if not isinstance(node, BNode) and (self.given.is_data_subject(node)
+            # A solution is a subject of the data by its definition (_SOLUTIONS).
+            if not isinstance(node, BNode) and (node in self.solutions
+                                                or self.given.is_data_subject(node)
                                                 or node in self.given.refused):
                 for anywhere in (False, True):
                     for name in self.files:
@@ -1144,15 +1192,33 @@ class _Locator:
             except InputError:
                 text = ""
             lines = text.splitlines()
-            starts: dict[str, int] = {}
-            every: dict[str, list[int]] = {}
-            for number, line in enumerate(lines, start=1):
-                token = line.split(None, 1)[0] if line.strip() else ""
-                starts.setdefault(token, number)
-                every.setdefault(token, []).append(number)
+            tokens = _leading_tokens(text, len(lines))
+            if tokens is None:  # line breaks other than \n and \r\n: line by line
+                tokens = [line.split(None, 1)[0] if line.strip() else "" for line in lines]
+            # The first line of each token: the smallest number wins, as the last one written.
+            starts = dict(zip(reversed(tokens), range(len(tokens), 0, -1)))
             self._texts[name] = (lines, starts)
-            self._every[name] = every
+            self._tokens[name] = tokens
+            self._every[name] = {}
         return self._texts[name]
+
+    def _starting(self, name: str, token: str) -> list[int]:
+        """Every line of ``name`` whose leading token is ``token`` (found once per token)."""
+        every = self._every[name]
+        if token not in every:
+            lines, starts = self._lines(name)
+            first = starts.get(token)
+            if first is None:
+                every[token] = []
+            else:
+                counts = self._counts.get(name)
+                if counts is None:
+                    counts = self._counts[name] = Counter(self._tokens[name])
+                tokens, found = self._tokens[name], [first]
+                while len(found) < counts[token]:
+                    found.append(tokens.index(token, found[-1]) + 1)
+                every[token] = found
+        return every[token]
 
     def _candidates(self, name: str, iri: str) -> list[str]:
         candidates = [f"<{iri}>"]
@@ -1193,9 +1259,8 @@ class _Locator:
             values = [str(value)[:40]] if str(value) else []
         else:
             values = []
-        every = self._every[name]
         block: list[int] = []
-        for start in sorted({n for token in subjects for n in every.get(token, ())}):
+        for start in sorted({n for token in subjects for n in self._starting(name, token)}):
             for number in range(start, len(lines) + 1):
                 block.append(number)
                 if lines[number - 1].rstrip().endswith("."):  # the end of the statement
@@ -1219,7 +1284,22 @@ class _Locator:
         return with_path[0] if with_path else None
 
     def title(self, node: Node) -> str:
-        for predicate in (DCTERMS.title, SKOS.prefLabel, RDFS.label):
+        if self._titles is None:
+            # Every dct:title of the data in one pass, as (language, text): a catalogue's
+            # records are looked up by the thousand.
+            self._titles = {}
+            for quad in self.store.quads_for_pattern(None, _DCT_TITLE, None, DATA):
+                if isinstance(quad.object, ox.Literal):
+                    self._titles.setdefault(to_rdflib(quad.subject), []).append(
+                        ((quad.object.language or "").lower(), quad.object.value))
+        pairs = self._titles.get(node, [])
+        if len({language for language, _ in pairs}) == len(pairs):
+            text = _pick_pair(pairs, self.lang)
+        else:  # two titles in one language: the one the store lists last, as before
+            text = _pick_exact(self.view.objects(node, DCTERMS.title, [DATA]), self.lang)
+        if text:
+            return text
+        for predicate in (SKOS.prefLabel, RDFS.label):
             text = _pick_exact(self.view.objects(node, predicate, [DATA]), self.lang)
             if text:
                 return text
