@@ -113,10 +113,29 @@ def _load_via_rdflib(store: ox.Store, data: bytes, path: str | Path, fmt: str,
 
 
 def _prefixes(text: str, fmt: str) -> dict[str, str]:
-    pattern = _XMLNS if fmt == "xml" else _PREFIX_DECLARATION
     if fmt in ("nt", "nquads", "json-ld"):
         return {}
-    return {m.group(1) or "": m.group(2) for m in pattern.finditer(text) if m.group(1)}
+    if fmt == "xml":
+        return {m.group(1): m.group(2) for m in _XMLNS.finditer(text) if m.group(1)}
+    # _PREFIX_DECLARATION.finditer, tried only where "prefix" is written (in any case): a
+    # case-insensitive alternation tried at every position of a large file costs more than
+    # its parsing.
+    found: dict[str, str] = {}
+    end = 0
+    for candidate in _PREFIX_WORD.finditer(text):
+        start = candidate.start() - 1 if text[candidate.start() - 1:candidate.start()] == "@" \
+            else candidate.start()
+        if start < end:
+            continue
+        match = _PREFIX_DECLARATION.match(text, start)
+        if match:
+            end = match.end()
+            if match.group(1):
+                found[match.group(1)] = match.group(2)
+    return found
+
+
+_PREFIX_WORD = re.compile(r"[Pp][Rr][Ee][Ff][Ii][Xx]")
 
 
 # ---------------------------------------------------------------------------------------
