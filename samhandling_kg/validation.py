@@ -1056,16 +1056,9 @@ def label(graph: Graph, node: Node, lang: str) -> str:
     return compact(graph, node)
 
 
-def _pick_pair(texts: Iterable[tuple[str, str]], lang: str) -> str | None:
-    """:func:`_pick_exact` for (lower-case language, text) pairs."""
-    by_lang = dict(texts)
-    for wanted in (lang, "nb", "en", ""):
-        if wanted in by_lang:
-            return by_lang[wanted]
-    return None
-
-
 _DCT_TITLE = ox.NamedNode(str(DCTERMS.title))
+#: ``a`` (rdf:type) as a word of Turtle.
+_A_WORD = re.compile(r"(?<![\w:<])a(?![\w:>-])")
 
 #: The leading token of each line, for text whose lines end in \n or \r\n only.
 _LEADING_TOKEN = re.compile(r"^[^\S\n]*(\S*)", re.MULTILINE)
@@ -1138,7 +1131,8 @@ class _Locator:
         self._every: dict[str, dict[str, list[int]]] = {}
         self._counts: dict[str, Counter[str]] = {}
         self._where: dict[Node, tuple[str | None, int | None]] = {}
-        self._titles: dict[Node, list[tuple[str, str]]] | None = None
+        self._titles: dict[Any, tuple[int, str, bool]] | None = None
+        self._candidate_cache: dict[tuple[str, str], list[str]] = {}
 
     def _parents(self, node: Node) -> list[Node]:
         term = to_ox(node)
@@ -1221,6 +1215,12 @@ class _Locator:
         return every[token]
 
     def _candidates(self, name: str, iri: str) -> list[str]:
+        key = (name, iri)
+        if key not in self._candidate_cache:
+            self._candidate_cache[key] = self._spellings(name, iri)
+        return self._candidate_cache[key]
+
+    def _spellings(self, name: str, iri: str) -> list[str]:
         candidates = [f"<{iri}>"]
         for prefix, namespace in self.given.file_prefixes.get(name, self.given.prefixes).items():
             if iri.startswith(namespace) and len(iri) > len(namespace):
@@ -1269,8 +1269,7 @@ class _Locator:
             return None
 
         def names(text: str, words: list[str]) -> bool:
-            return any(re.search(r"(?<![\w:<])" + re.escape(w) + r"(?![\w:>-])", text)
-                       if w == "a" else w in text for w in words)
+            return any(_A_WORD.search(text) if w == "a" else w in text for w in words)
 
         with_path = [n for n in block if names(lines[n - 1], predicates)]
         both = [n for n in with_path if values and names(lines[n - 1], values)]
@@ -1285,18 +1284,16 @@ class _Locator:
 
     def title(self, node: Node) -> str:
         if self._titles is None:
-            # Every dct:title of the data in one pass, as (language, text): a catalogue's
-            # records are looked up by the thousand.
-            self._titles = {}
-            for quad in self.store.quads_for_pattern(None, _DCT_TITLE, None, DATA):
-                if isinstance(quad.object, ox.Literal):
-                    self._titles.setdefault(to_rdflib(quad.subject), []).append(
-                        ((quad.object.language or "").lower(), quad.object.value))
-        pairs = self._titles.get(node, [])
-        if len({language for language, _ in pairs}) == len(pairs):
-            text = _pick_pair(pairs, self.lang)
-        else:  # two titles in one language: the one the store lists last, as before
+            self._titles = self._read_titles()
+        try:
+            best = self._titles.get(to_ox(node))
+        except TypeError:
+            best = None
+        if best is not None and best[2]:
+            # Two titles in the chosen language: the one the store lists last, as before.
             text = _pick_exact(self.view.objects(node, DCTERMS.title, [DATA]), self.lang)
+        else:
+            text = best[1] if best is not None else None
         if text:
             return text
         for predicate in (SKOS.prefLabel, RDFS.label):
@@ -1304,6 +1301,28 @@ class _Locator:
             if text:
                 return text
         return compact(self.view.names, node)
+
+    def _read_titles(self) -> dict[Any, tuple[int, str, bool]]:
+        """The dct:title :func:`_pick_exact` picks for each subject of the data, found in
+        one pass (a catalogue's records are looked up by the thousand): subject → (rank of
+        its language, text, whether another title has that language)."""
+        ranks: dict[str, int] = {}
+        for wanted in (self.lang, "nb", "en", ""):
+            ranks.setdefault(wanted, len(ranks))
+        best: dict[Any, tuple[int, str, bool]] = {}
+        for quad in self.store.quads_for_pattern(None, _DCT_TITLE, None, DATA):
+            title = quad.object
+            if not isinstance(title, ox.Literal):
+                continue
+            rank = ranks.get((title.language or "").lower())
+            if rank is None:
+                continue
+            known = best.get(quad.subject)
+            if known is None or rank < known[0]:
+                best[quad.subject] = (rank, title.value, False)
+            elif rank == known[0]:
+                best[quad.subject] = (rank, known[1], True)
+        return best
 
     def records(self, extra: Iterable[str]) -> list[Record]:
         nodes: dict[str, Node] = {_node_text(n): n for n in self.solutions}
