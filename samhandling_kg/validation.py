@@ -32,7 +32,7 @@ import re
 import warnings
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
@@ -491,9 +491,10 @@ def _run_compiled(given: _Input) -> list[Finding]:
     private Oxigraph store over the data and the background as one default graph.
 
     Each distinct target's focus nodes are written once to a private graph (by a SPARQL
-    update, inside Oxigraph); every check of the shapes with that target then reads them.
-    The targets, then the checks, run on a few threads: Oxigraph releases the GIL while it
-    evaluates, so a machine's cores share the work (:func:`_threads`)."""
+    update, inside Oxigraph); every check of the shapes with that target then reads them,
+    queued as soon as they are written. The targets and checks run on a few threads:
+    Oxigraph releases the GIL while it evaluates, so a machine's cores share the work
+    (:func:`_threads`)."""
     checks = compiled_profile()
     focus = ox.NamedNode(FOCUS)
     using = "".join(f"USING <{graph.value}>\n" for graph in _BOTH)
@@ -501,12 +502,7 @@ def _run_compiled(given: _Input) -> list[Finding]:
     for check in checks:
         inserts.setdefault(check.target_key, check.target_insert.replace("{using}", using))
 
-    def write(update: str) -> None:
-        with no_network():
-            given.store.update(update)
-
     def run(check: CompiledCheck) -> list[Finding]:
-        written[check.target_key].result()
         severity = Severity.parse(str(check.severity))
         with no_network():
             rows = given.store.query(check.cached_query, default_graph=_BOTH,
@@ -514,10 +510,15 @@ def _run_compiled(given: _Input) -> list[Finding]:
             return [_finding(check, row["this"], row["path"] if check.selects_path else None,
                              row["value"], severity) for row in rows]
 
+    def write(key: str) -> list[Future[list[Finding]]]:
+        """Write one target's focus nodes, then queue the checks that read them."""
+        with no_network():
+            given.store.update(inserts[key])
+        return [pool.submit(run, check) for check in checks if check.target_key == key]
+
     with ThreadPoolExecutor(_threads()) as pool:
-        # Every target is queued before any check: a check waits only for a started target.
-        written = {key: pool.submit(write, update) for key, update in inserts.items()}
-        found = list(pool.map(run, checks))
+        written = [pool.submit(write, key) for key in inserts]
+        found = [future.result() for target in written for future in target.result()]
     return [f for part in found for f in part if given.is_data_subject(f.focus)]
 
 
