@@ -29,6 +29,7 @@ from __future__ import annotations
 import enum
 import os
 import re
+import sys
 import warnings
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
@@ -1063,16 +1064,17 @@ _A_WORD = re.compile(r"(?<![\w:<])a(?![\w:>-])")
 
 #: The leading token of each line, for text whose lines end in \n or \r\n only.
 _LEADING_TOKEN = re.compile(r"^[^\S\n]*(\S*)", re.MULTILINE)
-_OTHER_BREAKS = re.compile("\r(?!\n)|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_OTHER_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 
 
 def _leading_tokens(text: str, count: int) -> list[str] | None:
     """``line.split(None, 1)[0]`` (or "") of each of the ``count`` lines of ``text``, found
     in one pass; None when the text breaks lines otherwise than :meth:`str.splitlines` does
     with \n and \r\n alone."""
-    if _OTHER_BREAKS.search(text):
+    if any(mark in text for mark in _OTHER_BREAKS) or text.count("\r") != text.count("\r\n"):
         return None
-    tokens = _LEADING_TOKEN.findall(text)
+    # Interned: a catalogue repeats a few dozen tokens (its predicates) a million times.
+    tokens = list(map(sys.intern, _LEADING_TOKEN.findall(text)))
     return tokens[:count] if len(tokens) >= count else None
 
 
