@@ -235,6 +235,9 @@ class _Input:
         #: Subjects of data statements refused for changing the ontology's terms (reported).
         self.refused: set[Node] = set()
         self._graph: Graph | None = None
+        #: Each file's line index (:func:`_index_lines`) for the report, built on another
+        #: thread while Oxigraph parses (the parser releases the GIL).
+        self.line_index: dict[str, Future[tuple[list[str], dict[str, int], list[str]]]] = {}
 
     def data_graph(self) -> Graph:
         """The data as an rdflib graph (for pySHACL and for the hints of an input error)."""
@@ -313,13 +316,23 @@ def _read(source: Source) -> _Input:
         given.prefixes = {str(p): str(n) for p, n in source.namespaces() if str(p)}
         return given
     items = [source] if isinstance(source, (str, Path)) else list(source)
-    for path in expand_paths(items):
-        # Each file whole or not at all: the first bad one raises, naming it, before any output.
-        prefixes = load_file(given.store, path, DATA)
-        given.files.append(str(path))
-        given.file_prefixes[str(path)] = prefixes
-        for prefix, namespace in prefixes.items():
-            given.prefixes.setdefault(prefix, namespace)
+    indexer = ThreadPoolExecutor(1)
+    try:
+        for path in expand_paths(items):
+            given.line_index[str(path)] = indexer.submit(_index_lines, str(path))
+            # Each file whole or not at all: the first bad one raises, naming it, before any
+            # output.
+            prefixes = load_file(given.store, path, DATA)
+            given.files.append(str(path))
+            given.file_prefixes[str(path)] = prefixes
+            for prefix, namespace in prefixes.items():
+                given.prefixes.setdefault(prefix, namespace)
+    except BaseException:
+        for future in given.line_index.values():
+            future.cancel()
+        raise
+    finally:
+        indexer.shutdown(wait=False)
     return given
 
 
@@ -1067,6 +1080,22 @@ _LEADING_TOKEN = re.compile(r"^[^\S\n]*(\S*)", re.MULTILINE)
 _OTHER_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 
 
+def _index_lines(name: str) -> tuple[list[str], dict[str, int], list[str]]:
+    """A file's lines, the first line each leading token starts, and the leading token of
+    every line (what :class:`_Locator` looks records and statements up in)."""
+    try:
+        text = decode_text(read_bytes(name), name)
+    except InputError:
+        text = ""
+    lines = text.splitlines()
+    tokens = _leading_tokens(text, len(lines))
+    if tokens is None:  # line breaks other than \n and \r\n: line by line
+        tokens = [line.split(None, 1)[0] if line.strip() else "" for line in lines]
+    # The first line of each token: the smallest number wins, as the last one written.
+    starts = dict(zip(reversed(tokens), range(len(tokens), 0, -1)))
+    return lines, starts, tokens
+
+
 def _leading_tokens(text: str, count: int) -> list[str] | None:
     """``line.split(None, 1)[0]`` (or "") of each of the ``count`` lines of ``text``, found
     in one pass; None when the text breaks lines otherwise than :meth:`str.splitlines` does
@@ -1184,16 +1213,11 @@ class _Locator:
     def _lines(self, name: str) -> tuple[list[str], dict[str, int]]:
         """The file's lines, and the first line each leading token (a subject) starts."""
         if name not in self._texts:
+            ready = self.given.line_index.pop(name, None)
             try:
-                text = decode_text(read_bytes(name), name)
-            except InputError:
-                text = ""
-            lines = text.splitlines()
-            tokens = _leading_tokens(text, len(lines))
-            if tokens is None:  # line breaks other than \n and \r\n: line by line
-                tokens = [line.split(None, 1)[0] if line.strip() else "" for line in lines]
-            # The first line of each token: the smallest number wins, as the last one written.
-            starts = dict(zip(reversed(tokens), range(len(tokens), 0, -1)))
+                lines, starts, tokens = ready.result() if ready is not None else _index_lines(name)
+            except Exception:  # noqa: BLE001 - the background reading failed: read it here
+                lines, starts, tokens = _index_lines(name)
             self._texts[name] = (lines, starts)
             self._tokens[name] = tokens
             self._every[name] = {}
