@@ -20,7 +20,9 @@ Notation3 and TriX, which Oxigraph does not read as plain RDF, go through :mod:`
 
 from __future__ import annotations
 
+import contextlib
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -79,17 +81,27 @@ def load_file(store: ox.Store, path: str | Path, graph: ox.NamedNode | ox.Defaul
     # Store.load is all-or-nothing: a file that fails adds nothing. Quad formats go through a
     # scratch store first, their named graphs merged into ``graph``.
     target = ox.Store() if quads else store
-    try:
-        with no_network():
-            target.load(data, NATIVE[fmt], base_iri=_base_iri(path),
-                        to_graph=None if quads else graph)
-    except (SyntaxError, ValueError) as exc:
-        _diagnose(data, path, fmt, exc)
-    except RecursionError:
-        raise InputError(path, "nested too deeply to parse") from None
+    # The prefix declarations of a large file are looked for on another thread while Oxigraph
+    # parses it (the parser releases the GIL).
+    with ThreadPoolExecutor(1) if len(text) > _BACKGROUND_PREFIXES else _NO_POOL as pool:
+        declared = pool.submit(_prefixes, text, fmt) if pool is not None else None
+        try:
+            with no_network():
+                target.load(data, NATIVE[fmt], base_iri=_base_iri(path),
+                            to_graph=None if quads else graph)
+        except (SyntaxError, ValueError) as exc:
+            _diagnose(data, path, fmt, exc)
+        except RecursionError:
+            raise InputError(path, "nested too deeply to parse") from None
+        prefixes = declared.result() if declared is not None else _prefixes(text, fmt)
     if quads:
         store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in target)
-    return _prefixes(text, fmt)
+    return prefixes
+
+
+#: Characters from which a file's prefixes are looked for beside the parser.
+_BACKGROUND_PREFIXES = 1 << 20
+_NO_POOL = contextlib.nullcontext()
 
 
 def _diagnose(data: bytes, path: str | Path, fmt: str, exc: Exception) -> None:

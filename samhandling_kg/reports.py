@@ -158,7 +158,7 @@ def _indented(text: str) -> str:
 
 
 #: The encoder json.dumps uses for strings with ensure_ascii=False.
-_encode: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_encode: Callable[[str], str] = json.encoder.encode_basestring
 
 
 # --- Turtle (standard SHACL validation report) --------------------------------------------

@@ -29,6 +29,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import Self
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -152,7 +153,7 @@ class _Headed(str):
     head: str
     local: str
 
-    def __new__(cls, head: str, body: str, local: str | None = None) -> _Headed:
+    def __new__(cls, head: str, body: str, local: str | None = None) -> Self:
         self = super().__new__(cls, body)
         self.head = head
         self.local = body if local is None else local
@@ -168,7 +169,7 @@ class _Local(str):
 
     local: str
 
-    def __new__(cls, plain: str, local: str) -> _Local:
+    def __new__(cls, plain: str, local: str) -> Self:
         self = super().__new__(cls, plain)
         self.local = local
         return self
@@ -547,7 +548,7 @@ _SELECT = re.compile(r"\bSELECT\b", re.IGNORECASE)
 def _subqueries(body: str) -> list[str]:
     """The text of each sub-SELECT's group in ``body`` (outermost ones)."""
     code = _code(body)
-    found = []
+    found: list[str] = []
     position = 0
     while True:
         match = _SELECT.search(code, position)

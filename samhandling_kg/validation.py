@@ -60,7 +60,7 @@ from .graph import bind_prefixes, closest_term, ontology_graph, ontology_local_n
 from .namespace import SAM
 from .oxio import load_file, to_ox, to_ox_quads, to_rdflib
 from .rdfio import IRI_FORBIDDEN, decode_text, expand_paths, no_network, read_bytes
-from .shacl_sparql import FOCUS, FOCUS_OF, CompiledCheck, compiled_profile
+from .shacl_sparql import FOCUS, CompiledCheck, compiled_profile
 from .stores import display_url
 from .terms import LANGUAGES, ONTOLOGY_IRI, copy_prefixes
 
@@ -1227,7 +1227,7 @@ class _Locator:
         """Every line of ``name`` whose leading token is ``token`` (found once per token)."""
         every = self._every[name]
         if token not in every:
-            lines, starts = self._lines(name)
+            _, starts = self._lines(name)
             first = starts.get(token)
             if first is None:
                 every[token] = []
