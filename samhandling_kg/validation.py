@@ -1157,7 +1157,7 @@ class _Locator:
         self.view = view
         self.lang = lang
         self.solutions: set[Node] = {
-            to_rdflib(row["s"]) for row in self.store.query(_SOLUTIONS, named_graphs=[DATA])}
+            to_rdflib(row[0]) for row in self.store.query(_SOLUTIONS, named_graphs=[DATA])}
         self._texts: dict[str, tuple[list[str], dict[str, int]]] = {}
         self._tokens: dict[str, list[str]] = {}
         self._every: dict[str, dict[str, list[int]]] = {}
@@ -1165,6 +1165,7 @@ class _Locator:
         self._where: dict[Node, tuple[str | None, int | None]] = {}
         self._titles: dict[Any, tuple[int, str, bool]] | None = None
         self._candidate_cache: dict[tuple[str, str], list[str]] = {}
+        self._namespaces: dict[str, tuple[tuple[str, str], ...]] = {}
 
     def _parents(self, node: Node) -> list[Node]:
         term = to_ox(node)
@@ -1248,12 +1249,13 @@ class _Locator:
         return self._candidate_cache[key]
 
     def _spellings(self, name: str, iri: str) -> list[str]:
-        candidates = [f"<{iri}>"]
-        for prefix, namespace in self.given.file_prefixes.get(name, self.given.prefixes).items():
-            if iri.startswith(namespace) and len(iri) > len(namespace):
-                candidates.append(f"{prefix}:{iri[len(namespace):]}")
-        candidates.append(f'"{iri}"')
-        return candidates
+        if name not in self._namespaces:
+            self._namespaces[name] = (
+                tuple(self.given.file_prefixes.get(name, self.given.prefixes).items()))
+        return [f"<{iri}>",
+                *(f"{prefix}:{iri[len(namespace):]}" for prefix, namespace in self._namespaces[name]
+                  if iri.startswith(namespace) and len(iri) > len(namespace)),
+                f'"{iri}"']
 
     def _line(self, name: str, node: Node, anywhere: bool) -> int | None:
         lines, starts = self._lines(name)
