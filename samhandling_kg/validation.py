@@ -269,8 +269,7 @@ class _Input:
         change the ontology's terms (:func:`background_statement_kind`) and return them, in a
         stable order, to be reported. Looked up by pattern in the store, not by copying the
         data into rdflib: a national catalogue pays nothing for it."""
-        ontology = _ontology_graph()
-        terms = background_terms(ontology)
+        terms = _background_terms()
         candidates: set[Triple] = set()
         patterns: list[tuple[Any, Any]] = [(to_ox(t), None) for t in terms if not isinstance(t, Literal)]
         patterns += [(None, to_ox(p)) for p in (RDFS.isDefinedBy, *_EQUATING)]
@@ -385,6 +384,16 @@ def background_terms(ontology: Graph) -> frozenset[Node]:
     Enhetsregisteret IRI) stay open to the data."""
     own = str(ONTOLOGY_IRI)
     return frozenset({s for s in ontology.subjects() if isinstance(s, URIRef) and str(s).startswith(own)}
+                     | {ONTOLOGY_IRI})
+
+
+@cache
+def _background_terms() -> frozenset[Node]:
+    """:func:`background_terms` of the bundled ontology, read from its Oxigraph copy: no
+    rdflib parse of the ontology before a small file's validation."""
+    own = str(ONTOLOGY_IRI)
+    return frozenset({URIRef(q.subject.value) for q in _ontology_quads()
+                      if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(own)}
                      | {ONTOLOGY_IRI})
 
 
@@ -776,7 +785,7 @@ def report_for(given: _Input, findings: Sequence[Finding], *, lang: str, fail_on
     view = _View(given)
     locator = _Locator(given, view, lang)
     results = [_result(f, shapes, view, lang, locator) for f in findings]
-    for result in background_results(refused, _ontology_graph(), lang):
+    for result in background_results(refused, _ontology_graph(), lang) if refused else ():
         assert result.focus_term is not None
         file, line = locator.where(result.focus_term)
         results.append(replace(result, file=file, line=line))
