@@ -647,8 +647,19 @@ def validate(
     given.add_background()
     if not refused:
         _require_something_to_validate(given)
-    findings = ENGINES[engine](given)
-    return report_for(given, findings, lang=lang, fail_on=threshold, refused=refused)
+    locator = None
+    if engine == "compiled":
+        # The compiled checks run in Oxigraph, off the GIL: meanwhile this thread finds what
+        # the report needs whatever the findings (every record's title, file and line).
+        with ThreadPoolExecutor(1) as runner:
+            running = runner.submit(_run_compiled, given)
+            locator = _Locator(given, _View(given), lang)
+            locator.prepare()
+            findings = running.result()
+    else:
+        findings = ENGINES[engine](given)
+    return report_for(given, findings, lang=lang, fail_on=threshold, refused=refused,
+                      locator=locator)
 
 
 # ---------------------------------------------------------------------------------------
@@ -778,12 +789,15 @@ def validate_endpoint(
 
 
 def report_for(given: _Input, findings: Sequence[Finding], *, lang: str, fail_on: Severity,
-               refused: Sequence[Triple] = ()) -> ValidationReport:
+               refused: Sequence[Triple] = (), locator: _Locator | None = None
+               ) -> ValidationReport:
     """The report of ``findings`` (of any engine) and of the ``refused`` statements about the
-    ontology's terms: messages, records, files and lines."""
+    ontology's terms: messages, records, files and lines (``locator``: one already made for
+    ``given`` in ``lang``)."""
     shapes = _shapes()
-    view = _View(given)
-    locator = _Locator(given, view, lang)
+    if locator is None:
+        locator = _Locator(given, _View(given), lang)
+    view = locator.view
     results = [_result(f, shapes, view, lang, locator) for f in findings]
     for result in background_results(refused, _ontology_graph(), lang) if refused else ():
         assert result.focus_term is not None
@@ -1175,6 +1189,7 @@ class _Locator:
         self._titles: dict[Any, tuple[int, str, bool]] | None = None
         self._candidate_cache: dict[tuple[str, str], list[str]] = {}
         self._namespaces: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._records: dict[str, Record] = {}
 
     def _parents(self, node: Node) -> list[Node]:
         term = to_ox(node)
@@ -1362,6 +1377,19 @@ class _Locator:
                 best[quad.subject] = (rank, known[1], True)
         return best
 
+    def prepare(self) -> None:
+        """The record of every solution (title, file, line): what the report needs whatever
+        the findings, found ahead (while the checks run)."""
+        for node in self.solutions:
+            self._record(_node_text(node), node)
+
+    def _record(self, text: str, node: Node) -> Record:
+        if text not in self._records:
+            file, line = self.where(node)
+            kind = "solution" if node in self.solutions else "concept"
+            self._records[text] = Record(text, self.title(node), kind, file, line)
+        return self._records[text]
+
     def records(self, extra: Iterable[str]) -> list[Record]:
         nodes: dict[str, Node] = {_node_text(n): n for n in self.solutions}
         for text in extra:
@@ -1369,11 +1397,7 @@ class _Locator:
                 node: Node = BNode(text[2:]) if text.startswith("_:") else URIRef(text)
                 if self.given.is_data_subject(node) or node in self.given.refused:
                     nodes[text] = node
-        records = []
-        for text, node in nodes.items():
-            file, line = self.where(node)
-            kind = "solution" if node in self.solutions else "concept"
-            records.append(Record(text, self.title(node), kind, file, line))
+        records = [self._record(text, node) for text, node in nodes.items()]
         file_order = {name: index for index, name in enumerate(self.files)}
         records.sort(key=lambda r: (file_order.get(r.file or "", len(file_order)), r.line or 0,
                                     r.kind != "solution", r.title.lower(), r.node))
