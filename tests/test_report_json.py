@@ -42,3 +42,12 @@ def test_json_report_is_json_dumps(items: list[tuple[str, str | None]]) -> None:
 def test_json_report_of_a_file(path: Path) -> None:
     report = validate(path, lang="nb")
     assert to_json(report) == reference(report)
+
+
+def test_a_value_that_is_not_a_string_is_written_as_json_dumps_writes_it() -> None:
+    from samhandling_kg.reports import _json_object
+
+    fields = {"line": 12, "value": None, "ok": True, "text": "ø\n"}
+    nested = json.dumps({"results": [fields]}, ensure_ascii=False, indent=2)
+    assert _json_object(fields) in nested
+    assert nested == '{\n  "results": [\n' + _json_object(fields) + "\n  ]\n}"
