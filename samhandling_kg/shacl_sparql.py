@@ -176,9 +176,11 @@ class _Local(str):
 
 
 def _simple_path(path: str) -> bool:
-    """True for a path without closure (``*``, ``+``): evaluated for every subject at once it
-    costs about one pass over its predicates' statements."""
-    return "*" not in path and "+" not in path
+    """True for a path without closure or zero-length step (``*``, ``+``, ``?``; an IRI with
+    one of these characters counts too): evaluated for every subject at once it costs about
+    one pass over its predicates' statements, and it never matches a node to itself, so a
+    focus node outside the graph fares the same either way."""
+    return not any(mark in path for mark in "*+?")
 
 
 class _Compiler:
@@ -538,8 +540,10 @@ class _Compiler:
         return head, body, local
 
 
-#: A group that starts with a triple pattern whose subject is $this (strings blanked out).
-_BOUND_FIRST = re.compile(r"\s*[?$]this\s+(?:<[^>]*>|a\s|\^|\(|[A-Za-z][\w.-]*:|[?$][A-Za-z_])")
+#: A group that starts with a triple pattern whose subject is $this and whose predicate is
+#: one term (or its inverse), not a path that may match zero steps (strings blanked out).
+_BOUND_FIRST = re.compile(
+    r"\s*[?$]this\s+\^?(?:<[^<>\s]*>|a|[A-Za-z][\w.-]*:[\w.-]*|[?$][A-Za-z_]\w*)\s")
 
 
 _SELECT = re.compile(r"\bSELECT\b", re.IGNORECASE)
