@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from samhandling_kg.shacl_sparql import FOCUS, compile_shapes
+from samhandling_kg.shacl_sparql import FOCUS, CompiledCheck, compile_shapes
 
 SHAPES = """
 @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -68,7 +68,7 @@ def rows(store: ox.Store, query: str, named: list[ox.NamedNode]) -> Counter[tupl
 
 
 @pytest.fixture(scope="module")
-def store_and_checks() -> tuple[ox.Store, tuple]:  # type: ignore[type-arg]
+def store_and_checks() -> tuple[ox.Store, tuple[CompiledCheck, ...]]:
     checks = compile_shapes(Graph().parse(data=SHAPES, format="turtle"))
     store = ox.Store()
     store.load(DATA, ox.RdfFormat.TURTLE, to_graph=GRAPH)
@@ -77,7 +77,8 @@ def store_and_checks() -> tuple[ox.Store, tuple]:  # type: ignore[type-arg]
     return store, checks
 
 
-def test_every_component_is_compiled(store_and_checks: tuple) -> None:  # type: ignore[type-arg]
+def test_every_component_is_compiled(
+        store_and_checks: tuple[ox.Store, tuple[CompiledCheck, ...]]) -> None:
     _, checks = store_and_checks
     assert len(checks) >= 20
     local = [c for c in checks if "MINUS" in c.cached_query or "GROUP BY" in c.cached_query
@@ -86,7 +87,7 @@ def test_every_component_is_compiled(store_and_checks: tuple) -> None:  # type: 
 
 
 def test_the_embedded_form_of_each_check_gives_the_plain_form_s_rows(
-        store_and_checks: tuple) -> None:  # type: ignore[type-arg]
+        store_and_checks: tuple[ox.Store, tuple[CompiledCheck, ...]]) -> None:
     store, checks = store_and_checks
     findings = 0
     for check in checks:
