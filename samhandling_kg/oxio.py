@@ -20,7 +20,9 @@ Notation3 and TriX, which Oxigraph does not read as plain RDF, go through :mod:`
 
 from __future__ import annotations
 
+import contextlib
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -79,17 +81,27 @@ def load_file(store: ox.Store, path: str | Path, graph: ox.NamedNode | ox.Defaul
     # Store.load is all-or-nothing: a file that fails adds nothing. Quad formats go through a
     # scratch store first, their named graphs merged into ``graph``.
     target = ox.Store() if quads else store
-    try:
-        with no_network():
-            target.load(data, NATIVE[fmt], base_iri=_base_iri(path),
-                        to_graph=None if quads else graph)
-    except (SyntaxError, ValueError) as exc:
-        _diagnose(data, path, fmt, exc)
-    except RecursionError:
-        raise InputError(path, "nested too deeply to parse") from None
+    # The prefix declarations of a large file are looked for on another thread while Oxigraph
+    # parses it (the parser releases the GIL).
+    with ThreadPoolExecutor(1) if len(text) > _BACKGROUND_PREFIXES else _NO_POOL as pool:
+        declared = pool.submit(_prefixes, text, fmt) if pool is not None else None
+        try:
+            with no_network():
+                target.load(data, NATIVE[fmt], base_iri=_base_iri(path),
+                            to_graph=None if quads else graph)
+        except (SyntaxError, ValueError) as exc:
+            _diagnose(data, path, fmt, exc)
+        except RecursionError:
+            raise InputError(path, "nested too deeply to parse") from None
+        prefixes = declared.result() if declared is not None else _prefixes(text, fmt)
     if quads:
         store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in target)
-    return _prefixes(text, fmt)
+    return prefixes
+
+
+#: Characters from which a file's prefixes are looked for beside the parser.
+_BACKGROUND_PREFIXES = 1 << 20
+_NO_POOL = contextlib.nullcontext()
 
 
 def _diagnose(data: bytes, path: str | Path, fmt: str, exc: Exception) -> None:
@@ -113,10 +125,29 @@ def _load_via_rdflib(store: ox.Store, data: bytes, path: str | Path, fmt: str,
 
 
 def _prefixes(text: str, fmt: str) -> dict[str, str]:
-    pattern = _XMLNS if fmt == "xml" else _PREFIX_DECLARATION
     if fmt in ("nt", "nquads", "json-ld"):
         return {}
-    return {m.group(1) or "": m.group(2) for m in pattern.finditer(text) if m.group(1)}
+    if fmt == "xml":
+        return {m.group(1): m.group(2) for m in _XMLNS.finditer(text) if m.group(1)}
+    # _PREFIX_DECLARATION.finditer, tried only where "prefix" is written (in any case): a
+    # case-insensitive alternation tried at every position of a large file costs more than
+    # its parsing.
+    found: dict[str, str] = {}
+    end = 0
+    for candidate in _PREFIX_WORD.finditer(text):
+        start = candidate.start() - 1 if text[candidate.start() - 1:candidate.start()] == "@" \
+            else candidate.start()
+        if start < end:
+            continue
+        match = _PREFIX_DECLARATION.match(text, start)
+        if match:
+            end = match.end()
+            if match.group(1):
+                found[match.group(1)] = match.group(2)
+    return found
+
+
+_PREFIX_WORD = re.compile(r"[Pp][Rr][Ee][Ff][Ii][Xx]")
 
 
 # ---------------------------------------------------------------------------------------

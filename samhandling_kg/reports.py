@@ -134,12 +134,33 @@ def _short(iri: str) -> str:
 
 
 def to_json(report: ValidationReport) -> str:
-    """The contract's object; ``conforms`` follows ``--fail-on`` like the exit status."""
-    return json.dumps(
-        {"conforms": report.conforms, "results": [r.as_json() for r in report.results]},
-        ensure_ascii=False,
-        indent=2,
-    ) + "\n"
+    """The contract's object; ``conforms`` follows ``--fail-on`` like the exit status.
+    Written as ``json.dumps(..., ensure_ascii=False, indent=2)`` writes it, but with the C
+    string encoder on each value: with ``indent`` the json module writes in Python, a second
+    per thousand findings."""
+    results = [_json_object(r.as_json()) for r in report.results]
+    listed = "[\n" + ",\n".join(results) + "\n  ]" if results else "[]"
+    return (f'{{\n  "conforms": {"true" if report.conforms else "false"},\n'
+            f'  "results": {listed}\n}}\n')
+
+
+def _json_object(fields: dict[str, object]) -> str:
+    """One result (strings and nulls only) as ``json.dumps`` indents it at depth 2."""
+    lines = []
+    for key, value in fields.items():
+        if value is not None and not isinstance(value, str):
+            return _indented(json.dumps(fields, ensure_ascii=False, indent=2))
+        shown = "null" if value is None else _encode(value)
+        lines.append(f"      {_encode(key)}: {shown}")
+    return "    {\n" + ",\n".join(lines) + "\n    }" if lines else "    {}"
+
+
+def _indented(text: str) -> str:
+    return "\n".join("    " + line for line in text.splitlines())
+
+
+#: The encoder json.dumps uses for strings with ensure_ascii=False.
+_encode: Callable[[str], str] = json.encoder.encode_basestring
 
 
 # --- Turtle (standard SHACL validation report) --------------------------------------------

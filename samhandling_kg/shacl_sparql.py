@@ -29,6 +29,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import Self
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -67,6 +68,10 @@ class CompiledCheck:
     #: The SELECT of the focus nodes (``?this``), and the key they are written under.
     targets: str = ""
     target_key: str = ""
+    #: The SPARQL update writing :attr:`targets` under :attr:`target_key`; ``{using}`` is
+    #: left for the USING clauses naming the graphs that are the data (a literal is never a
+    #: focus node worth writing: it is no subject of the data).
+    target_insert: str = ""
 
 
 #: Where a local run writes the focus nodes of each target once, instead of computing them in
@@ -146,11 +151,36 @@ class _Headed(str):
     """A group pattern that brings its own SELECT clause (a SHACL-SPARQL constraint)."""
 
     head: str
+    local: str
 
-    def __new__(cls, head: str, body: str) -> _Headed:
+    def __new__(cls, head: str, body: str, local: str | None = None) -> Self:
         self = super().__new__(cls, body)
         self.head = head
+        self.local = body if local is None else local
         return self
+
+
+class _Local(str):
+    """A group pattern with an equivalent form for the embedded store (:attr:`local`) that
+    Oxigraph evaluates once for all focus nodes and joins by hash, instead of once per focus
+    node: ``MINUS`` for "has no value", a sub-SELECT for "a value that fails". Both forms need
+    ``?this`` bound by the focus nodes outside the pattern (true at the top of a check). The
+    endpoint keeps the plain form (Virtuoso's quirks are known for it)."""
+
+    local: str
+
+    def __new__(cls, plain: str, local: str) -> Self:
+        self = super().__new__(cls, plain)
+        self.local = local
+        return self
+
+
+def _simple_path(path: str) -> bool:
+    """True for a path without closure or zero-length step (``*``, ``+``, ``?``; an IRI with
+    one of these characters counts too): evaluated for every subject at once it costs about
+    one pass over its predicates' statements, and it never matches a node to itself, so a
+    focus node outside the graph fares the same either way."""
+    return not any(mark in path for mark in "*+?")
 
 
 class _Compiler:
@@ -190,7 +220,7 @@ class _Compiler:
         parts: list[str] = []
         for cls in g.objects(shape, SH.targetClass):
             # rdf:type/rdfs:subClassOf* without a zero-length path (see _instance_of).
-            t = self.fresh("t")
+            t = "?samh_class"  # scoped by the sub-SELECT: the same text for the same class
             parts.append(f"?this <{RDF.type}> {_iri(cls)} .")
             parts.append(f"{t} <{RDFS.subClassOf}>+ {_iri(cls)} . ?this <{RDF.type}> {t} .")
         nodes = list(g.objects(shape, SH.targetNode))
@@ -252,6 +282,20 @@ class _Compiler:
         path_node = g.value(shape, SH.path)
         path = self.path(path_node) if path_node is not None else None
         values = self._values(shape, focus, value)
+        # At the top of a check, with a path without closure, a value test is evaluated once
+        # over every subject with the path and joined to the focus nodes by hash.
+        hashable = top and path is not None and _simple_path(path)
+
+        def valued(plain: str) -> str:
+            if not hashable:
+                return plain
+            return _Local(plain, f"{{ SELECT {focus} {value} WHERE {{ {plain} }} }}")
+
+        def absent(group: str) -> str:
+            """``FILTER NOT EXISTS { group }``; at the top, ``MINUS`` (the same here: the
+            focus nodes bind ``?this`` and share nothing else with ``group``)."""
+            plain = f"FILTER NOT EXISTS {{ {group} }}"
+            return _Local(plain, f"MINUS {{ {group} }}") if hashable else plain
 
         def component(name: str) -> URIRef:
             return SH[f"{name}ConstraintComponent"]
@@ -261,7 +305,7 @@ class _Compiler:
             if path is None:
                 raise UnsupportedShape(f"shape {shape}: sh:minCount on a node shape")
             if n == 1:
-                yield component("MinCount"), f"FILTER NOT EXISTS {{ {focus} {path} {self.fresh()} }}"
+                yield component("MinCount"), absent(f"{focus} {path} {self.fresh()}")
             elif n > 1:
                 yield component("MinCount"), self._count(focus, path, f"< {n}")
         for count in g.objects(shape, SH.maxCount):
@@ -272,59 +316,68 @@ class _Compiler:
                 f"{{ SELECT {focus} WHERE {{ {focus} {path} {v} }} GROUP BY {focus} "
                 f"HAVING (COUNT(DISTINCT {v}) > {int(count)}) }}")
         for cls in g.objects(shape, SH["class"]):
-            yield component("Class"), f"{values} FILTER (!{self._instance_of(value, cls)})"
+            yield component("Class"), valued(f"{values} FILTER (!{self._instance_of(value, cls)})")
         for kind in g.objects(shape, SH.nodeKind):
             if kind not in _NODE_KINDS:
                 raise UnsupportedShape(f"shape {shape}: unknown sh:nodeKind {kind}")
-            yield component("NodeKind"), f"{values} FILTER (!{_NODE_KINDS[kind].format(v=value)})"
+            yield component("NodeKind"), valued(f"{values} FILTER (!{_NODE_KINDS[kind].format(v=value)})")
         for datatype in g.objects(shape, SH.datatype):
-            yield component("Datatype"), f"{values} FILTER (!({self._has_datatype(value, datatype)}))"
+            yield component("Datatype"), valued(f"{values} FILTER (!({self._has_datatype(value, datatype)}))")
         for languages in g.objects(shape, SH.languageIn):
             ranges = [str(x) for x in Collection(g, languages)]
             matches = " || ".join(f'langMatches(LANG({value}), {sparql_term(Literal(r))})'
                                   for r in ranges) or "false"
-            yield component("LanguageIn"), f"{values} FILTER (!isLiteral({value}) || !({matches}))"
+            yield component("LanguageIn"), valued(f"{values} FILTER (!isLiteral({value}) || !({matches}))")
         for unique in g.objects(shape, SH.uniqueLang):
             if not (isinstance(unique, Literal) and unique.toPython() is True):
                 continue
             if path is None:
                 raise UnsupportedShape(f"shape {shape}: sh:uniqueLang on a node shape")
             a, b, lang = self.fresh(), self.fresh(), self.fresh("lang")
-            yield component("UniqueLang"), (
+            plain = (
                 f"{{ SELECT DISTINCT {focus} {lang} WHERE {{ {focus} {path} {a} . {focus} {path} {b} . "
                 f"FILTER (isLiteral({a}) && isLiteral({b}) && !sameTerm({a}, {b}) "
                 f"&& LANG({a}) != \"\" && LCASE(LANG({a})) = LCASE(LANG({b}))) "
                 f"BIND (LCASE(LANG({a})) AS {lang}) }} }}")
+            # The same as one grouping (two different literals sharing a language) instead of
+            # a self-join of every focus node's values.
+            grouped = (
+                f"{{ SELECT {focus} {lang} WHERE {{ {focus} {path} {a} . "
+                f"FILTER (isLiteral({a}) && LANG({a}) != \"\") BIND (LCASE(LANG({a})) AS {lang}) }} "
+                f"GROUP BY {focus} {lang} HAVING (COUNT(DISTINCT {a}) > 1) }}")
+            yield component("UniqueLang"), _Local(plain, grouped) if hashable else plain
         for pattern in g.objects(shape, SH.pattern):
             flags = g.value(shape, SH.flags)
             args = sparql_term(Literal(str(pattern)))
             if flags is not None:
                 args += ", " + sparql_term(Literal(str(flags)))
-            yield component("Pattern"), (
+            yield component("Pattern"), valued(
                 f"{values} FILTER (isBlank({value}) || !REGEX(STR({value}), {args}))")
         for members in g.objects(shape, SH["in"]):
             items = list(Collection(g, members))
             test = " || ".join(f"sameTerm({value}, {sparql_term(i)})" for i in items) or "false"
-            yield component("In"), f"{values} FILTER (!({test}))"
+            yield component("In"), valued(f"{values} FILTER (!({test}))")
         for wanted in g.objects(shape, SH.hasValue):
             if path is None:
                 yield component("HasValue"), f"FILTER (!sameTerm({focus}, {sparql_term(wanted)}))"
             else:
+                plain = f"FILTER (!{self._reaches(focus, path_node, sparql_term(wanted))})"
                 yield component("HasValue"), (
-                    f"FILTER (!{self._reaches(focus, path_node, sparql_term(wanted))})")
+                    _Local(plain, f"MINUS {{ {focus} {path} {sparql_term(wanted)} }}")
+                    if hashable else plain)
         for other in g.objects(shape, SH.node):
-            yield component("Node"), f"{values} FILTER (!({self.conforms(other, value)}))"
+            yield component("Node"), valued(f"{values} FILTER (!({self.conforms(other, value)}))")
         for other in g.objects(shape, SH["not"]):
-            yield component("Not"), f"{values} FILTER ({self.conforms(other, value)})"
+            yield component("Not"), valued(f"{values} FILTER ({self.conforms(other, value)})")
         for members in g.objects(shape, SH["and"]):
             tests = [self.conforms(m, value) for m in Collection(g, members)]
-            yield component("And"), f"{values} FILTER (!({' && '.join(tests) or 'true'}))"
+            yield component("And"), valued(f"{values} FILTER (!({' && '.join(tests) or 'true'}))")
         for members in g.objects(shape, SH["or"]):
             tests = [self.conforms(m, value) for m in Collection(g, members)]
-            yield component("Or"), f"{values} FILTER (!({' || '.join(tests) or 'false'}))"
+            yield component("Or"), valued(f"{values} FILTER (!({' || '.join(tests) or 'false'}))")
         for members in g.objects(shape, SH.xone):
             tests = [f"IF({self.conforms(m, value)}, 1, 0)" for m in Collection(g, members)]
-            yield component("Xone"), f"{values} FILTER (({' + '.join(tests) or '0'}) != 1)"
+            yield component("Xone"), valued(f"{values} FILTER (({' + '.join(tests) or '0'}) != 1)")
         for qualified in g.objects(shape, SH.qualifiedValueShape):
             if path is None:
                 raise UnsupportedShape(f"shape {shape}: sh:qualifiedValueShape on a node shape")
@@ -336,8 +389,8 @@ class _Compiler:
             test = self.conforms(qualified, v)
             for bound in g.objects(shape, SH.qualifiedMinCount):
                 if int(bound) == 1:
-                    yield component("QualifiedMinCount"), (
-                        f"FILTER NOT EXISTS {{ {focus} {path} {v} FILTER ({test}) }}")
+                    yield component("QualifiedMinCount"), absent(
+                        f"{focus} {path} {v} FILTER ({test})")
                 elif int(bound) > 1:
                     yield component("QualifiedMinCount"), self._count(
                         focus, path, f"< {int(bound)}", v=v, condition=test)
@@ -351,8 +404,8 @@ class _Compiler:
                                    "is not supported by the compiled engine")
         for constraint in sparql:
             if self._active(constraint):
-                head, body = self.sparql(shape, constraint, path)
-                yield SH.SPARQLConstraintComponent, _Headed(head, body)
+                head, body, local = self.sparql(shape, constraint, path)
+                yield SH.SPARQLConstraintComponent, _Headed(head, body, local)
 
     def _count(self, focus: str, path: str, test: str, *, v: str | None = None,
                condition: str | None = None, zero: bool = True) -> str:
@@ -448,7 +501,8 @@ class _Compiler:
 
     # --- SHACL-SPARQL ---------------------------------------------------------------
 
-    def sparql(self, shape: Node, constraint: Node, path: str | None) -> tuple[str, str]:
+    def sparql(self, shape: Node, constraint: Node, path: str | None
+               ) -> tuple[str, str, str | None]:
         g = self.g
         select = g.value(constraint, SH.select)
         if select is None:
@@ -463,7 +517,7 @@ class _Compiler:
         if path is None:
             # On a node shape the value node is the focus node.
             body = re.sub(r"[?$]value\b", "?this", body)
-        if re.search(r"\bSELECT\b", _code(body), re.IGNORECASE) and re.search(r"[?$]this\b", body):
+        if any(re.search(r"[?$]this\b", sub) for sub in _subqueries(body)):
             raise UnsupportedShape(f"shape {shape}: a SPARQL constraint with a subquery that "
                                    "uses $this is not supported by the compiled engine")
         if re.search(r"\b(SERVICE|FROM|GRAPH)\b", _code(body), re.IGNORECASE):
@@ -474,8 +528,47 @@ class _Compiler:
             if re.search(rf"[?$]{variable}\b", body):
                 raise UnsupportedShape(f"shape {shape}: ${variable} is not supported")
         selected = [v for v in ("path", "value") if v in projection]
-        head = f"SELECT {'DISTINCT ' if distinct else ''}{' '.join(['?this', *('?' + v for v in selected)])}"
-        return head, body
+        variables = " ".join(["?this", *("?" + v for v in selected)])
+        head = f"SELECT {'DISTINCT ' if distinct else ''}{variables}"
+        local = None
+        if _BOUND_FIRST.match(_code(body)):
+            # The group starts with a triple pattern whose subject is $this: every solution of
+            # it binds ?this, so evaluating it once for all subjects and joining the focus
+            # nodes by hash gives what pre-binding gives, in one pass instead of one
+            # evaluation per focus node.
+            local = f"{{ SELECT {variables} WHERE {{ {body} }} }}"
+        return head, body, local
+
+
+#: A group that starts with a triple pattern whose subject is $this and whose predicate is
+#: one term (or its inverse), not a path that may match zero steps (strings blanked out).
+_BOUND_FIRST = re.compile(
+    r"\s*[?$]this\s+\^?(?:<[^<>\s]*>|a|[A-Za-z][\w.-]*:[\w.-]*|[?$][A-Za-z_]\w*)\s")
+
+
+_SELECT = re.compile(r"\bSELECT\b", re.IGNORECASE)
+
+
+def _subqueries(body: str) -> list[str]:
+    """The text of each sub-SELECT's group in ``body`` (outermost ones)."""
+    code = _code(body)
+    found: list[str] = []
+    position = 0
+    while True:
+        match = _SELECT.search(code, position)
+        if match is None:
+            return found
+        start = code.find("{", match.end())
+        if start < 0:
+            found.append(body[match.start():])
+            return found
+        depth, index = 0, start
+        for index in range(start, len(code)):
+            depth += {"{": 1, "}": -1}.get(code[index], 0)
+            if depth == 0:
+                break
+        found.append(body[match.start():index + 1])
+        position = index + 1
 
 
 def split_select(text: str, shape: Node) -> tuple[set[str], str, bool]:
@@ -559,15 +652,21 @@ def compile_shapes(shapes: Graph) -> tuple[CompiledCheck, ...]:
             severity = shapes.value(member, SH.severity) or _SEVERITY_DEFAULT
             for component, pattern in compiler.constraints(member):
                 head = pattern.head if isinstance(pattern, _Headed) else "SELECT ?this ?value"
+                local = getattr(pattern, "local", pattern)
                 query = f"{prologue}{head} WHERE {{\n  {target}\n  {pattern}\n}}"
-                key = f"urn:x-samhandling:target:{targets_seen.setdefault(str(shape), len(targets_seen))}"
+                # Shapes with the same targets share their focus nodes (six shapes target
+                # sam:Solution): computed and written once.
+                key = f"urn:x-samhandling:target:{targets_seen.setdefault(target, len(targets_seen))}"
                 cached = (f"{prologue}{head} WHERE {{\n  GRAPH <{FOCUS}> {{ ?this <{FOCUS_OF}> <{key}> }}\n"
-                          f"  {pattern}\n}}")
+                          f"  {local}\n}}")
                 checks.append(CompiledCheck(
                     shape=member, component=component, severity=severity,  # type: ignore[arg-type]
                     path=path_node if isinstance(path_node, URIRef) else None,
                     node_shape=path_node is None, query=query, cached_query=cached,
                     targets=f"{prologue}SELECT ?this WHERE {{ {target} }}", target_key=key,
+                    target_insert=(f"{prologue}INSERT {{ GRAPH <{FOCUS}> {{ ?this <{FOCUS_OF}> <{key}> }} }}\n"
+                                   "{using}"
+                                   f"WHERE {{ {target} FILTER (!isLiteral(?this)) }}"),
                     selects_path="?path" in head))
     return tuple(checks)
 

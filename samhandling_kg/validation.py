@@ -27,10 +27,13 @@ Nothing reaches the network: the parsers never fetch, pySHACL runs inside
 from __future__ import annotations
 
 import enum
+import os
 import re
+import sys
 import warnings
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
@@ -59,7 +62,7 @@ from .namespace import SAM, SAMSH
 from .oxio import load_file, to_ox, to_ox_quads, to_rdflib
 from .progress import ProgressCallback
 from .rdfio import IRI_FORBIDDEN, RdfBytes, decode_text, expand_paths, no_network, read_bytes
-from .shacl_sparql import FOCUS, FOCUS_OF, CompiledCheck, compiled_profile
+from .shacl_sparql import FOCUS, CompiledCheck, compiled_profile
 from .stores import display_url
 from .terms import DEFAULT_LANGUAGE, LANGUAGES, ONTOLOGY_IRI, copy_prefixes
 
@@ -232,6 +235,9 @@ class _Input:
         #: Subjects of data statements refused for changing the ontology's terms (reported).
         self.refused: set[Node] = set()
         self._graph: Graph | None = None
+        #: Each file's line index (:func:`_index_lines`) for the report, built on another
+        #: thread while Oxigraph parses (the parser releases the GIL).
+        self.line_index: dict[str, Future[tuple[list[str], dict[str, int], list[str]]]] = {}
 
     def data_graph(self) -> Graph:
         """The data as an rdflib graph (for pySHACL and for the hints of an input error)."""
@@ -263,8 +269,7 @@ class _Input:
         change the ontology's terms (:func:`background_statement_kind`) and return them, in a
         stable order, to be reported. Looked up by pattern in the store, not by copying the
         data into rdflib: a national catalogue pays nothing for it."""
-        ontology = _ontology_graph()
-        terms = background_terms(ontology)
+        terms = _background_terms()
         candidates: set[Triple] = set()
         patterns: list[tuple[Any, Any]] = [(to_ox(t), None) for t in terms if not isinstance(t, Literal)]
         patterns += [(None, to_ox(p)) for p in (RDFS.isDefinedBy, *_EQUATING)]
@@ -310,15 +315,26 @@ def _read(source: Source) -> _Input:
         given.prefixes = {str(p): str(n) for p, n in source.namespaces() if str(p)}
         return given
     items = [source] if isinstance(source, (str, Path, RdfBytes)) else list(source)
-    for path in expand_paths(items):
-        # Each file whole or not at all: the first bad one raises, naming it, before any output.
-        prefixes = load_file(given.store, path, DATA)
-        given.files.append(str(path))
-        if isinstance(path, RdfBytes):  # standard input: its lines are shown as a file's
-            given.in_memory[str(path)] = path.data
-        given.file_prefixes[str(path)] = prefixes
-        for prefix, namespace in prefixes.items():
-            given.prefixes.setdefault(prefix, namespace)
+    indexer = ThreadPoolExecutor(1)
+    try:
+        for path in expand_paths(items):
+            if isinstance(path, RdfBytes):  # standard input: its lines are shown as a file's
+                given.in_memory[str(path)] = path.data
+            given.line_index[str(path)] = indexer.submit(
+                _index_lines, str(path), given.in_memory.get(str(path)))
+            # Each file whole or not at all: the first bad one raises, naming it, before any
+            # output.
+            prefixes = load_file(given.store, path, DATA)
+            given.files.append(str(path))
+            given.file_prefixes[str(path)] = prefixes
+            for prefix, namespace in prefixes.items():
+                given.prefixes.setdefault(prefix, namespace)
+    except BaseException:
+        for future in given.line_index.values():
+            future.cancel()
+        raise
+    finally:
+        indexer.shutdown(wait=False)
     return given
 
 
@@ -371,6 +387,16 @@ def background_terms(ontology: Graph) -> frozenset[Node]:
     Enhetsregisteret IRI) stay open to the data."""
     own = str(ONTOLOGY_IRI)
     return frozenset({s for s in ontology.subjects() if isinstance(s, URIRef) and str(s).startswith(own)}
+                     | {ONTOLOGY_IRI})
+
+
+@cache
+def _background_terms() -> frozenset[Node]:
+    """:func:`background_terms` of the bundled ontology, read from its Oxigraph copy: no
+    rdflib parse of the ontology before a small file's validation."""
+    own = str(ONTOLOGY_IRI)
+    return frozenset({URIRef(q.subject.value) for q in _ontology_quads()
+                      if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(own)}
                      | {ONTOLOGY_IRI})
 
 
@@ -488,32 +514,44 @@ class Finding:
 
 def _run_compiled(given: _Input) -> list[Finding]:
     """The profile compiled to SPARQL (:mod:`samhandling_kg.shacl_sparql`), run in the
-    private Oxigraph store over the data and the background as one default graph."""
-    findings: list[Finding] = []
+    private Oxigraph store over the data and the background as one default graph.
+
+    Each distinct target's focus nodes are written once to a private graph (by a SPARQL
+    update, inside Oxigraph); every check of the shapes with that target then reads them,
+    queued as soon as they are written. The targets and checks run on a few threads:
+    Oxigraph releases the GIL while it evaluates, so a machine's cores share the work
+    (:func:`_threads`)."""
     checks = compiled_profile()
-    # Each target's focus nodes are computed once and written to a private graph; every
-    # query of the shape then reads them instead of computing them again.
     focus = ox.NamedNode(FOCUS)
-    written: set[str] = set()
+    using = "".join(f"USING <{graph.value}>\n" for graph in _BOTH)
+    inserts: dict[str, str] = {}
     for check in checks:
-        if check.target_key not in written:
-            written.add(check.target_key)
-            key = ox.NamedNode(check.target_key)
-            rows = given.store.query(check.targets, default_graph=_BOTH, named_graphs=[DATA])
-            # A literal focus node (sh:targetObjectsOf) is never a subject of the data: the
-            # findings about it would be dropped anyway.
-            given.store.extend([ox.Quad(row["this"], ox.NamedNode(FOCUS_OF), key, focus)
-                                for row in rows if not isinstance(row["this"], ox.Literal)])
-    for check in checks:
+        inserts.setdefault(check.target_key, check.target_insert.replace("{using}", using))
+
+    def run(check: CompiledCheck) -> list[Finding]:
         severity = Severity.parse(str(check.severity))
         with no_network():
-            rows = list(given.store.query(check.cached_query, default_graph=_BOTH,
-                                          named_graphs=[DATA, focus]))
-        for row in rows:
-            findings.append(_finding(check, row["this"], row["path"] if check.selects_path else None,
-                                     row["value"],
-                                     severity))
-    return [f for f in findings if given.is_data_subject(f.focus)]
+            rows = given.store.query(check.cached_query, default_graph=_BOTH,
+                                     named_graphs=[DATA, focus])
+            return [_finding(check, row["this"], row["path"] if check.selects_path else None,
+                             row["value"], severity) for row in rows]
+
+    def write(key: str) -> list[Future[list[Finding]]]:
+        """Write one target's focus nodes, then queue the checks that read them."""
+        with no_network():
+            given.store.update(inserts[key])
+        return [pool.submit(run, check) for check in checks if check.target_key == key]
+
+    with ThreadPoolExecutor(_threads()) as pool:
+        written = [pool.submit(write, key) for key in inserts]
+        found = [future.result() for target in written for future in target.result()]
+    return [f for part in found for f in part if given.is_data_subject(f.focus)]
+
+
+def _threads() -> int:
+    """The threads the checks run on: the machine's cores, at most 4 (more buys nothing on
+    the profile's 44 checks, and a shared machine keeps some room)."""
+    return max(1, min(os.cpu_count() or 1, 4))
 
 
 def _finding(check: CompiledCheck, focus: Any, path: Any, value: Any, severity: Severity) -> Finding:
@@ -623,10 +661,21 @@ def validate(
         _require_something_to_validate(given)
     if progress is not None:
         progress("check", _count_records(given))
-    findings = ENGINES[engine](given)
+    locator = None
+    if engine == "compiled":
+        # The compiled checks run in Oxigraph, off the GIL: meanwhile this thread finds what
+        # the report needs whatever the findings (every record's title, file and line).
+        with ThreadPoolExecutor(1) as runner:
+            running = runner.submit(_run_compiled, given)
+            locator = _Locator(given, _View(given), lang)
+            locator.prepare()
+            findings = running.result()
+    else:
+        findings = ENGINES[engine](given)
     if progress is not None:
         progress("report", len(findings) + len(refused))
-    return report_for(given, findings, lang=lang, fail_on=threshold, refused=refused)
+    return report_for(given, findings, lang=lang, fail_on=threshold, refused=refused,
+                      locator=locator)
 
 
 def _count_files(source: Source) -> int | None:
@@ -785,15 +834,18 @@ def validate_endpoint(
 
 
 def report_for(given: _Input, findings: Sequence[Finding], *, lang: str, fail_on: Severity,
-               refused: Sequence[Triple] = ()) -> ValidationReport:
+               refused: Sequence[Triple] = (), locator: _Locator | None = None
+               ) -> ValidationReport:
     """The report of ``findings`` (of any engine) and of the ``refused`` statements about the
-    ontology's terms: messages, records, files and lines."""
+    ontology's terms: messages, records, files and lines (``locator``: one already made for
+    ``given`` in ``lang``)."""
     shapes = _shapes()
-    view = _View(given)
-    locator = _Locator(given, view, lang)
+    if locator is None:
+        locator = _Locator(given, _View(given), lang)
+    view = locator.view
     results = [_result(f, shapes, view, lang, locator) for f in findings]
     results = with_hints(results, view.lookup(), lang)
-    for result in background_results(refused, _ontology_graph(), lang):
+    for result in background_results(refused, _ontology_graph(), lang) if refused else ():
         assert result.focus_term is not None
         file, line = locator.where(result.focus_term)
         results.append(replace(result, file=file, line=line))
@@ -852,6 +904,7 @@ class _View:
 
     def __init__(self, given: _Input) -> None:
         self.store = given.store
+        self._labels: dict[tuple[Node, str], str] = {}
         self.names = bind_prefixes(Graph())
         for prefix, namespace in given.prefixes.items():
             self.names.bind(prefix, namespace, override=False)
@@ -885,6 +938,12 @@ class _View:
     def label(self, node: Node, lang: str) -> str:
         if isinstance(node, Literal):
             return str(node)
+        key = (node, lang)
+        if key not in self._labels:
+            self._labels[key] = self._label(node, lang)
+        return self._labels[key]
+
+    def _label(self, node: Node, lang: str) -> str:
         for predicate in _NAME_PREDICATES:
             text = _pick(self.objects(node, predicate), lang)
             if text:
@@ -905,6 +964,11 @@ def _dedupe(results: Sequence[ValidationResult]) -> list[ValidationResult]:
     return unique
 
 
+@lru_cache(maxsize=4096)
+def _closest_term(iri: str) -> str | None:
+    return closest_term(iri)
+
+
 def _result(finding: Finding, shapes: Graph, view: _View, lang: str,
             locator: _Locator) -> ValidationResult:
     focus, path, value, shape = finding.focus, finding.path, finding.value, finding.shape
@@ -912,7 +976,7 @@ def _result(finding: Finding, shapes: Graph, view: _View, lang: str,
     if message is None:  # a shape without our messages (should not happen)
         message = "constraint not satisfied"
     if shape == SAMSH.KnownTerm and isinstance(value, URIRef):
-        close = closest_term(str(value))
+        close = _closest_term(str(value))
         if close:
             message = f"{message} {_DID_YOU_MEAN[lang].format(close)}"
     record = locator.record_of(focus)
@@ -1051,6 +1115,11 @@ def _node_text(node: Node) -> str:
 _NAME_PREDICATES = (DCTERMS.title, SKOS.prefLabel, RDFS.label)
 
 
+def _fallback(lang: str) -> tuple[str, ...]:
+    """The languages looked for, in order, when a text in ``lang`` is wanted."""
+    return (lang, DEFAULT_LANGUAGE, "en", "")
+
+
 def _pick(literals: Iterable[Node], lang: str) -> str | None:
     """The text in ``lang``, else in Bokmål (:data:`~samhandling_kg.terms.DEFAULT_LANGUAGE`:
     the profile and the contract require every message and title in it), else English, else
@@ -1060,7 +1129,7 @@ def _pick(literals: Iterable[Node], lang: str) -> str | None:
     for item in literals:
         if isinstance(item, Literal):
             by_lang.setdefault((item.language or "").lower(), str(item))
-    for wanted in (lang, DEFAULT_LANGUAGE, "en", ""):
+    for wanted in _fallback(lang):
         if wanted in by_lang:
             return by_lang[wanted]
     return None
@@ -1070,13 +1139,18 @@ def _message(shapes: Graph, shape: Node | None, lang: str, value: Node | None,
              view: _View) -> str | None:
     if shape is None:
         return None
-    text = _pick(shapes.objects(shape, SH.message), lang)
+    text = _shape_message(shapes, shape, lang)
     if text is None:
         return None
     if "{?value}" in text or "{$value}" in text:
         shown = view.label(value, lang) if value is not None else "?"
         text = text.replace("{?value}", shown).replace("{$value}", shown)
     return text
+
+
+@lru_cache(maxsize=1024)
+def _shape_message(shapes: Graph, shape: Node, lang: str) -> str | None:
+    return _pick(shapes.objects(shape, SH.message), lang)
 
 
 def label(graph: Graph, node: Node, lang: str) -> str:
@@ -1089,6 +1163,44 @@ def label(graph: Graph, node: Node, lang: str) -> str:
         if text:
             return text
     return compact(graph, node)
+
+
+_DCT_TITLE = ox.NamedNode(str(DCTERMS.title))
+#: ``a`` (rdf:type) as a word of Turtle.
+_A_WORD = re.compile(r"(?<![\w:<])a(?![\w:>-])")
+
+#: The leading token of each line, for text whose lines end in \n or \r\n only.
+_LEADING_TOKEN = re.compile(r"^[^\S\n]*(\S*)", re.MULTILINE)
+_OTHER_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
+def _index_lines(name: str, data: bytes | None = None
+                 ) -> tuple[list[str], dict[str, int], list[str]]:
+    """A file's lines (``data``, when it was read already, as standard input is), the first
+    line each leading token starts, and the leading token of every line (what
+    :class:`_Locator` looks records and statements up in)."""
+    try:
+        text = decode_text(read_bytes(name) if data is None else data, name)
+    except InputError:
+        text = ""
+    lines = text.splitlines()
+    tokens = _leading_tokens(text, len(lines))
+    if tokens is None:  # line breaks other than \n and \r\n: line by line
+        tokens = [line.split(None, 1)[0] if line.strip() else "" for line in lines]
+    # The first line of each token: the smallest number wins, as the last one written.
+    starts = dict(zip(reversed(tokens), range(len(tokens), 0, -1)))
+    return lines, starts, tokens
+
+
+def _leading_tokens(text: str, count: int) -> list[str] | None:
+    """``line.split(None, 1)[0]`` (or "") of each of the ``count`` lines of ``text``, found
+    in one pass; None when the text breaks lines otherwise than :meth:`str.splitlines` does
+    with \n and \r\n alone."""
+    if any(mark in text for mark in _OTHER_BREAKS) or text.count("\r") != text.count("\r\n"):
+        return None
+    # Interned: a catalogue repeats a few dozen tokens (its predicates) a million times.
+    tokens = list(map(sys.intern, _LEADING_TOKEN.findall(text)))
+    return tokens[:count] if len(tokens) >= count else None
 
 
 def compact(graph: Graph, node: Node) -> str:
@@ -1133,10 +1245,16 @@ class _Locator:
         self.view = view
         self.lang = lang
         self.solutions: set[Node] = {
-            to_rdflib(row["s"]) for row in self.store.query(_SOLUTIONS, named_graphs=[DATA])}
+            to_rdflib(row[0]) for row in self.store.query(_SOLUTIONS, named_graphs=[DATA])}
         self._texts: dict[str, tuple[list[str], dict[str, int]]] = {}
+        self._tokens: dict[str, list[str]] = {}
         self._every: dict[str, dict[str, list[int]]] = {}
+        self._counts: dict[str, Counter[str]] = {}
         self._where: dict[Node, tuple[str | None, int | None]] = {}
+        self._titles: dict[Any, tuple[int, str, bool]] | None = None
+        self._candidate_cache: dict[tuple[str, str], list[str]] = {}
+        self._namespaces: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._records: dict[str, Record] = {}
 
     def _parents(self, node: Node) -> list[Node]:
         term = to_ox(node)
@@ -1167,7 +1285,9 @@ class _Locator:
         its description starts."""
         if node not in self._where:
             found: tuple[str | None, int | None] = (None, None)
-            if not isinstance(node, BNode) and (self.given.is_data_subject(node)
+            # A solution is a subject of the data by its definition (_SOLUTIONS).
+            if not isinstance(node, BNode) and (node in self.solutions
+                                                or self.given.is_data_subject(node)
                                                 or node in self.given.refused):
                 for anywhere in (False, True):
                     for name in self.files:
@@ -1183,28 +1303,49 @@ class _Locator:
     def _lines(self, name: str) -> tuple[list[str], dict[str, int]]:
         """The file's lines, and the first line each leading token (a subject) starts."""
         if name not in self._texts:
+            ready = self.given.line_index.pop(name, None)
             try:
-                text = decode_text(self.given.in_memory.get(name) or read_bytes(name), name)
-            except InputError:
-                text = ""
-            lines = text.splitlines()
-            starts: dict[str, int] = {}
-            every: dict[str, list[int]] = {}
-            for number, line in enumerate(lines, start=1):
-                token = line.split(None, 1)[0] if line.strip() else ""
-                starts.setdefault(token, number)
-                every.setdefault(token, []).append(number)
+                lines, starts, tokens = (ready.result() if ready is not None
+                                         else _index_lines(name, self.given.in_memory.get(name)))
+            except Exception:  # noqa: BLE001 - the background reading failed: read it here
+                lines, starts, tokens = _index_lines(name, self.given.in_memory.get(name))
             self._texts[name] = (lines, starts)
-            self._every[name] = every
+            self._tokens[name] = tokens
+            self._every[name] = {}
         return self._texts[name]
 
+    def _starting(self, name: str, token: str) -> list[int]:
+        """Every line of ``name`` whose leading token is ``token`` (found once per token)."""
+        every = self._every[name]
+        if token not in every:
+            _, starts = self._lines(name)
+            first = starts.get(token)
+            if first is None:
+                every[token] = []
+            else:
+                counts = self._counts.get(name)
+                if counts is None:
+                    counts = self._counts[name] = Counter(self._tokens[name])
+                tokens, found = self._tokens[name], [first]
+                while len(found) < counts[token]:
+                    found.append(tokens.index(token, found[-1]) + 1)
+                every[token] = found
+        return every[token]
+
     def _candidates(self, name: str, iri: str) -> list[str]:
-        candidates = [f"<{iri}>"]
-        for prefix, namespace in self.given.file_prefixes.get(name, self.given.prefixes).items():
-            if iri.startswith(namespace) and len(iri) > len(namespace):
-                candidates.append(f"{prefix}:{iri[len(namespace):]}")
-        candidates.append(f'"{iri}"')
-        return candidates
+        key = (name, iri)
+        if key not in self._candidate_cache:
+            self._candidate_cache[key] = self._spellings(name, iri)
+        return self._candidate_cache[key]
+
+    def _spellings(self, name: str, iri: str) -> list[str]:
+        if name not in self._namespaces:
+            self._namespaces[name] = (
+                tuple(self.given.file_prefixes.get(name, self.given.prefixes).items()))
+        return [f"<{iri}>",
+                *(f"{prefix}:{iri[len(namespace):]}" for prefix, namespace in self._namespaces[name]
+                  if iri.startswith(namespace) and len(iri) > len(namespace)),
+                f'"{iri}"']
 
     def _line(self, name: str, node: Node, anywhere: bool) -> int | None:
         lines, starts = self._lines(name)
@@ -1237,9 +1378,8 @@ class _Locator:
             values = [str(value)[:40]] if str(value) else []
         else:
             values = []
-        every = self._every[name]
         block: list[int] = []
-        for start in sorted({n for token in subjects for n in every.get(token, ())}):
+        for start in sorted({n for token in subjects for n in self._starting(name, token)}):
             for number in range(start, len(lines) + 1):
                 block.append(number)
                 if lines[number - 1].rstrip().endswith("."):  # the end of the statement
@@ -1248,8 +1388,7 @@ class _Locator:
             return None
 
         def names(text: str, words: list[str]) -> bool:
-            return any(re.search(r"(?<![\w:<])" + re.escape(w) + r"(?![\w:>-])", text)
-                       if w == "a" else w in text for w in words)
+            return any(_A_WORD.search(text) if w == "a" else w in text for w in words)
 
         with_path = [n for n in block if names(lines[n - 1], predicates)]
         both = [n for n in with_path if values and names(lines[n - 1], values)]
@@ -1263,11 +1402,59 @@ class _Locator:
         return with_path[0] if with_path else None
 
     def title(self, node: Node) -> str:
-        for predicate in _NAME_PREDICATES:
+        if self._titles is None:
+            self._titles = self._read_titles()
+        try:
+            best = self._titles.get(to_ox(node))
+        except TypeError:
+            best = None
+        if best is not None and best[2]:
+            # Two titles in the chosen language: the one _pick picks.
+            text = _pick(self.view.objects(node, DCTERMS.title, [DATA]), self.lang)
+        else:
+            text = best[1] if best is not None else None
+        if text:
+            return text
+        for predicate in _NAME_PREDICATES[1:]:  # after dct:title
             text = _pick(self.view.objects(node, predicate, [DATA]), self.lang)
             if text:
                 return text
         return compact(self.view.names, node)
+
+    def _read_titles(self) -> dict[Any, tuple[int, str, bool]]:
+        """The dct:title :func:`_pick` picks for each subject of the data, found in
+        one pass (a catalogue's records are looked up by the thousand): subject → (rank of
+        its language, text, whether another title has that language)."""
+        ranks: dict[str, int] = {}
+        for wanted in _fallback(self.lang):
+            ranks.setdefault(wanted, len(ranks))
+        best: dict[Any, tuple[int, str, bool]] = {}
+        for quad in self.store.quads_for_pattern(None, _DCT_TITLE, None, DATA):
+            title = quad.object
+            if not isinstance(title, ox.Literal):
+                continue
+            rank = ranks.get((title.language or "").lower())
+            if rank is None:
+                continue
+            known = best.get(quad.subject)
+            if known is None or rank < known[0]:
+                best[quad.subject] = (rank, title.value, False)
+            elif rank == known[0]:
+                best[quad.subject] = (rank, known[1], True)
+        return best
+
+    def prepare(self) -> None:
+        """The record of every solution (title, file, line): what the report needs whatever
+        the findings, found ahead (while the checks run)."""
+        for node in self.solutions:
+            self._record(_node_text(node), node)
+
+    def _record(self, text: str, node: Node) -> Record:
+        if text not in self._records:
+            file, line = self.where(node)
+            kind = "solution" if node in self.solutions else "concept"
+            self._records[text] = Record(text, self.title(node), kind, file, line)
+        return self._records[text]
 
     def records(self, extra: Iterable[str]) -> list[Record]:
         nodes: dict[str, Node] = {_node_text(n): n for n in self.solutions}
@@ -1276,11 +1463,7 @@ class _Locator:
                 node: Node = BNode(text[2:]) if text.startswith("_:") else URIRef(text)
                 if self.given.is_data_subject(node) or node in self.given.refused:
                     nodes[text] = node
-        records = []
-        for text, node in nodes.items():
-            file, line = self.where(node)
-            kind = "solution" if node in self.solutions else "concept"
-            records.append(Record(text, self.title(node), kind, file, line))
+        records = [self._record(text, node) for text, node in nodes.items()]
         file_order = {name: index for index, name in enumerate(self.files)}
         records.sort(key=lambda r: (file_order.get(r.file or "", len(file_order)), r.line or 0,
                                     r.kind != "solution", r.title.lower(), r.node))

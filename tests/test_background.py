@@ -133,3 +133,12 @@ def test_background_findings_speak_every_language(lang: str) -> None:
     english = {r.message for r in background_results(triples, ontology, "en")}
     assert len(messages) == 2 and all(messages)
     assert lang == "en" or not (messages & english)
+
+
+def test_the_ontology_s_terms_read_from_oxigraph_equal_rdflib_s() -> None:
+    """The pre-step takes the ontology's own terms from its Oxigraph copy (no rdflib parse at
+    start-up); they are the terms :func:`background_terms` finds in the rdflib graph."""
+    from samhandling_kg.validation import _background_terms, background_terms
+
+    assert _background_terms() == background_terms(ontology_graph())
+    assert len(_background_terms()) > 100

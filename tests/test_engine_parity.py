@@ -135,6 +135,8 @@ ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; {constr
     ('sh:sparql [ sh:select "SELECT $this WHERE { SERVICE <http://x/> { $this ?p ?o } }" ]',
      "SERVICE"),
     ("sh:someFutureThing 1", "someFutureThing"),
+    (('sh:sparql [ sh:select "SELECT $this ?value WHERE { $this ex:p ?value . '
+      '{ SELECT ?value WHERE { $this ex:q ?value } } }" ]'), "subquery that uses"),
 ])
 def test_unsupported_component_is_named(constraint: str, named: str) -> None:
     shapes = Graph().parse(data=_SHAPE.replace("{constraint}", constraint), format="turtle")

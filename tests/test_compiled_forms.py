@@ -1,0 +1,98 @@
+"""The two forms of each compiled check give the same rows: the plain one (the focus nodes
+computed in the query, each constraint evaluated per focus node: what runs at an endpoint)
+and the embedded store's (focus nodes read from the private graph, constraints evaluated once
+for all subjects and joined by hash: ``MINUS``, sub-SELECTs, one grouping). The profile's
+own shapes are held to pySHACL by test_engine_parity.py; these shapes use the components and
+paths the profile does not, including a target node outside the data and paths that may
+match zero steps."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+
+from samhandling_kg.shacl_sparql import FOCUS, CompiledCheck, compile_shapes
+
+SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ex: <https://example.org/> .
+
+ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:targetNode ex:outside , ex:a ;
+    sh:property [ sh:path ex:p ; sh:minCount 1 ] ,
+        [ sh:path ex:p ; sh:maxCount 1 ] ,
+        [ sh:path ex:p ; sh:nodeKind sh:IRI ] ,
+        [ sh:path ex:p ; sh:class ex:D ] ,
+        [ sh:path ex:q ; sh:datatype xsd:integer ] ,
+        [ sh:path ex:q ; sh:pattern "^[0-9]+$" ] ,
+        [ sh:path ex:q ; sh:in ( 1 2 3 ) ] ,
+        [ sh:path ex:label ; sh:uniqueLang true ; sh:languageIn ( "nb" "en" ) ] ,
+        [ sh:path ex:label ; sh:qualifiedValueShape [ sh:languageIn ( "nb" ) ] ;
+          sh:qualifiedMinCount 1 ] ,
+        [ sh:path [ sh:inversePath ex:p ] ; sh:minCount 1 ] ,
+        [ sh:path ( ex:p ex:q ) ; sh:hasValue 1 ] ,
+        [ sh:path [ sh:zeroOrOnePath ex:p ] ; sh:minCount 1 ] ,
+        [ sh:path [ sh:zeroOrMorePath ex:p ] ; sh:hasValue ex:a ] ,
+        [ sh:path [ sh:oneOrMorePath ex:p ] ; sh:nodeKind sh:IRI ] ,
+        [ sh:path ex:p ; sh:node [ sh:class ex:D ] ] ,
+        [ sh:path ex:p ; sh:not [ sh:hasValue ex:b ] ] ,
+        [ sh:path ex:p ; sh:or ( [ sh:class ex:D ] [ sh:nodeKind sh:Literal ] ) ] ,
+        [ sh:path ex:p ; sh:sparql [ sh:select
+            "SELECT $this ?value WHERE { $this $PATH ?value . FILTER NOT EXISTS { ?value a <https://example.org/D> } }" ] ] ,
+        [ sh:path [ sh:inversePath ex:p ] ; sh:sparql [ sh:select
+            "SELECT $this ?value WHERE { $this $PATH ?value . ?value a <https://example.org/C> }" ] ] ,
+        [ sh:path [ sh:zeroOrOnePath ex:p ] ; sh:sparql [ sh:select
+            "SELECT $this ?value WHERE { $this $PATH ?value . FILTER (isIRI(?value)) }" ] ] ;
+    sh:sparql [ sh:select "SELECT $this WHERE { FILTER NOT EXISTS { $this <https://example.org/q> ?any } }" ] .
+"""
+
+DATA = """
+@prefix ex: <https://example.org/> .
+ex:a a ex:C ; ex:p ex:b , "lit" ; ex:q 1 , "x" , 7 ; ex:label "a"@nb , "b"@NB , "c"@en , "d" .
+ex:b a ex:C , ex:D ; ex:p ex:a ; ex:q "2"^^<http://www.w3.org/2001/XMLSchema#integer> ;
+    ex:label "e"@en .
+ex:c a ex:C ; ex:p _:x . _:x ex:q 1 .
+ex:d a ex:C .
+"""
+
+GRAPH = ox.NamedNode("urn:x-test:data")
+
+
+def rows(store: ox.Store, query: str, named: list[ox.NamedNode]) -> Counter[tuple[str, ...]]:
+    found = store.query(query, default_graph=[GRAPH], named_graphs=named)
+    return Counter(tuple(str(row[v]) if row[v] is not None else "" for v in ("this", "value"))
+                   for row in found)
+
+
+@pytest.fixture(scope="module")
+def store_and_checks() -> tuple[ox.Store, tuple[CompiledCheck, ...]]:
+    checks = compile_shapes(Graph().parse(data=SHAPES, format="turtle"))
+    store = ox.Store()
+    store.load(DATA, ox.RdfFormat.TURTLE, to_graph=GRAPH)
+    for check in checks:
+        store.update(check.target_insert.replace("{using}", f"USING <{GRAPH.value}>\n"))
+    return store, checks
+
+
+def test_every_component_is_compiled(
+        store_and_checks: tuple[ox.Store, tuple[CompiledCheck, ...]]) -> None:
+    _, checks = store_and_checks
+    assert len(checks) >= 20
+    local = [c for c in checks if "MINUS" in c.cached_query or "GROUP BY" in c.cached_query
+             or "{ SELECT ?this" in c.cached_query]
+    assert len(local) >= 10  # the hash-joined forms are really used
+
+
+def test_the_embedded_form_of_each_check_gives_the_plain_form_s_rows(
+        store_and_checks: tuple[ox.Store, tuple[CompiledCheck, ...]]) -> None:
+    store, checks = store_and_checks
+    findings = 0
+    for check in checks:
+        plain = rows(store, check.query, [GRAPH])
+        local = rows(store, check.cached_query, [GRAPH, ox.NamedNode(FOCUS)])
+        assert local == plain, f"{check.component} of {check.shape}:\n{check.cached_query}"
+        findings += sum(plain.values())
+    assert findings > 20  # the data breaks the shapes
