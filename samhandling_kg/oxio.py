@@ -56,11 +56,12 @@ _PREFIX_DECLARATION = re.compile(
 _XMLNS = re.compile(r"""xmlns:([A-Za-z_][\w.-]*)\s*=\s*["']([^"']*)["']""")
 
 
-def load_file(store: ox.Store, path: str | Path, graph: ox.NamedNode | ox.DefaultGraph
-              ) -> dict[str, str]:
+def load_file(store: ox.Store, path: str | Path, graph: ox.NamedNode | ox.DefaultGraph,
+              *, prefixes: bool = True) -> dict[str, str]:
     """Parse ``path`` into ``graph`` of ``store`` (named graphs of quad formats merged into
-    it); return the prefixes the file declares. Raises :class:`InputError` and leaves the
-    store as it was on any problem."""
+    it); return the prefixes the file declares (not looked for, ``{}``, without ``prefixes``:
+    the search is a scan of the whole text). Raises :class:`InputError` and leaves the store
+    as it was on any problem."""
     fmt = format_for(path)
     data = read_bytes(path)
     if fmt not in NATIVE:
@@ -89,7 +90,7 @@ def load_file(store: ox.Store, path: str | Path, graph: ox.NamedNode | ox.Defaul
         raise InputError(path, "nested too deeply to parse") from None
     if quads:
         store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in target)
-    return _prefixes(text, fmt)
+    return _prefixes(text, fmt) if prefixes else {}
 
 
 def _diagnose(data: bytes, path: str | Path, fmt: str, exc: Exception) -> None:
