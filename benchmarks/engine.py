@@ -14,9 +14,9 @@ checks (tests/catalogue_gen.py). Rows:
 * validate pySHACL: the same with ``--engine pyshacl``; runs longer than ``--cap`` seconds are
   stopped and the figure is extrapolated linearly from the largest size that finished
   (marked ``~``);
-* Jena SHACL: ``shacl validate`` on the same shapes and data (ontology included), where a
-  ``shacl`` command is on PATH (Debian's libapache-jena-java ships the classes, not always the
-  command);
+* Jena SHACL: ``shacl validate`` on the same shapes and data (ontology included): the
+  ``shacl`` command on PATH, else the classes of Debian's libapache-jena-java under
+  /usr/share/java run with ``java`` (the package ships no command); capped like pySHACL;
 * questions cq14 and cq05: ``samhandling query`` with ``--store rdflib`` and ``--store oxigraph``,
   and raw pyoxigraph (load + query);
 * --infer: the OWL 2 RL rules in Oxigraph (``OxigraphStore.with_knowledge_graph(infer=True)``)
@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -150,10 +151,53 @@ def measure(kind: str, path: Path, cap: float) -> dict[str, object] | None:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def jena(path: Path, folder: Path, cap: float) -> dict[str, object] | None | str:
+#: The jars ``shacl.shacl`` needs from Debian's libapache-jena-java and its dependencies
+#: (the package installs the classes but no ``shacl`` command; the whole of /usr/share/java
+#: on the class path clashes: two SLF4J bindings, a log4j bridge loop).
+JENA_JARS = ("jena-base", "jena-core", "jena-arq", "jena-iri", "jena-shacl", "jena-cmds",
+             "jena-rdfconnection", "jena-dboe-base", "jena-dboe-index", "jena-dboe-storage",
+             "jena-dboe-trans-data", "jena-dboe-transaction", "jena-tdb", "jena-tdb2", "jena-shex",
+             "commons-cli", "commons-codec", "commons-compress", "commons-csv", "commons-io",
+             "commons-lang3", "commons-logging", "dexx.collection", "gson", "guava", "httpclient",
+             "httpcore", "jackson-annotations", "jackson-core", "jackson-databind",
+             "jakarta.json-api", "jsonld-java", "protobuf", "slf4j-api", "slf4j-nop", "thrift",
+             "titanium-json-ld")
+JAVA_LIBRARY = Path("/usr/share/java")
+
+
+def jena_command(folder: Path) -> list[str] | str:
+    """How to run Jena's ``shacl``: the command on PATH, or the classes of Debian's
+    libapache-jena-java run by ``java``; a string saying why not when neither is there."""
     command = shutil.which("shacl")
-    if command is None:
-        return "not installed (no 'shacl' command on PATH)"
+    if command is not None:
+        return [command]
+    java = shutil.which("java")
+    jars = [JAVA_LIBRARY / f"{name}.jar" for name in JENA_JARS]
+    missing = [jar.name for jar in jars if not jar.exists()]
+    if java is None or missing:
+        return ("not installed (no 'shacl' command on PATH, no java with "
+                f"{JAVA_LIBRARY}/jena-shacl.jar{' and ' + ', '.join(missing[:3]) if missing and len(missing) < len(jars) else ''})")
+    # Debian's jena-core (4.5.0) moved its bundled Xerces to the package ``xerces`` but left
+    # the message files under org/apache/jena/ext/xerces, and the XSD datatypes fail to start
+    # ("internal error") without them: put copies where the classes look.
+    fixes = folder / "jena-resources"
+    with zipfile.ZipFile(JAVA_LIBRARY / "jena-core.jar") as jar:
+        for name in jar.namelist():
+            old = "org/apache/jena/ext/xerces/"
+            if name.startswith(old) and name.endswith(".properties"):
+                target = fixes / "xerces" / name[len(old):]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(jar.read(name))
+    classpath = os.pathsep.join([str(fixes), *map(str, jars)])
+    return [java, "-cp", classpath, "shacl.shacl"]
+
+
+def jena(path: Path, folder: Path, cap: float) -> dict[str, object] | None | str:
+    """Jena SHACL on the profile's shapes and the data with the ontology beside it (pySHACL
+    and the compiled engine see the ontology too), wall time and peak RSS of the JVM."""
+    command = jena_command(folder)
+    if isinstance(command, str):
+        return command
     from samhandling_kg import resources
 
     shapes = folder / "shapes.ttl"
@@ -162,13 +206,21 @@ def jena(path: Path, folder: Path, cap: float) -> dict[str, object] | None | str
     data = folder / f"{path.stem}-with-ontology.ttl"
     data.write_text(resources.ontology_path().read_text(encoding="utf-8") + "\n"
                     + path.read_text(encoding="utf-8"), encoding="utf-8")
+    time_command = ["/usr/bin/time", "-f", "%M"] if Path("/usr/bin/time").exists() else []
     start = time.perf_counter()
     try:
-        subprocess.run(["/usr/bin/time", "-f", "%M", command, "validate", "--shapes", str(shapes),
-                        "--data", str(data)], capture_output=True, text=True, timeout=cap)
+        proc = subprocess.run([*time_command, *command, "validate", "--text", "--shapes", str(shapes),
+                               "--data", str(data)], capture_output=True, text=True, timeout=cap)
     except subprocess.TimeoutExpired:
         return None
-    return {"wall": time.perf_counter() - start, "rss": float("nan"), "note": "Jena SHACL"}
+    wall = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        return {"wall": float("nan"), "rss": float("nan"),
+                "note": f"failed: {proc.stderr.strip().splitlines()[-1:]}"}
+    last = proc.stderr.strip().splitlines()[-1:] if time_command else []
+    rss = int(last[0]) / 1024 if last and last[0].isdigit() else float("nan")
+    findings = sum(1 for line in proc.stdout.splitlines() if line.startswith("Node="))
+    return {"wall": wall, "rss": rss, "note": f"Jena SHACL, {findings} findings"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -246,7 +298,8 @@ def main(argv: list[str] | None = None) -> int:
 
             floor = wall("parse")
             parts = [f"compiled/parse floor {wall('compiled') / floor:.1f}×",
-                     f"pySHACL/compiled {wall('pyshacl') / wall('compiled'):.0f}×"]
+                     f"pySHACL/compiled {wall('pyshacl') / wall('compiled'):.0f}×",
+                     f"Jena/compiled {wall('jena') / wall('compiled'):.1f}×"]
             for question in QUESTION_TEXT:
                 raw = wall(f"raw:{question}")
                 parts.append(f"{question[:4]} oxigraph/raw {wall(f'question:oxigraph:{question}') / raw:.1f}×, "
