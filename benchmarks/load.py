@@ -1,9 +1,11 @@
 """``samhandling load`` against ``oxigraph load`` on a real Oxigraph server, side by side.
 
-    python benchmarks/load.py [--records 10000] [--large] [--repeat 1] [--virtuoso]
+    python benchmarks/load.py [--records 10000] [--large] [--repeat 1] [--virtuoso] [--data FILE]
 
 Prints figures and ratios; asserts nothing (timings belong here, not in the tests). The
-catalogue is the one ``benchmarks/stores.py`` generates (about 9 triples a record), as Turtle.
+catalogue is the realistic one of tests/catalogue_gen.py (every property of the profile, about
+22 triples a record, one record in ten with defects), as Turtle; ``--data`` loads a given
+Turtle file instead.
 
 * ``oxigraph load`` — Oxigraph's own bulk loader into a fresh database folder (no server): the
   floor, and what the issue asks ``samhandling load`` to reach at least half the speed of.
@@ -29,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from stores import catalogue  # noqa: E402  (the shared generator beside this file)
+from catalogue_gen import write_catalogue  # noqa: E402  (the tests' realistic generator)
 
 GRAPH = "https://example.org/benchmark/catalogue"
 
@@ -65,7 +67,8 @@ def first_and_again(graph_store: str, data: Path, env: dict[str, str], repeat: i
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=10_000)
-    parser.add_argument("--large", action="store_true", help="100,000 records (about 900,000 triples)")
+    parser.add_argument("--large", action="store_true", help="100,000 records (about 2.2 M triples)")
+    parser.add_argument("--data", type=Path, help="a Turtle catalogue to load instead of a generated one")
     parser.add_argument("--virtuoso", action="store_true", help="also load into a fresh Virtuoso 7")
     parser.add_argument("--repeat", type=int, default=1, help="runs per figure (the best is shown)")
     args = parser.parse_args(argv)
@@ -80,9 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     from servers import start_oxigraph, start_virtuoso  # the test suite's server starters
 
     with tempfile.TemporaryDirectory() as folder:
-        data = Path(folder) / "catalogue.ttl"
-        catalogue(data, records)
-        print(f"# {records} records, {data.stat().st_size / 1e6:.1f} MB Turtle; "
+        data = args.data or write_catalogue(Path(folder) / "catalogue.ttl", records)
+        print(f"# {args.data or f'{records} records'}, {data.stat().st_size / 1e6:.1f} MB Turtle; "
               f"{subprocess.run([binary, '--version'], capture_output=True, text=True).stdout.strip()}")
         floor = min(timed([binary, "load", "--location", str(Path(folder) / f"db{run}"), "--file",
                            str(data)])[0] for run in range(args.repeat))
