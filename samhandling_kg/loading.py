@@ -144,13 +144,32 @@ def _upload_into_empty(store: EndpointStore, upload: Path, graph: str, name: str
     return None
 
 
+#: Virtuoso answers a transaction that deadlocked (SQL state 40001, "SR172 Transaction
+#: deadlocked", which its Turtle loader meets now and then on uploads of a few hundred
+#: thousand triples into a fresh database) by rolling it back whole: it is sent again.
+DEADLOCK_ATTEMPTS = 3
+_DEADLOCK = re.compile(r"\b40001\b|\bSR172\b")
+
+
+def _retrying_deadlocks(send: Callable[[], object]) -> None:
+    for attempt in range(DEADLOCK_ATTEMPTS):
+        try:
+            send()
+            return
+        except EndpointError as exc:
+            if (getattr(exc, "uncertain", False) or not _DEADLOCK.search(str(exc))
+                    or attempt + 1 == DEADLOCK_ATTEMPTS):
+                raise
+            time.sleep(random.uniform(0.5, 2.0))
+
+
 def _upload_and_swap(store: EndpointStore, upload: Path, graph: str, name: str,
                      before_swap: Callable[[], None]) -> str | None:
     """Upload into the temporary graph, then swap it in with one update."""
     _learn_credentials(store, name)
     try:
-        store.http.request("PUT", store.graph_url(name, store.upload_parameters), body=upload,
-                           headers=_CONTENT_TYPE)
+        _retrying_deadlocks(lambda: store.http.request(
+            "PUT", store.graph_url(name, store.upload_parameters), body=upload, headers=_CONTENT_TYPE))
         loaded = store.count(name)
     except BaseException:
         _abandon(store, name)
@@ -158,7 +177,7 @@ def _upload_and_swap(store: EndpointStore, upload: Path, graph: str, name: str,
     swap = f"MOVE GRAPH <{name}> TO GRAPH {sparql_term(URIRef(graph), 'graph')} ;\n{_forget(name)}"
     before_swap()
     try:
-        store.update(swap)
+        _retrying_deadlocks(lambda: store.update(swap))
     except (EndpointError, KeyboardInterrupt) as exc:
         # Swapped when the temporary graph is gone and the graph holds what was uploaded.
         return _after_uncertain_end(

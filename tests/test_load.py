@@ -608,3 +608,39 @@ def test_change_sets_only_compare_lines_they_understand(line: bytes, blank: bool
     from samhandling_kg.loading import _has_blank_node
 
     assert _has_blank_node(line) is blank
+
+
+def test_a_deadlocked_transaction_is_sent_again_and_nothing_else_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Virtuoso rolls back a deadlocked transaction whole (40001 SR172) and it is sent again, at
+    most DEADLOCK_ATTEMPTS times; any other failure, or an answer that may have been lost,
+    is not repeated."""
+    from samhandling_kg import loading
+    from samhandling_kg.errors import EndpointError
+
+    monkeypatch.setattr(loading.time, "sleep", lambda seconds: None)
+    deadlock = ("http://127.0.0.1:1/sparql-graph-crud-auth: server error 500 Request Failed: "
+                "Error 40001 SR172: Transaction deadlocked")
+
+    def failing(messages: list[str], uncertain: bool = False) -> tuple[list[int], Any]:
+        calls: list[int] = []
+
+        def send() -> None:
+            calls.append(1)
+            if len(calls) <= len(messages):
+                error = EndpointError(messages[len(calls) - 1])
+                error.uncertain = uncertain  # type: ignore[attr-defined]
+                raise error
+        return calls, send
+
+    calls, send = failing([deadlock, deadlock])
+    loading._retrying_deadlocks(send)
+    assert len(calls) == 3
+    calls, send = failing([deadlock] * loading.DEADLOCK_ATTEMPTS)
+    with pytest.raises(EndpointError, match="SR172"):
+        loading._retrying_deadlocks(send)
+    assert len(calls) == loading.DEADLOCK_ATTEMPTS
+    for messages, uncertain in (([deadlock], True), (["server error 500: out of disk"], False)):
+        calls, send = failing(messages, uncertain)
+        with pytest.raises(EndpointError):
+            loading._retrying_deadlocks(send)
+        assert len(calls) == 1
