@@ -247,8 +247,7 @@ def _compare(lines: Callable[[Path], Iterator[tuple[bytes, bool]]], key: Callabl
     for line, blank in lines(current):
         if blank:
             held_blank = True
-            if len(held_blanks) <= SAME_BLANKS_LIMIT:
-                held_blanks.append(line)
+            held_blanks.append(line)
             continue
         digest = key(line)
         held.add(digest)
@@ -271,18 +270,27 @@ def _compare(lines: Callable[[Path], Iterator[tuple[bytes, bool]]], key: Callabl
             size += len(line) + 1
             if size > CHANGES_LIMIT:
                 return None
-    if held_blank and _same_blank_triples(held_blanks, new_blanks):
-        held_blank = False  # the graph's blank-node triples stay as they are
-        new_blanks = []
-    inserts.extend(new_blanks)
-    if size + sum(len(line) + 1 for line in new_blanks) > CHANGES_LIMIT:
-        return None
     target = sparql_term(URIRef(graph), "graph")
+    blank_deletes: list[str] = []
+    trees = _blank_tree_changes(held_blanks, new_blanks) if held_blanks or new_blanks else None
+    if trees is not None:  # only the trees that changed are replaced
+        replaced, new_blanks = trees
+        blank_deletes = [_delete_trees(target, subject, predicate, depth)
+                         for subject, predicate, depth in replaced]
+    elif held_blank and _same_blank_triples(held_blanks, new_blanks):
+        new_blanks = []  # the graph's blank-node triples stay as they are
+    elif held_blank:  # all of the graph's blank-node triples are replaced
+        blank_deletes = [f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {target} "
+                         "{ ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } }"]
+    del held_blanks
+    inserts.extend(new_blanks)
+    size += sum(len(line) + 1 for line in new_blanks) + sum(len(op) + 3 for op in blank_deletes)
+    if size > CHANGES_LIMIT:
+        return None
     changes = folder / "changes.ru"
     with changes.open("wb") as out:
-        if held_blank:
-            out.write(f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {target} "
-                      "{ ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } } ;\n".encode())
+        for operation in blank_deletes:  # before the inserts, which may add trees in their place
+            out.write(f"{operation} ;\n".encode())
         for operation, block in (("DELETE DATA", deletes), ("INSERT DATA", inserts)):
             if block:
                 out.write(f"{operation} {{ GRAPH {target} {{\n".encode())
@@ -290,6 +298,136 @@ def _compare(lines: Callable[[Path], Iterator[tuple[bytes, bool]]], key: Callabl
                 out.write(b"\n} } ;\n")
         out.write(_forget(name).encode())
     return changes
+
+
+# --- blank nodes in trees: matched by what they say, not by label --------------------------
+#
+# A blank node's label differs between the store's answer and the files, so a blank-node
+# triple cannot be matched line by line. Most blank nodes in catalogues hang in trees under an
+# IRI (``dcat:contactPoint [ a vcard:Organization ; vcard:fn "…" ]``, lists): each has exactly
+# one triple pointing at it, and no cycle. Such a tree is the same in the graph and in the
+# files when the content below it is the same, which a hash of its sorted lines (blank nodes
+# below replaced by their own hashes) decides. Trees under a subject and predicate that
+# changed are deleted by a pattern as deep as the deepest of them and inserted again; those
+# that did not are left alone. Blank nodes that do not form such trees fall back to the
+# replacement of all of them.
+
+#: Deeper trees, or more subject–predicate pairs with changed trees, fall back.
+MAX_TREE_DEPTH = 40
+MAX_TREE_GROUPS = 2000
+
+
+class _NotTrees(Exception):
+    pass
+
+
+class _Trees:
+    """The blank-node trees under one subject and predicate."""
+
+    def __init__(self) -> None:
+        self.signatures: list[bytes] = []
+        self.depth = 0
+        self.lines: list[bytes] = []
+
+
+def _split(line: bytes) -> tuple[bytes, bytes, bytes]:
+    """Subject, predicate and object of an N-Triples line as :func:`_has_blank_node` checked it."""
+    subject, predicate, rest = line.split(b" ", 2)
+    return subject, predicate, rest[:-2]
+
+
+def _blank_trees(lines: list[bytes]) -> dict[tuple[bytes, bytes], _Trees]:
+    """The blank-node trees of ``lines``, by the subject and predicate they hang from; raises
+    :class:`_NotTrees` for blank nodes that are not in such trees."""
+    import hashlib
+
+    edges: dict[bytes, list[tuple[bytes, bytes, bytes]]] = {}
+    pointed: set[bytes] = set()
+    roots: list[tuple[bytes, bytes, bytes, bytes | None]] = []
+    for line in lines:
+        subject, predicate, obj = _split(line)
+        if subject.startswith(b"_:"):
+            edges.setdefault(subject, []).append((predicate, obj, line))
+        if obj.startswith(b"_:"):
+            if obj in pointed:  # shared by two triples: not a tree
+                raise _NotTrees
+            pointed.add(obj)
+            if not subject.startswith(b"_:"):
+                roots.append((subject, predicate, obj, line))
+    seen: set[bytes] = set()
+
+    def walk(node: bytes, level: int, into: list[bytes]) -> tuple[bytes, int]:
+        if level > MAX_TREE_DEPTH or node in seen:
+            raise _NotTrees
+        seen.add(node)
+        parts, depth = [], level
+        for predicate, obj, line in edges.get(node, ()):
+            into.append(line)
+            if obj.startswith(b"_:"):
+                signature, below = walk(obj, level + 1, into)
+                parts.append(predicate + b" _:" + signature)
+                depth = max(depth, below)
+            else:
+                parts.append(predicate + b" " + obj)
+        parts.sort()
+        return hashlib.blake2b(b"\n".join(parts), digest_size=16).hexdigest().encode(), depth
+
+    trees: dict[tuple[bytes, bytes], _Trees] = {}
+    # Trees under an IRI, and free-standing ones (``[ a owl:AllDisjointClasses ; … ]``), which
+    # nothing points at: one group with an empty subject and predicate.
+    free = [(b"", b"", node, None) for node in sorted(set(edges) - pointed)]
+    for subject, predicate, node, line in [*roots, *free]:
+        group = trees.setdefault((subject, predicate), _Trees())
+        if line is not None:
+            group.lines.append(line)
+        signature, depth = walk(node, 1, group.lines)
+        group.signatures.append(signature)
+        group.depth = max(group.depth, depth)
+    if len(seen) != len(pointed | set(edges)):  # a blank node no IRI points at
+        raise _NotTrees
+    return trees
+
+
+def _blank_tree_changes(held: list[bytes], new: list[bytes]
+                        ) -> tuple[list[tuple[bytes, bytes, int]], list[bytes]] | None:
+    """The subject–predicate pairs whose trees are replaced (with the depth to delete) and the
+    lines to insert for them; None when the blank nodes are not all in trees."""
+    try:
+        before, after = _blank_trees(held), _blank_trees(new)
+    except _NotTrees:
+        return None
+    replaced: list[tuple[bytes, bytes, int]] = []
+    inserts: list[bytes] = []
+    for group in sorted(before.keys() | after.keys()):
+        old, fresh = before.get(group), after.get(group)
+        if old and fresh and sorted(old.signatures) == sorted(fresh.signatures):
+            continue
+        if old:
+            replaced.append((group[0], group[1], old.depth))
+        if fresh:
+            inserts.extend(fresh.lines)
+    if len(replaced) > MAX_TREE_GROUPS:
+        return None
+    return replaced, inserts
+
+
+def _delete_trees(target: str, subject: bytes, predicate: bytes, depth: int) -> str:
+    """A SPARQL Update deleting every blank-node tree under ``subject predicate`` in ``target``
+    (every free-standing one when both are empty), down to ``depth`` levels of blank nodes."""
+    template = [f"?o{k - 1} ?p{k} ?o{k}" for k in range(1, depth + 1)]
+    first = 1 if subject else 2  # a free-standing tree's first level is its root's own triples
+    inner = ""
+    for k in range(depth, first - 1, -1):
+        blank = f" FILTER(isBlank(?o{k - 1}))" if k > 1 else ""
+        inner = f" OPTIONAL {{ ?o{k - 1} ?p{k} ?o{k}{blank}{inner} }}"
+    if subject:
+        head = f"{subject.decode()} {predicate.decode()} ?o0"
+        template.insert(0, head)
+        where = f"{head} FILTER(isBlank(?o0)){inner}"
+    else:
+        where = f"?o0 ?p1 ?o1 FILTER(isBlank(?o0) && NOT EXISTS {{ ?x ?y ?o0 }}){inner}"
+    return (f"DELETE {{ GRAPH {target} {{ {' . '.join(template)} }} }} "
+            f"WHERE {{ GRAPH {target} {{ {where} }} }}")
 
 
 #: Up to this many blank-node triples, those of the graph and of the files are compared (as
