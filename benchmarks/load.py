@@ -40,7 +40,9 @@ GRAPH = "https://example.org/benchmark/catalogue"
 CAP = float("inf")
 
 
-def timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, str]:
+def timed(argv: list[str], env: dict[str, str] | None = None, *, may_fail: bool = False) -> tuple[float, str]:
+    """Seconds and standard output of a run; a failed run stops the benchmark, or with
+    ``may_fail`` is shown (NaN seconds, its last error line printed)."""
     start = time.perf_counter()
     try:
         done = subprocess.run(argv, capture_output=True, text=True, env=env, check=False,
@@ -48,6 +50,9 @@ def timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, st
     except subprocess.TimeoutExpired:
         return float("inf"), ""
     seconds = time.perf_counter() - start
+    if done.returncode != 0 and may_fail:
+        print(f"# failed after {seconds:.0f} s: {done.stderr.strip().splitlines()[-1][:400]}", flush=True)
+        return float("nan"), ""
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv[:3])} … failed ({done.returncode}): {done.stderr.strip()[-500:]}")
     return seconds, done.stdout.strip()
@@ -56,7 +61,7 @@ def timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, st
 def samhandling(graph_store: str, data: Path, env: dict[str, str], graph: str = GRAPH) -> tuple[float, str]:
     code = "import sys; from samhandling_kg.cli import main; sys.exit(main())"
     return timed([sys.executable, "-c", code, "load", "--graph-store", graph_store, "--graph", graph,
-                  str(data)], env)
+                  str(data)], env, may_fail=True)
 
 
 def first_and_again(graph_store: str, data: Path, env: dict[str, str], repeat: int) -> tuple[float, float, str]:
@@ -68,6 +73,7 @@ def first_and_again(graph_store: str, data: Path, env: dict[str, str], repeat: i
         again, _ = samhandling(graph_store, data, env, graph)
         firsts.append(first)
         agains.append(again)
+        print(f"# run {run}: {first:.2f} s into the empty graph, {again:.2f} s again", flush=True)
         triples = report.split()[1] if report else triples
     return min(firsts), min(agains), triples
 
