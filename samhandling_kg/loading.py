@@ -163,6 +163,19 @@ def _retrying_deadlocks(send: Callable[[], object]) -> None:
             time.sleep(random.uniform(0.5, 2.0))
 
 
+def _explained(exc: BaseException) -> BaseException:
+    """The error of a refused swap, with what to do when the store's limits are the cause."""
+    if isinstance(exc, EndpointError) and "SR325" in str(exc):
+        # Virtuoso: one transaction may write at most TransactionAfterImageLimit bytes to its
+        # log (50 MB by default); a MOVE of about two million triples writes more.
+        explained = EndpointError(
+            f"{exc} (the swap is one transaction, larger than Virtuoso's TransactionAfterImageLimit "
+            "allows: raise it in the [Parameters] of virtuoso.ini and load again)")
+        explained.uncertain = getattr(exc, "uncertain", False)  # type: ignore[attr-defined]
+        return explained
+    return exc
+
+
 def _upload_and_swap(store: EndpointStore, upload: Path, graph: str, name: str,
                      before_swap: Callable[[], None]) -> str | None:
     """Upload into the temporary graph, then swap it in with one update."""
@@ -181,7 +194,7 @@ def _upload_and_swap(store: EndpointStore, upload: Path, graph: str, name: str,
     except (EndpointError, KeyboardInterrupt) as exc:
         # Swapped when the temporary graph is gone and the graph holds what was uploaded.
         return _after_uncertain_end(
-            store, exc, graph, name, temporary=name,
+            store, _explained(exc), graph, name, temporary=name,
             landed=lambda: store.count(name) == 0 and store.count(graph) == loaded)
     return None
 

@@ -715,3 +715,17 @@ def test_blank_nodes_outside_trees_fall_back_to_replacing_all() -> None:
     assert _blank_tree_changes(tree, loose) == ([], [b'_:free <https://e/q> "w" .'])
     other = [b"<https://e/a> <https://e/p> _:z .", b'_:z <https://e/q> "w" .']
     assert _blank_tree_changes(tree, other) == ([(b"<https://e/a>", b"<https://e/p>", 1)], other)
+
+
+def test_a_swap_too_big_for_virtuoso_says_which_limit() -> None:
+    from samhandling_kg.errors import EndpointError
+    from samhandling_kg.loading import _explained
+
+    refused = EndpointError("http://127.0.0.1:1/sparql-auth: server error 500 SPARQL Request Failed: "
+                            "Virtuoso 40005 Error SR325: Transaction aborted because it's log after "
+                            "image size went above the limit")
+    explained = _explained(refused)
+    assert str(explained).startswith(str(refused)) and "TransactionAfterImageLimit" in str(explained)
+    assert "\n" not in str(explained) and getattr(explained, "uncertain", None) is False
+    other = EndpointError("server error 500: disk full")
+    assert _explained(other) is other
