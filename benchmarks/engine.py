@@ -133,8 +133,20 @@ def _child(kind: str, path: str) -> None:
     start = time.perf_counter()
     note = work()
     wall = time.perf_counter() - start
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB → MiB
-    print(json.dumps({"wall": wall, "rss": rss, "note": note}))
+    print(json.dumps({"wall": wall, "rss": _peak_rss_mib(), "note": note}))
+
+
+def _peak_rss_mib() -> float:
+    """This process's peak RSS. Not getrusage's ru_maxrss: Linux carries it over from the
+    parent through fork and exec, so every child would show the parent's peak at least."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB → MiB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # --- the parent -------------------------------------------------------------------------------
