@@ -85,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, help="a Turtle catalogue to load instead of a generated one")
     parser.add_argument("--virtuoso", action="store_true", help="also load into a fresh Virtuoso 7")
     parser.add_argument("--repeat", type=int, default=1, help="runs per figure (the best is shown)")
+    parser.add_argument("--virtuoso-log-limit", metavar="BYTES",
+                        help="Virtuoso's TransactionAfterImageLimit (default 50,000,000: a swap of "
+                        "about two million triples needs more)")
     parser.add_argument("--cap", type=float, default=float("inf"),
                         help="seconds any one load may take; longer loads are stopped (shown as >CAP)")
     args = parser.parse_args(argv)
@@ -117,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
             server.stop()
         if args.virtuoso:
             try:
-                virtuoso = start_virtuoso()
+                virtuoso = start_virtuoso({"TransactionAfterImageLimit": args.virtuoso_log_limit}
+                                          if args.virtuoso_log_limit else None)
             except (FileNotFoundError, RuntimeError) as exc:
                 print(f"# Virtuoso skipped: {exc}")
             else:
