@@ -11,14 +11,16 @@ checks (tests/catalogue_gen.py). Rows:
 
 * pyoxigraph parse: ``Store().load`` of the file alone, the floor any engine stands on;
 * validate compiled: ``samhandling validate FILE --format json`` (the default engine);
-* validate pySHACL: the same with ``--engine pyshacl``; runs longer than ``--cap`` seconds are
-  stopped and the figure is extrapolated linearly from the largest size that finished
-  (marked ``~``);
-* Jena SHACL: ``shacl validate`` on the same shapes and data (ontology included), where a
-  ``shacl`` command is on PATH (Debian's libapache-jena-java ships the classes, not always the
-  command);
-* questions cq14 and cq05: ``samhandling query`` with ``--store rdflib`` and ``--store oxigraph``,
-  and raw pyoxigraph (load + query);
+* validate pySHACL: the same with ``--engine pyshacl``; any run (of any row) longer than
+  ``--cap`` seconds is stopped, the larger sizes are not run, and their figures are
+  extrapolated linearly from the largest size that finished, or from one run on a tenth of
+  the smallest size (marked ``~``; pySHACL grows faster than linearly, so these are floors);
+* Jena SHACL: ``shacl validate`` on the same shapes and data (ontology included): the
+  ``shacl`` command on PATH, else the classes of Debian's libapache-jena-java under
+  /usr/share/java run with ``java`` (the package ships no command); capped like pySHACL;
+* questions cq14 and cq15 (the two that read solution descriptions) and cq05: ``samhandling
+  query`` with ``--store rdflib`` and ``--store oxigraph`` (the default), and raw pyoxigraph
+  (load + query, the rows listed);
 * --infer: the OWL 2 RL rules in Oxigraph (``OxigraphStore.with_knowledge_graph(infer=True)``)
   against ``samhandling_kg.graph.materialise`` (owlrl), both with the reading of ontology and
   catalogue included (compare with the questions' load + query).
@@ -38,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -45,7 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 QUESTION_TEXT = {q: (ROOT / "queries" / f"{q}.rq") for q in
-                 ("cq14-solutions-per-form", "cq05-forms-for-need")}
+                 ("cq14-solutions-per-form", "cq15-inconsistent-solutions", "cq05-forms-for-need")}
 
 
 # --- the measured work (in the child) -------------------------------------------------------
@@ -130,8 +133,20 @@ def _child(kind: str, path: str) -> None:
     start = time.perf_counter()
     note = work()
     wall = time.perf_counter() - start
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB → MiB
-    print(json.dumps({"wall": wall, "rss": rss, "note": note}))
+    print(json.dumps({"wall": wall, "rss": _peak_rss_mib(), "note": note}))
+
+
+def _peak_rss_mib() -> float:
+    """This process's peak RSS. Not getrusage's ru_maxrss: Linux carries it over from the
+    parent through fork and exec, so every child would show the parent's peak at least."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB → MiB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # --- the parent -------------------------------------------------------------------------------
@@ -150,10 +165,53 @@ def measure(kind: str, path: Path, cap: float) -> dict[str, object] | None:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def jena(path: Path, folder: Path, cap: float) -> dict[str, object] | None | str:
+#: The jars ``shacl.shacl`` needs from Debian's libapache-jena-java and its dependencies
+#: (the package installs the classes but no ``shacl`` command; the whole of /usr/share/java
+#: on the class path clashes: two SLF4J bindings, a log4j bridge loop).
+JENA_JARS = ("jena-base", "jena-core", "jena-arq", "jena-iri", "jena-shacl", "jena-cmds",
+             "jena-rdfconnection", "jena-dboe-base", "jena-dboe-index", "jena-dboe-storage",
+             "jena-dboe-trans-data", "jena-dboe-transaction", "jena-tdb", "jena-tdb2", "jena-shex",
+             "commons-cli", "commons-codec", "commons-compress", "commons-csv", "commons-io",
+             "commons-lang3", "commons-logging", "dexx.collection", "gson", "guava", "httpclient",
+             "httpcore", "jackson-annotations", "jackson-core", "jackson-databind",
+             "jakarta.json-api", "jsonld-java", "protobuf", "slf4j-api", "slf4j-nop", "thrift",
+             "titanium-json-ld")
+JAVA_LIBRARY = Path("/usr/share/java")
+
+
+def jena_command(folder: Path) -> list[str] | str:
+    """How to run Jena's ``shacl``: the command on PATH, or the classes of Debian's
+    libapache-jena-java run by ``java``; a string saying why not when neither is there."""
     command = shutil.which("shacl")
-    if command is None:
-        return "not installed (no 'shacl' command on PATH)"
+    if command is not None:
+        return [command]
+    java = shutil.which("java")
+    jars = [JAVA_LIBRARY / f"{name}.jar" for name in JENA_JARS]
+    missing = [jar.name for jar in jars if not jar.exists()]
+    if java is None or missing:
+        return ("not installed (no 'shacl' command on PATH, no java with "
+                f"{JAVA_LIBRARY}/jena-shacl.jar{' and ' + ', '.join(missing[:3]) if missing and len(missing) < len(jars) else ''})")
+    # Debian's jena-core (4.5.0) moved its bundled Xerces to the package ``xerces`` but left
+    # the message files under org/apache/jena/ext/xerces, and the XSD datatypes fail to start
+    # ("internal error") without them: put copies where the classes look.
+    fixes = folder / "jena-resources"
+    with zipfile.ZipFile(JAVA_LIBRARY / "jena-core.jar") as jar:
+        for name in jar.namelist():
+            old = "org/apache/jena/ext/xerces/"
+            if name.startswith(old) and name.endswith(".properties"):
+                target = fixes / "xerces" / name[len(old):]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(jar.read(name))
+    classpath = os.pathsep.join([str(fixes), *map(str, jars)])
+    return [java, "-cp", classpath, "shacl.shacl"]
+
+
+def jena(path: Path, folder: Path, cap: float) -> dict[str, object] | None | str:
+    """Jena SHACL on the profile's shapes and the data with the ontology beside it (pySHACL
+    and the compiled engine see the ontology too), wall time and peak RSS of the JVM."""
+    command = jena_command(folder)
+    if isinstance(command, str):
+        return command
     from samhandling_kg import resources
 
     shapes = folder / "shapes.ttl"
@@ -162,13 +220,21 @@ def jena(path: Path, folder: Path, cap: float) -> dict[str, object] | None | str
     data = folder / f"{path.stem}-with-ontology.ttl"
     data.write_text(resources.ontology_path().read_text(encoding="utf-8") + "\n"
                     + path.read_text(encoding="utf-8"), encoding="utf-8")
+    time_command = ["/usr/bin/time", "-f", "%M"] if Path("/usr/bin/time").exists() else []
     start = time.perf_counter()
     try:
-        subprocess.run(["/usr/bin/time", "-f", "%M", command, "validate", "--shapes", str(shapes),
-                        "--data", str(data)], capture_output=True, text=True, timeout=cap)
+        proc = subprocess.run([*time_command, *command, "validate", "--text", "--shapes", str(shapes),
+                               "--data", str(data)], capture_output=True, text=True, timeout=cap)
     except subprocess.TimeoutExpired:
         return None
-    return {"wall": time.perf_counter() - start, "rss": float("nan"), "note": "Jena SHACL"}
+    wall = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        return {"wall": float("nan"), "rss": float("nan"),
+                "note": f"failed: {proc.stderr.strip().splitlines()[-1:]}"}
+    last = proc.stderr.strip().splitlines()[-1:] if time_command else []
+    rss = int(last[0]) / 1024 if last and last[0].isdigit() else float("nan")
+    findings = sum(1 for line in proc.stdout.splitlines() if line.startswith("Node="))
+    return {"wall": wall, "rss": rss, "note": f"Jena SHACL, {findings} findings"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -212,19 +278,34 @@ def main(argv: list[str] | None = None) -> int:
             print(f"# {size} records: {paths[size].stat().st_size / 1e6:.1f} MB Turtle")
         header = f"{'':<32}" + "".join(f"{size:>12,} rec  {'RSS':>7}" for size in sizes)
         print(header)
+        probe: Path | None = None  # a small catalogue to extrapolate from when the cap stops
         for label, kind in kinds:
             cells = []
             last: tuple[int, float] | None = None
+            stopped = False  # a smaller size ran past the cap: so would the larger ones
             for size in sizes:
-                if kind == "jena":
+                if stopped:
+                    figure = None
+                elif kind == "jena":
                     figure = jena(paths[size], folder, args.cap)
                     if isinstance(figure, str):
                         cells = [figure]
                         break
                 else:
                     figure = measure(kind, paths[size], args.cap)
+                if figure is None and last is None:
+                    # Past the cap at the smallest size: one run on a tenth of it to
+                    # extrapolate from.
+                    small = max(sizes[0] // 10, 10)
+                    if probe is None:
+                        probe = write_catalogue(folder / f"catalogue-{small}.ttl", small)
+                    found = (jena(probe, folder, args.cap) if kind == "jena"
+                             else measure(kind, probe, args.cap))
+                    if isinstance(found, dict) and found["wall"] == found["wall"]:  # not NaN
+                        last = (small, float(found["wall"]))  # type: ignore[arg-type]
                 figures[(kind, size)] = figure
                 if figure is None:
+                    stopped = True
                     if last:
                         estimate = last[1] * size / last[0]
                         cells.append(f"{'~' + format(estimate, '.1f') + ' s':>16}  {'—':>7}")
@@ -236,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
                 wall, rss = float(figure["wall"]), float(figure["rss"])  # type: ignore[arg-type]
                 last = (size, wall)
                 cells.append(f"{wall:>14.2f} s  {rss:>5.0f} MiB")
-            print(f"{label:<32}" + "".join(cells))
+            print(f"{label:<32}" + "".join(cells), flush=True)
         print()
         print("# ratios (per size)")
         for size in sizes:
@@ -246,7 +327,8 @@ def main(argv: list[str] | None = None) -> int:
 
             floor = wall("parse")
             parts = [f"compiled/parse floor {wall('compiled') / floor:.1f}×",
-                     f"pySHACL/compiled {wall('pyshacl') / wall('compiled'):.0f}×"]
+                     f"pySHACL/compiled {wall('pyshacl') / wall('compiled'):.0f}×",
+                     f"Jena/compiled {wall('jena') / wall('compiled'):.1f}×"]
             for question in QUESTION_TEXT:
                 raw = wall(f"raw:{question}")
                 parts.append(f"{question[:4]} oxigraph/raw {wall(f'question:oxigraph:{question}') / raw:.1f}×, "

@@ -58,11 +58,12 @@ _PREFIX_DECLARATION = re.compile(
 _XMLNS = re.compile(r"""xmlns:([A-Za-z_][\w.-]*)\s*=\s*["']([^"']*)["']""")
 
 
-def load_file(store: ox.Store, path: str | Path, graph: ox.NamedNode | ox.DefaultGraph
-              ) -> dict[str, str]:
+def load_file(store: ox.Store, path: str | Path, graph: ox.NamedNode | ox.DefaultGraph,
+              *, prefixes: bool = True) -> dict[str, str]:
     """Parse ``path`` into ``graph`` of ``store`` (named graphs of quad formats merged into
-    it); return the prefixes the file declares. Raises :class:`InputError` and leaves the
-    store as it was on any problem."""
+    it); return the prefixes the file declares (not looked for, ``{}``, without ``prefixes``:
+    the search is a scan of the whole text). Raises :class:`InputError` and leaves the store
+    as it was on any problem."""
     fmt = format_for(path)
     data = read_bytes(path)
     if fmt not in NATIVE:
@@ -83,7 +84,8 @@ def load_file(store: ox.Store, path: str | Path, graph: ox.NamedNode | ox.Defaul
     target = ox.Store() if quads else store
     # The prefix declarations of a large file are looked for on another thread while Oxigraph
     # parses it (the parser releases the GIL).
-    with ThreadPoolExecutor(1) if len(text) > _BACKGROUND_PREFIXES else _NO_POOL as pool:
+    background = prefixes and len(text) > _BACKGROUND_PREFIXES
+    with ThreadPoolExecutor(1) if background else _NO_POOL as pool:
         declared = pool.submit(_prefixes, text, fmt) if pool is not None else None
         try:
             with no_network():
@@ -93,10 +95,12 @@ def load_file(store: ox.Store, path: str | Path, graph: ox.NamedNode | ox.Defaul
             _diagnose(data, path, fmt, exc)
         except RecursionError:
             raise InputError(path, "nested too deeply to parse") from None
-        prefixes = declared.result() if declared is not None else _prefixes(text, fmt)
+        found = declared.result() if declared is not None else None
     if quads:
         store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in target)
-    return prefixes
+    if found is not None:
+        return found
+    return _prefixes(text, fmt) if prefixes else {}
 
 
 #: Characters from which a file's prefixes are looked for beside the parser.

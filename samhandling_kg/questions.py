@@ -190,24 +190,35 @@ def _catalogue() -> dict[str, Question]:
     return {q.id: q for q in questions}
 
 
+@cache
+def _one_question(qid: str) -> Question | None:
+    """The competency question ``qid`` parsed alone: asking one question does not pay for
+    parsing all of them (the file name is the id, which :func:`parse_question` checks)."""
+    if _catalogue.cache_info().currsize:
+        return _catalogue().get(qid)
+    path = next((p for p in resources.query_paths() if p.stem == qid), None)
+    return parse_question(path) if path is not None else None
+
+
 def list_questions() -> list[Question]:
     """All competency questions, ordered by id."""
     return [q for _, q in sorted(_catalogue().items())]
 
 
 def get_question(qid: str) -> Question:
-    try:
-        return _catalogue()[qid]
-    except KeyError:
-        close = difflib.get_close_matches(qid, list(_catalogue()), n=1, cutoff=0.8)
-        hint = f"did you mean {close[0]}? " if close else ""
-        raise QueryError(f"unknown question '{qid}'; {hint}'samhandling questions' lists them") from None
+    question = _one_question(qid)
+    if question is not None:
+        return question
+    close = difflib.get_close_matches(qid, list(_catalogue()), n=1, cutoff=0.8)
+    hint = f"did you mean {close[0]}? " if close else ""
+    raise QueryError(f"unknown question '{qid}'; {hint}'samhandling questions' lists them")
 
 
 def resolve_query(name: str) -> Question:
     """A question id, or the path of a ``.rq`` file of the user's."""
-    if name in _catalogue():
-        return _catalogue()[name]
+    question = _one_question(name)
+    if question is not None:
+        return question
     if name.endswith(".rq") or "/" in name or Path(name).exists():
         return parse_question(name, require_header=False)
     return get_question(name)

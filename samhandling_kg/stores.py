@@ -10,7 +10,9 @@ One path for everything, whatever the store:
   written from the terms (:func:`~samhandling_kg.sparql.bind_with_values`) — never by pasting
   user text into the query;
 * answers travel as W3C SPARQL JSON (or N-Triples/Turtle for graphs) and are read by the one
-  reader, :func:`~samhandling_kg.sparql.decode_answer`;
+  reader, :func:`~samhandling_kg.sparql.decode_answer`; the embedded Oxigraph's rows skip the
+  JSON round trip (:func:`solutions_result`, each distinct term converted once), and a test
+  holds them equal to that reader's (tests/test_stores.py);
 * remote stores are reached through the one HTTP client, :class:`~samhandling_kg.http.HttpClient`;
 * a load converts the files to one N-Triples file first
   (:func:`~samhandling_kg.rdfio.write_ntriples`); how it then reaches a remote store, whole or
@@ -24,6 +26,7 @@ import secrets
 import tempfile
 import time
 import urllib.parse
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -35,7 +38,7 @@ from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from . import resources
-from .errors import QueryError, SamhandlingError
+from .errors import EndpointError, QueryError, SamhandlingError
 from .http import (
     DEFAULT_TIMEOUT,
     HttpClient,
@@ -45,6 +48,7 @@ from .http import (
     timeout_from_env,
 )
 from .namespace import ONTOLOGY_IRI
+from .oxio import to_rdflib
 from .rdfio import expand_paths, write_ntriples
 from .sparql import (
     QueryKind,
@@ -168,7 +172,7 @@ class OxigraphStore:
 
         store = cls()
         for path in load_paths(list(data), include_ontology=True):
-            load_file(store.store, path, ox.DefaultGraph())  # a bad file raises, naming it
+            load_file(store.store, path, ox.DefaultGraph(), prefixes=False)  # a bad file raises
         if infer:
             from .rules import materialise_store
 
@@ -187,11 +191,14 @@ class OxigraphStore:
     def query(self, text: str, bindings: Mapping[str, Node] | None = None, *,
               source: str = "query") -> QueryResult:
         kind, answer = self.raw_query(text, bindings, source=source)
-        if kind in ("SELECT", "ASK"):
-            payload = answer.serialize(format=ox.QueryResultsFormat.JSON)
-        else:
-            payload = answer.serialize(format=ox.RdfFormat.N_TRIPLES)
-        del answer  # pyoxigraph results must be dropped on the thread that made them
+        if kind == "SELECT":
+            result = solutions_result(answer, source)
+            del answer  # pyoxigraph results must be dropped on the thread that made them
+            return result
+        if kind == "ASK":
+            return QueryResult("ASK", boolean=bool(answer))
+        payload = answer.serialize(format=ox.RdfFormat.N_TRIPLES)
+        del answer
         return decode_answer(kind, payload, source)
 
     def raw_query(self, text: str, bindings: Mapping[str, Node] | None = None, *,
@@ -243,6 +250,40 @@ class OxigraphStore:
 
     def __len__(self) -> int:
         return len(self.store)
+
+
+class _Terms(dict):  # type: ignore[type-arg]
+    """pyoxigraph term → rdflib term, each converted on first use."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__()
+        self.source = source
+
+    def __missing__(self, term: Any) -> Node:
+        try:
+            node = to_rdflib(term)
+        except (TypeError, ValueError) as exc:  # an RDF-star triple, a malformed language tag
+            raise EndpointError(f"{self.source}: the answer holds a term this tool cannot read "
+                                f"({' '.join(str(exc).split())[:120]})") from None
+        if isinstance(node, URIRef) and IRI_FORBIDDEN.search(node):
+            raise EndpointError(f"{self.source}: the answer holds something that is not an "
+                                f"IRI: {str(node)[:60]!r}")
+        self[term] = node
+        return node
+
+
+def solutions_result(solutions: Any, source: str) -> QueryResult:
+    """pyoxigraph's SELECT solutions as a :class:`QueryResult`: the terms
+    :func:`~samhandling_kg.sparql.decode_answer` reads from the same answer serialised as
+    SPARQL JSON (literals as written, ``xsd:string`` plain, an IRI with a forbidden character
+    refused), without writing and parsing the JSON; each distinct term is converted once."""
+    variables = tuple(v.value for v in solutions.variables)
+    terms = _Terms(source)
+    with warnings.catch_warnings():  # rdflib warns of ill-typed literals (legal RDF)
+        warnings.simplefilter("ignore")
+        rows = tuple(tuple(None if t is None else terms[t] for t in solution)
+                     for solution in solutions)
+    return QueryResult("SELECT", variables, rows)
 
 
 # --- remote stores ------------------------------------------------------------------------------

@@ -134,8 +134,10 @@ def start_oxigraph() -> Server:
     return server
 
 
-def virtuoso_ini(folder: Path, sql_port: int, http_port: int) -> str:
-    """The packaged virtuoso.ini with its database in ``folder`` and both ports on loopback."""
+def virtuoso_ini(folder: Path, sql_port: int, http_port: int,
+                 parameters: dict[str, str] | None = None) -> str:
+    """The packaged virtuoso.ini with its database in ``folder`` and both ports on loopback;
+    ``parameters`` are added to its [Parameters] (e.g. a benchmark's TransactionAfterImageLimit)."""
     text = VIRTUOSO_INI.read_text(encoding="utf-8", errors="replace")
     section = ""
     lines = []
@@ -167,10 +169,12 @@ def virtuoso_ini(folder: Path, sql_port: int, http_port: int) -> str:
         elif section == "Plugins" and name.startswith("Load"):
             line = ";" + line  # wiki plug-ins: not needed, and slow to load
         lines.append(line)
+        if header and section == "Parameters":
+            lines += [f"{key} = {value}" for key, value in (parameters or {}).items()]
     return "\n".join(lines) + "\n"
 
 
-def start_virtuoso() -> Server:
+def start_virtuoso(parameters: dict[str, str] | None = None) -> Server:
     binary = shutil.which("virtuoso-t")
     if binary is None or not VIRTUOSO_INI.exists():
         raise FileNotFoundError(
@@ -179,7 +183,7 @@ def start_virtuoso() -> Server:
     folder = Path(tempfile.mkdtemp(prefix="samhandling-virtuoso-"))
     sql_port, http_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
-    ini.write_text(virtuoso_ini(folder, sql_port, http_port), encoding="utf-8")
+    ini.write_text(virtuoso_ini(folder, sql_port, http_port, parameters), encoding="utf-8")
     log = folder / "console.log"
     with log.open("wb") as handle:
         process = subprocess.Popen(
