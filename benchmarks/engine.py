@@ -36,6 +36,7 @@ import os
 import platform
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -152,12 +153,25 @@ def _peak_rss_mib() -> float:
 # --- the parent -------------------------------------------------------------------------------
 
 
+def run_capped(command: list[str], cap: float) -> subprocess.CompletedProcess[str] | None:
+    """``command`` run to its end, or None when it took longer than ``cap`` seconds. It runs
+    in a session of its own, and the whole session is killed at the cap: a timed-out
+    ``/usr/bin/time java …`` must not leave the JVM running under the next measurement."""
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          start_new_session=True) as proc:
+        try:
+            out, err = proc.communicate(timeout=cap)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            return None
+    return subprocess.CompletedProcess(command, proc.returncode, out, err)
+
+
 def measure(kind: str, path: Path, cap: float) -> dict[str, object] | None:
     """One child run; None when it took longer than ``cap`` seconds (or failed)."""
-    try:
-        proc = subprocess.run([sys.executable, __file__, "--child", kind, str(path)],
-                              capture_output=True, text=True, timeout=cap)
-    except subprocess.TimeoutExpired:
+    proc = run_capped([sys.executable, __file__, "--child", kind, str(path)], cap)
+    if proc is None:
         return None
     if proc.returncode != 0:
         return {"wall": float("nan"), "rss": float("nan"),
@@ -222,10 +236,9 @@ def jena(path: Path, folder: Path, cap: float) -> dict[str, object] | None | str
                     + path.read_text(encoding="utf-8"), encoding="utf-8")
     time_command = ["/usr/bin/time", "-f", "%M"] if Path("/usr/bin/time").exists() else []
     start = time.perf_counter()
-    try:
-        proc = subprocess.run([*time_command, *command, "validate", "--text", "--shapes", str(shapes),
-                               "--data", str(data)], capture_output=True, text=True, timeout=cap)
-    except subprocess.TimeoutExpired:
+    proc = run_capped([*time_command, *command, "validate", "--text", "--shapes", str(shapes),
+                       "--data", str(data)], cap)
+    if proc is None:
         return None
     wall = time.perf_counter() - start
     if proc.returncode not in (0, 1):
