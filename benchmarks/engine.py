@@ -266,7 +266,6 @@ def main(argv: list[str] | None = None) -> int:
     import pyoxigraph
     import pyshacl
     import rdflib
-
     from catalogue_gen import write_catalogue
 
     sizes = sorted(set(args.sizes + ([100_000] if args.large else [])))

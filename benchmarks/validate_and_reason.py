@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stores import catalogue  # noqa: E402  (the shared generator beside this file)
+from stores import catalogue
 
-from samhandling_kg import load_knowledge_graph, materialise, validate  # noqa: E402
+from samhandling_kg import load_knowledge_graph, materialise, validate
 
 
 def main(argv: list[str] | None = None) -> int:

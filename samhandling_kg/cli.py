@@ -448,8 +448,7 @@ def _cmd_load(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     f"loads at {args.graph_store}" + "".join(f"\n  {name}" for name in removed))
         return EXIT_OK
     report = store.load(args.files, graph=args.graph)
-    for note in report.notes:
-        err.write(f"samhandling: note: {printable(note)}\n")
+    err.writelines(f"samhandling: note: {printable(note)}\n" for note in report.notes)
     _write(out, str(report))
     return EXIT_OK
 

@@ -106,7 +106,7 @@ def ontology_local_names() -> tuple[str, ...]:
 def closest_term(iri: str) -> str | None:
     """``sam:Solution`` for ``https://w3id.org/samhandling#Soluton`` (or a local name alone):
     the closest term of the ontology by :func:`difflib.get_close_matches`, or None."""
-    local = iri[len(str(SAM)):] if iri.startswith(str(SAM)) else iri
+    local = iri.removeprefix(str(SAM))
     names = ontology_local_names()
     match = difflib.get_close_matches(local, names, n=1)
     if not match:  # case slips (sam:solution) are not always close enough by ratio alone

@@ -113,9 +113,7 @@ def record(i: int, defects: Iterable[str] = (), publisher: str = PUBLISHERS[0]) 
     if "no-addresses" not in d:
         if "addresses-not-need" in d:
             lines.append("sam:addresses sam:DataSharing")
-        elif "need-unmet" in d:
-            lines.append(f"sam:addresses ex:need-{i}")
-        elif "own-need-incomplete" in d:
+        elif "need-unmet" in d or "own-need-incomplete" in d:
             lines.append(f"sam:addresses ex:need-{i}")
         else:
             lines.append("sam:addresses sam:ExaminationsMeasurementsFindings")

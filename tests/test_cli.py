@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 import os
 import re
-from typing import Any
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import assert_one_line_error, run

@@ -14,19 +14,18 @@ from __future__ import annotations
 import io
 import os
 import re
-import resource
 import shutil
 import signal
 import subprocess
 import sys
 import time
-import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+import tomllib
 
 from samhandling_kg.cli import main
 

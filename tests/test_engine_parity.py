@@ -24,7 +24,7 @@ from samhandling_kg.shacl_sparql import UnsupportedShape, compile_shapes
 from samhandling_kg.validation import ENGINES, _read, _require_something_to_validate, validate
 
 sys.path.insert(0, str(Path(__file__).parent))
-from catalogue_gen import DEFECTS, catalogue_text  # noqa: E402
+from catalogue_gen import DEFECTS, catalogue_text
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.ttl"))

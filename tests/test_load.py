@@ -26,7 +26,6 @@ from servers import (
     Server,
     free_port,
     leftover_temporary_graphs,
-    loader,
     reader,
     triples_in,
 )
@@ -640,10 +639,10 @@ def test_changes_replace_only_the_blank_node_trees_that_changed(oxigraph_server:
     content: a re-load of the same catalogue changes nothing, and one that changes, drops and
     adds trees deletes only the trees under the subject–predicate pairs that changed. The
     oracle: the graph equals a fresh load of the same files (isomorphic)."""
+    from catalogue_gen import write_catalogue
     from rdflib.compare import isomorphic
 
     from samhandling_kg import loading
-    from catalogue_gen import write_catalogue
 
     sent: list[str] = []
     apply = loading._apply_changes

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import socket
 
+import conftest
 import pytest
 
-import conftest
 from samhandling_kg.rdfio import NetworkRefused, no_network
 
 

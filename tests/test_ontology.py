@@ -7,10 +7,10 @@ small bad file in `tests/quality/bad/` on which it must fire, so no check can si
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
@@ -70,7 +70,7 @@ def test_ontology_passes_check(check: Path, onto: Graph) -> None:
 @pytest.mark.parametrize("check", CHECKS, ids=lambda p: p.stem)
 def test_check_fires_on_its_bad_case(check: Path) -> None:
     bad = QUALITY / "bad" / (check.name.removesuffix("-violation.rq") + ".ttl")
-    expected = re.search(r"^# expect: (\S+)$", bad.read_text(encoding="utf-8"), re.M)
+    expected = re.search(r"^# expect: (\S+)$", bad.read_text(encoding="utf-8"), re.MULTILINE)
     assert expected, f"{bad} names no expected term"
     assert expected.group(1) in {term for term, _ in _rows(parse_file(bad), check)}
 
@@ -143,7 +143,7 @@ def test_header_dates_and_licence(onto: Graph) -> None:
 
 def test_every_prefix_ends_in_slash_or_hash() -> None:
     text = ontology_path().read_text(encoding="utf-8")
-    prefixes = re.findall(r"^@prefix\s+([\w-]*):\s*<([^>]*)>", text, re.M)
+    prefixes = re.findall(r"^@prefix\s+([\w-]*):\s*<([^>]*)>", text, re.MULTILINE)
     assert prefixes
     for name, namespace in prefixes:
         assert namespace.endswith(("/", "#")), f"prefix {name}: <{namespace}>"
@@ -290,5 +290,5 @@ def test_every_absent_pair_of_the_matrix_has_a_reason(onto: Graph) -> None:
     absent = {(o, t) for o in ORGANISATIONAL for t in TECHNICAL} - linked
     assert absent
     for org_form, tech in absent:
-        row = re.search(rf"^\| {org_form.split('#')[1]} \| {tech.split('#')[1]} \| (.+) \|$", text, re.M)
+        row = re.search(rf"^\| {org_form.split('#')[1]} \| {tech.split('#')[1]} \| (.+) \|$", text, re.MULTILINE)
         assert row and len(row.group(1)) > 40, (org_form, tech)

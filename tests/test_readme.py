@@ -22,7 +22,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 def shell_commands() -> list[str]:
     """`samhandling …` commands of the README's sh blocks, continuation lines joined."""
     commands = []
-    for block in re.findall(r"```sh\n(.*?)```", README, re.S):
+    for block in re.findall(r"```sh\n(.*?)```", README, re.DOTALL):
         for line in block.replace("\\\n", " ").splitlines():
             line = line.split(" && ", 1)[-1].strip() if "&& samhandling" in line else line.strip()
             if line.startswith("samhandling "):

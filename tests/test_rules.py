@@ -20,7 +20,7 @@ from samhandling_kg.rules import materialise_store
 from samhandling_kg.stores import OxigraphStore, RdflibStore
 
 sys.path.insert(0, str(Path(__file__).parent))
-from catalogue_gen import write_catalogue  # noqa: E402
+from catalogue_gen import write_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.ttl"))

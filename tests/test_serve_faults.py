@@ -28,11 +28,10 @@ from typing import Any
 import pytest
 from helpers import serving
 
-from samhandling_kg import querypool
 from samhandling_kg.cli import build_parser, main
 from samhandling_kg.errors import QueryError
-from samhandling_kg.sparql import MAX_NESTING, MAX_OPERATORS, MAX_QUERY_CHARS, check_query_text
 from samhandling_kg.serve import Limits, Request, make_server
+from samhandling_kg.sparql import MAX_NESTING, MAX_OPERATORS, MAX_QUERY_CHARS, check_query_text
 from samhandling_kg.stores import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent

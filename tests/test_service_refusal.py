@@ -210,8 +210,7 @@ def test_the_generator_finds_the_old_bypass(canary: Canary, store: OxigraphStore
     """The property test below can fail: with the canonical reading and the SERVICE test
     switched off (the checker was rdflib's parse alone), its generator finds a text that
     reaches the canary."""
-    import samhandling_kg.sparql as sparql
-    import samhandling_kg.stores as stores
+    from samhandling_kg import sparql, stores
 
     for module in (sparql, stores):
         monkeypatch.setattr(module, "canonical_query", lambda text, source="query": text)

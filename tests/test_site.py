@@ -266,7 +266,7 @@ def test_hostile_text_in_the_data_stays_text() -> None:
     for name, body in builder.language_files("nb").items():
         text = body.decode()
         assert "<script>alert" not in text and "<img src=x" not in text, name
-        blocks = re.findall(r'<script type="application/(?:ld\+)?json"[^>]*>(.*?)</script>', text, re.S)
+        blocks = re.findall(r'<script type="application/(?:ld\+)?json"[^>]*>(.*?)</script>', text, re.DOTALL)
         for block in blocks:
             json.loads(block)
             text = text.replace(block, "")

@@ -181,7 +181,7 @@ def test_oxigraph_rows_equal_the_json_reading_of_the_same_answer() -> None:
     assert len(direct.rows) == 11  # "x" and "x"^^xsd:string are one term
     # Equal terms in equal rows; rdflib's == on literals compares value, so compare the parts too.
     parts = lambda r: [tuple((type(t), str(t), getattr(t, "language", None), getattr(t, "datatype", None))
-                             for t in row) for row in r.rows]  # noqa: E731
+                             for t in row) for row in r.rows]
     assert parts(direct) == parts(oracle)
     assert direct.rows == oracle.rows
 

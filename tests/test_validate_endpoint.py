@@ -17,8 +17,7 @@ from samhandling_kg.sparql import QueryResult
 from samhandling_kg.validation import validate, validate_endpoint
 
 sys.path.insert(0, str(Path(__file__).parent))
-from catalogue_gen import DEFECTS, catalogue_text  # noqa: E402
-
+from catalogue_gen import DEFECTS, catalogue_text
 
 
 def _catalogue(tmp_path: Path) -> Path:
