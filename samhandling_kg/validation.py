@@ -31,13 +31,15 @@ import os
 import re
 import sys
 import warnings
+from array import array
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
+from itertools import accumulate
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -237,7 +239,7 @@ class _Input:
         self._graph: Graph | None = None
         #: Each file's line index (:func:`_index_lines`) for the report, built on another
         #: thread while Oxigraph parses (the parser releases the GIL).
-        self.line_index: dict[str, Future[tuple[list[str], dict[str, int], list[str]]]] = {}
+        self.line_index: dict[str, Future[tuple[Sequence[str], dict[str, int], list[str]]]] = {}
 
     def data_graph(self) -> Graph:
         """The data as an rdflib graph (for pySHACL and for the hints of an input error)."""
@@ -1175,7 +1177,7 @@ _OTHER_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u20
 
 
 def _index_lines(name: str, data: bytes | None = None
-                 ) -> tuple[list[str], dict[str, int], list[str]]:
+                 ) -> tuple[Sequence[str], dict[str, int], list[str]]:
     """A file's lines (``data``, when it was read already, as standard input is), the first
     line each leading token starts, and the leading token of every line (what
     :class:`_Locator` looks records and statements up in)."""
@@ -1183,13 +1185,46 @@ def _index_lines(name: str, data: bytes | None = None
         text = decode_text(read_bytes(name) if data is None else data, name)
     except InputError:
         text = ""
-    lines = text.splitlines()
+    lines: Sequence[str] = text.splitlines()
     tokens = _leading_tokens(text, len(lines))
     if tokens is None:  # line breaks other than \n and \r\n: line by line
         tokens = [line.split(None, 1)[0] if line.strip() else "" for line in lines]
+    elif "\r" not in text:
+        lines = _Lines(text, lines)
     # The first line of each token: the smallest number wins, as the last one written.
     starts = dict(zip(reversed(tokens), range(len(tokens), 0, -1)))
     return lines, starts, tokens
+
+
+class _Lines(Sequence[str]):
+    """The lines of a text broken by \n alone, kept as the text and where each line ends:
+    a catalogue's millions of lines as separate strings would take a sixth of the memory
+    of a large validation."""
+
+    def __init__(self, text: str, lines: list[str]) -> None:
+        self._text = text
+        self._ends = array("q", accumulate(map(len, lines)))  # without the line breaks
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        start = (self._ends[index - 1] if index else 0) + index
+        return self._text[start:self._ends[index] + index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._text.splitlines())
 
 
 def _leading_tokens(text: str, count: int) -> list[str] | None:
@@ -1246,7 +1281,7 @@ class _Locator:
         self.lang = lang
         self.solutions: set[Node] = {
             to_rdflib(row[0]) for row in self.store.query(_SOLUTIONS, named_graphs=[DATA])}
-        self._texts: dict[str, tuple[list[str], dict[str, int]]] = {}
+        self._texts: dict[str, tuple[Sequence[str], dict[str, int]]] = {}
         self._tokens: dict[str, list[str]] = {}
         self._every: dict[str, dict[str, list[int]]] = {}
         self._counts: dict[str, Counter[str]] = {}
@@ -1300,7 +1335,7 @@ class _Locator:
             self._where[node] = found
         return self._where[node]
 
-    def _lines(self, name: str) -> tuple[list[str], dict[str, int]]:
+    def _lines(self, name: str) -> tuple[Sequence[str], dict[str, int]]:
         """The file's lines, and the first line each leading token (a subject) starts."""
         if name not in self._texts:
             ready = self.given.line_index.pop(name, None)

@@ -1,0 +1,57 @@
+"""The report's line index of a file: what :func:`str.splitlines` gives, kept compactly for a
+large file (the lines as offsets into the text), and the lines the report points at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from samhandling_kg.validation import _index_lines, _Lines, validate
+
+# Text made of lines with spaces, tokens, Norwegian letters, characters beyond Latin-1, and
+# every kind of line break (the compact form is only taken where \n alone breaks lines).
+_PIECES = st.sampled_from(["ex:a", " ", "\t", "æøå", "“x”", "😀", ".", ";", "\n", "\n", "\r\n",
+                           "\r", "\u2028", "\x0c", ""])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_the_index_holds_the_lines_splitlines_gives(text: str) -> None:
+    lines, starts, tokens = _index_lines("mem.ttl", text.encode("utf-8"))
+    expected = text.splitlines()
+    assert len(lines) == len(expected)
+    assert [lines[i] for i in range(len(lines))] == expected
+    assert list(lines) == expected
+    assert list(lines[1:3]) == expected[1:3]
+    assert tokens == [line.split(None, 1)[0] if line.strip() else "" for line in expected]
+    for token, number in starts.items():
+        assert tokens[number - 1] == token and token not in tokens[:number - 1]
+
+
+def test_a_catalogue_file_is_indexed_compactly() -> None:
+    text = "@prefix ex: <https://example.org/> .\nex:a ex:p 1 .\n\nex:b ex:p 2 .\n"
+    lines, starts, _ = _index_lines("mem.ttl", text.encode("utf-8"))
+    assert isinstance(lines, _Lines)  # the large-file form, not a list of strings
+    assert lines[1] == "ex:a ex:p 1 ." and lines[-1] == "ex:b ex:p 2 ."
+    assert starts["ex:b"] == 4
+
+
+def test_findings_point_at_their_lines_in_a_compactly_indexed_file(tmp_path: Path) -> None:
+    data = tmp_path / "two.ttl"
+    data.write_text(
+        "@prefix sam: <https://w3id.org/samhandling#> .\n"
+        "@prefix dct: <http://purl.org/dc/terms/> .\n"
+        "\n"
+        "<https://example.org/one> a sam:Solution ;\n"
+        '    dct:identifier "one" .\n'
+        "\n"
+        "<https://example.org/two> a sam:Solution ;\n"
+        '    dct:identifier "two" .\n', encoding="utf-8")
+    report = validate(data, lang="en")
+    # A missing title has no statement of its own: the finding points at the record's first line.
+    missing = {r.focus_node: r.line for r in report.results
+               if r.constraint_component.endswith("MinCountConstraintComponent")
+               and r.path == "http://purl.org/dc/terms/title"}
+    assert missing == {"https://example.org/one": 4, "https://example.org/two": 7}
