@@ -53,6 +53,37 @@ def serving(server: socketserver.BaseServer) -> Iterator[tuple[str, int]]:
         server.server_close()
 
 
+#: A SPARQL ASK answer ``true`` (what a stub store answers a probe or a query that passed).
+ASK_TRUE = b'{"head": {}, "boolean": true}'
+SPARQL_JSON = "application/sparql-results+json"
+
+
+class StubHandler(BaseHTTPRequestHandler):
+    """The base of the stub stores: quiet, and with the few answers they give."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def drain(self) -> None:
+        """Read the request's body (unread, it would be taken for the next request)."""
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+
+    def reply(self, status: int, body: bytes = b"", content_type: str = "text/plain",
+              *, challenge: str | None = None) -> None:
+        """Answer ``status`` with ``body``; a 401 with ``challenge`` as WWW-Authenticate."""
+        self.send_response(status)
+        if challenge:
+            self.send_header("WWW-Authenticate", challenge)
+        if body:
+            self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if body:
+            self.wfile.write(body)
+
+
 @contextmanager
 def http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     """A stub: serve ``handler`` on a free loopback port for the block; yields the base URL."""

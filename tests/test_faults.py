@@ -22,10 +22,9 @@ import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import Any
 
 import pytest
-from helpers import assert_one_line_error, http_server, run
+from helpers import StubHandler, assert_one_line_error, http_server, run
 from servers import Server, _wait_for, start_oxigraph, triples_in, unavailable
 
 Behaviour = Callable[[BaseHTTPRequestHandler], None]
@@ -53,17 +52,12 @@ def answer(status: int, body: bytes, content_type: str, *, length: int | None = 
     return respond
 
 
-class _Stub(BaseHTTPRequestHandler):
+class _Stub(StubHandler):
     protocol_version = "HTTP/1.1"
     routes: dict[tuple[str, str], Behaviour] = {}
 
-    def log_message(self, *args: Any) -> None:
-        pass
-
     def _handle(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
+        self.drain()
         behaviour = self.routes.get((self.command, self.path.split("?")[0]))
         if behaviour is None:
             answer(404, b"no such route", "text/plain")(self)

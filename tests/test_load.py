@@ -14,12 +14,11 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from helpers import assert_one_line_error, http_server, run
+from helpers import ASK_TRUE, SPARQL_JSON, StubHandler, assert_one_line_error, http_server, run
 from servers import (
     SERVERS,
     FaultyProxy,
@@ -513,28 +512,17 @@ def test_unreachable_graph_store(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- HTTP details -------------------------------------------------------------------------------
 
 
-class _BasicOnly(BaseHTTPRequestHandler):
+class _BasicOnly(StubHandler):
     seen: ClassVar[list[str | None]] = []
-
-    def log_message(self, *args: Any) -> None:
-        pass
 
     def do_GET(self) -> None:
         header = self.headers.get("Authorization")
         type(self).seen.append(header)
         expected = "Basic " + base64.b64encode(b"reader:Basic-Pa55-1234").decode()
         if header != expected:
-            self.send_response(401)
-            self.send_header("WWW-Authenticate", 'Basic realm="test"')
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self.reply(401, challenge='Basic realm="test"')
             return
-        body = b'{"head": {}, "boolean": true}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.reply(200, ASK_TRUE, SPARQL_JSON)
 
 
 @pytest.fixture

@@ -14,13 +14,12 @@ import logging
 import os
 import re
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, ClassVar
 
 import httpx
 import pytest
-from helpers import http_server
+from helpers import ASK_TRUE, SPARQL_JSON, StubHandler, http_server
 
 from samhandling_kg.cli import main
 from samhandling_kg.errors import SamhandlingError
@@ -31,38 +30,24 @@ SECRETS = (PASSWORD, base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode(),
            base64.b64encode(PASSWORD.encode()).decode().rstrip("="))
 
 
-class _Hostile(BaseHTTPRequestHandler):
+class _Hostile(StubHandler):
     """Challenges with Basic or Digest, then fails with a page that echoes the whole request."""
 
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, *args: Any) -> None:
-        pass
-
     def _handle(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
+        self.drain()
         mode = self.path.split("/")[1]  # /basic-500/..., /digest-401/...
         scheme, status = mode.split("-")
         if "Authorization" not in self.headers or status == "401":
             challenge = ('Basic realm="store"' if scheme == "basic"
                          else 'Digest realm="store", nonce="abc123", qop="auth", algorithm=MD5')
-            self._send(401, f"authorisation needed; you sent {self.headers.get('Authorization')!r}", challenge)
+            self.reply(401, f"authorisation needed; you sent {self.headers.get('Authorization')!r}"
+                       .encode(), challenge=challenge)
             return
         echo = "".join(f"{k}: {v}\n" for k, v in self.headers.items())
-        self._send(int(status), f"internal error while serving\n{self.requestline}\n{echo}"
-                                f"password was {PASSWORD}\n")
-
-    def _send(self, status: int, text: str, challenge: str | None = None) -> None:
-        body = text.encode()
-        self.send_response(status)
-        if challenge:
-            self.send_header("WWW-Authenticate", challenge)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.reply(int(status), f"internal error while serving\n{self.requestline}\n{echo}"
+                                f"password was {PASSWORD}\n".encode())
 
     do_GET = do_POST = do_PUT = do_DELETE = _handle
 
@@ -177,23 +162,15 @@ def test_only_commands_that_talk_to_a_store_read_the_password(
 # --- where credentials go ------------------------------------------------------------------------
 
 
-class _Redirecting(BaseHTTPRequestHandler):
+class _Redirecting(StubHandler):
     """Challenges with Basic, then answers 301 to another origin (``target``)."""
 
     target = ""
 
-    def log_message(self, *args: Any) -> None:
-        pass
-
     def _handle(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
+        self.drain()
         if "Authorization" not in self.headers:
-            self.send_response(401)
-            self.send_header("WWW-Authenticate", 'Basic realm="store"')
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self.reply(401, challenge='Basic realm="store"')
             return
         self.send_response(301)
         self.send_header("Location", self.target + self.path)
@@ -203,22 +180,14 @@ class _Redirecting(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = _handle
 
 
-class _Collector(BaseHTTPRequestHandler):
+class _Collector(StubHandler):
     """The other origin: records the Authorization header of every request it gets."""
 
     seen: ClassVar[list[str | None]] = []
 
-    def log_message(self, *args: Any) -> None:
-        pass
-
     def _handle(self) -> None:
         type(self).seen.append(self.headers.get("Authorization"))
-        body = b'{"head": {}, "boolean": true}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.reply(200, ASK_TRUE, SPARQL_JSON)
 
     do_GET = do_POST = do_PUT = _handle
 
@@ -246,28 +215,15 @@ def test_credentials_never_follow_a_redirect_to_another_origin(command: str, tmp
     assert_no_secret(out, err, caplog.text)
 
 
-class _EchoFirst(BaseHTTPRequestHandler):
+class _EchoFirst(StubHandler):
     """Fails with a page that starts with the Authorization header it received."""
 
-    def log_message(self, *args: Any) -> None:
-        pass
-
     def _handle(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
+        self.drain()
         if "Authorization" not in self.headers:
-            self.send_response(401)
-            self.send_header("WWW-Authenticate", 'Basic realm="store"')
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self.reply(401, challenge='Basic realm="store"')
             return
-        body = f"{self.headers['Authorization']} was not accepted here".encode()
-        self.send_response(500)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.reply(500, f"{self.headers['Authorization']} was not accepted here".encode())
 
     do_GET = do_POST = do_PUT = _handle
 
@@ -303,17 +259,14 @@ def test_a_broken_url_is_one_line(url: str, command: str, tmp_path: Path) -> Non
     assert "Traceback" not in text and out.getvalue() == ""
 
 
-def _digest_store(algorithm: str) -> type[BaseHTTPRequestHandler]:
+def _digest_store(algorithm: str) -> type[StubHandler]:
     """A store that checks a Digest answer itself (RFC 7616, qop=auth) for ``algorithm``."""
     import hashlib
 
     hashing = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256, "SHA-512": hashlib.sha512}[algorithm]
 
-    class Store(BaseHTTPRequestHandler):
+    class Store(StubHandler):
         accepted: ClassVar[list[bool]] = []
-
-        def log_message(self, *args: Any) -> None:
-            pass
 
         def do_GET(self) -> None:
             header = self.headers.get("Authorization", "")
@@ -328,18 +281,10 @@ def _digest_store(algorithm: str) -> type[BaseHTTPRequestHandler]:
                 ok = fields.get("response") == expected and fields.get("algorithm") == algorithm
                 type(self).accepted.append(ok)
                 if ok:
-                    body = b'{"head": {}, "boolean": true}'
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/sparql-results+json")
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
+                    self.reply(200, ASK_TRUE, SPARQL_JSON)
                     return
-            self.send_response(401)
-            self.send_header("WWW-Authenticate",
-                             f'Digest realm="store", nonce="n0nce", qop="auth", algorithm={algorithm}')
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self.reply(401, challenge=f'Digest realm="store", nonce="n0nce", qop="auth", '
+                                      f'algorithm={algorithm}')
 
     return Store
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import assert_one_line_error, http_server, run, scoping_dependent
+from helpers import StubHandler, assert_one_line_error, http_server, run, scoping_dependent
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from servers import Server, free_port, loader, reader
@@ -328,11 +327,8 @@ def test_virtuoso_row_cap_is_reported(virtuoso_server: Server, tmp_path: Path) -
 # --- failures of an endpoint: one line, exit 2 -------------------------------------------------
 
 
-class _Stub(BaseHTTPRequestHandler):
+class _Stub(StubHandler):
     """Answers by path: /403, /500, /html (200 but not SPARQL), /slow (never in time)."""
-
-    def log_message(self, *args: Any) -> None:
-        pass
 
     def do_GET(self) -> None:
         path = self.path.split("?")[0]
@@ -340,11 +336,7 @@ class _Stub(BaseHTTPRequestHandler):
             time.sleep(3)
         status = {"/403": 403, "/500": 500, "/503": 503}.get(path, 200)
         body = b"<html><body>Welcome to nginx</body></html>" if status == 200 else b"boom\nsecond line"
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.reply(status, body, "text/html")
 
     do_POST = do_GET
 
