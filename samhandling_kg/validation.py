@@ -66,7 +66,7 @@ from .progress import ProgressCallback
 from .rdfio import IRI_FORBIDDEN, RdfBytes, decode_text, expand_paths, no_network, read_bytes
 from .shacl_sparql import FOCUS, CompiledCheck, compiled_profile
 from .stores import display_url
-from .terms import DEFAULT_LANGUAGE, LANGUAGES, ONTOLOGY_IRI, copy_prefixes
+from .terms import DEFAULT_LANGUAGE, LANGUAGES, ONTOLOGY_IRI
 
 Source = str | Path | RdfBytes | Graph | Iterable[str | Path | RdfBytes]
 
@@ -425,31 +425,8 @@ def background_statement_kind(triple: Triple, terms: frozenset[Node]) -> str | N
     return None
 
 
-def separate_background_statements(data: Graph, ontology: Graph) -> tuple[Graph, tuple[Triple, ...]]:
-    """Split the user's ``data`` into what validation may use and what it must not.
-
-    Returns ``(kept, refused)``: ``kept`` a new graph (prefixes bound as in ``data``) without
-    the statements that would change the ontology's terms, ``refused`` those statements in a
-    stable order (see :func:`background_statement_kind`). ``data`` is not changed. Every
-    validation engine runs this first, validates ``kept`` merged with ``ontology``, and reports
-    ``refused`` with :func:`background_results`: so no statement of the data can switch a
-    check of the ontology off or on.
-    """
-    terms = background_terms(ontology)
-    kept = Graph()
-    copy_prefixes(kept, data, override=False)
-    refused: list[Triple] = []
-    for triple in data:
-        if background_statement_kind(triple, terms) is None:
-            kept.add(triple)
-        else:
-            refused.append(triple)
-    refused.sort(key=lambda t: tuple(term.n3() for term in t))
-    return kept, tuple(refused)
-
-
 def background_results(refused: Sequence[Triple], ontology: Graph, lang: str) -> list[ValidationResult]:
-    """One Violation per refused statement (from :func:`separate_background_statements`): the
+    """One Violation per refused statement (from :meth:`_Input.remove_background_statements`): the
     focus node is its subject, the path its predicate, the value its object; the message is
     in ``lang``. File and line are left for the caller to fill in."""
     terms = background_terms(ontology)

@@ -2,7 +2,7 @@
 
 Statements in the data about the ontology's own terms, or claiming a term for the ontology,
 are split off before any validation engine runs
-(:func:`samhandling_kg.validation.separate_background_statements`), reported as Violations
+(``_Input.remove_background_statements`` in samhandling_kg/validation.py), reported as Violations
 in nb, nn and en, and never change what the checks see.
 """
 
@@ -20,8 +20,9 @@ from samhandling_kg.validation import (
     BACKGROUND_SHAPE,
     LANGUAGES,
     Severity,
+    _node_text,
+    _read,
     background_results,
-    separate_background_statements,
     validate,
 )
 
@@ -94,7 +95,6 @@ def test_only_background_statements_are_still_reported(tmp_path: Path) -> None:
 
 
 def test_the_split_keeps_the_data_s_own_statements() -> None:
-    ontology = ontology_graph()
     data = Graph()
     ex = "https://example.org/"
     own = [
@@ -117,11 +117,13 @@ def test_the_split_keeps_the_data_s_own_statements() -> None:
     for triple in own + foreign:
         data.add(triple)
     before = set(data)
-    kept, refused = separate_background_statements(data, ontology)
+    given = _read(data)  # the pre-step every engine's input goes through
+    refused = given.remove_background_statements()
+    kept = given.data_graph()
     assert set(data) == before  # the input is not changed
     assert set(kept) == set(own)
     assert set(refused) == set(foreign)
-    assert list(refused) == sorted(refused, key=lambda t: tuple(x.n3() for x in t))
+    assert list(refused) == sorted(refused, key=lambda t: tuple(_node_text(x) for x in t))
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
