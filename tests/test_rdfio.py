@@ -180,3 +180,19 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         monkeypatch.setattr(Path, "open", refuse)
     with pytest.raises(InputError, match="permission denied"):
         parse_file(path)
+
+
+def test_at_most_max_bound_prefixes_are_carried_and_no_triple_is_lost(tmp_path: Path) -> None:
+    """SECURITY.md: only MAX_BOUND_PREFIXES prefixes of a file are carried into output (they
+    shorten IRIs); the triples written with the others are all there."""
+    from samhandling_kg.rdfio import MAX_BOUND_PREFIXES
+
+    count = MAX_BOUND_PREFIXES + 100
+    lines = [f"@prefix p{i}: <https://example.org/ns{i}/> ." for i in range(count)]
+    lines += [f"p{i}:s p{i}:p p{i}:o ." for i in range(count)]
+    path = tmp_path / "many.ttl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    graph = parse_file(path)
+    assert len(graph) == count
+    bound = {str(prefix) for prefix, _ in graph.namespaces() if str(prefix).startswith("p")}
+    assert 0 < len(bound) <= MAX_BOUND_PREFIXES
