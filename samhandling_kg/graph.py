@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import owlrl
@@ -103,6 +103,7 @@ def ontology_local_names() -> tuple[str, ...]:
                          and len(str(s)) > len(namespace)}))
 
 
+@lru_cache(maxsize=4096)  # a catalogue repeats its misspellings
 def closest_term(iri: str) -> str | None:
     """``sam:Solution`` for ``https://w3id.org/samhandling#Soluton`` (or a local name alone):
     the closest term of the ontology by :func:`difflib.get_close_matches`, or None."""

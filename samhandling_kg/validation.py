@@ -943,11 +943,6 @@ def _dedupe(results: Sequence[ValidationResult]) -> list[ValidationResult]:
     return unique
 
 
-@lru_cache(maxsize=4096)
-def _closest_term(iri: str) -> str | None:
-    return closest_term(iri)
-
-
 def _result(finding: Finding, shapes: Graph, view: _View, lang: str,
             locator: _Locator) -> ValidationResult:
     focus, path, value, shape = finding.focus, finding.path, finding.value, finding.shape
@@ -955,7 +950,7 @@ def _result(finding: Finding, shapes: Graph, view: _View, lang: str,
     if message is None:  # a shape without our messages (should not happen)
         message = "constraint not satisfied"
     if shape == SAMSH.KnownTerm and isinstance(value, URIRef):
-        close = _closest_term(str(value))
+        close = closest_term(str(value))
         if close:
             message = f"{message} {_DID_YOU_MEAN[lang].format(close)}"
     record = locator.record_of(focus)
