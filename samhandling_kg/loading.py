@@ -34,12 +34,14 @@ The protocol, on any SPARQL 1.1 store with a Graph Store HTTP Protocol endpoint:
 
 from __future__ import annotations
 
+import gc
 import random
 import re
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -93,7 +95,7 @@ def load_into(store: EndpointStore, paths: Sequence[Path], graph: str) -> LoadRe
         heartbeat.start()
         try:
             oxigraph = _bulk_upload_is_atomic(store)
-            if oxigraph and store.count(graph) == 0:
+            if oxigraph and not store.holds_triples(graph):
                 note = _upload_into_empty(store, upload, graph, name)
             else:
                 changes = _changes(store, upload, graph, name, Path(folder)) if oxigraph else None
@@ -210,89 +212,151 @@ def _changes(store: EndpointStore, upload: Path, graph: str, name: str, folder: 
     deleted, those the files hold but the graph does not are inserted. Re-loading a catalogue
     with a few changes then costs those changes, not a copy of the whole graph.
 
-    Triples with blank nodes cannot be named in ``DELETE DATA``: all of the graph's are deleted
-    by pattern and all of the files' inserted. None when the update would be too big.
+    The store writes its graph out (the longest step: about 4 µs a triple on Oxigraph) on a
+    thread of its own while the files' triples are prepared here. Blank-node triples cannot be
+    named in ``DELETE DATA``; those in trees are matched by content (below), the others are
+    all replaced. None when the update would be too big, or a line is not in the layout
+    compared here.
     """
-    import hashlib
+    current = folder / "current.nt"
+    current.touch()  # read from while the answer is written into it
+    reading = _InBackground(lambda: store.http.request(
+        "GET", store.graph_url(graph), headers={"Accept": "application/n-triples"}, ok=(200,),
+        into=current))
+    with _no_gc():  # millions of small objects and no cycles: the collector would only rescan them
+        wanted = _Triples.of(_ntriples(upload))
+        if wanted is None:
+            reading.result()
+            return None
+        return _compare(wanted, _follow(current, reading), graph, name, folder)
+
+
+def _ntriples(upload: Path) -> bytes:
+    """The upload as N-Triples, written by Oxigraph's writer as the store writes its answer."""
+    import io
 
     import pyoxigraph as ox
 
-    ntriples = folder / "load.nt"  # the upload as N-Triples, blank-node labels kept
-    ox.serialize(ox.parse(path=str(upload), format=ox.RdfFormat.TURTLE), str(ntriples),
-                 format=ox.RdfFormat.N_TRIPLES)
-    current = folder / "current.nt"
-    store.http.request("GET", store.graph_url(graph), headers={"Accept": "application/n-triples"},
-                       ok=(200,), into=current)
+    out = io.BytesIO()
+    # Through a Python generator: between triples the store's answer, read on another thread,
+    # gets its turn (Oxigraph's writer alone would hold the interpreter lock throughout).
+    triples = (triple for triple in ox.parse(path=str(upload), format=ox.RdfFormat.TURTLE))
+    ox.serialize(triples, out, format=ox.RdfFormat.N_TRIPLES)
+    return out.getvalue()
 
-    # Both files are N-Triples as Oxigraph writes it (the store's own answer, and the upload
-    # file from pyoxigraph's writer): one triple a line, compared as lines. A triple written
-    # two ways would only be deleted and inserted again.
-    class Unexpected(Exception):
-        pass
 
-    def lines(path: Path) -> Iterator[tuple[bytes, bool]]:
-        with path.open("rb") as handle:
-            for raw in handle:
-                line = raw.strip()
-                if line and not line.startswith(b"#"):
-                    blank = _has_blank_node(line)
-                    if blank is None:  # not the layout compared here: take the other way
-                        raise Unexpected
-                    yield line, blank
+class _Triples:
+    """N-Triples lines as Oxigraph writes them (one triple a line, ``S P O .``): those without
+    blank nodes in a set (compared as lines), those with them in a list and as trees (matched
+    by content; None when they are not all in trees)."""
 
-    def key(line: bytes) -> bytes:
-        return hashlib.blake2b(line, digest_size=16).digest()
+    def __init__(self, plain: set[bytes], blank: list[bytes]) -> None:
+        self.plain, self.blank = plain, blank
+        self.trees = _trees(blank)
 
-    try:
-        return _compare(lines, key, ntriples, current, graph, name, folder)
-    except Unexpected:
+    @classmethod
+    def of(cls, data: bytes) -> _Triples | None:
+        """The lines of ``data`` (whole lines); None if one is not in the compared layout."""
+        lines = _lines(data)
+        if lines is None:
+            return None
+        blank = _blank_lines(lines)
+        if blank is None:
+            return None
+        plain = set(lines)
+        plain.difference_update(blank)
+        return cls(plain, blank)
+
+
+def _lines(data: bytes) -> list[bytes] | None:
+    """The lines of a block of whole N-Triples lines, if every one is a triple ending in `` .``
+    (a raw line break never occurs inside an N-Triples term) and no triple term is quoted."""
+    if data.count(b"\n") != data.count(b" .\n") or (data and not data.endswith(b"\n")):
         return None
+    lines = data.split(b"\n")
+    lines.pop()  # after the last line break
+    if b"<<" in data and any(_has_blank_node(line) is None for line in lines if b"<<" in line):
+        return None
+    return lines
 
 
-def _compare(lines: Callable[[Path], Iterator[tuple[bytes, bool]]], key: Callable[[bytes], bytes],
-             ntriples: Path, current: Path, graph: str, name: str, folder: Path) -> Path | None:
-    wanted = {key(line) for line, blank in lines(ntriples) if not blank}
-    held: set[bytes] = set()
+def _blank_lines(lines: list[bytes]) -> list[bytes] | None:
+    """The lines with a blank node as subject or object; None for a line of another layout."""
+    blank = []
+    for line in [line for line in lines if b"_:" in line]:  # the others have none
+        kind = _has_blank_node(line)
+        if kind is None:
+            return None
+        if kind:
+            blank.append(line)
+    return blank
+
+
+#: The store's answer is read in blocks of at least this many bytes (whole lines), while it
+#: arrives.
+_BLOCK = 8 * 1024 * 1024
+
+
+def _follow(path: Path, reading: _InBackground) -> Iterator[bytes]:
+    """Blocks of whole lines of the file ``reading`` writes, as it grows; raises what the
+    reading raised, after the last block."""
+    with path.open("rb") as handle:
+        rest = b""
+        while True:
+            finished = reading.finished()  # before the read: a read after the end sees it all
+            data = rest + handle.read()
+            if not finished and len(data) < _BLOCK:
+                rest = data
+                time.sleep(0.02)
+                continue
+            cut = len(data) if finished else data.rfind(b"\n") + 1
+            data, rest = data[:cut], data[cut:]
+            if data:
+                yield data
+            if finished:
+                break
+    reading.result()
+
+
+def _compare(wanted: _Triples, current: Iterator[bytes], graph: str, name: str, folder: Path) -> Path | None:
+    """The change set of the graph, written out in the blocks of ``current``, against the
+    files' triples."""
+    missing = wanted.plain  # shrinks to the triples to insert (the files' are not needed again)
     deletes: list[bytes] = []
-    held_blank = False
-    size = 0
     held_blanks: list[bytes] = []
-    for line, blank in lines(current):
+    size = 0
+    for data in current:
+        lines = _lines(data)
+        if lines is None:
+            return None
+        gone = [line for line in lines if line not in missing]  # blank-node or deleted
+        missing.difference_update(lines)  # a graph names each triple once
+        blank = _blank_lines(gone)
+        if blank is None:
+            return None
         if blank:
-            held_blank = True
-            held_blanks.append(line)
-            continue
-        digest = key(line)
-        held.add(digest)
-        if digest not in wanted:
-            deletes.append(line)
-            size += len(line) + 1
-            if size > CHANGES_LIMIT:
-                return None
-    del wanted
-    inserts: list[bytes] = []
-    new_blanks: list[bytes] = []
-    for line, blank in lines(ntriples):
-        if blank:
-            new_blanks.append(line)
-            continue
-        digest = key(line)
-        if digest not in held:
-            held.add(digest)  # a triple named twice in the files goes in once
-            inserts.append(line)
-            size += len(line) + 1
-            if size > CHANGES_LIMIT:
-                return None
+            held_blanks.extend(blank)
+            blank_set = set(blank)
+            gone = [line for line in gone if line not in blank_set]
+        deletes.extend(gone)
+        size += sum(map(len, gone)) + len(gone)
+        if size > CHANGES_LIMIT:
+            return None
+    inserts = list(missing)
+    size += sum(map(len, inserts)) + len(inserts)
+    if size > CHANGES_LIMIT:
+        return None
+    new_blanks = wanted.blank
     target = sparql_term(URIRef(graph), "graph")
     blank_deletes: list[str] = []
-    trees = _blank_tree_changes(held_blanks, new_blanks) if held_blanks or new_blanks else None
+    trees = _blank_tree_changes(held_blanks, wanted.trees) if held_blanks or new_blanks else None
     if trees is not None:  # only the trees that changed are replaced
         replaced, new_blanks = trees
         blank_deletes = [_delete_trees(target, subject, predicate, depth)
                          for subject, predicate, depth in replaced]
-    elif held_blank and _same_blank_triples(held_blanks, new_blanks):
+    elif held_blanks and _same_blank_triples(held_blanks, new_blanks):
         new_blanks = []  # the graph's blank-node triples stay as they are
-    elif held_blank:  # all of the graph's blank-node triples are replaced
+    elif held_blanks:  # all of the graph's blank-node triples are replaced
         blank_deletes = [f"DELETE {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {target} "
                          "{ ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } }"]
     del held_blanks
@@ -311,6 +375,42 @@ def _compare(lines: Callable[[Path], Iterator[tuple[bytes, bool]]], key: Callabl
                 out.write(b"\n} } ;\n")
         out.write(_forget(name).encode())
     return changes
+
+
+class _InBackground:
+    """Runs ``work`` on a daemon thread; :meth:`result` waits and raises what it raised. A
+    caller that stops early (Ctrl-C) does not wait for it."""
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                work()
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller by result()
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, name="samhandling-load-read", daemon=True)
+        self._thread.start()
+
+    def finished(self) -> bool:
+        return not self._thread.is_alive()
+
+    def result(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # --- blank nodes in trees: matched by what they say, not by label --------------------------
@@ -335,92 +435,123 @@ class _NotTrees(Exception):
 
 
 class _Trees:
-    """The blank-node trees under one subject and predicate."""
+    """The blank-node trees under one subject and predicate: their signatures (what each says,
+    blank-node labels left out, as nested sorted tuples), the depth of the deepest and their lines."""
+
+    __slots__ = ("signatures", "depth", "lines")
 
     def __init__(self) -> None:
-        self.signatures: list[bytes] = []
+        self.signatures: list[tuple[tuple[bytes, tuple[object, ...]], ...]] = []
         self.depth = 0
         self.lines: list[bytes] = []
 
 
-def _split(line: bytes) -> tuple[bytes, bytes, bytes]:
-    """Subject, predicate and object of an N-Triples line as :func:`_has_blank_node` checked it."""
-    subject, predicate, rest = line.split(b" ", 2)
-    return subject, predicate, rest[:-2]
+def _blank_object(line: bytes) -> bytes | None:
+    """The blank node an N-Triples line (as :func:`_has_blank_node` checked it) points at: its
+    last term, if that is a label (a literal's last word holds its closing quote)."""
+    last = line[line.rfind(b" ", 0, len(line) - 2) + 1:-2]
+    return last if last[:2] == b"_:" and b'"' not in last else None
 
 
-def _blank_trees(lines: list[bytes]) -> dict[tuple[bytes, bytes], _Trees]:
+Trees = dict[tuple[bytes, bytes], _Trees]
+
+
+def _blank_trees(lines: list[bytes]) -> Trees:
     """The blank-node trees of ``lines``, by the subject and predicate they hang from; raises
     :class:`_NotTrees` for blank nodes that are not in such trees."""
-    import hashlib
-
-    edges: dict[bytes, list[tuple[bytes, bytes, bytes]]] = {}
+    below: dict[bytes, list[tuple[bytes, bytes | None, bytes]]] = {}  # node: (rest, child, line)
     pointed: set[bytes] = set()
     roots: list[tuple[bytes, bytes, bytes, bytes | None]] = []
     for line in lines:
-        subject, predicate, obj = _split(line)
-        if subject.startswith(b"_:"):
-            edges.setdefault(subject, []).append((predicate, obj, line))
-        if obj.startswith(b"_:"):
-            if obj in pointed:  # shared by two triples: not a tree
+        child = _blank_object(line)
+        if child is not None:
+            if child in pointed:  # shared by two triples: not a tree
                 raise _NotTrees
-            pointed.add(obj)
-            if not subject.startswith(b"_:"):
-                roots.append((subject, predicate, obj, line))
-    seen: set[bytes] = set()
-
-    def walk(node: bytes, level: int, into: list[bytes]) -> tuple[bytes, int]:
-        if level > MAX_TREE_DEPTH or node in seen:
-            raise _NotTrees
-        seen.add(node)
-        parts, depth = [], level
-        for predicate, obj, line in edges.get(node, ()):
-            into.append(line)
-            if obj.startswith(b"_:"):
-                signature, below = walk(obj, level + 1, into)
-                parts.append(predicate + b" _:" + signature)
-                depth = max(depth, below)
+            pointed.add(child)
+        if line[:2] == b"_:":
+            subject, rest = line.split(b" ", 1)
+            if child is not None:
+                rest = rest[:len(rest) - len(child) - 2]  # the predicate and its space
+            entry = below.get(subject)
+            if entry is None:
+                below[subject] = [(rest, child, line)]
             else:
-                parts.append(predicate + b" " + obj)
-        parts.sort()
-        return hashlib.blake2b(b"\n".join(parts), digest_size=16).hexdigest().encode(), depth
+                entry.append((rest, child, line))
+        elif child is not None:
+            subject, predicate, _ = line.split(b" ", 2)
+            roots.append((subject, predicate, child, line))
+    walked = 0
 
-    trees: dict[tuple[bytes, bytes], _Trees] = {}
+    def walk(node: bytes, level: int, into: list[bytes]) -> tuple[tuple[tuple[bytes, tuple[object, ...]], ...], int]:
+        nonlocal walked
+        if level > MAX_TREE_DEPTH:
+            raise _NotTrees
+        walked += 1
+        parts, depth = [], level
+        for rest, child, line in below.get(node, ()):
+            into.append(line)
+            if child is None:
+                parts.append((rest, ()))
+            else:
+                signature, deeper = walk(child, level + 1, into)
+                parts.append((rest, signature))
+                depth = max(depth, deeper)
+        parts.sort()
+        return tuple(parts), depth
+
+    trees: Trees = {}
     # Trees under an IRI, and free-standing ones (``[ a owl:AllDisjointClasses ; … ]``), which
     # nothing points at: one group with an empty subject and predicate.
-    free = [(b"", b"", node, None) for node in sorted(set(edges) - pointed)]
+    free = [(b"", b"", node, None) for node in sorted(below.keys() - pointed)]
     for subject, predicate, node, line in [*roots, *free]:
-        group = trees.setdefault((subject, predicate), _Trees())
+        group = trees.get((subject, predicate))
+        if group is None:
+            group = trees[(subject, predicate)] = _Trees()
         if line is not None:
             group.lines.append(line)
         signature, depth = walk(node, 1, group.lines)
         group.signatures.append(signature)
-        group.depth = max(group.depth, depth)
-    if len(seen) != len(pointed | set(edges)):  # a blank node no IRI points at
+        if depth > group.depth:
+            group.depth = depth
+    if walked != len(pointed | below.keys()):  # a blank node no IRI points at, or a cycle
         raise _NotTrees
     return trees
 
 
-def _blank_tree_changes(held: list[bytes], new: list[bytes]
+def _trees(lines: list[bytes]) -> Trees | None:
+    """The blank-node trees of ``lines``; None when the blank nodes are not all in trees."""
+    try:
+        return _blank_trees(lines)
+    except _NotTrees:
+        return None
+
+
+def _blank_tree_changes(held: list[bytes], new: Trees | None
                         ) -> tuple[list[tuple[bytes, bytes, int]], list[bytes]] | None:
     """The subject–predicate pairs whose trees are replaced (with the depth to delete) and the
     lines to insert for them; None when the blank nodes are not all in trees."""
-    try:
-        before, after = _blank_trees(held), _blank_trees(new)
-    except _NotTrees:
+    before = _trees(held)
+    return None if before is None or new is None else _changed_trees(before, new)
+
+
+def _changed_trees(before: Trees, after: Trees) -> tuple[list[tuple[bytes, bytes, int]], list[bytes]] | None:
+    def same(old: _Trees | None, fresh: _Trees | None) -> bool:
+        if old is None or fresh is None or len(old.signatures) != len(fresh.signatures):
+            return False
+        return (old.signatures == fresh.signatures  # one tree under most pairs: no sorting
+                or sorted(old.signatures) == sorted(fresh.signatures))
+
+    changed = [group for group in before.keys() | after.keys() if not same(before.get(group), after.get(group))]
+    if len(changed) > MAX_TREE_GROUPS:
         return None
     replaced: list[tuple[bytes, bytes, int]] = []
     inserts: list[bytes] = []
-    for group in sorted(before.keys() | after.keys()):
+    for group in sorted(changed):
         old, fresh = before.get(group), after.get(group)
-        if old and fresh and sorted(old.signatures) == sorted(fresh.signatures):
-            continue
         if old:
             replaced.append((group[0], group[1], old.depth))
         if fresh:
             inserts.extend(fresh.lines)
-    if len(replaced) > MAX_TREE_GROUPS:
-        return None
     return replaced, inserts
 
 

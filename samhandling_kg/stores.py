@@ -463,6 +463,10 @@ class EndpointStore:
                           body=urllib.parse.urlencode({"update": text}).encode("utf-8"),
                           headers={"Content-Type": "application/x-www-form-urlencoded"})
 
+    def holds_triples(self, graph: str) -> bool:
+        """Whether ``graph`` holds a triple (found without counting them all)."""
+        return bool(self.select(f"SELECT * WHERE {{ GRAPH {sparql_term(URIRef(graph))} {{ ?s ?p ?o }} }} LIMIT 1").rows)
+
     def count(self, graph: str) -> int:
         text = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {sparql_term(URIRef(graph))} {{ ?s ?p ?o }} }}"
         result = self.select(text)

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from helpers import ASK_TRUE, SPARQL_JSON, StubHandler, assert_one_line_error, http_server, run
 from servers import (
     SERVERS,
@@ -674,21 +676,21 @@ def test_changes_replace_only_the_blank_node_trees_that_changed(oxigraph_server:
 
 
 def test_blank_nodes_outside_trees_fall_back_to_replacing_all() -> None:
-    from samhandling_kg.loading import _blank_tree_changes
+    from samhandling_kg.loading import _blank_tree_changes, _trees
 
     tree = [b"<https://e/a> <https://e/p> _:x .", b'_:x <https://e/q> "v" .']
-    assert _blank_tree_changes(tree, tree) == ([], [])
+    assert _blank_tree_changes(tree, _trees(tree)) == ([], [])
     shared = tree + [b"<https://e/b> <https://e/p> _:x ."]
     cycle = tree + [b"_:x <https://e/r> _:y .", b"_:y <https://e/r> _:x ."]
     loop = tree + [b"_:c <https://e/r> _:d .", b"_:d <https://e/r> _:c ."]  # nothing points in
     for lines in (shared, cycle, loop):
-        assert _blank_tree_changes(lines, tree) is None and _blank_tree_changes(tree, lines) is None
+        assert _blank_tree_changes(lines, _trees(tree)) is None and _blank_tree_changes(tree, _trees(lines)) is None
     # A free-standing tree ([ a owl:AllDisjointClasses … ]) is a tree of its own group.
     loose = tree + [b'_:free <https://e/q> "w" .']
-    assert _blank_tree_changes(loose, tree) == ([(b"", b"", 1)], [])
-    assert _blank_tree_changes(tree, loose) == ([], [b'_:free <https://e/q> "w" .'])
+    assert _blank_tree_changes(loose, _trees(tree)) == ([(b"", b"", 1)], [])
+    assert _blank_tree_changes(tree, _trees(loose)) == ([], [b'_:free <https://e/q> "w" .'])
     other = [b"<https://e/a> <https://e/p> _:z .", b'_:z <https://e/q> "w" .']
-    assert _blank_tree_changes(tree, other) == ([(b"<https://e/a>", b"<https://e/p>", 1)], other)
+    assert _blank_tree_changes(tree, _trees(other)) == ([(b"<https://e/a>", b"<https://e/p>", 1)], other)
 
 
 def test_a_swap_too_big_for_virtuoso_says_which_limit() -> None:
@@ -703,3 +705,76 @@ def test_a_swap_too_big_for_virtuoso_says_which_limit() -> None:
     assert "\n" not in str(explained) and getattr(explained, "uncertain", None) is False
     other = EndpointError("server error 500: disk full")
     assert _explained(other) is other
+
+
+_TERMS = [b"<https://e/a>", b"<https://e/b_:c>", b"_:x", b"_:y1", b'"plain"', b'"ends _:z"',
+          b'"ends _:z"@nb', b'"a _:b"^^<https://e/t>', b'"x> _:y"', b'"<<( no )>>"']
+
+
+@given(st.lists(st.tuples(st.sampled_from(_TERMS[:4]), st.sampled_from(_TERMS[:2]), st.sampled_from(_TERMS)),
+                max_size=30))
+def test_lines_are_told_apart_as_each_line_alone_would_be(triples: list[tuple[bytes, bytes, bytes]]) -> None:
+    """The oracle for the fast split of a whole answer into lines without and with blank
+    nodes: the line-by-line reading of :func:`_has_blank_node`; the blank node a line points
+    at is its object exactly when that is a label."""
+    from samhandling_kg.loading import _blank_object, _has_blank_node, _Triples
+
+    lines = [b" ".join(triple) + b" ." for triple in triples]
+    found = _Triples.of(b"".join(line + b"\n" for line in lines))
+    assert found is not None
+    assert found.blank == [line for line in lines if _has_blank_node(line)]
+    assert found.plain == {line for line in lines if _has_blank_node(line) is False}
+    for (_, _, obj), line in zip(triples, lines):
+        assert _blank_object(line) == (obj if obj.startswith(b"_:") else None)
+
+
+def test_lines_of_another_layout_send_the_load_the_other_way() -> None:
+    from samhandling_kg.loading import _Triples
+
+    assert _Triples.of(b"<https://e/a> <https://e/p> <https://e/b> .\n") is not None
+    for data in (b"<https://e/a> <https://e/p> <https://e/b>\n",  # no " ."
+                 b"<https://e/a> <https://e/p> <https://e/b> .",  # no last line break
+                 b"<< <https://e/a> <https://e/p> <https://e/b> >> <https://e/q> <https://e/c> .\n",
+                 b"<https://e/a>  <https://e/p> _:b .\n"):
+        assert _Triples.of(data) is None, data
+
+
+def test_the_answer_is_read_in_whole_lines_while_it_arrives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store's answer is compared while it is written into the file: every block ends at a
+    line break, nothing is lost or read twice, and a reading that failed half-way raises after
+    the blocks it had written."""
+    from samhandling_kg import loading
+    from samhandling_kg.errors import EndpointError
+
+    monkeypatch.setattr(loading, "_BLOCK", 100)
+    lines = [f"<https://e/s{i}> <https://e/p> \"{'x' * (i % 37)}\" .\n".encode() for i in range(400)]
+    target = tmp_path / "answer.nt"
+
+    half = threading.Event()
+
+    def writer(fail: bool) -> Any:
+        def write() -> None:
+            with target.open("wb") as out:
+                for k, line in enumerate(lines):
+                    if k == len(lines) // 2:
+                        out.flush()
+                        half.wait(10)  # until the first half has been read
+                    out.write(line)
+            if fail:
+                raise EndpointError("connection lost while waiting for the answer")
+        return write
+
+    for fail in (False, True):
+        target.touch()
+        half.clear()
+        read: list[bytes] = []
+        try:
+            for block in loading._follow(target, loading._InBackground(writer(fail))):
+                read.append(block)
+                half.set()
+        except EndpointError as exc:
+            assert fail and "connection lost" in str(exc)
+        else:
+            assert not fail
+        assert len(read) > 1 and all(block.endswith(b"\n") for block in read)
+        assert b"".join(read) == b"".join(lines)
