@@ -438,7 +438,7 @@ class _Trees:
     """The blank-node trees under one subject and predicate: their signatures (what each says,
     blank-node labels left out, as nested sorted tuples), the depth of the deepest and their lines."""
 
-    __slots__ = ("signatures", "depth", "lines")
+    __slots__ = ("depth", "lines", "signatures")
 
     def __init__(self) -> None:
         self.signatures: list[tuple[tuple[bytes, tuple[object, ...]], ...]] = []
@@ -511,8 +511,7 @@ def _blank_trees(lines: list[bytes]) -> Trees:
             group.lines.append(line)
         signature, depth = walk(node, 1, group.lines)
         group.signatures.append(signature)
-        if depth > group.depth:
-            group.depth = depth
+        group.depth = max(group.depth, depth)
     if walked != len(pointed | below.keys()):  # a blank node no IRI points at, or a cycle
         raise _NotTrees
     return trees

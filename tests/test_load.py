@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from helpers import ASK_TRUE, SPARQL_JSON, StubHandler, assert_one_line_error, http_server, run
 from hypothesis import given
 from hypothesis import strategies as st
-from helpers import ASK_TRUE, SPARQL_JSON, StubHandler, assert_one_line_error, http_server, run
 from servers import (
     SERVERS,
     FaultyProxy,
