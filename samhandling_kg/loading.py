@@ -18,7 +18,7 @@ The protocol, on any SPARQL 1.1 store with a Graph Store HTTP Protocol endpoint:
    least one fails this way — never do both go on, which is how two concurrent swaps used to
    leave the union of both files.
 4. **The swap.** The data goes into the temporary graph (Oxigraph's bulk loader), and one
-   SPARQL Update moves it onto the graph and deletes the record, in one transaction. On an
+   SPARQL Update ``MOVE`` puts it onto the graph; the record is deleted after it. On an
    Oxigraph server 0.5 or later two faster ways keep that promise: into an *empty* graph the
    upload goes straight to the graph (its bulk loader commits the whole upload in one step at
    its end); into a graph that holds triples one update carries the *changes* — what to delete
@@ -44,13 +44,13 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from rdflib import Literal, URIRef
 
 from .errors import EndpointError, Interrupted, SamhandlingError
 from .http import HttpClient
-from .rdfio import write_turtle
+from .rdfio import write_ntriples, write_turtle
 from .sparql import sparql_term
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def load_into(store: EndpointStore, paths: Sequence[Path], graph: str) -> LoadRe
     with tempfile.TemporaryDirectory(prefix="samhandling-load-") as folder:
         upload = Path(folder) / "load.ttl"
         with upload.open("wb") as out:
-            write_turtle(paths, out)
+            _upload_writer(store)(paths, out)
         stale = clean_stale(store)
         if stale:
             notes.append(f"removed the temporary graph{'s' if len(stale) > 1 else ''} of "
@@ -114,6 +114,20 @@ def load_into(store: EndpointStore, paths: Sequence[Path], graph: str) -> LoadRe
     triples = store.count(graph)
     return LoadReport(where, graph, triples, tuple(map(str, paths)), time.monotonic() - start,
                       notes=tuple(notes))
+
+
+def _upload_writer(store: EndpointStore) -> Callable[[Sequence[Path], IO[bytes]], object]:
+    """How the checked files are written for the store (both are ``text/turtle``).
+
+    Turtle for most stores: a third to half the bytes of N-Triples, parsed two to three times
+    faster. N-Triples for Oxigraph: a re-load compares the files' triples with the graph's as
+    N-Triples lines, which the upload then already is (saving a second parse of every triple),
+    and Oxigraph takes it about as fast (2.2 million triples into an empty graph: 14.1 s
+    against 13.4 s in ``samhandling load``; a re-load 15.4 s against 17.2 s).
+    """
+    if store.layout is not None and store.layout.atomic_bulk_upload is not None:
+        return write_ntriples
+    return write_turtle
 
 
 def _where(store: EndpointStore) -> str:
@@ -189,7 +203,10 @@ def _upload_and_swap(store: EndpointStore, upload: Path, graph: str, name: str,
     except BaseException:
         _abandon(store, name)
         raise
-    swap = f"MOVE GRAPH <{name}> TO GRAPH {sparql_term(URIRef(graph), 'graph')} ;\n{_forget(name)}"
+    # MOVE alone: Virtuoso takes twice as long over a MOVE that shares its request with another
+    # operation (and applies the operations of one request each on its own anyway), so the
+    # record goes in a request of its own after the swap.
+    swap = f"MOVE GRAPH <{name}> TO GRAPH {sparql_term(URIRef(graph), 'graph')}"
     before_swap()
     try:
         _retrying_deadlocks(lambda: store.update(swap))
@@ -198,6 +215,7 @@ def _upload_and_swap(store: EndpointStore, upload: Path, graph: str, name: str,
         return _after_uncertain_end(
             store, _explained(exc), graph, name, temporary=name,
             landed=lambda: store.count(name) == 0 and store.count(graph) == loaded)
+    _release(store, name)
     return None
 
 
@@ -224,25 +242,11 @@ def _changes(store: EndpointStore, upload: Path, graph: str, name: str, folder: 
         "GET", store.graph_url(graph), headers={"Accept": "application/n-triples"}, ok=(200,),
         into=current))
     with _no_gc():  # millions of small objects and no cycles: the collector would only rescan them
-        wanted = _Triples.of(_ntriples(upload))
+        wanted = _Triples.of(upload.read_bytes())  # None if not written as N-Triples
         if wanted is None:
             reading.result()
             return None
         return _compare(wanted, _follow(current, reading), graph, name, folder)
-
-
-def _ntriples(upload: Path) -> bytes:
-    """The upload as N-Triples, written by Oxigraph's writer as the store writes its answer."""
-    import io
-
-    import pyoxigraph as ox
-
-    out = io.BytesIO()
-    # Through a Python generator: between triples the store's answer, read on another thread,
-    # gets its turn (Oxigraph's writer alone would hold the interpreter lock throughout).
-    triples = (triple for triple in ox.parse(path=str(upload), format=ox.RdfFormat.TURTLE))
-    ox.serialize(triples, out, format=ox.RdfFormat.N_TRIPLES)
-    return out.getvalue()
 
 
 class _Triples:
@@ -257,14 +261,19 @@ class _Triples:
     @classmethod
     def of(cls, data: bytes) -> _Triples | None:
         """The lines of ``data`` (whole lines); None if one is not in the compared layout."""
-        lines = _lines(data)
-        if lines is None:
-            return None
-        blank = _blank_lines(lines)
-        if blank is None:
-            return None
-        plain = set(lines)
-        plain.difference_update(blank)
+        plain: set[bytes] = set()
+        blank: list[bytes] = []
+        start = 0
+        while start < len(data):  # in blocks: a thread reading the store's answer gets turns
+            end = data.find(b"\n", start + _BLOCK) + 1 or len(data)
+            lines = _lines(data[start:end])
+            found = None if lines is None else _blank_lines(lines)
+            if lines is None or found is None:
+                return None
+            plain.update(lines)
+            plain.difference_update(found)
+            blank += found
+            start = end
         return cls(plain, blank)
 
 
