@@ -333,6 +333,7 @@ def _compare(wanted: _Triples, current: Iterator[bytes], graph: str, name: str, 
     missing = wanted.plain  # shrinks to the triples to insert (the files' are not needed again)
     deletes: list[bytes] = []
     held_blanks: list[bytes] = []
+    held_trees = _TreeReader()  # read while the answer arrives
     size = 0
     for data in current:
         lines = _lines(data)
@@ -345,6 +346,7 @@ def _compare(wanted: _Triples, current: Iterator[bytes], graph: str, name: str, 
             return None
         if blank:
             held_blanks.extend(blank)
+            held_trees.add(blank)
             blank_set = set(blank)
             gone = [line for line in gone if line not in blank_set]
         deletes.extend(gone)
@@ -358,7 +360,8 @@ def _compare(wanted: _Triples, current: Iterator[bytes], graph: str, name: str, 
     new_blanks = wanted.blank
     target = sparql_term(URIRef(graph), "graph")
     blank_deletes: list[str] = []
-    trees = _blank_tree_changes(held_blanks, wanted.trees) if held_blanks or new_blanks else None
+    trees = _blank_tree_changes(held_trees.trees(), wanted.trees) if held_blanks or new_blanks else None
+    del held_trees
     if trees is not None:  # only the trees that changed are replaced
         replaced, new_blanks = trees
         blank_deletes = [_delete_trees(target, subject, predicate, depth)
@@ -465,84 +468,98 @@ def _blank_object(line: bytes) -> bytes | None:
 Trees = dict[tuple[bytes, bytes], _Trees]
 
 
-def _blank_trees(lines: list[bytes]) -> Trees:
-    """The blank-node trees of ``lines``, by the subject and predicate they hang from; raises
-    :class:`_NotTrees` for blank nodes that are not in such trees."""
-    below: dict[bytes, list[tuple[bytes, bytes | None, bytes]]] = {}  # node: (rest, child, line)
-    pointed: set[bytes] = set()
-    roots: list[tuple[bytes, bytes, bytes, bytes | None]] = []
-    for line in lines:
-        child = _blank_object(line)
-        if child is not None:
-            if child in pointed:  # shared by two triples: not a tree
-                raise _NotTrees
-            pointed.add(child)
-        if line[:2] == b"_:":
-            subject, rest = line.split(b" ", 1)
+class _TreeReader:
+    """Reads blank-node lines, in as many pieces as they arrive, into their trees by the
+    subject and predicate they hang from (:meth:`trees`: None when they are not all trees)."""
+
+    def __init__(self) -> None:
+        self._below: dict[bytes, list[tuple[bytes, bytes | None, bytes]]] = {}  # node: (rest, child, line)
+        self._pointed: set[bytes] = set()
+        self._roots: list[tuple[bytes, bytes, bytes, bytes | None]] = []
+        self._broken = False
+
+    def add(self, lines: list[bytes]) -> None:
+        if self._broken:
+            return
+        below, pointed, roots = self._below, self._pointed, self._roots
+        for line in lines:
+            child = _blank_object(line)
             if child is not None:
-                rest = rest[:len(rest) - len(child) - 2]  # the predicate and its space
-            entry = below.get(subject)
-            if entry is None:
-                below[subject] = [(rest, child, line)]
-            else:
-                entry.append((rest, child, line))
-        elif child is not None:
-            subject, predicate, _ = line.split(b" ", 2)
-            roots.append((subject, predicate, child, line))
-    walked = 0
+                if child in pointed:  # shared by two triples: not a tree
+                    self._broken = True
+                    return
+                pointed.add(child)
+            if line[:2] == b"_:":
+                subject, rest = line.split(b" ", 1)
+                if child is not None:
+                    rest = rest[:len(rest) - len(child) - 2]  # the predicate and its space
+                entry = below.get(subject)
+                if entry is None:
+                    below[subject] = [(rest, child, line)]
+                else:
+                    entry.append((rest, child, line))
+            elif child is not None:
+                subject, predicate, _ = line.split(b" ", 2)
+                roots.append((subject, predicate, child, line))
 
-    def walk(node: bytes, level: int, into: list[bytes]) -> tuple[tuple[tuple[bytes, tuple[object, ...]], ...], int]:
-        nonlocal walked
-        if level > MAX_TREE_DEPTH:
-            raise _NotTrees
-        walked += 1
-        parts, depth = [], level
-        for rest, child, line in below.get(node, ()):
-            into.append(line)
-            if child is None:
-                parts.append((rest, ()))
-            else:
-                signature, deeper = walk(child, level + 1, into)
-                parts.append((rest, signature))
-                depth = max(depth, deeper)
-        parts.sort()
-        return tuple(parts), depth
+    def trees(self) -> Trees | None:
+        if self._broken:
+            return None
+        below = self._below
+        walked = 0
 
-    trees: Trees = {}
-    # Trees under an IRI, and free-standing ones (``[ a owl:AllDisjointClasses ; … ]``), which
-    # nothing points at: one group with an empty subject and predicate.
-    free = [(b"", b"", node, None) for node in sorted(below.keys() - pointed)]
-    for subject, predicate, node, line in [*roots, *free]:
-        group = trees.get((subject, predicate))
-        if group is None:
-            group = trees[(subject, predicate)] = _Trees()
-        if line is not None:
-            group.lines.append(line)
-        signature, depth = walk(node, 1, group.lines)
-        group.signatures.append(signature)
-        group.depth = max(group.depth, depth)
-    if walked != len(pointed | below.keys()):  # a blank node no IRI points at, or a cycle
-        raise _NotTrees
-    return trees
+        def walk(node: bytes, level: int, into: list[bytes]) -> tuple[tuple[tuple[bytes, tuple[object, ...]], ...], int]:
+            nonlocal walked
+            if level > MAX_TREE_DEPTH:
+                raise _NotTrees
+            walked += 1
+            parts, depth = [], level
+            for rest, child, line in below.get(node, ()):
+                into.append(line)
+                if child is None:
+                    parts.append((rest, ()))
+                else:
+                    signature, deeper = walk(child, level + 1, into)
+                    parts.append((rest, signature))
+                    depth = max(depth, deeper)
+            parts.sort()
+            return tuple(parts), depth
+
+        trees: Trees = {}
+        # Trees under an IRI, and free-standing ones (``[ a owl:AllDisjointClasses ; … ]``),
+        # which nothing points at: one group with an empty subject and predicate.
+        free = [(b"", b"", node, None) for node in sorted(below.keys() - self._pointed)]
+        try:
+            for subject, predicate, node, line in [*self._roots, *free]:
+                group = trees.get((subject, predicate))
+                if group is None:
+                    group = trees[(subject, predicate)] = _Trees()
+                if line is not None:
+                    group.lines.append(line)
+                signature, depth = walk(node, 1, group.lines)
+                group.signatures.append(signature)
+                group.depth = max(group.depth, depth)
+        except _NotTrees:
+            return None
+        if walked != len(self._pointed | below.keys()):  # a blank node no IRI points at, or a cycle
+            return None
+        return trees
 
 
 def _trees(lines: list[bytes]) -> Trees | None:
     """The blank-node trees of ``lines``; None when the blank nodes are not all in trees."""
-    try:
-        return _blank_trees(lines)
-    except _NotTrees:
-        return None
+    reader = _TreeReader()
+    reader.add(lines)
+    return reader.trees()
 
 
-def _blank_tree_changes(held: list[bytes], new: Trees | None
+def _blank_tree_changes(before: Trees | None, after: Trees | None
                         ) -> tuple[list[tuple[bytes, bytes, int]], list[bytes]] | None:
     """The subject–predicate pairs whose trees are replaced (with the depth to delete) and the
     lines to insert for them; None when the blank nodes are not all in trees."""
-    before = _trees(held)
-    return None if before is None or new is None else _changed_trees(before, new)
+    if before is None or after is None:
+        return None
 
-
-def _changed_trees(before: Trees, after: Trees) -> tuple[list[tuple[bytes, bytes, int]], list[bytes]] | None:
     def same(old: _Trees | None, fresh: _Trees | None) -> bool:
         if old is None or fresh is None or len(old.signatures) != len(fresh.signatures):
             return False

@@ -681,18 +681,18 @@ def test_blank_nodes_outside_trees_fall_back_to_replacing_all() -> None:
     from samhandling_kg.loading import _blank_tree_changes, _trees
 
     tree = [b"<https://e/a> <https://e/p> _:x .", b'_:x <https://e/q> "v" .']
-    assert _blank_tree_changes(tree, _trees(tree)) == ([], [])
+    assert _blank_tree_changes(_trees(tree), _trees(tree)) == ([], [])
     shared = tree + [b"<https://e/b> <https://e/p> _:x ."]
     cycle = tree + [b"_:x <https://e/r> _:y .", b"_:y <https://e/r> _:x ."]
     loop = tree + [b"_:c <https://e/r> _:d .", b"_:d <https://e/r> _:c ."]  # nothing points in
     for lines in (shared, cycle, loop):
-        assert _blank_tree_changes(lines, _trees(tree)) is None and _blank_tree_changes(tree, _trees(lines)) is None
+        assert _blank_tree_changes(_trees(lines), _trees(tree)) is None and _blank_tree_changes(_trees(tree), _trees(lines)) is None
     # A free-standing tree ([ a owl:AllDisjointClasses … ]) is a tree of its own group.
     loose = tree + [b'_:free <https://e/q> "w" .']
-    assert _blank_tree_changes(loose, _trees(tree)) == ([(b"", b"", 1)], [])
-    assert _blank_tree_changes(tree, _trees(loose)) == ([], [b'_:free <https://e/q> "w" .'])
+    assert _blank_tree_changes(_trees(loose), _trees(tree)) == ([(b"", b"", 1)], [])
+    assert _blank_tree_changes(_trees(tree), _trees(loose)) == ([], [b'_:free <https://e/q> "w" .'])
     other = [b"<https://e/a> <https://e/p> _:z .", b'_:z <https://e/q> "w" .']
-    assert _blank_tree_changes(tree, _trees(other)) == ([(b"<https://e/a>", b"<https://e/p>", 1)], other)
+    assert _blank_tree_changes(_trees(tree), _trees(other)) == ([(b"<https://e/a>", b"<https://e/p>", 1)], other)
 
 
 def test_a_swap_too_big_for_virtuoso_says_which_limit() -> None:
