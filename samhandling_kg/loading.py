@@ -252,11 +252,12 @@ def _changes(store: EndpointStore, upload: Path, graph: str, name: str, folder: 
 class _Triples:
     """N-Triples lines as Oxigraph writes them (one triple a line, ``S P O .``): those without
     blank nodes in a set (compared as lines), those with them in a list and as trees (matched
-    by content; None when they are not all in trees)."""
+    by content)."""
 
     def __init__(self, plain: set[bytes], blank: list[bytes]) -> None:
         self.plain, self.blank = plain, blank
         self.trees = _trees(blank)
+        self.trees.trees()  # worked out now, while the store is still writing its graph out
 
     @classmethod
     def of(cls, data: bytes) -> _Triples | None:
@@ -360,7 +361,7 @@ def _compare(wanted: _Triples, current: Iterator[bytes], graph: str, name: str, 
     new_blanks = wanted.blank
     target = sparql_term(URIRef(graph), "graph")
     blank_deletes: list[str] = []
-    trees = _blank_tree_changes(held_trees.trees(), wanted.trees) if held_blanks or new_blanks else None
+    trees = _blank_tree_changes(held_trees, wanted.trees) if held_blanks or new_blanks else None
     del held_trees
     if trees is not None:  # only the trees that changed are replaced
         replaced, new_blanks = trees
@@ -448,14 +449,15 @@ class _NotTrees(Exception):
 
 class _Trees:
     """The blank-node trees under one subject and predicate: their signatures (what each says,
-    blank-node labels left out, as nested sorted tuples), the depth of the deepest and their lines."""
+    blank-node labels left out, as nested sorted tuples), the depth of the deepest, and each
+    one's top node with the line pointing at it (none for a free-standing tree)."""
 
-    __slots__ = ("depth", "lines", "signatures")
+    __slots__ = ("depth", "heads", "signatures")
 
     def __init__(self) -> None:
         self.signatures: list[tuple[tuple[bytes, tuple[object, ...]], ...]] = []
         self.depth = 0
-        self.lines: list[bytes] = []
+        self.heads: list[tuple[bytes, bytes | None]] = []
 
 
 def _blank_object(line: bytes) -> bytes | None:
@@ -477,6 +479,7 @@ class _TreeReader:
         self._pointed: set[bytes] = set()
         self._roots: list[tuple[bytes, bytes, bytes, bytes | None]] = []
         self._broken = False
+        self._groups: Trees | None = None
 
     def add(self, lines: list[bytes]) -> None:
         if self._broken:
@@ -503,23 +506,27 @@ class _TreeReader:
                 roots.append((subject, predicate, child, line))
 
     def trees(self) -> Trees | None:
-        if self._broken:
-            return None
+        """The trees by the subject and predicate they hang from (worked out once)."""
+        if self._groups is None and not self._broken:
+            self._groups = self._walk()
+            self._broken = self._groups is None
+        return self._groups
+
+    def _walk(self) -> Trees | None:
         below = self._below
         walked = 0
 
-        def walk(node: bytes, level: int, into: list[bytes]) -> tuple[tuple[tuple[bytes, tuple[object, ...]], ...], int]:
+        def walk(node: bytes, level: int) -> tuple[tuple[tuple[bytes, tuple[object, ...]], ...], int]:
             nonlocal walked
             if level > MAX_TREE_DEPTH:
                 raise _NotTrees
             walked += 1
             parts, depth = [], level
-            for rest, child, line in below.get(node, ()):
-                into.append(line)
+            for rest, child, _ in below.get(node, ()):
                 if child is None:
                     parts.append((rest, ()))
                 else:
-                    signature, deeper = walk(child, level + 1, into)
+                    signature, deeper = walk(child, level + 1)
                     parts.append((rest, signature))
                     depth = max(depth, deeper)
             parts.sort()
@@ -534,10 +541,9 @@ class _TreeReader:
                 group = trees.get((subject, predicate))
                 if group is None:
                     group = trees[(subject, predicate)] = _Trees()
-                if line is not None:
-                    group.lines.append(line)
-                signature, depth = walk(node, 1, group.lines)
+                signature, depth = walk(node, 1)
                 group.signatures.append(signature)
+                group.heads.append((node, line))
                 group.depth = max(group.depth, depth)
         except _NotTrees:
             return None
@@ -545,19 +551,35 @@ class _TreeReader:
             return None
         return trees
 
+    def lines(self, group: _Trees) -> list[bytes]:
+        """The lines of the trees of ``group``, the lines pointing at them included."""
+        found: list[bytes] = []
+        stack: list[bytes] = []
+        for node, line in group.heads:
+            if line is not None:
+                found.append(line)
+            stack.append(node)
+            while stack:
+                for _, child, below in self._below.get(stack.pop(), ()):
+                    found.append(below)
+                    if child is not None:
+                        stack.append(child)
+        return found
 
-def _trees(lines: list[bytes]) -> Trees | None:
-    """The blank-node trees of ``lines``; None when the blank nodes are not all in trees."""
+
+def _trees(lines: list[bytes]) -> _TreeReader:
+    """The blank-node trees of ``lines`` (whole)."""
     reader = _TreeReader()
     reader.add(lines)
-    return reader.trees()
+    return reader
 
 
-def _blank_tree_changes(before: Trees | None, after: Trees | None
+def _blank_tree_changes(before: _TreeReader, after: _TreeReader
                         ) -> tuple[list[tuple[bytes, bytes, int]], list[bytes]] | None:
     """The subject–predicate pairs whose trees are replaced (with the depth to delete) and the
     lines to insert for them; None when the blank nodes are not all in trees."""
-    if before is None or after is None:
+    old_trees, new_trees = before.trees(), after.trees()
+    if old_trees is None or new_trees is None:
         return None
 
     def same(old: _Trees | None, fresh: _Trees | None) -> bool:
@@ -566,17 +588,18 @@ def _blank_tree_changes(before: Trees | None, after: Trees | None
         return (old.signatures == fresh.signatures  # one tree under most pairs: no sorting
                 or sorted(old.signatures) == sorted(fresh.signatures))
 
-    changed = [group for group in before.keys() | after.keys() if not same(before.get(group), after.get(group))]
+    changed = [group for group in old_trees.keys() | new_trees.keys()
+               if not same(old_trees.get(group), new_trees.get(group))]
     if len(changed) > MAX_TREE_GROUPS:
         return None
     replaced: list[tuple[bytes, bytes, int]] = []
     inserts: list[bytes] = []
     for group in sorted(changed):
-        old, fresh = before.get(group), after.get(group)
+        old, fresh = old_trees.get(group), new_trees.get(group)
         if old:
             replaced.append((group[0], group[1], old.depth))
         if fresh:
-            inserts.extend(fresh.lines)
+            inserts.extend(after.lines(fresh))
     return replaced, inserts
 
 
