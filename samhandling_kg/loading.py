@@ -243,10 +243,10 @@ def _changes(store: EndpointStore, upload: Path, graph: str, name: str, folder: 
         into=current))
     with _no_gc():  # millions of small objects and no cycles: the collector would only rescan them
         wanted = _Triples.of(upload.read_bytes())  # None if not written as N-Triples
-        if wanted is None:
-            reading.result()
-            return None
-        return _compare(wanted, _follow(current, reading), graph, name, folder)
+        changes = None if wanted is None else _compare(wanted, _follow(current, reading), graph, name, folder)
+    if changes is None:  # the load goes another way: not while this reading still uses the connection
+        reading.result()
+    return changes
 
 
 class _Triples:
