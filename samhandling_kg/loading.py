@@ -3,9 +3,9 @@ into a graph at a time, and the command says what the store holds when it cannot
 
 The protocol, on any SPARQL 1.1 store with a Graph Store HTTP Protocol endpoint:
 
-1. Every file is read and checked locally into one Turtle file (no prefixes; a store parses it
-   two to three times faster than the same triples as N-Triples); a bad file stops the load
-   before anything is sent.
+1. Every file is read and checked locally into one upload file (Turtle without prefixes, or
+   N-Triples for Oxigraph: see :func:`_upload_writer`); a bad file stops the load before
+   anything is sent.
 2. **Records.** A load writes a record into the graph ``urn:samhandling:loads``: its name
    (``urn:samhandling:load:<UTC time>:<random>``, also the name of its temporary graph), the
    graph it replaces and a heartbeat (the store's ``NOW()``), refreshed every
@@ -122,8 +122,7 @@ def _upload_writer(store: EndpointStore) -> Callable[[Sequence[Path], IO[bytes]]
     Turtle for most stores: a third to half the bytes of N-Triples, parsed two to three times
     faster. N-Triples for Oxigraph: a re-load compares the files' triples with the graph's as
     N-Triples lines, which the upload then already is (saving a second parse of every triple),
-    and Oxigraph takes it about as fast (2.2 million triples into an empty graph: 14.1 s
-    against 13.4 s in ``samhandling load``; a re-load 15.4 s against 17.2 s).
+    and Oxigraph takes it about as fast (``benchmarks/load.py`` prints both loads).
     """
     if store.layout is not None and store.layout.atomic_bulk_upload is not None:
         return write_ntriples
@@ -203,9 +202,10 @@ def _upload_and_swap(store: EndpointStore, upload: Path, graph: str, name: str,
     except BaseException:
         _abandon(store, name)
         raise
-    # MOVE alone: Virtuoso takes twice as long over a MOVE that shares its request with another
-    # operation (and applies the operations of one request each on its own anyway), so the
-    # record goes in a request of its own after the swap.
+    # MOVE alone: Virtuoso takes far longer over a MOVE that shares its request with another
+    # operation (a 100,000-record load in benchmarks/load.py: 68 s before, 45 s after) and
+    # applies the operations of one request each on its own anyway, so the record goes in a
+    # request of its own after the swap.
     swap = f"MOVE GRAPH <{name}> TO GRAPH {sparql_term(URIRef(graph), 'graph')}"
     before_swap()
     try:
