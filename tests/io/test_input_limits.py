@@ -30,16 +30,17 @@ def _long_iri(path: Path, size: int) -> Path:
 
 COMMANDS = [
     ["validate", "{f}"],
-    ["validate", "--engine", "sparql", "{f}"],
-    ["query", "CQ1", "--data", "{f}"],
-    ["query", "CQ1", "--store", "rdflib", "--data", "{f}"],
+    ["validate", "--engine", "pyshacl", "{f}"],
+    ["query", "cq01-organisational-forms", "--data", "{f}"],
+    ["query", "cq01-organisational-forms", "--store", "rdflib", "--data", "{f}"],
     ["export", "--data", "{f}", "--format", "nt"],
     ["recommend", "--list", "--data", "{f}"],
+    ["docs", "--output", "{out}", "--data", "{f}"],
 ]
 
 
 def _argv(template: list[str], path: Path) -> list[str]:
-    return [part.replace("{f}", str(path)) for part in template]
+    return [part.replace("{f}", str(path)).replace("{out}", str(path.parent / "site")) for part in template]
 
 
 @pytest.fixture(scope="module")
@@ -56,10 +57,10 @@ def test_a_token_over_the_limit_is_one_line_on_every_command(template: list[str]
 def test_the_token_limit_is_the_one_chosen_and_can_be_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = _long_literal(tmp_path / "two.ttl", 2 * MIB)
     monkeypatch.setenv("SAMHANDLING_MAX_TOKEN", str(1 * MIB))
-    code, _, err = run("query", "CQ1", "--data", str(data))
+    code, _, err = run("query", "cq01-organisational-forms", "--data", str(data))
     assert_one_line_error(code, err, f"{data}:2:", "1 MiB", "SAMHANDLING_MAX_TOKEN")
     monkeypatch.setenv("SAMHANDLING_MAX_TOKEN", str(3 * MIB))
-    code, _, err = run("query", "CQ1", "--data", str(data))
+    code, _, err = run("query", "cq01-organisational-forms", "--data", str(data))
     assert code == 0, err
 
 
@@ -75,12 +76,12 @@ def test_serve_refuses_a_long_token_at_start(token_17mb: Path) -> None:
 
 def test_an_iri_over_the_limit_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = _long_iri(tmp_path / "iri.ttl", 70_000)
-    for argv in (["query", "CQ1", "--data", str(data)], ["validate", str(data)],
-                 ["query", "CQ1", "--store", "rdflib", "--data", str(data)]):
+    for argv in (["query", "cq01-organisational-forms", "--data", str(data)], ["validate", str(data)],
+                 ["query", "cq01-organisational-forms", "--store", "rdflib", "--data", str(data)]):
         code, _, err = run(*argv)
         assert_one_line_error(code, err, f"{data}:2:", "SAMHANDLING_MAX_IRI")
     monkeypatch.setenv("SAMHANDLING_MAX_IRI", "100000")
-    code, _, err = run("query", "CQ1", "--data", str(data))
+    code, _, err = run("query", "cq01-organisational-forms", "--data", str(data))
     assert code == 0, err
 
 
@@ -88,8 +89,8 @@ def test_a_chain_of_relative_bases_stops_at_the_iri_limit(tmp_path: Path) -> Non
     """14,000 chained ``@base <dN/>`` lines (426 KB) grew IRIs to gigabytes in every reader."""
     data = tmp_path / "bases.ttl"
     data.write_bytes(b"".join(b"@base <d%d/> .\n<a> <b> <c> .\n" % i for i in range(14_000)))
-    for argv in (["query", "CQ1", "--data", str(data)], ["export", "--data", str(data), "--format", "nt"],
-                 ["validate", str(data)], ["load", "--graph-store", "http://127.0.0.1:9/s", str(data)]):
+    for argv in (["query", "cq01-organisational-forms", "--data", str(data)], ["export", "--data", str(data), "--format", "nt"],
+                 ["validate", str(data)], ["load", "--graph-store", "http://127.0.0.1:9/store", str(data)]):
         code, _, err = run(*argv)
         assert_one_line_error(code, err, str(data), "SAMHANDLING_MAX_IRI")
 
@@ -97,7 +98,7 @@ def test_a_chain_of_relative_bases_stops_at_the_iri_limit(tmp_path: Path) -> Non
 def test_an_input_over_the_size_limit_is_refused_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = _long_literal(tmp_path / "big.nt", 3 * MIB)
     monkeypatch.setenv("SAMHANDLING_MAX_INPUT", str(2 * MIB))
-    code, _, err = run("query", "CQ1", "--data", str(data))
+    code, _, err = run("query", "cq01-organisational-forms", "--data", str(data))
     assert_one_line_error(code, err, str(data), "2 MiB", "SAMHANDLING_MAX_INPUT")
 
 
@@ -121,6 +122,6 @@ def test_endless_standard_input_is_bounded_while_read(monkeypatch: pytest.Monkey
     monkeypatch.setenv("SAMHANDLING_MAX_INPUT", str(4 * MIB))
     endless = _Endless()
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(endless)))
-    code, _, err = run("query", "CQ1", "--data", "-", "--input-format", "ttl")
+    code, _, err = run("query", "cq01-organisational-forms", "--data", "-", "--input-format", "ttl")
     assert_one_line_error(code, err, "<stdin>", "4 MiB", "SAMHANDLING_MAX_INPUT")
     assert endless.taken <= 5 * MIB

@@ -97,12 +97,12 @@ def test_json_nested_100000_deep_is_one_line(command: str) -> None:
         if command == "validate":
             code, _, err = run("validate", "--endpoint", f"{url}/sparql")
         else:
-            code, _, err = run("query", "CQ1", "--endpoint", f"{url}/sparql")
+            code, _, err = run("query", "cq01-organisational-forms", "--endpoint", f"{url}/sparql")
     assert_one_line_error(code, err, "nested")
 
 
 def test_a_gzip_bomb_is_counted_after_decoding(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SAMHANDLING_MAX_ANSWER", str(16 * MIB))
     with http_server(_with("gzip-bomb")) as url:
-        code, _, err = run("query", "CQ1", "--endpoint", f"{url}/sparql")
+        code, _, err = run("query", "cq01-organisational-forms", "--endpoint", f"{url}/sparql")
     assert_one_line_error(code, err, "16 MiB", "SAMHANDLING_MAX_ANSWER")
