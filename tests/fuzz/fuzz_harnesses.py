@@ -55,14 +55,10 @@ def check_file_reader(data: bytes, ending: str) -> None:
 
     import pyoxigraph as ox
 
-    from samhandling_kg.errors import InputError, SamhandlingError
+    from samhandling_kg.core.errors import InputError, SamhandlingError
 
-    try:
-        from samhandling_kg.io.rdf import FORMATS, parse_bytes  # the layout of issue 22
-        from samhandling_kg.io.oxigraph import load_file
-    except ImportError:
-        from samhandling_kg.oxio import load_file
-        from samhandling_kg.rdfio import FORMATS, parse_bytes
+    from samhandling_kg.io.oxigraph import load_file
+    from samhandling_kg.io.rdf import FORMATS, parse_bytes
     name = f"input{ending}"
     try:
         parse_bytes(data, name, format=FORMATS[ending])
@@ -80,12 +76,9 @@ def check_file_reader(data: bytes, ending: str) -> None:
 
 def check_query_guard(text: str) -> None:
     """The read-only guard answers a query or a one-line QueryError, never anything else."""
-    from samhandling_kg.errors import QueryError
+    from samhandling_kg.core.errors import QueryError
 
-    try:
-        from samhandling_kg.query.guard import check_query_text, check_read_query_local
-    except ImportError:
-        from samhandling_kg.sparql import check_query_text, check_read_query_local
+    from samhandling_kg.sparql.guard import check_query_text, check_read_query_local
     try:
         check_query_text(text)
         check_read_query_local(text)
@@ -113,12 +106,9 @@ def _answers() -> st.SearchStrategy[bytes]:
 
 def check_endpoint_answer(payload: bytes, kind: str) -> None:
     """An endpoint's answer reads as results or a one-line EndpointError."""
-    from samhandling_kg.errors import EndpointError
+    from samhandling_kg.core.errors import EndpointError
 
-    try:
-        from samhandling_kg.query.results import decode_answer
-    except ImportError:
-        from samhandling_kg.sparql import decode_answer
+    from samhandling_kg.sparql.results import decode_answer
     try:
         decode_answer(kind, payload, "http://store.invalid/sparql")  # type: ignore[arg-type]
     except EndpointError as exc:

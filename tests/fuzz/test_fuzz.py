@@ -43,12 +43,9 @@ def _final() -> bool:
 
 @pytest.fixture(scope="module")
 def serve_port() -> Iterator[int]:
-    from samhandling_kg.stores import OxigraphStore
+    from samhandling_kg.stores.local import OxigraphStore
 
-    try:
-        from samhandling_kg.serve.server import make_server
-    except ImportError:
-        from samhandling_kg.serve import make_server  # type: ignore[no-redef]
+    from samhandling_kg.serve.server import make_server
     with serving(make_server(OxigraphStore.with_knowledge_graph(), "127.0.0.1", 0)) as (_, port):
         yield port
 

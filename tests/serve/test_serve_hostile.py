@@ -20,12 +20,9 @@ from pathlib import Path
 import pytest
 from helpers import assert_one_line_error, run, serving
 
-from samhandling_kg.stores import OxigraphStore
+from samhandling_kg.stores.local import OxigraphStore
 
-try:
-    from samhandling_kg.serve.server import make_server
-except ImportError:
-    from samhandling_kg.serve import make_server  # type: ignore[no-redef]
+from samhandling_kg.serve.server import make_server
 from samhandling_kg.site.routes import SiteRoutes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,10 +76,7 @@ def test_get_and_post_share_one_error_handling_and_failures_are_logged(
 
 
 def test_unknown_question_ids_are_not_kept(site_server: tuple[int, io.StringIO]) -> None:
-    try:
-        from samhandling_kg.kg import questions
-    except ImportError:
-        from samhandling_kg import questions  # type: ignore[no-redef]
+    from samhandling_kg.kg import questions
     port, _ = site_server
     for i in range(50):
         status, _ = raw(port, b"GET /question/%d%s/query HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % (i, b"x" * 6000))
@@ -120,10 +114,7 @@ def test_same_origin_requests_are_answered(site_server: tuple[int, io.StringIO],
 
 
 def test_cross_site_requests_are_answered_when_the_user_opts_in() -> None:
-    try:
-        from samhandling_kg.serve.server import Limits
-    except ImportError:
-        from samhandling_kg.serve import Limits  # type: ignore[no-redef]
+    from samhandling_kg.serve.server import Limits
     with serving(make_server(OxigraphStore.with_knowledge_graph(), "127.0.0.1", 0,
                              limits=Limits(allow_cross_site=True))) as (_, port):
         status, _ = raw(port, b"GET " + ASK + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nSec-Fetch-Site: cross-site\r\n"
