@@ -80,7 +80,7 @@ def test_an_endpoint_that_answers_every_page_full_is_stopped(monkeypatch: pytest
     monkeypatch.setenv("SAMHANDLING_MAX_ROWS", "20000")
     with http_server(_with("full")) as url:
         code, _, err = run("validate", "--endpoint", f"{url}/sparql")
-    assert_one_line_error(code, err, "20000 rows", "SAMHANDLING_MAX_ROWS")
+    assert_one_line_error(code, err, "20 000 rows", "SAMHANDLING_MAX_ROWS")
     assert _Hostile.requests < 20
 
 
