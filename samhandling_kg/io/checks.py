@@ -15,6 +15,7 @@ import defusedxml.ElementTree
 
 from samhandling_kg.core import limits
 from samhandling_kg.core.errors import InputError, printable
+from samhandling_kg.core.terms import ABSOLUTE_IRI, IRI_FORBIDDEN
 
 
 def _check_xml(data: bytes, source: str | Path) -> None:
@@ -129,8 +130,8 @@ def _strip_position(message: str) -> str:
 # --- the chosen limits (samhandling_kg/core/limits.py), checked before any parser ------------
 
 _TURTLE_LIKE = {"turtle", "trig", "n3"}
-_SCHEME = re.compile(rb"[A-Za-z][A-Za-z0-9+.-]*:")
-_LONG_IRI_TEXT = re.compile(rb'<[^<>"{}|^`\\\x00-\x20]*')
+_SCHEME = re.compile(ABSOLUTE_IRI.pattern.encode())
+_LONG_IRI_TEXT = re.compile(b"<[^" + IRI_FORBIDDEN.pattern[1:].encode() + b"*")
 
 
 def check_limits(data: Any, source: str | Path, fmt: str) -> None:

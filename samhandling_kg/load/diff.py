@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
+from samhandling_kg.core.terms import IRI_FORBIDDEN
 from samhandling_kg.sparql.binding import sparql_term
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ def _follow(path: Path, reading: _InBackground) -> Iterator[bytes]:
 #: Update (IRIs without the characters IRIs may not hold, plain blank-node labels, literals with
 #: only the escapes of N-Triples). The graph read back is the store's word: a block with any
 #: other line is not pasted into an update (the load takes the way without a change set).
-_IRI = rb'<[^\x00-\x20<>"{}|^`\\]*>'
+_IRI = b"<[^" + IRI_FORBIDDEN.pattern[1:].encode() + b"*>"
 _BLANK = rb"_:[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?"
 _LITERAL = (rb'"(?:[^"\\\n\r]|\\["\\nrtbf]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*"'
             rb"(?:\^\^" + _IRI + rb"|@[A-Za-z]+(?:-[A-Za-z0-9]+)*)?")
