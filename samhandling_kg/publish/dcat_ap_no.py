@@ -323,6 +323,20 @@ def _message(shape: Node, lang: str) -> str:
     return str(chosen) if chosen is not None else str(shape)
 
 
+def _rule(compiled: CompiledCheck) -> Node:
+    """The rule a compiled check stands for: its shape, or for a SHACL-SPARQL constraint the
+    constraint itself (as pySHACL reports it, ``sh:sourceConstraint``), found by its query."""
+    if compiled.component != SH.SPARQLConstraintComponent:
+        return compiled.shape
+    squeeze = "".join(compiled.query.split())
+    for constraint in _check_shapes().objects(compiled.shape, SH.sparql):
+        select = _check_shapes().value(constraint, SH.select)
+        body = str(select).split("{", 1)[-1].rsplit("}", 1)[0] if select is not None else ""
+        if body and "".join(body.split()) in squeeze:
+            return constraint
+    return compiled.shape
+
+
 def check(graph: Graph, *, lang: str = DEFAULT_LANGUAGE) -> list[Finding]:
     """Findings of the project's DCAT-AP-NO shapes on ``graph`` with the compiled engine,
     sorted and without repeats (empty when it conforms)."""
@@ -331,10 +345,10 @@ def check(graph: Graph, *, lang: str = DEFAULT_LANGUAGE) -> list[Finding]:
     found: set[Finding] = set()
     with no_network():
         for compiled in _compiled():
+            rule = _rule(compiled)
             for row in store.query(compiled.query):
-                found.add(Finding(str(to_rdflib(row["this"])), str(compiled.shape),
-                                  str(compiled.severity).rsplit("#", 1)[-1],
-                                  _message(compiled.shape, lang)))
+                found.add(Finding(str(to_rdflib(row["this"])), str(rule),
+                                  str(compiled.severity).rsplit("#", 1)[-1], _message(rule, lang)))
     return sorted(found, key=lambda f: (f.focus, f.shape, f.message))
 
 
