@@ -189,7 +189,7 @@ class _Mapping:
             given = [t for t in src.objects(catalogue, prop) if isinstance(t, Literal)]
             for text in given or [Literal(t, lang=lang) for lang, t in default.items()]:
                 add((catalogue, prop, text))
-        languages = {t.language for t in self.out.objects(catalogue, DCTERMS.title)}
+        languages = {t.language for t in self.out.objects(catalogue, DCTERMS.title) if isinstance(t, Literal)}
         for lang, language in LANGUAGES.items():
             if lang in languages:
                 add((catalogue, DCTERMS.language, language))
@@ -346,7 +346,9 @@ def check(graph: Graph, *, lang: str = DEFAULT_LANGUAGE) -> list[Finding]:
     with no_network():
         for compiled in _compiled():
             rule = _rule(compiled)
-            for row in store.query(compiled.query):
+            rows = store.query(compiled.query)
+            assert isinstance(rows, ox.QuerySolutions)
+            for row in rows:
                 found.add(Finding(str(to_rdflib(row["this"])), str(rule),
                                   str(compiled.severity).rsplit("#", 1)[-1], _message(rule, lang)))
     return sorted(found, key=lambda f: (f.focus, f.shape, f.message))

@@ -222,7 +222,7 @@ def test_two_catalogues_in_the_data_is_a_usage_error(tmp_path: Path) -> None:
     extra.write_text(f"<https://example.org/a> a <{DCAT.Catalog}> . <https://example.org/b> a <{DCAT.Catalog}> .\n",
                      encoding="utf-8")
     code, text, err = run("--data", EXAMPLES, str(extra))
-    assert code == 2 and "dcat:Catalog" in err and err.count("\n") == 1
+    assert code == 2 and text == "" and "dcat:Catalog" in err and err.count("\n") == 1
 
 
 def test_a_catalogue_declared_in_the_data_gives_its_iri_and_texts(tmp_path: Path) -> None:
