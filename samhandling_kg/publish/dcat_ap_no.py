@@ -80,12 +80,12 @@ _DESCRIPTION = {
 
 #: Why a solution is left out, in the three languages of the project's messages.
 NO_ENDPOINT = {
-    "nb": "utelatt: har ikke API-endepunkt (dcat:endpointURL), som en datatjeneste i DCAT-AP-NO "
-          "må ha; en portal eller felles løsning hører hjemme i en tjenestekatalog (CPSV-AP-NO)",
-    "nn": "utelaten: har ikkje API-endepunkt (dcat:endpointURL), som ei datateneste i DCAT-AP-NO "
-          "må ha; ein portal eller ei felles løysing høyrer heime i ein tenestekatalog (CPSV-AP-NO)",
-    "en": "left out: no API endpoint (dcat:endpointURL), which a DCAT-AP-NO data service must have; "
-          "a portal or shared application belongs in a service catalogue (CPSV-AP-NO)",
+    "nb": "ikke API-endepunkt (dcat:endpointURL), som en datatjeneste i DCAT-AP-NO må ha; "
+          "portaler og felles løsninger hører hjemme i en tjenestekatalog (docs/dcat-ap-no.md)",
+    "nn": "ikkje API-endepunkt (dcat:endpointURL), som ei datateneste i DCAT-AP-NO må ha; "
+          "portalar og felles løysingar høyrer heime i ein tenestekatalog (docs/dcat-ap-no.md)",
+    "en": "no API endpoint (dcat:endpointURL), which a DCAT-AP-NO data service must have; "
+          "portals and shared applications belong in a service catalogue (docs/dcat-ap-no.md)",
 }
 NO_ELI = {
     "nb": "rettslig grunnlag {law} har ingen Lovdata-ELI-adresse og er ikke tatt med som "
