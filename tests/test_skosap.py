@@ -17,6 +17,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from samhandling_kg import SAM, load_knowledge_graph, ontology_graph
 from samhandling_kg.cli import main
+from samhandling_kg.publish.publisher import publisher_iri
 from samhandling_kg.publish.skos_ap_no import (
     COLLECTION,
     EUVOC,
@@ -25,7 +26,6 @@ from samhandling_kg.publish.skos_ap_no import (
     VCARD,
     XKOS,
     check,
-    publisher_iri,
     skos_ap_no,
 )
 

@@ -135,6 +135,8 @@ class SAMSH(DefinedNamespace):
     SolutionDescriptionEn: URIRef
     SolutionDescriptionLanguage: URIRef
     SolutionDescriptionNn: URIRef
+    SolutionEndpointDescription: URIRef
+    SolutionEndpointURL: URIRef
     SolutionIdentifier: URIRef
     SolutionLandingPage: URIRef
     SolutionLandingPageIRI: URIRef

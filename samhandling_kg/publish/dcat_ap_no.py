@@ -29,14 +29,16 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SH, SKOS, XSD
 from rdflib.term import Node
 
-from .. import resources
-from ..errors import SamhandlingError
-from ..namespace import ONTOLOGY_IRI, SAM
-from ..oxio import to_ox_quads, to_rdflib
-from ..rdfio import no_network, parse_file
-from ..shacl_sparql import CompiledCheck, compile_shapes
-from ..terms import DEFAULT_LANGUAGE
-from .publisher import DEFAULT_PUBLISHER, VCARD, contact_point, names, organisation_number_of
+from samhandling_kg.core import resources
+from samhandling_kg.core.errors import SamhandlingError
+from samhandling_kg.core.namespace import ONTOLOGY_IRI, SAM
+from samhandling_kg.core.orgnr import organisation_number_of
+from samhandling_kg.core.terms import DEFAULT_LANGUAGE
+from samhandling_kg.io.network import no_network
+from samhandling_kg.io.oxigraph import to_ox_quads, to_rdflib
+from samhandling_kg.io.rdf import parse_file
+from samhandling_kg.publish.publisher import DEFAULT_PUBLISHER, VCARD, contact_point, names
+from samhandling_kg.validation.compiler.checks import CompiledCheck, compile_shapes
 
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
@@ -80,12 +82,12 @@ _DESCRIPTION = {
 
 #: Why a solution is left out, in the three languages of the project's messages.
 NO_ENDPOINT = {
-    "nb": "ikke API-endepunkt (dcat:endpointURL), som en datatjeneste i DCAT-AP-NO må ha; "
-          "portaler og felles løsninger hører hjemme i en tjenestekatalog (docs/dcat-ap-no.md)",
-    "nn": "ikkje API-endepunkt (dcat:endpointURL), som ei datateneste i DCAT-AP-NO må ha; "
-          "portalar og felles løysingar høyrer heime i ein tenestekatalog (docs/dcat-ap-no.md)",
-    "en": "no API endpoint (dcat:endpointURL), which a DCAT-AP-NO data service must have; "
-          "portals and shared applications belong in a service catalogue (docs/dcat-ap-no.md)",
+    "nb": "ingen API-endepunkt oppgitt (dcat:endpointURL), som en datatjeneste i DCAT-AP-NO må ha "
+          "(docs/dcat-ap-no.md)",
+    "nn": "ikkje noko API-endepunkt oppgjeve (dcat:endpointURL), som ei datateneste i DCAT-AP-NO må ha "
+          "(docs/dcat-ap-no.md)",
+    "en": "no API endpoint given (dcat:endpointURL), which a DCAT-AP-NO data service must have "
+          "(docs/dcat-ap-no.md)",
 }
 NO_ELI = {
     "nb": "rettslig grunnlag {law} har ingen Lovdata-ELI-adresse og er ikke tatt med som "

@@ -15,10 +15,10 @@ from pathlib import Path
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS
 
-from ..errors import printable
-from ..graph import load_knowledge_graph
-from ..terms import DEFAULT_LANGUAGE
-from .publisher import publisher_iri
+from samhandling_kg.core.errors import printable
+from samhandling_kg.core.terms import DEFAULT_LANGUAGE
+from samhandling_kg.kg.graph import load_knowledge_graph
+from samhandling_kg.publish.publisher import publisher_iri
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class ExportProfile:
 
 
 def _skos_ap_no(data: Sequence[str | Path], publisher: str | None) -> ProfileRun:
-    from .skos_ap_no import check, skos_ap_no
+    from samhandling_kg.publish.skos_ap_no import check, skos_ap_no
 
     graph = skos_ap_no(load_knowledge_graph(data), publisher_iri(publisher) if publisher is not None else None)
     lines, status = [], 0
@@ -61,7 +61,7 @@ def _named(graph: Graph, node: URIRef, lang: str) -> str:
 
 
 def _dcat_ap_no(data: Sequence[str | Path], publisher: str | None) -> ProfileRun:
-    from .dcat_ap_no import check, dcat_ap_no, record_of
+    from samhandling_kg.publish.dcat_ap_no import check, dcat_ap_no, record_of
 
     lang = DEFAULT_LANGUAGE
     export = dcat_ap_no(load_knowledge_graph(data),

@@ -16,14 +16,13 @@ national-catalogue exports (SKOS-AP-NO and DCAT-AP-NO).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import FOAF, RDF
 
-from ..errors import SamhandlingError
-from ..validation import organisation_number_valid  # the one mod-11 rule of the project
+from samhandling_kg.core.errors import SamhandlingError
+from samhandling_kg.core.orgnr import organisation_number_of, organisation_number_valid
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 
@@ -67,14 +66,6 @@ def publisher_iri(number: str) -> URIRef:
         raise SamhandlingError(f"--publisher {number}: not an organisation number "
                                "(wrong check digit, modulus 11)")
     return URIRef(ENHETSREGISTERET + digits)
-
-
-def organisation_number_of(iri: object) -> str | None:
-    """The organisation number an Enhetsregisteret IRI names, or None."""
-    text = str(iri)
-    if text.startswith(ENHETSREGISTERET) and re.fullmatch(r"[0-9]{9}", text[len(ENHETSREGISTERET):]):
-        return text[len(ENHETSREGISTERET):]
-    return None
 
 
 def names(source: Graph, publisher: URIRef) -> list[Literal]:

@@ -50,14 +50,8 @@ XKOS = Namespace("http://rdf-vocabulary.ddialliance.org/xkos#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 
-#: The export profiles ``samhandling export --profile`` knows (one registry).
-PROFILES = ("skos-ap-no",)
-
 #: The collection's IRI (and identifier): the concepts of the ontology as one catalogue entry.
 COLLECTION = URIRef("https://w3id.org/samhandling/concepts")
-
-#: Enhetsregisteret, the Central Coordinating Register for Legal Entities.
-ENHETSREGISTERET = "https://data.brreg.no/enhetsregisteret/api/enheter/"
 
 # Codes of the controlled vocabularies the specification names (Definisjon: forhold til kilde;
 # Begrep: status). The definitions are the project's paraphrases of the Directorate's text.
@@ -88,20 +82,6 @@ _DESCRIPTION = {
           "definitions are paraphrased from documents of the Norwegian Directorate of eHealth, "
           "which are given as their sources.",
 }
-
-
-def publisher_iri(number: str) -> URIRef:
-    """The Enhetsregisteret IRI of organisation number ``number`` (spaces allowed, as in
-    ``974 760 673``); a number with a wrong check digit is refused."""
-    from samhandling_kg.core.orgnr import organisation_number_valid
-
-    digits = number.replace(" ", "")
-    if not digits.isdigit() or len(digits) != 9:
-        raise SamhandlingError(f"--publisher {number!r}: an organisation number has 9 digits")
-    if not organisation_number_valid(digits):
-        raise SamhandlingError(f"--publisher {number}: not an organisation number "
-                               "(wrong check digit, modulus 11)")
-    return URIRef(ENHETSREGISTERET + digits)
 
 
 def skos_ap_no(graph: Graph, publisher: URIRef | None = None) -> Graph:

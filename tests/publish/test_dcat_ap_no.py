@@ -293,7 +293,7 @@ def _publisher_not_an_agent(g: Graph) -> None:
 
 def _wrong_check_digit(g: Graph) -> None:
     wrong = URIRef("https://data.brreg.no/enhetsregisteret/api/enheter/994598758")
-    for s, p, o in list(g.triples((NHN, None, None))):
+    for _, p, o in list(g.triples((NHN, None, None))):
         g.add((wrong, p, o))
     g.set((wrong, DCTERMS.identifier, Literal("994598758")))
     g.set((EDI, DCTERMS.publisher, wrong))
@@ -488,6 +488,6 @@ def test_the_questions_data_is_the_current_export() -> None:
 
 
 def test_profile_registry_lists_both_profiles() -> None:
-    from samhandling_kg.publish import PROFILES
+    from samhandling_kg.publish.profiles import PROFILES
 
     assert set(PROFILES) == {"skos-ap-no", "dcat-ap-no"}
