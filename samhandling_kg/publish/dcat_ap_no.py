@@ -58,6 +58,8 @@ LANGUAGES = {
     "en": URIRef("http://publications.europa.eu/resource/authority/language/ENG"),
 }
 
+LANGUAGE_TABLE = URIRef("http://publications.europa.eu/resource/authority/language")
+
 PREFIXES = {
     "dcat": DCAT, "dcatap": DCATAP, "dct": DCTERMS, "eli": ELI, "foaf": FOAF, "rdf": RDF,
     "sam": SAM, "skos": SKOS, "vcard": VCARD, "xsd": XSD,
@@ -195,6 +197,9 @@ class _Mapping:
         for lang, language in LANGUAGES.items():
             if lang in languages:
                 add((catalogue, DCTERMS.language, language))
+                # The code list's own statement, which Digdir's validator otherwise fetches.
+                add((language, RDF.type, SKOS.Concept))
+                add((language, SKOS.inScheme, LANGUAGE_TABLE))
         add((catalogue, DCTERMS.publisher, self.publisher))
         self._agent(self.publisher)
         contacts = list(src.objects(catalogue, DCAT.contactPoint))
