@@ -45,7 +45,7 @@ def _skos_ap_no(data: Sequence[str | Path], publisher: str | None) -> ProfileRun
     graph = skos_ap_no(load_knowledge_graph(data), publisher_iri(publisher) if publisher is not None else None)
     lines, status = [], 0
     if data:
-        # The ontology's own concepts pass (tests); concepts from data files may not: say
+        # The ontology's own concepts pass (tests/publish/test_skosap.py); concepts from data files may not: say
         # which and why, and exit 1, but still write what was asked for.
         for finding in check(graph):
             lines.append(f"samhandling: {finding.severity.lower()}: <{finding.focus}>: "
