@@ -227,3 +227,31 @@ def test_a_link_carrying_both_statuses_is_inconsistent(onto: Graph) -> None:
     errors = [str(o) for o in closure.objects(None, ERROR)]
     assert any("Stated" in e and "Derived" in e for e in errors), errors
     assert not list(materialise(onto).objects(None, ERROR))
+
+
+# --- the terms issue 19 added speak nb, nn and en --------------------------------------------------
+
+NEW_TERMS = ("sourcePassage", "referredToBySource", "excludes", "NeedCharacteristicLink",
+             "qualifiedCharacteristic", "characteristic", "HeldByOtherOrganisations",
+             "Favours_HeldByOtherOrganisations_DocumentSharing")
+
+
+@pytest.mark.parametrize("term", NEW_TERMS)
+def test_new_terms_have_label_and_definition_in_three_languages(term: str, onto: Graph) -> None:
+    from rdflib.namespace import RDFS, SKOS
+
+    node = SAM[term]
+    labels = {o.language for p in (RDFS.label, SKOS.prefLabel) for o in onto.objects(node, p)}
+    assert labels == {"nb", "nn", "en"}, term
+    texts = {o.language for p in (SKOS.definition, SAM.evidence) for o in onto.objects(node, p)}
+    assert texts == {"nb", "nn", "en"}, term
+
+
+def test_every_needs_characteristic_link_has_label_and_evidence_in_three_languages(onto: Graph) -> None:
+    from rdflib.namespace import RDFS
+
+    links = list(onto.subjects(RDF.type, SAM.NeedCharacteristicLink))
+    assert len(links) == len(list(onto.subject_objects(SAM.hasCharacteristic))) >= 20
+    for link in links:
+        assert {o.language for o in onto.objects(link, RDFS.label)} == {"nb", "nn", "en"}, link
+        assert {o.language for o in onto.objects(link, SAM.evidence)} == {"nb", "nn", "en"}, link
