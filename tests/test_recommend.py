@@ -331,6 +331,8 @@ def test_list_names_every_characteristic_and_need() -> None:
                  "same-system", "approved-document", "outside-own-systems", "legal-basis"):
         assert f"  {name}: " in out
     assert "sam:SendReferral: Sende en henvisning — receiver-known" in out
+    assert "  receiver-known: Mottakeren er kjent\n" in out
+    assert "      kan ikke gjelde sammen med: reader-unknown\n" in out.split("  receiver-known:", 1)[1]
     code, out, _ = run("recommend", "--list", "--format", "json")
     assert code == 0 and json.loads(out)["characteristics"]
 

@@ -42,6 +42,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "addresses_need": "dekker behovet",
         "list_characteristics": "Kjennetegn (navn for --has og --not):",
         "list_needs": "Behov (for --need) og kjennetegnene deres:",
+        "excludes": "kan ikke gjelde sammen med",
         "none": "ingen",
     },
     "nn": {
@@ -72,6 +73,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "addresses_need": "dekkjer behovet",
         "list_characteristics": "Kjenneteikn (namn for --has og --not):",
         "list_needs": "Behov (for --need) og kjenneteikna deira:",
+        "excludes": "kan ikkje gjelde saman med",
         "none": "ingen",
     },
     "en": {
@@ -102,6 +104,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "addresses_need": "addresses the need",
         "list_characteristics": "Characteristics (names for --has and --not):",
         "list_needs": "Needs (for --need) and their characteristics:",
+        "excludes": "cannot hold together with",
         "none": "none",
     },
 }
@@ -311,6 +314,8 @@ def render_list(decision: dict[str, Any], lang: str = DEFAULT_LANGUAGE, fmt: str
             forms = [_label(decision, l["form"], lang) for l in c["links"] if l["effect"] == effect]
             if forms:
                 lines.append(f"      {m[effect]}: {', '.join(forms)}")
+        if c.get("excludes"):
+            lines.append(f"      {m['excludes']}: {', '.join(_name(decision, x) for x in c['excludes'])}")
     lines.append("")
     lines.append(m["list_needs"])
     for n in decision["needs"]:
