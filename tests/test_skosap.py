@@ -558,3 +558,21 @@ def test_every_digdir_like_rule_is_broken_once_and_speaks_three_languages() -> N
     assert named == set(DIGDIR_LIKE)
     for shape in shapes.subjects(URIRef(sh + "message"), None):
         assert {m.language for m in shapes.objects(shape, URIRef(sh + "message"))} == {"nb", "nn", "en"}, shape
+
+
+def test_the_publisher_module_serves_both_exports() -> None:
+    from samhandling_kg.core.errors import SamhandlingError
+    from samhandling_kg.publish.publisher import DEFAULT_PUBLISHER, contact, contact_point, source_owner
+
+    graph = load_knowledge_graph()
+    assert source_owner(graph) == DEFAULT_PUBLISHER == HELSEDIREKTORATET
+    # lenient: what is known, even when it reaches no one (a check then says so)
+    out = Graph()
+    node = contact_point(out, graph, DIRECTORATE)
+    assert (node, VCARD.hasOrganizationName, Literal("Direktoratet for e-helse")) in out
+    assert not list(out.objects(node, VCARD.hasEmail))
+    # strict: refuses, and a malformed address is refused by both
+    with pytest.raises(SamhandlingError, match="reach someone"):
+        contact(graph, DIRECTORATE)
+    with pytest.raises(SamhandlingError, match="not an e-mail address"):
+        contact_point(Graph(), graph, DIRECTORATE, email="nobody")

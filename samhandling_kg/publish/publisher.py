@@ -103,6 +103,31 @@ def contact(graph: Graph, publisher: URIRef, email: str | None = None, url: str 
     return Contact(name if isinstance(name, Literal) else None, mail, page)
 
 
+#: The publisher when none is given and the graph says nothing else: Helsedirektoratet, which
+#: owns the source today (the ontology records why; :func:`source_owner` finds it there).
+DEFAULT_PUBLISHER = URIRef(ENHETSREGISTERET + "983544622")
+
+
+def names(graph: Graph, publisher: URIRef) -> list[Literal]:
+    """The publisher's names as the graph gives them (``foaf:name``), sorted."""
+    return sorted((n for n in graph.objects(publisher, FOAF.name) if isinstance(n, Literal)), key=lambda n: n.n3())
+
+
+def contact_point(out: Graph, graph: Graph, publisher: URIRef, email: str | None = None,
+                  url: str | None = None) -> BNode:
+    """Write a contact point for ``publisher`` into ``out`` with what is known (the options,
+    else the graph), even when that reaches no one: for exports whose check then reports it.
+    :func:`contact` is the strict form, which refuses a contact point that reaches no one."""
+    try:
+        point = contact(graph, publisher, email, url)
+    except SamhandlingError:
+        if email is not None or url is not None:
+            raise  # a malformed address is a usage error either way
+        first = next(iter(names(graph, publisher)), None)
+        point = Contact(first, None, None)
+    return add_contact_point(out, point)
+
+
 def add_publisher(out: Graph, graph: Graph, iri: URIRef) -> None:
     """``iri`` typed ``org:Organization`` (as SKOS-AP-NO and DCAT-AP-NO expect), with the
     name the graph knows."""
