@@ -3,7 +3,7 @@
 The page asks every decision characteristic as a yes / no / don't-know question (a need can
 fill in its characteristics first) and ranks the forms with ``static/guide.js``, offline, from
 :func:`samhandling_kg.recommendation.data.decision_data` embedded in the page. The script follows the
-rule of :mod:`samhandling_kg.recommendation.rule` step by step; ``tests/test_browser.py`` holds the two
+rule of :mod:`samhandling_kg.recommendation.rule` step by step; ``tests/site/test_browser.py`` holds the two
 to the same answers for every need of the graph.
 """
 

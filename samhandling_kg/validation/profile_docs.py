@@ -1,10 +1,10 @@
 """The validation profile as documentation: a row per named property shape, the Markdown
-tables of docs/validation.md and README.md, and the SARIF rules (:mod:`.reports`) and site
+tables of docs/validation.md, and the SARIF rules (:mod:`.reports`) and site
 page (:mod:`.site`) built from the same rows.
 
 Maintenance: ``python -m samhandling_kg.validation.profile_docs --write-docs`` rewrites the tables
 between their markers; ``python -m samhandling_kg.validation.profile_docs [LANG]`` prints one.
-tests/test_shapes.py checks that the committed tables are current.
+tests/validation/test_shapes.py checks that the committed tables are current.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ if __name__ == "__main__":  # pragma: no cover - maintenance
 
     root = Path(__file__).resolve().parents[2]
     if len(sys.argv) > 1 and sys.argv[1] == "--write-docs":
-        for doc in (root / "docs" / "validation.md", root / "README.md"):
+        for doc in (root / "docs" / "validation.md",):
             doc.write_text(render_doc_tables(doc.read_text(encoding="utf-8")), encoding="utf-8")
     else:
         sys.stdout.write(profile_table(sys.argv[1] if len(sys.argv) > 1 else "en"))
