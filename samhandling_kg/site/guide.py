@@ -18,12 +18,13 @@ import jinja2
 from markupsafe import Markup
 from rdflib import URIRef
 
+from samhandling_kg.core.labels import fallback_order
 from samhandling_kg.core.namespace import SAM
 from samhandling_kg.recommendation.data import decision_data
 from samhandling_kg.recommendation.render import MESSAGES
 from samhandling_kg.site.build import ExtraPage, _script_json, register_page
 from samhandling_kg.site.i18n import chrome
-from samhandling_kg.site.model import SiteGraph, fallback_order
+from samhandling_kg.site.model import SiteGraph
 
 #: The words of the answer shared with ``samhandling recommend`` (its registry, recommend.MESSAGES).
 _ANSWER_WORDS = ("recommended", "possible", "ruled-out", "favours", "rulesOut", "absent_required",

@@ -16,7 +16,7 @@ from rdflib import URIRef
 from rdflib.namespace import SH
 
 from samhandling_kg.core.errors import SamhandlingError
-from samhandling_kg.core.labels import _pick, compact
+from samhandling_kg.core.labels import compact, pick_text
 from samhandling_kg.core.namespace import SAMSH
 from samhandling_kg.core.terms import DEFAULT_LANGUAGE, LANGUAGES
 from samhandling_kg.validation.assemble import _shape_order
@@ -66,8 +66,8 @@ def profile_rows(lang: str = DEFAULT_LANGUAGE) -> list[ProfileRow]:
             shape=str(shape),
             path="*" if own_path else compact(shapes, path) if path is not None else "",
             severity=Severity.parse(str(shapes.value(shape, SH.severity))),
-            name=_pick(shapes.objects(shape, SH.name), lang) or "",
-            message=_pick(shapes.objects(shape, SH.message), lang) or "",
+            name=pick_text(shapes.objects(shape, SH.name), lang) or "",
+            message=pick_text(shapes.objects(shape, SH.message), lang) or "",
             order=_shape_order(str(shape)),
         ))
     rows.sort(key=lambda r: (r.severity.rank, r.order, r.shape))

@@ -608,9 +608,7 @@ def test_a_deadlocked_transaction_is_sent_again_and_nothing_else_is(monkeypatch:
         def send() -> None:
             calls.append(1)
             if len(calls) <= len(messages):
-                error = EndpointError(messages[len(calls) - 1])
-                error.uncertain = uncertain  # type: ignore[attr-defined]
-                raise error
+                raise EndpointError(messages[len(calls) - 1], uncertain=uncertain)
         return calls, send
 
     calls, send = failing([deadlock, deadlock])
