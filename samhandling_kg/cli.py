@@ -157,8 +157,14 @@ def build_parser() -> argparse.ArgumentParser:
                         help="; ".join(f"{p.name}: {p.help}" for p in PROFILES.values()))
     export.add_argument("--publisher", metavar="ORGNR",
                         help="with --profile: the publishing organisation's number (9 digits, "
-                        "checked mod 11); default for skos-ap-no the ontology's publisher, for "
-                        "dcat-ap-no Helsedirektoratet (983544622)")
+                        "checked mod 11); default the organisation that owns the source today "
+                        "(Helsedirektoratet, 983544622)")
+    export.add_argument("--contact-email", metavar="ADDRESS",
+                        help="with --profile: the contact point's e-mail address (default the "
+                        "publisher's, where the knowledge graph knows it)")
+    export.add_argument("--contact-url", metavar="URL",
+                        help="with --profile: the contact point's web address (default the "
+                        "publisher's, where the knowledge graph knows it)")
     export.set_defaults(handler=_cmd_export)
 
     # --- validate (docs/validation.md) ---
@@ -225,14 +231,17 @@ def build_parser() -> argparse.ArgumentParser:
 def _cmd_recommend(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from samhandling_kg.recommendation.data import decision_data
     from samhandling_kg.recommendation.render import render, render_list
-    from samhandling_kg.recommendation.rule import recommend
+    from samhandling_kg.recommendation.rule import ExclusiveCharacteristics, recommend
 
     if args.list:
         if args.need or args.has or args.not_:
             raise SamhandlingError("--list takes no --need, --has or --not")
         _write(out, render_list(decision_data(load_knowledge_graph(args.data)), args.lang, args.format))
         return EXIT_OK
-    result = recommend(args.need, args.has, args.not_, data=args.data)
+    try:
+        result = recommend(args.need, args.has, args.not_, data=args.data)
+    except ExclusiveCharacteristics as exc:  # one line naming both, in the language asked for
+        raise SamhandlingError(exc.message(args.lang)) from None
     _write(out, render(result, args.lang, args.format))
     return EXIT_OK
 
@@ -346,13 +355,15 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.profile:
         if args.infer:  # the profile maps asserted links; entailed ones would pose as stated
             raise SamhandlingError("export: --infer cannot be used with --profile")
-        run = PROFILES[args.profile].run(args.data, args.publisher)
+        run = PROFILES[args.profile].run(args.data, args.publisher, args.contact_email, args.contact_url)
         err.writelines(f"{line}\n" for line in run.lines)
         if not run.write:
             return EXIT_FINDINGS
         graph, status = run.graph, (EXIT_FINDINGS if run.status else EXIT_OK)
-    elif args.publisher is not None:
-        raise SamhandlingError("export: --publisher needs --profile (" + " or ".join(PROFILES) + ")")
+    elif args.publisher is not None or args.contact_email is not None or args.contact_url is not None:
+        option = "--publisher" if args.publisher is not None else (
+            "--contact-email" if args.contact_email is not None else "--contact-url")
+        raise SamhandlingError(f"export: {option} needs --profile (" + " or ".join(PROFILES) + ")")
     else:
         graph, status = load_knowledge_graph(args.data, infer=args.infer), EXIT_OK
     text = export_text(graph, args.format)

@@ -36,13 +36,16 @@ class ProfileRun:
 class ExportProfile:
     name: str
     help: str
-    run: Callable[[Sequence[str | Path], str | None], ProfileRun]
+    #: (data files, --publisher, --contact-email, --contact-url) -> what it made
+    run: Callable[[Sequence[str | Path], str | None, str | None, str | None], ProfileRun]
 
 
-def _skos_ap_no(data: Sequence[str | Path], publisher: str | None) -> ProfileRun:
+def _skos_ap_no(data: Sequence[str | Path], publisher: str | None, email: str | None,
+                url: str | None) -> ProfileRun:
     from samhandling_kg.publish.skos_ap_no import check, skos_ap_no
 
-    graph = skos_ap_no(load_knowledge_graph(data), publisher_iri(publisher) if publisher is not None else None)
+    graph = skos_ap_no(load_knowledge_graph(data), publisher_iri(publisher) if publisher is not None else None,
+                       email=email, url=url)
     lines, status = [], 0
     if data:
         # The ontology's own concepts pass (tests/publish/test_skosap.py); concepts from data files may not: say
@@ -60,12 +63,14 @@ def _named(graph: Graph, node: URIRef, lang: str) -> str:
     return f"<{node}> ({printable(title)})" if title else f"<{node}>"
 
 
-def _dcat_ap_no(data: Sequence[str | Path], publisher: str | None) -> ProfileRun:
+def _dcat_ap_no(data: Sequence[str | Path], publisher: str | None, email: str | None,
+                url: str | None) -> ProfileRun:
     from samhandling_kg.publish.dcat_ap_no import check, dcat_ap_no, record_of
 
     lang = DEFAULT_LANGUAGE
     export = dcat_ap_no(load_knowledge_graph(data),
-                        publisher_iri(publisher) if publisher is not None else None, lang=lang)
+                        publisher_iri(publisher) if publisher is not None else None, lang=lang,
+                        email=email, url=url)
     lines = [f"samhandling: left out: <{n.solution}> ({printable(n.title)}): {printable(n.text)}"
              for n in export.left_out]
     lines += [f"samhandling: note: <{n.solution}> ({printable(n.title)}): {printable(n.text)}"

@@ -20,6 +20,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
 from samhandling_kg import SAM, load_knowledge_graph
 from samhandling_kg.cli import main
+from samhandling_kg.core.orgnr import organisation_number_valid
 from samhandling_kg.publish.dcat_ap_no import (
     CATALOGUE,
     DCATAP,
@@ -30,7 +31,7 @@ from samhandling_kg.publish.dcat_ap_no import (
     check_reference,
     dcat_ap_no,
 )
-from samhandling_kg.publish.publisher import VCARD, organisation_number_valid, publisher_iri
+from samhandling_kg.publish.publisher import VCARD, publisher_iri
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = str(ROOT / "examples")
