@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING
 from rdflib import Literal, URIRef
 
 from samhandling_kg.core.errors import SamhandlingError, printable
-from samhandling_kg.load.names import LOAD_PREFIX, is_minted
+from samhandling_kg.load.names import LOAD_PREFIX, LoadConflict, is_minted
 from samhandling_kg.sparql.binding import sparql_term
 
 if TYPE_CHECKING:
     from samhandling_kg.stores.endpoint import EndpointStore
-from samhandling_kg.load.names import LoadConflict
 
 RECORDS = "urn:samhandling:loads"
 _NS = "urn:samhandling:load#"
