@@ -166,7 +166,7 @@ def comparable(graph: Graph, report: Node) -> Graph:
                 if field == SH.resultPath and isinstance(value, BNode):
                     # Each result its own copy of a complex path: one engine shares the
                     # shape's path node, another writes it again per result.
-                    value = _copy_path(graph, value, out, {})
+                    value = _copy_path(graph, value, out, 0)
                 out.add((node, field, value))
     return out
 
@@ -177,16 +177,17 @@ def _as_bool(term: Node | None) -> bool:
     raise AssertionError(f"sh:conforms missing or not a literal: {term!r}")
 
 
-def _copy_path(graph: Graph, node: Node, out: Graph, copies: dict[Node, BNode]) -> Node:
-    """A fresh copy of the path structure at ``node`` in ``out``; its new root."""
+def _copy_path(graph: Graph, node: Node, out: Graph, depth: int) -> Node:
+    """A fresh copy of the path structure at ``node`` in ``out``, unfolded as a tree (a path
+    node used twice is copied twice: paths are compared by their structure); its new root."""
     if not isinstance(node, BNode):
         return node
-    if node in copies:
-        return copies[node]
-    copy = copies[node] = BNode()
+    if depth > 50:
+        raise AssertionError("a cyclic path structure")
+    copy = BNode()
     for predicate in PATH_PREDICATES:
         for value in graph.objects(node, predicate):
-            out.add((copy, predicate, _copy_path(graph, value, out, copies)))
+            out.add((copy, predicate, _copy_path(graph, value, out, depth + 1)))
     return copy
 
 
