@@ -26,13 +26,13 @@ from helpers import run, serving
 from rdflib import URIRef
 from servers import unavailable
 
-from samhandling_kg.graph import load_knowledge_graph
-from samhandling_kg.namespace import SAM
-from samhandling_kg.questions import LANGUAGES
-from samhandling_kg.serve import make_server
+from samhandling_kg.core.namespace import SAM
+from samhandling_kg.core.terms import LANGUAGES
+from samhandling_kg.kg.graph import load_knowledge_graph
+from samhandling_kg.serve.server import make_server
 from samhandling_kg.site.model import SiteGraph
 from samhandling_kg.site.routes import SiteRoutes
-from samhandling_kg.stores import OxigraphStore
+from samhandling_kg.stores.local import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 # A few solutions are enough for the catalogue pages (validation runs once per language).
@@ -462,7 +462,9 @@ def decision_graph() -> Any:
 
 def test_the_guide_ranks_as_recommend_for_every_need_and_some_answers(
         static_site: tuple[str, Path], decision_graph: Any, watched: Watched) -> None:
-    from samhandling_kg.recommend import decision_data, recommend, to_json
+    from samhandling_kg.recommendation.data import decision_data
+    from samhandling_kg.recommendation.render import to_json
+    from samhandling_kg.recommendation.rule import recommend
 
     base, _ = static_site
     decision = decision_data(decision_graph)
@@ -523,7 +525,8 @@ def test_the_guide_breaks_ties_by_stated_links_as_recommend(browser: Any, tmp_pa
 
 
 def _check_guide_ties(browser: Any, graph: Any, port: int) -> None:
-    from samhandling_kg.recommend import recommend, to_json
+    from samhandling_kg.recommendation.render import to_json
+    from samhandling_kg.recommendation.rule import recommend
 
     context = Watched(browser, locale="en-GB")
     try:

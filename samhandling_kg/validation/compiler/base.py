@@ -28,16 +28,13 @@ from rdflib.namespace import (
 )
 from rdflib.term import Node
 
-from ...errors import SamhandlingError
-from .terms import sparql_term
+from samhandling_kg.core.errors import UnsupportedShape
+from .literals import sparql_term
+
+__all__ = ["UnsupportedShape"]
 
 if TYPE_CHECKING:
     from .registry import Component
-
-
-class UnsupportedShape(SamhandlingError):
-    """A shape uses a SHACL feature the compiler does not translate: refused, never run
-    half."""
 
 
 class MalformedShape(UnsupportedShape):

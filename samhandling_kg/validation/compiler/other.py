@@ -10,7 +10,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from .base import Compiler, Found, Headed, Local, MalformedShape, Scope, name
-from .terms import sparql_term
+from .literals import sparql_term
 
 
 def closed(scope: Scope, flag: Node) -> Iterator[Found]:

@@ -9,7 +9,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from .base import Found, Scope
-from .terms import value_of
+from .literals import value_of
 
 
 def equals(scope: Scope, other: Node) -> Iterator[Found]:

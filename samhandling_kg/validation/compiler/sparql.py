@@ -27,7 +27,7 @@ from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from .base import Compiler, Found, Headed, MalformedShape, Scope, UnsupportedShape, name
-from .terms import sparql_term
+from .literals import sparql_term
 
 LATERAL_REASON = ("a SHACL-SPARQL constraint that needs $this pre-bound inside a nested group "
                   "or subquery (Oxigraph's LATERAL; no SPARQL 1.1 endpoint has it)")

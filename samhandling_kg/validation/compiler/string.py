@@ -11,7 +11,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from .base import Compiler, Found, Local, MalformedShape, Scope, name
-from .terms import sparql_term
+from .literals import sparql_term
 
 
 def _length(compiler: Compiler, shape: Node, value: str, bound: Node, parameter: Node,

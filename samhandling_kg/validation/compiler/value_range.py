@@ -11,7 +11,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node, URIRef
 
 from .base import Compiler, Found, MalformedShape, Scope, name
-from .terms import sparql_term, value_of
+from .literals import sparql_term, value_of
 
 
 def _bound(shape: Node, parameter: URIRef, bound: Node) -> str:

@@ -14,7 +14,7 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from .base import Compiler, Found, MalformedShape, Scope, name
-from .terms import VALUE_TYPES, datatype_of
+from .literals import VALUE_TYPES, datatype_of
 from .xsd import sparql_well_formed
 
 NODE_KINDS = {
