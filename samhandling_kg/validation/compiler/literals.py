@@ -60,6 +60,23 @@ def wrapped(literal: ox.Literal) -> ox.Literal:
     return ox.Literal(literal.value, datatype=ox.NamedNode(WRITTEN + literal.datatype.value))
 
 
+def keep_as_written(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """``quads`` with every literal the store would rewrite in its private form; ``quads``
+    itself when there is none."""
+    changed = altered([q.object for q in quads if isinstance(q.object, ox.Literal)])
+    if not changed:
+        return quads
+    return [ox.Quad(q.subject, q.predicate, wrapped(q.object), q.graph_name)  # type: ignore[arg-type]
+            if q.object in changed else q for q in quads]
+
+
+def by_value_copy(source: str, target: str) -> str:
+    """The SPARQL update copying graph ``source`` to ``target`` with every literal kept as
+    written read by value (as the store would have read it)."""
+    return (f"INSERT {{ GRAPH <{target}> {{ ?s ?p ?v }} }} WHERE {{ GRAPH <{source}> {{ ?s ?p ?o }} "
+            f"BIND ({value_of('?o')} AS ?v) }}")
+
+
 @lru_cache(maxsize=4096)
 def _rdflib_altered(lexical: str, datatype: str) -> bool:
     literal = ox.Literal(lexical, datatype=ox.NamedNode(datatype))
