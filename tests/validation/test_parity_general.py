@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rdflib import Literal
+from rdflib.namespace import XSD
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -29,15 +31,18 @@ from samhandling_kg import validate  # noqa: E402
 
 #: Suite entries where pySHACL's report is not the suite's (and the compiled engine's is).
 PYSHACL_DIFFERS = {
-    # rdflib reads "2011-01-01"^^xsd:dateTime (ill-formed) as a dateTime and writes it back
-    # as "2011-01-01T00:00:00": pySHACL reports a value the data does not hold.
-    "core/property/datatype-001": "reports an ill-formed value in rdflib's normal form",
-    "core/property/or-datatypes-001": "reports an ill-formed value in rdflib's normal form",
+    # The data graph and the shapes graph are one file read twice (their blank nodes
+    # differ): pySHACL then also reports the results of the shape sh:node names, as results
+    # of their own (its report on one graph object for both has them right).
+    "core/node/node-001": "also reports the results of the sh:node shape",
+    "core/property/node-001": "also reports the results of the sh:node shape",
+    "core/property/node-002": "also reports the results of the sh:node shape",
+    # A path node that is a list and an inverse path at once: SHACL reads the list (a
+    # sequence path); pySHACL the inverse path.
+    "core/path/path-strange-001": "reads a list node with sh:inversePath as the inverse path",
+    "core/path/path-strange-002": "reads a list node with sh:inversePath as the inverse path",
     # "1"^^xsd:boolean is not "true": SHACL turns sh:uniqueLang on with true only.
     "core/property/uniqueLang-002": 'takes sh:uniqueLang "1"^^xsd:boolean for true',
-    # pySHACL refuses $shapesGraph too (the compiled engine's refusal is listed in
-    # test_w3c_suite.REFUSED).
-    "sparql/pre-binding/shapesGraph-001": "refuses $shapesGraph",
 }
 
 ENTRIES = w3c_suite.entries() if w3c_suite.SUITE.is_dir() else []
@@ -70,8 +75,7 @@ def test_w3c_entry_on_both_engines(name: str) -> None:
         and w3c_suite.same(compiled, reference))  # type: ignore[arg-type]
     if name in PYSHACL_DIFFERS:
         assert not _agrees(entry, reference), f"{name}: pySHACL agrees now; drop it from the list"
-    elif entry.name == "sparql/pre-binding/shapesGraph-001":
-        pass
+        assert _agrees(entry, compiled), f"{name}: the compiled engine does not agree either"
     else:
         assert same, f"{name}: the engines differ"
 
@@ -101,7 +105,7 @@ CONSTRAINTS = [
     "sh:node [ sh:property [ sh:path ex:q ; sh:minCount 1 ] ]",
     "sh:qualifiedValueShape [ sh:class ex:C ] ; sh:qualifiedMinCount 1",
     "sh:qualifiedValueShape [ sh:nodeKind sh:Literal ] ; sh:qualifiedMaxCount 1",
-    "sh:property [ sh:path ex:q ; sh:nodeKind sh:IRI ]",
+    "sh:property ex:Q",
     'sh:sparql [ sh:select "SELECT $this ?value WHERE { $this $PATH ?value . FILTER (isIRI(?value)) }" ]',
 ]
 NODE_CONSTRAINTS = ["sh:class ex:C", "sh:nodeKind sh:IRI", "sh:not [ sh:class ex:D ]",
@@ -122,11 +126,13 @@ def cases(draw: st.DrawFn) -> tuple[str, str]:
     target = draw(st.sampled_from(TARGETS))
     own = draw(st.lists(st.sampled_from(NODE_CONSTRAINTS), max_size=1))
     properties = draw(st.lists(st.tuples(st.sampled_from(PATHS),
-                                         st.lists(st.sampled_from(CONSTRAINTS), min_size=1, max_size=2)),
+                                         st.lists(st.sampled_from(CONSTRAINTS), min_size=1, max_size=2,
+                                                  unique_by=lambda c: c.split()[0])),
                                min_size=1, max_size=3))
     names = [f"ex:P{i}" for i in range(len(properties))]
     shapes = PREFIXES + f"ex:S a sh:NodeShape ; {target} ; sh:property {' , '.join(names)}"
     shapes += "".join(f" ; {c}" for c in own) + " .\n"
+    shapes += "ex:Q sh:path ex:q ; sh:nodeKind sh:IRI .\n"
     for shape_name, (path, constraints) in zip(names, properties):
         shapes += f"{shape_name} a sh:PropertyShape ; sh:path {path} ; {' ; '.join(constraints)} .\n"
     return data, shapes
@@ -135,10 +141,28 @@ def cases(draw: st.DrawFn) -> tuple[str, str]:
 Key = tuple[str, str | None, str | None, str, str, str]
 
 
+#: Components whose results on values that cannot be compared with the bound (a date, a
+#: string, an IRI against a number) differ by design: SHACL says such a value fails ("does
+#: not return true"), pySHACL lets it pass (docs/validation.md, "Where pySHACL differs").
+COMPARING = {f"http://www.w3.org/ns/shacl#{name}ConstraintComponent" for name in (
+    "MinInclusive", "MinExclusive", "MaxInclusive", "MaxExclusive", "LessThan",
+    "LessThanOrEquals")}
+_NUMBERS = {str(XSD.integer), str(XSD.decimal), str(XSD.double)}
+
+
+def comparable(term: object) -> bool:
+    return isinstance(term, Literal) and str(term.datatype) in _NUMBERS
+
+
 def findings(data: Path, shapes: Path, engine: str) -> Counter[Key]:
     report = validate(data, shapes=[shapes], profile="none", engine=engine, fail_on="info")
     return Counter((r.focus_node, r.path, r.value, r.severity.value, r.source_shape,
-                    r.constraint_component) for r in report.results)
+                    r.constraint_component) for r in report.results
+                   if (r.constraint_component not in COMPARING or comparable(r.value_term))
+                   # Every shape validated on its own is named here; a blank node shape is
+                   # one inside sh:node, sh:not…, whose results pySHACL reports as results of
+                   # their own besides the sh:node result (the suite's node-001 says no).
+                   and not r.source_shape.startswith("_:"))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

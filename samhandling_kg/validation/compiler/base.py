@@ -257,7 +257,12 @@ class Scope:
         """The value nodes of the focus node, bound to :attr:`value`."""
         if self.path is None:
             return f"BIND ({self.focus} AS {self.value})"
-        return f"{self.focus} {self.path} {self.value} ."
+        return self.compiler.reach(self.focus, self.path_node, self.value, self.shape)  # type: ignore[arg-type]
+
+    @property
+    def zero_start(self) -> bool:
+        """True when the path is ``p*`` or ``p?``: the focus node is one of its values."""
+        return self.compiler.zero_start(self.path_node)
 
     def fresh(self, stem: str = "v") -> str:
         return self.compiler.fresh(stem)
@@ -471,6 +476,25 @@ class Compiler:
         if zero:  # a focus node without values counts 0
             return f"OPTIONAL {{ {inner} }} FILTER (COALESCE({c}, 0) {test})"
         return f"{{ {inner} }} FILTER ({c} {test})"
+
+    def zero_start(self, path_node: Node | None) -> bool:
+        return isinstance(path_node, BNode) and (
+            (path_node, SH.zeroOrMorePath, None) in self.g or (path_node, SH.zeroOrOnePath, None) in self.g)
+
+    def reach(self, focus: str, path_node: Node, value: str, shape: Node | None = None) -> str:
+        """``focus PATH value .`` as a pattern of the group ``focus`` is bound in. Oxigraph
+        matches the zero steps of ``p*`` and ``p?`` only for nodes of the graph (SPARQL says
+        any node): such a path is written as "the node itself, or one or more steps" without
+        a nested group, which would not see ``focus``."""
+        if self.zero_start(path_node):
+            star = self.g.value(path_node, SH.zeroOrMorePath)
+            inner = self.path(star if star is not None else self.g.value(path_node, SH.zeroOrOnePath),
+                              shape)
+            steps = f"({inner})+" if star is not None else inner
+            z, w = self.fresh("z"), self.fresh("w")
+            return (f"VALUES {z} {{ 0 1 }} OPTIONAL {{ {focus} {steps} {w} FILTER ({z} = 1) }} "
+                    f"BIND (IF({z} = 0, {focus}, {w}) AS {value}) FILTER (BOUND({value}))")
+        return f"{focus} {self.path(path_node, shape)} {value} ."
 
     def instance_of(self, value: str, cls: Node) -> str:
         """``EXISTS { value rdf:type/rdfs:subClassOf* cls }`` written without a zero-length

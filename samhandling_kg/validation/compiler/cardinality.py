@@ -17,6 +17,8 @@ MAX = SH.MaxCountConstraintComponent
 def min_count(scope: Scope, value: Node) -> Iterator[Found]:
     n = scope.shapes.integer(scope.shape, SH.minCount, value)
     path = scope.property_shape(SH.minCount)
+    if n == 1 and scope.zero_start:
+        return  # the focus node is a value of its own
     if n == 1:
         yield Found(MIN, scope.absent(f"{scope.focus} {path} {scope.fresh()}"), False)
     elif n > 1:
