@@ -21,8 +21,8 @@ Notation3 and TriX, which Oxigraph does not read as plain RDF, go through :mod:`
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 

@@ -36,29 +36,27 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph
-from rdflib.term import Node
 from rdflib.namespace import (
     RDF,
     SH,  # closed: a misspelt SHACL term fails at once
-    )
+)
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
+from rdflib.term import Node
 
-from samhandling_kg.core.errors import SamhandlingError
+from samhandling_kg.core.errors import SamhandlingError, UnsupportedShape
 from samhandling_kg.core.namespace import SAM
 from samhandling_kg.core.progress import ProgressCallback
 from samhandling_kg.core.terms import DEFAULT_LANGUAGE, LANGUAGES
 from samhandling_kg.io.network import no_network
 from samhandling_kg.io.oxigraph import to_rdflib
-from samhandling_kg.io.rdf import RdfBytes, expand_paths
+from samhandling_kg.io.rdf import RdfBytes, expand_paths, parse_file
 from samhandling_kg.kg.graph import (
     bind_prefixes,
 )
 from samhandling_kg.validation.assemble import _too_deep, _View, report_for
 from samhandling_kg.validation.background import _ontology_graph
-from samhandling_kg.core.errors import UnsupportedShape
-from samhandling_kg.io.rdf import parse_file
 from samhandling_kg.validation.compiler.checks import (
     FOCUS,
     CompiledCheck,

@@ -24,10 +24,10 @@ from rdflib.namespace import XSD
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import w3c_suite  # noqa: E402
-from helpers import run  # noqa: E402
+import w3c_suite
+from helpers import run
 
-from samhandling_kg import validate  # noqa: E402
+from samhandling_kg import validate
 
 #: Suite entries where pySHACL's report is not the suite's (and the compiled engine's is).
 PYSHACL_DIFFERS = {

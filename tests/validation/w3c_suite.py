@@ -240,7 +240,7 @@ def run_pyshacl(entry: Entry) -> Graph | None:
     """pySHACL's report on ``entry`` (comparable part), or None when it refuses the shapes.
     The graphs are read as pySHACL's users read them (rdflib's defaults)."""
     import pyshacl
-    from pyshacl.errors import ReportableRuntimeError, ShapeLoadError, ConstraintLoadError
+    from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

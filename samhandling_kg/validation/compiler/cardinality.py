@@ -4,11 +4,16 @@ carry no value."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from .base import Found, Scope
+from samhandling_kg.validation.compiler.shapes import Found
+
+if TYPE_CHECKING:
+    from samhandling_kg.validation.compiler.base import Scope
+
 
 MIN = SH.MinCountConstraintComponent
 MAX = SH.MaxCountConstraintComponent

@@ -4,11 +4,16 @@ node tested against the shapes named, as one boolean expression."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from .base import Compiler, Found, Scope
+from samhandling_kg.validation.compiler.shapes import Found
+
+if TYPE_CHECKING:
+    from samhandling_kg.validation.compiler.base import Compiler, Scope
+
 
 
 def not_test(compiler: Compiler, shape: Node, value: str, other: Node) -> str:
@@ -36,10 +41,10 @@ def xone_test(compiler: Compiler, shape: Node, value: str, members: Node) -> str
 
 
 def _compile(component: Node, test_of: object) -> object:
-    def compile(scope: Scope, parameter_value: Node) -> Iterator[Found]:
+    def compile_(scope: Scope, parameter_value: Node) -> Iterator[Found]:
         test = test_of(scope.compiler, scope.shape, scope.value, parameter_value)  # type: ignore[operator]
         yield Found(component, scope.valued(f"{scope.values} FILTER (!{test})"))  # type: ignore[arg-type]
-    return compile
+    return compile_
 
 
 not_ = _compile(SH.NotConstraintComponent, not_test)

@@ -4,13 +4,19 @@ sh:hasValue, sh:in."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from .base import Compiler, Found, Headed, Local, MalformedShape, Scope, name
-from .literals import sparql_term
+from samhandling_kg.validation.compiler.literals import sparql_term
+from samhandling_kg.validation.compiler.shapes import Found, Headed, Local, MalformedShape, name
+
+if TYPE_CHECKING:
+    from samhandling_kg.validation.compiler.base import Compiler, Scope
+
+
 
 
 def closed(scope: Scope, flag: Node) -> Iterator[Found]:

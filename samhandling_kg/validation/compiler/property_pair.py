@@ -4,12 +4,17 @@ sh:lessThanOrEquals. The other property's values are those of the focus node."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from .base import Found, Scope
-from .literals import value_of
+from samhandling_kg.validation.compiler.literals import value_of
+from samhandling_kg.validation.compiler.shapes import Found
+
+if TYPE_CHECKING:
+    from samhandling_kg.validation.compiler.base import Scope
+
 
 
 def equals(scope: Scope, other: Node) -> Iterator[Found]:

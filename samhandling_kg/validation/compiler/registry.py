@@ -13,17 +13,32 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
-from . import cardinality, logical, other, property_pair, shape_based, sparql, string, value_range, value_type
-from .base import Compiler, Found, Scope, UnsupportedShape, name
+from samhandling_kg.validation.compiler import (
+    cardinality,
+    logical,
+    other,
+    property_pair,
+    shape_based,
+    sparql,
+    string,
+    value_range,
+    value_type,
+)
+from samhandling_kg.validation.compiler.shapes import Found, UnsupportedShape, name
 
-Compile = Callable[[Scope, Node], Iterator[Found]]
+if TYPE_CHECKING:
+    from samhandling_kg.validation.compiler.base import Compiler, Scope
+
+
+Compile = Callable[["Scope", Node], Iterator[Found]]
 #: A flat test "the node in VALUE conforms" for a node shape's constraint, or None.
-Test = Callable[[Compiler, Node, str, Node], str]
+Test = Callable[["Compiler", Node, str, Node], str]
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,16 @@ holding shape's path as focus nodes (:func:`.base.compile_shapes`)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from .base import Compiler, Found, Scope
+from samhandling_kg.validation.compiler.shapes import Found
+
+if TYPE_CHECKING:
+    from samhandling_kg.validation.compiler.base import Compiler, Scope
+
 
 
 def node_test(compiler: Compiler, shape: Node, value: str, other: Node) -> str:

@@ -21,13 +21,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
-from .base import Compiler, Found, Headed, MalformedShape, Scope, UnsupportedShape, name
-from .literals import sparql_term
+from samhandling_kg.validation.compiler.literals import sparql_term
+from samhandling_kg.validation.compiler.shapes import (
+    Found,
+    Headed,
+    MalformedShape,
+    UnsupportedShape,
+    name,
+)
+
+if TYPE_CHECKING:
+    from samhandling_kg.validation.compiler.base import Compiler, Scope
+
+
 
 LATERAL_REASON = ("a SHACL-SPARQL constraint that needs $this pre-bound inside a nested group "
                   "or subquery (Oxigraph's LATERAL; no SPARQL 1.1 endpoint has it)")
@@ -372,11 +384,11 @@ def custom_components(compiler: Compiler, shape: Node) -> list[tuple[Custom, Nod
         if not isinstance(component, URIRef):
             raise UnsupportedShape(f"shape {name(shape)}: a blank node constraint component")
 
-        def compile(scope: Scope, _shape: Node, component: URIRef = component,
+        def compile_(scope: Scope, _shape: Node, component: URIRef = component,
                     parameters: list[tuple[URIRef, bool]] = parameters) -> Iterator[Found]:
             yield _custom(scope, component, parameters)
 
-        found.append((Custom(component, compile), shape))
+        found.append((Custom(component, compile_), shape))
     return found
 
 

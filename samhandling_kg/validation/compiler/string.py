@@ -5,13 +5,19 @@ written (``STR`` of a literal kept in its private form is the data's text)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from rdflib import Literal
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from .base import Compiler, Found, Local, MalformedShape, Scope, name
-from .literals import sparql_term
+from samhandling_kg.validation.compiler.literals import sparql_term
+from samhandling_kg.validation.compiler.shapes import Found, Local, MalformedShape, name
+
+if TYPE_CHECKING:
+    from samhandling_kg.validation.compiler.base import Compiler, Scope
+
+
 
 
 def _length(compiler: Compiler, shape: Node, value: str, bound: Node, parameter: Node,

@@ -5,13 +5,18 @@ string against a number, an ill-formed literal) fails: the comparison's error is
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from rdflib import Literal
 from rdflib.namespace import SH
 from rdflib.term import Node, URIRef
 
-from .base import Compiler, Found, MalformedShape, Scope, name
-from .literals import sparql_term, value_of
+from samhandling_kg.validation.compiler.literals import sparql_term, value_of
+from samhandling_kg.validation.compiler.shapes import Found, MalformedShape, name
+
+if TYPE_CHECKING:
+    from samhandling_kg.validation.compiler.base import Compiler, Scope
+
 
 
 def _bound(shape: Node, parameter: URIRef, bound: Node) -> str:
@@ -28,11 +33,11 @@ def _family(parameter: URIRef, operator: str) -> tuple[Callable[..., str], Calla
         return (f"COALESCE(isLiteral({value}) && {value_of(value)} {operator} "
                 f"{value_of(constant)}, false)")
 
-    def compile(scope: Scope, bound: Node) -> Iterator[Found]:
+    def compile_(scope: Scope, bound: Node) -> Iterator[Found]:
         yield Found(component, scope.valued(
             f"{scope.values} FILTER (!{test(scope.compiler, scope.shape, scope.value, bound)})"))
 
-    return test, compile
+    return test, compile_
 
 
 min_exclusive_test, min_exclusive = _family(SH.minExclusive, ">")

@@ -8,14 +8,19 @@ does not conform to xsd:date.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from .base import Compiler, Found, MalformedShape, Scope, name
-from .literals import VALUE_TYPES, datatype_of
-from .xsd import sparql_well_formed
+from samhandling_kg.validation.compiler.literals import VALUE_TYPES, datatype_of
+from samhandling_kg.validation.compiler.shapes import Found, MalformedShape, name
+from samhandling_kg.validation.compiler.xsd import sparql_well_formed
+
+if TYPE_CHECKING:
+    from samhandling_kg.validation.compiler.base import Compiler, Scope
+
 
 NODE_KINDS = {
     SH.IRI: "isIRI({v})",
@@ -31,7 +36,7 @@ def _class_node(shape: Node, value: Node) -> Node:
     if isinstance(value, Literal):
         raise MalformedShape(f"shape {name(shape)}: sh:class {name(value)} is not a class")
     if isinstance(value, BNode):
-        from .base import UnsupportedShape
+        from samhandling_kg.validation.compiler.shapes import UnsupportedShape
 
         raise UnsupportedShape(f"shape {name(shape)}: a blank node as sh:class is not supported")
     return value
