@@ -100,8 +100,16 @@ def to_text(report: ValidationReport) -> str:
     escapes, never sent to the terminal."""
     words = _WORDS[report.lang]
     out: list[str] = []
-    if not report.records:
+    grouped = {record.node for record in report.records}
+    loose = [r for r in report.results if r.record not in grouped]
+    if not report.records and not loose:
         out.append(words["none"])
+        out.append("")
+    for result in loose:  # a focus node that is no record (a literal, with --profile none)
+        prop = f" [{printable(_short(result.path))}]" if result.path else ""
+        out.append(f"{printable(result.focus_node)}")
+        out.append(f"  {_MARK[result.severity]} {words[result.severity.value]}{prop}: "
+                   f"{printable(result.message)}")
         out.append("")
     for record in report.records:
         where = ""
