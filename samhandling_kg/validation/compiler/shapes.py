@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Self
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import (
@@ -101,7 +100,7 @@ class Headed(str):
     local_head: str
 
     def __new__(cls, head: str, body: str, local: str | None = None,
-                local_head: str | None = None) -> Self:
+                local_head: str | None = None) -> Headed:
         self = super().__new__(cls, body)
         self.head = head
         self.local = body if local is None else local
@@ -118,7 +117,7 @@ class Local(str):
 
     local: str
 
-    def __new__(cls, plain: str, local: str) -> Self:
+    def __new__(cls, plain: str, local: str) -> Local:
         self = super().__new__(cls, plain)
         self.local = local
         return self
