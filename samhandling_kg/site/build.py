@@ -31,6 +31,7 @@ from rdflib.namespace import DCTERMS, RDFS, SKOS
 from rdflib.term import Node
 
 from samhandling_kg.core.errors import SamhandlingError
+from samhandling_kg.core.labels import Text, pick
 from samhandling_kg.core.namespace import ONTOLOGY_IRI, SAM
 from samhandling_kg.core.terms import LANGUAGES, PREFIXES
 from samhandling_kg.core.version import __version__
@@ -38,14 +39,7 @@ from samhandling_kg.kg.graph import load_knowledge_graph, ontology_graph
 from samhandling_kg.kg.questions import Question, list_questions
 from samhandling_kg.site.diagram import diagram_svg
 from samhandling_kg.site.i18n import CHROME, DEFAULT_LANGUAGE, LANGUAGE_NAMES, chrome
-from samhandling_kg.site.model import (
-    SiteGraph,
-    Text,
-    all_languages_labels,
-    pick,
-    sorted_by_label,
-    texts_in,
-)
+from samhandling_kg.site.model import SiteGraph, all_languages_labels, sorted_by_label, texts_in
 from samhandling_kg.stores.local import OxigraphStore
 
 #: Where the site's machine-readable files go, and the ontology's own file name.
