@@ -71,9 +71,7 @@ def load_file(store: ox.Store, path: str | Path, graph: ox.NamedNode | ox.Defaul
     data = read_bytes(path)
     if fmt not in NATIVE:
         if transform is not None:
-            scratch = ox.Store()
-            found = _load_via_rdflib(scratch, data, path, fmt, graph, as_quads=(store, transform))
-            return found
+            return _load_via_rdflib(ox.Store(), data, path, fmt, graph, as_quads=(store, transform))
         return _load_via_rdflib(store, data, path, fmt, graph)
     text = decode_text(data, path)  # the same encoding checks and messages as rdfio
     if fmt == "xml":

@@ -225,7 +225,8 @@ def _path_triples(shapes: Graph, path: Node | None) -> tuple[tuple[Node, Node, N
     if not isinstance(path, BNode):
         return ()
     found: list[tuple[Node, Node, Node]] = []
-    todo, seen = [path], set()
+    todo: list[Node] = [path]
+    seen: set[Node] = set()
     while todo:
         node = todo.pop()
         if not isinstance(node, BNode) or node in seen:

@@ -161,40 +161,35 @@ class Compiler:
             if len(items) < 2:
                 raise MalformedShape(f"{where}an alternative path needs at least two members")
             return "(" + "|".join(self.path(i, shape, seen) for i in items) + ")"
-        return _PATH_KINDS[predicate].format(self.path(inner, shape, seen))
+        return _PATH_KINDS[predicate].format(self.path(inner, shape, seen))  # type: ignore[index]
 
     def path_triples(self, node: Node) -> tuple[tuple[Node, Node, Node], ...]:
         """The triples of a complex path's structure in the shapes graph, as SHACL reads it
         (a list node is a sequence, whatever else it says)."""
         found: list[tuple[Node, Node, Node]] = []
 
+        def cells(cell: Node) -> None:
+            while cell != RDF.nil:
+                first, rest = self.g.value(cell, RDF.first), self.g.value(cell, RDF.rest)
+                assert first is not None and rest is not None  # a list, checked by path()
+                found.append((cell, RDF.first, first))
+                found.append((cell, RDF.rest, rest))
+                copy(first)
+                cell = rest
+
         def copy(current: Node) -> None:
             if not isinstance(current, BNode):
                 return
             if (current, RDF.first, None) in self.g:
-                cell = current
-                while cell != RDF.nil:
-                    first, rest = self.g.value(cell, RDF.first), self.g.value(cell, RDF.rest)
-                    found.append((cell, RDF.first, first))
-                    found.append((cell, RDF.rest, rest))
-                    copy(first)
-                    cell = rest
+                cells(current)
                 return
             for predicate, inner in self.g.predicate_objects(current):
                 if predicate in _PATH_KINDS:
                     found.append((current, predicate, inner))
                     if predicate == SH.alternativePath:
-                        copy_list(inner)
+                        cells(inner)
                     else:
                         copy(inner)
-
-        def copy_list(cell: Node) -> None:
-            while cell != RDF.nil:
-                first, rest = self.g.value(cell, RDF.first), self.g.value(cell, RDF.rest)
-                found.append((cell, RDF.first, first))
-                found.append((cell, RDF.rest, rest))
-                copy(first)
-                cell = rest
 
         self.path(node)  # checked first: a malformed path never gets here
         copy(node)
@@ -312,8 +307,9 @@ class Compiler:
         a nested group, which would not see ``focus``."""
         if self.zero_start(path_node):
             star = self.g.value(path_node, SH.zeroOrMorePath)
-            inner = self.path(star if star is not None else self.g.value(path_node, SH.zeroOrOnePath),
-                              shape)
+            step = star if star is not None else self.g.value(path_node, SH.zeroOrOnePath)
+            assert step is not None
+            inner = self.path(step, shape)
             steps = f"({inner})+" if star is not None else inner
             z, w = self.fresh("z"), self.fresh("w")
             return (f"VALUES {z} {{ 0 1 }} OPTIONAL {{ {focus} {steps} {w} FILTER ({z} = 1) }} "

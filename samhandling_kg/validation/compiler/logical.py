@@ -3,9 +3,10 @@ node tested against the shapes named, as one boolean expression."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from rdflib import URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
@@ -40,10 +41,11 @@ def xone_test(compiler: Compiler, shape: Node, value: str, members: Node) -> str
     return f"(({' + '.join(tests) or '0'}) = 1)"
 
 
-def _compile(component: Node, test_of: object) -> object:
+def _compile(component: URIRef, test_of: Callable[[Compiler, Node, str, Node], str]
+             ) -> Callable[[Scope, Node], Iterator[Found]]:
     def compile_(scope: Scope, parameter_value: Node) -> Iterator[Found]:
-        test = test_of(scope.compiler, scope.shape, scope.value, parameter_value)  # type: ignore[operator]
-        yield Found(component, scope.valued(f"{scope.values} FILTER (!{test})"))  # type: ignore[arg-type]
+        test = test_of(scope.compiler, scope.shape, scope.value, parameter_value)
+        yield Found(component, scope.valued(f"{scope.values} FILTER (!{test})"))
     return compile_
 
 

@@ -123,6 +123,6 @@ def components_of(compiler: Compiler, shape: Node) -> list[tuple[Component, Node
         elif str(predicate).startswith(str(SH)):
             raise UnsupportedShape(f"shape {name(shape)}: the SHACL parameter {name(predicate)} is "
                                    "not supported by the compiled engine; use --engine pyshacl")
-    for component, value in sparql.custom_components(compiler, shape):
-        found.append((Component(component.iri, component.compile), value))
+    for custom, value in sparql.custom_components(compiler, shape):
+        found.append((Component(custom.iri, custom.compile), value))
     return found

@@ -19,7 +19,7 @@ the queries can read); ``$currentShape`` is the shape's IRI.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -339,8 +339,10 @@ _BOUND_FIRST = re.compile(
 
 @dataclass(frozen=True)
 class Custom:
+    """A SPARQL-based constraint component a shape activates, with its compile function."""
+
     iri: URIRef
-    compile: object
+    compile: Callable[[Scope, Node], Iterator[Found]]
 
 
 def _parameters(compiler: Compiler, component: Node) -> list[tuple[URIRef, bool]]:
@@ -361,7 +363,8 @@ def _local_name(iri: URIRef) -> str:
 
 def _instances(compiler: Compiler, cls: URIRef) -> list[Node]:
     """The instances of ``cls`` in the shapes graph, through rdfs:subClassOf."""
-    classes, todo = {cls}, [cls]
+    classes: set[Node] = {cls}
+    todo: list[Node] = [cls]
     while todo:
         for sub in compiler.g.subjects(RDFS.subClassOf, todo.pop()):
             if sub not in classes:

@@ -25,8 +25,10 @@ def _bound(shape: Node, parameter: URIRef, bound: Node) -> str:
     return sparql_term(bound)
 
 
-def _family(parameter: URIRef, operator: str) -> tuple[Callable[..., str], Callable[..., Iterator[Found]]]:
-    component = SH[parameter.split("#")[1][0].upper() + parameter.split("#")[1][1:] + "ConstraintComponent"]
+def _family(parameter: URIRef, operator: str
+            ) -> tuple[Callable[..., str], Callable[..., Iterator[Found]]]:
+    local = parameter.split("#")[1]
+    component = URIRef(f"{SH}{local[0].upper()}{local[1:]}ConstraintComponent")
 
     def test(compiler: Compiler, shape: Node, value: str, bound: Node) -> str:
         constant = _bound(shape, parameter, bound)
