@@ -58,7 +58,7 @@ def suite(repeat: int) -> None:
     for entry in entries:
         outcome = {}
         for engine in totals:
-            def run(engine: str = engine) -> object:
+            def run(engine: str = engine, entry: w3c_suite.Entry = entry) -> object:
                 try:
                     return validate(entry.data, shapes=[entry.shapes], profile="none",
                                     engine=engine, fail_on="info")
