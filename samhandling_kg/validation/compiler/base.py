@@ -277,7 +277,16 @@ class Compiler:
         """"``value`` conforms to ``shape``" as a flat boolean expression (no nested group:
         Virtuoso evaluates a filter-only group inside EXISTS wrongly), when the shape is a node
         shape whose every constraint allows it; else None."""
-        if self.shapes.one(shape, SH.path) is not None or (shape, SH.property, None) in self.g:
+        if (shape, SH.property, None) in self.g:
+            return None
+        path_node = self.shapes.one(shape, SH.path)
+        if path_node is not None:
+            # A property shape of sh:hasValue alone: "reaches the value" (the profile's
+            # sh:class test through rdf:type/rdfs:subClassOf*).
+            components = self.components(shape)
+            if components and all(c.iri == SH.HasValueConstraintComponent for c, _ in components):
+                return "(" + " && ".join(self.reaches(value, path_node, sparql_term(v), shape)
+                                         for _, v in components) + ")"
             return None
         tests: list[str] = []
         for component, parameter_value in self.components(shape):
