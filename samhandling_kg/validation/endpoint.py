@@ -23,9 +23,10 @@ from samhandling_kg.core.progress import ProgressCallback
 from samhandling_kg.core.terms import DEFAULT_LANGUAGE, IRI_FORBIDDEN, LANGUAGES
 from samhandling_kg.io.http import display_url
 from samhandling_kg.io.oxigraph import to_ox, to_rdflib
+from samhandling_kg.stores.endpoint import open_store
 from samhandling_kg.validation.assemble import report_for
 from samhandling_kg.validation.background import _ontology_quads
-from samhandling_kg.validation.engines import _finding
+from samhandling_kg.validation.engines import _finding, checks_for, read_shapes
 from samhandling_kg.validation.input import _Input
 from samhandling_kg.validation.model import (
     DATA,
@@ -129,8 +130,6 @@ def validate_endpoint(
     :func:`validate` (the number of records is not known at an endpoint: None). ``shapes``
     and ``profile`` as for :func:`validate`; literals are as the endpoint's store holds them.
     """
-    from samhandling_kg.stores.endpoint import open_store
-    from samhandling_kg.validation.engines import checks_for, read_shapes
 
     if lang not in LANGUAGES:
         raise SamhandlingError(f"unknown language {lang!r}; known: {', '.join(LANGUAGES)}")

@@ -22,6 +22,7 @@ from __future__ import annotations
 from functools import cache
 
 from samhandling_kg.core.errors import UnsupportedShape
+from samhandling_kg.kg.graph import shapes_graph
 from samhandling_kg.validation.compiler.base import (
     FOCUS,
     FOCUS_OF,
@@ -37,6 +38,4 @@ __all__ = ["FOCUS", "FOCUS_OF", "CompiledCheck", "MalformedShape", "UnsupportedS
 @cache
 def compiled_profile() -> tuple[CompiledCheck, ...]:
     """The project's profile (shapes/*.ttl), compiled once per process."""
-    from samhandling_kg.kg.graph import shapes_graph
-
     return compile_shapes(shapes_graph())
