@@ -201,6 +201,11 @@ def _run_pyshacl(given: _Input, shapes: Graph | None = None, *, background: bool
         raise _too_deep(given, given.data_graph()) from None
     except ReportableRuntimeError as exc:
         raise UnsupportedShape(f"pySHACL cannot run these shapes: {' '.join(str(exc.message).split())[:300]}") from None
+    except NotImplementedError as exc:  # pySHACL's word for $shapesGraph and the like
+        raise UnsupportedShape(f"pySHACL cannot run these shapes: {' '.join(str(exc).split())[:300]}") from None
+    if not isinstance(report, Graph):  # pySHACL's ValidationFailure: shapes it cannot run
+        text = " ".join(str(getattr(report, "message", report)).split())[:300]
+        raise UnsupportedShape(f"pySHACL cannot run these shapes: {text}")
     findings = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(node, SH.focusNode)
@@ -268,22 +273,23 @@ def read_shapes(shapes: Source | None) -> Graph | None:
     return graph
 
 
-def checks_for(user: Graph | None, profile: str) -> tuple[Graph, tuple[CompiledCheck, ...]]:
-    """The shapes graph and its compiled checks for ``profile`` with the ``user``'s shapes
-    on top (the profile's are compiled once per process)."""
+def checks_for(user: Graph | None, profile: str, *, compiled: bool = True
+               ) -> tuple[Graph, tuple[CompiledCheck, ...]]:
+    """The shapes graph and (``compiled``) its compiled checks for ``profile`` with the
+    ``user``'s shapes on top (the profile's are compiled once per process)."""
     if profile not in PROFILES:
         raise SamhandlingError(f"unknown profile {profile!r}; known: {', '.join(PROFILES)}")
     if profile == "none":
         if user is None:
             raise SamhandlingError("--profile none validates with the given shapes alone; give "
                                    "--shapes SHAPES")
-        return user, compile_shapes(user)
+        return user, compile_shapes(user) if compiled else ()
     if user is None:
-        return _shapes(), compiled_profile()
+        return _shapes(), compiled_profile() if compiled else ()
     merged = Graph()
     merged += _shapes()
     merged += user
-    return merged, compile_shapes(merged)
+    return merged, compile_shapes(merged) if compiled else ()
 
 
 def validate(
@@ -321,7 +327,8 @@ def validate(
         raise SamhandlingError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
     threshold = Severity.parse(fail_on)
     user = read_shapes(shapes)
-    shapes_graph, checks = checks_for(user, profile)  # refused here, before any data is read
+    # Refused here, before any data is read (pySHACL reads the shapes its own way).
+    shapes_graph, checks = checks_for(user, profile, compiled=engine == "compiled")
     general = profile == "none"
     if progress is not None:
         if not isinstance(source, (Graph, str, Path, RdfBytes)):
