@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from helpers import assert_one_line_error, run  # noqa: E402
+from helpers import assert_one_line_error, run
 
-from samhandling_kg import validate  # noqa: E402
+from samhandling_kg import validate
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = sorted((ROOT / "examples").glob("*.ttl"))[0]
