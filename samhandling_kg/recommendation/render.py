@@ -285,7 +285,12 @@ def _ranked_lines(ranked: list[Ranked], d: dict[str, Any], m: dict[str, str], la
             for reason in r.requirements_open:
                 lines.append(_wrap(f"{deeper}? {_reason_line(reason, d, m, lang, m['required_open'])}", deeper))
         if r.support is not None:
-            lines.append(f"{deeper}~ {m['support']}: {_label(d, r.support['status'], lang)}")
+            support = f"{deeper}~ {m['support']}: {_label(d, r.support['status'], lang)}"
+            if r.status == "recommended":  # what the pairing rests on, caveats included
+                evidence = r.support["evidence"].get(lang) or r.support["evidence"].get("en", "")
+                sources = ", ".join(_label(d, s, lang) for s in r.support["sources"])
+                support = _wrap(f"{support}. {evidence} [{m['source']}: {sources}]", deeper)
+            lines.append(support)
     return lines
 
 

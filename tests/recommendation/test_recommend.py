@@ -492,3 +492,16 @@ def test_every_characteristic_of_a_need_is_shown_with_its_basis() -> None:
     code, out, err = run("recommend", "--need", "sam:Plan", "--lang", "en")
     held = out.split("Characteristics that hold:", 1)[1].split("\n\n", 1)[0]
     assert "(shared-source; from the need): Derived by the project. The project's reading" in " ".join(held.split())
+
+
+def test_a_recommended_technical_form_shows_what_its_support_rests_on() -> None:
+    # Forcing portal access for critical information: the answer shows the support link's own
+    # caveat that the source gives no basis for updating critical information through the portal.
+    code, out, err = run("recommend", "--need", "sam:CriticalInformation", "--has", "outside-own-systems",
+                         "--lang", "en")
+    assert code == 0, err
+    technical = " ".join(out.split("Technical interaction forms", 1)[1].split())
+    assert ("~ support in the matrix: Derived by the project. Not stated by the source" in technical
+            and "no basis for saying that critical information is updated through the portal" in technical)
+    # a form that is only possible keeps the short line
+    assert "2. Data sharing — possible ~ support in the matrix: Derived by the project 2." in technical
