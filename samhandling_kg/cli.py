@@ -22,7 +22,8 @@ from samhandling_kg.io.rdf import INPUT_FORMATS, STDIN, read_stdin
 from samhandling_kg.kg.graph import load_knowledge_graph
 from samhandling_kg.kg.questions import LANGUAGE_PARAMETER, list_questions, resolve_query
 from samhandling_kg.publish.ontology import EXPORT_FORMATS, export_text, write_atomically
-from samhandling_kg.publish.skos_ap_no import PROFILES, check, publisher_iri, skos_ap_no
+from samhandling_kg.publish.publisher import publisher_iri
+from samhandling_kg.publish.skos_ap_no import PROFILES, check, skos_ap_no
 from samhandling_kg.query.run import LOCAL_ENGINES, run
 from samhandling_kg.sparql.results import format_result
 from samhandling_kg.stores.base import Store

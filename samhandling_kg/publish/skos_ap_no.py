@@ -56,7 +56,6 @@ from samhandling_kg.publish.publisher import (
     add_contact_point,
     add_publisher,
     contact,
-    publisher_iri,
     source_owner,
 )
 
