@@ -22,8 +22,7 @@ from samhandling_kg.io.rdf import INPUT_FORMATS, STDIN, read_stdin
 from samhandling_kg.kg.graph import load_knowledge_graph
 from samhandling_kg.kg.questions import LANGUAGE_PARAMETER, list_questions, resolve_query
 from samhandling_kg.publish.ontology import EXPORT_FORMATS, export_text, write_atomically
-from samhandling_kg.publish.publisher import publisher_iri
-from samhandling_kg.publish.skos_ap_no import PROFILES, check, skos_ap_no
+from samhandling_kg.publish.profiles import PROFILES
 from samhandling_kg.query.run import LOCAL_ENGINES, run
 from samhandling_kg.sparql.results import format_result
 from samhandling_kg.stores.base import Store
@@ -153,10 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="RDF files or folders to include")
     export.add_argument("--output", "-o", metavar="FILE",
                         help="write here (atomically) instead of standard output")
-    # --- profiles (samhandling_kg/skosap.py) ---
-    export.add_argument("--profile", choices=PROFILES,
-                        help="skos-ap-no: the concepts as a SKOS-AP-NO-Begrep concept collection "
-                        "for the national concept catalogue")
+    # --- profiles (samhandling_kg/publish/profiles.py, the one registry) ---
+    export.add_argument("--profile", choices=list(PROFILES),
+                        help="; ".join(f"{p.name}: {p.help}" for p in PROFILES.values()))
     export.add_argument("--publisher", metavar="ORGNR",
                         help="with --profile: the publishing organisation's number (9 digits, "
                         "checked mod 11); default the organisation that owns the source today "
@@ -357,23 +355,17 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.profile:
         if args.infer:  # the profile maps asserted links; entailed ones would pose as stated
             raise SamhandlingError("export: --infer cannot be used with --profile")
-        publisher = publisher_iri(args.publisher) if args.publisher is not None else None
-        graph = skos_ap_no(load_knowledge_graph(args.data), publisher,
-                           email=args.contact_email, url=args.contact_url)
+        run = PROFILES[args.profile].run(args.data, args.publisher, args.contact_email, args.contact_url)
+        err.writelines(f"{line}\n" for line in run.lines)
+        if not run.write:
+            return EXIT_FINDINGS
+        graph, status = run.graph, (EXIT_FINDINGS if run.status else EXIT_OK)
     elif args.publisher is not None or args.contact_email is not None or args.contact_url is not None:
         option = "--publisher" if args.publisher is not None else (
             "--contact-email" if args.contact_email is not None else "--contact-url")
-        raise SamhandlingError(f"export: {option} needs --profile skos-ap-no")
+        raise SamhandlingError(f"export: {option} needs --profile (" + " or ".join(PROFILES) + ")")
     else:
-        graph = load_knowledge_graph(args.data, infer=args.infer)
-    status = EXIT_OK
-    if args.profile and args.data:
-        # The ontology's own concepts pass (tests/publish/test_skosap.py); concepts from data files
-        # may not: say which and why, and exit 1, but still write what was asked for.
-        for finding in check(graph):
-            err.write(f"samhandling: {finding.severity.lower()}: <{finding.focus}>: "
-                      f"{printable(finding.message)}\n")
-            status = EXIT_FINDINGS if finding.severity == "Violation" else status
+        graph, status = load_knowledge_graph(args.data, infer=args.infer), EXIT_OK
     text = export_text(graph, args.format)
     if args.output:
         write_atomically(Path(args.output), text)

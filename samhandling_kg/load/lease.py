@@ -17,7 +17,7 @@ from samhandling_kg.sparql.binding import sparql_term
 
 if TYPE_CHECKING:
     from samhandling_kg.stores.endpoint import EndpointStore
-from samhandling_kg.load.names import LoadConflict
+from samhandling_kg.load.names import LOAD_PREFIX, LoadConflict
 
 RECORDS = "urn:samhandling:loads"
 _NS = "urn:samhandling:load#"
@@ -144,8 +144,6 @@ def clean_stale(store: EndpointStore) -> list[str]:
 def clean_all(store: EndpointStore) -> list[str]:
     """Drop every load record and every temporary graph (``urn:samhandling:load:…``), whether
     its load looks alive or not: for when the user knows no load is running."""
-    from samhandling_kg.load.names import LOAD_PREFIX
-
     names = {record.name for record in _records(store)}
     graphs = store.select(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} '
                           f'FILTER(STRSTARTS(STR(?g), "{LOAD_PREFIX}")) }}')

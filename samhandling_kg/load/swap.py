@@ -52,11 +52,12 @@ from samhandling_kg.core.errors import (
     uncertain,
 )
 from samhandling_kg.io.streams import write_ntriples, write_turtle
+from samhandling_kg.load.names import LoadReport, temporary_graph_name
 from samhandling_kg.sparql.binding import sparql_term
 
 if TYPE_CHECKING:
-    from samhandling_kg.load.names import LoadReport
     from samhandling_kg.stores.endpoint import EndpointStore
+from samhandling_kg.io.http import display_url
 from samhandling_kg.load import lease
 from samhandling_kg.load.diff import _compare, _follow, _InBackground, _no_gc, _Triples
 from samhandling_kg.load.lease import (
@@ -73,8 +74,6 @@ _CONTENT_TYPE = {"Content-Type": "text/turtle; charset=utf-8"}
 
 def load_into(store: EndpointStore, paths: Sequence[Path], graph: str) -> LoadReport:
     """Replace ``graph`` of ``store`` with the triples of ``paths`` (see the module text)."""
-    from samhandling_kg.load.names import LoadReport, temporary_graph_name
-
     start = time.monotonic()
     notes: list[str] = []
     where = _where(store)
@@ -128,7 +127,6 @@ def _upload_writer(store: EndpointStore) -> Callable[[Sequence[Path], IO[bytes]]
 
 
 def _where(store: EndpointStore) -> str:
-    from samhandling_kg.io.http import display_url
 
     assert store.graph_store is not None
     return display_url(store.graph_store)

@@ -374,7 +374,7 @@ def _script_json(text: str) -> Markup:
 
 
 def _static(name: str) -> bytes:
-    return importlib_resources.files("samhandling_kg.site").joinpath("static", name).read_bytes()
+    return importlib_resources.files("samhandling_kg.site").joinpath("static").joinpath(name).read_bytes()
 
 
 def _ontology_file(fmt: str) -> bytes:

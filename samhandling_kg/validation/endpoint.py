@@ -23,6 +23,7 @@ from samhandling_kg.core.progress import ProgressCallback
 from samhandling_kg.core.terms import DEFAULT_LANGUAGE, IRI_FORBIDDEN, LANGUAGES
 from samhandling_kg.io.http import display_url
 from samhandling_kg.io.oxigraph import to_ox, to_rdflib
+from samhandling_kg.stores.endpoint import open_store
 from samhandling_kg.validation.assemble import report_for
 from samhandling_kg.validation.background import _ontology_quads
 from samhandling_kg.validation.compiler.checks import compiled_profile
@@ -119,8 +120,6 @@ def validate_endpoint(
     :class:`~samhandling_kg.stores.endpoint.EndpointStore` to use instead of one made from
     ``endpoint`` (credentials and timeout from the environment). ``progress`` as for
     :func:`validate` (the number of records is not known at an endpoint: None)."""
-    from samhandling_kg.stores.endpoint import open_store
-
     if lang not in LANGUAGES:
         raise SamhandlingError(f"unknown language {lang!r}; known: {', '.join(LANGUAGES)}")
     threshold = Severity.parse(fail_on)

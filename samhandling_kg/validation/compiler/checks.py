@@ -40,6 +40,7 @@ from rdflib.namespace import (
 from rdflib.term import Node
 
 from samhandling_kg.core.errors import UnsupportedShape
+from samhandling_kg.kg.graph import shapes_graph
 from samhandling_kg.validation.compiler.sparql_constraints import (
     _BOUND_FIRST,
     _code,
@@ -545,6 +546,4 @@ def _shapes_with_targets(shapes: Graph) -> set[Node]:
 @cache
 def compiled_profile() -> tuple[CompiledCheck, ...]:
     """The project's profile (shapes/*.ttl), compiled once per process."""
-    from samhandling_kg.kg.graph import shapes_graph
-
     return compile_shapes(shapes_graph())
