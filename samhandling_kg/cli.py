@@ -179,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "--input-format) or folder of RDF files")
     _add_input_format(check)
     from samhandling_kg.validation.engines import DEFAULT_ENGINE, ENGINES
+    from samhandling_kg.validation.engines import PROFILES as VALIDATION_PROFILES
     from samhandling_kg.validation.model import Severity
     from samhandling_kg.validation.render import FORMATS as REPORT_FORMATS
 
@@ -191,8 +192,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"lowest severity that makes the exit status 1 (default {levels[0]})")
 
     check.add_argument("--engine", choices=tuple(ENGINES), default=DEFAULT_ENGINE,
-                       help="compiled (default: the profile compiled to SPARQL, run in Oxigraph) "
+                       help="compiled (default: the shapes compiled to SPARQL, run in Oxigraph) "
                        "or pyshacl (the reference engine, slower; the same findings)")
+    check.add_argument("--shapes", metavar="SHAPES", action="append", default=[],
+                       help="SHACL shapes (an RDF file or folder; repeatable) added to the profile; "
+                       "with --profile none, the only shapes")
+    check.add_argument("--profile", choices=VALIDATION_PROFILES, default=VALIDATION_PROFILES[0],
+                       help="samhandling (default: the project's profile, with the ontology as "
+                       "background) or none (the --shapes alone: no profile, no background)")
     check.add_argument("--endpoint", metavar="URL",
                        help="validate the catalogue a SPARQL 1.1 endpoint holds, with the "
                        "compiled queries run there, instead of files")
@@ -268,13 +275,14 @@ def _validate_report(args: argparse.Namespace, progress: Any) -> Any:
                                    "compiled engine; give no FILE and no --engine pyshacl")
         report = validate_endpoint(args.endpoint, graph=args.graph,
                                    background_graph=args.background_graph, lang=args.lang,
-                                   fail_on=args.fail_on, progress=progress)
+                                   fail_on=args.fail_on, progress=progress,
+                                   shapes=args.shapes or None, profile=args.profile)
     elif args.graph or args.background_graph:
         raise SamhandlingError("--graph and --background-graph need --endpoint")
     else:
         args.files = _stdin_inputs(args.files, args.input_format, "samhandling validate")
         report = validate(args.files, lang=args.lang, fail_on=args.fail_on, engine=args.engine,
-                          progress=progress)
+                          progress=progress, shapes=args.shapes or None, profile=args.profile)
     return report
 
 
