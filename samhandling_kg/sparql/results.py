@@ -159,7 +159,7 @@ def to_table(result: QueryResult, prefixes: Mapping[str, str]) -> str:
     """A plain-text table for people: IRIs shortened with ``prefixes``, language tags kept."""
     if result.kind == "ASK":
         return "yes" if result.boolean else "no"
-    headers = list(result.variables)
+    headers = [printable(name) for name in result.variables]  # an endpoint names them
     cells = [[_cell(term, prefixes) for term in row] for row in result.rows]
     widths = [max([len(h)] + [len(row[i]) for row in cells]) for i, h in enumerate(headers)]
     lines = [
@@ -182,8 +182,8 @@ def _cell(term: Node | None, prefixes: Mapping[str, str]) -> str:
         return f"<{printable(str(term))}>"
     if isinstance(term, Literal):
         text = printable(" ".join(str(term).split()))
-        return f"{text} @{term.language}" if term.language else text
-    return f"_:{term}"
+        return f"{text} @{printable(term.language)}" if term.language else text
+    return f"_:{printable(str(term))}"  # an endpoint's label for it, any text
 
 
 def write_graph(graph: Graph, fmt: str, prefixes: Mapping[str, str] | None = None) -> str:
