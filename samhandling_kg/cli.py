@@ -428,6 +428,9 @@ def _add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: 
     serve.add_argument("--workers", metavar="N", type=_within(int, 1, 64, "a number of workers"),
                        default=limits.workers, help="queries run at once, each in a process with "
                        f"its own copy of the graph (default {limits.workers})")
+    serve.add_argument("--allow-cross-site", action="store_true",
+                       help="answer requests that other web sites make browsers send (refused by "
+                       "default: a page elsewhere could run and time queries here)")
     serve.set_defaults(handler=_cmd_serve)
 
 
@@ -481,8 +484,10 @@ def _warner(err: TextIO) -> Callable[[str], None]:
 def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from samhandling_kg.serve.server import Limits, serve
 
-    limits = Limits(timeout=args.timeout, memory_mb=args.memory, workers=args.workers)
-    return serve(args.data, infer=args.infer, host=args.host, port=args.port, out=out, limits=limits)
+    limits = Limits(timeout=args.timeout, memory_mb=args.memory, workers=args.workers,
+                    allow_cross_site=args.allow_cross_site)
+    return serve(args.data, infer=args.infer, host=args.host, port=args.port, out=out, limits=limits,
+                 err=err)
 
 
 def _write(out: TextIO, text: str) -> None:

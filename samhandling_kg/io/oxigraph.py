@@ -31,8 +31,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
+from samhandling_kg.core import limits
 from samhandling_kg.core.errors import InputError, printable
-from samhandling_kg.io.checks import _check_json_ld, _check_xml
+from samhandling_kg.io.checks import _check_json_ld, _check_xml, check_limits
 from samhandling_kg.io.network import no_network
 from samhandling_kg.io.rdf import (
     _FORMAT_NAMES,
@@ -69,6 +70,7 @@ def load_file(store: ox.Store, path: str | Path, graph: ox.NamedNode | ox.Defaul
     ``graph``, and what it returns is added."""
     fmt = format_for(path)
     data = read_bytes(path)
+    check_limits(data, path, fmt)
     if fmt not in NATIVE:
         if transform is not None:
             return _load_via_rdflib(ox.Store(), data, path, fmt, graph, as_quads=(store, transform))
@@ -106,6 +108,9 @@ def load_file(store: ox.Store, path: str | Path, graph: ox.NamedNode | ox.Defaul
             _diagnose(data, path, fmt, exc)
         except RecursionError:
             raise InputError(path, "nested too deeply to parse") from None
+        except MemoryError:  # pyoxigraph's own bound on one token (16 MiB), raised past ours
+            raise InputError(path, f"holds a literal or IRI longer than the reader takes (16 MiB; "
+                             f"{limits.TOKEN.env} cannot raise it past that)") from None
         found = declared.result() if declared is not None else None
     if quads:
         store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in target)

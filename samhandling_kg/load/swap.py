@@ -63,10 +63,12 @@ from samhandling_kg.load.diff import _compare, _follow, _InBackground, _no_gc, _
 from samhandling_kg.load.lease import (
     _abandon,
     _claim,
+    _named,
     _Heartbeat,
     _records,
     _release,
     clean_stale,
+    junk_note,
 )
 
 _CONTENT_TYPE = {"Content-Type": "text/turtle; charset=utf-8"}
@@ -81,7 +83,9 @@ def load_into(store: EndpointStore, paths: Sequence[Path], graph: str) -> LoadRe
         upload = Path(folder) / "load.ttl"
         with upload.open("wb") as out:
             _upload_writer(store)(paths, out)
-        stale = clean_stale(store)
+        stale, junk = clean_stale(store)
+        if junk:
+            notes.append(junk_note(junk))
         if stale:
             notes.append(f"removed the temporary graph{'s' if len(stale) > 1 else ''} of "
                          f"{len(stale)} earlier load{'s' if len(stale) > 1 else ''} that stopped "
@@ -201,7 +205,7 @@ def _upload_and_swap(store: EndpointStore, upload: Path, graph: str, name: str,
     # operation (a 100,000-record load in benchmarks/load.py: 68 s before, 45 s after) and
     # applies the operations of one request each on its own anyway, so the record goes in a
     # request of its own after the swap.
-    swap = f"MOVE GRAPH <{name}> TO GRAPH {sparql_term(URIRef(graph), 'graph')}"
+    swap = f"MOVE GRAPH {_named(name)} TO GRAPH {sparql_term(URIRef(graph), 'graph')}"
     before_swap()
     try:
         _retrying_deadlocks(lambda: store.update(swap))
@@ -253,7 +257,7 @@ def _apply_changes(store: EndpointStore, changes: Path, graph: str, name: str,
 
 
 def _has_record(store: EndpointStore, name: str) -> bool:
-    return any(record.name == name for record in _records(store))
+    return any(record.name == name for record in _records(store).loads)
 
 
 def _after_uncertain_end(store: EndpointStore, exc: BaseException, graph: str, name: str, *,

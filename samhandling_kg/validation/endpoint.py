@@ -17,6 +17,7 @@ from rdflib.namespace import (
 )
 from rdflib.term import Node
 
+from samhandling_kg.core import limits
 from samhandling_kg.core.errors import SamhandlingError, UnsupportedShape
 from samhandling_kg.core.namespace import SAM
 from samhandling_kg.core.progress import ProgressCallback
@@ -73,6 +74,8 @@ class _RemoteInput(_Input):
         page = self.page_size
         rows: list[tuple[Node | None, ...]] = []
         variables: tuple[str, ...] = ()
+        most = limits.ROWS.value()
+        where = display_url(str(self.remote.endpoint))
         while True:
             text = (f"{prologue}SELECT * WHERE {{ {{ {body} }} }} "
                     f"ORDER BY ?this ?path ?value ?s ?p ?o LIMIT {page} OFFSET {len(rows)}")
@@ -80,10 +83,19 @@ class _RemoteInput(_Input):
             variables = result.variables
             got = list(result.rows)
             rows.extend(got)
+            if len(rows) > most:  # a store that answers every page full would never end
+                raise SamhandlingError(f"{where}: a check of the profile got more than "
+                                       f"{limits.ROWS.describe(most)}; the store keeps answering "
+                                       "full pages")
             if result.truncated:
                 if not got:
-                    raise SamhandlingError(f"{display_url(str(self.remote.endpoint))}: the "
-                                           "endpoint cut an answer to no rows; cannot validate")
+                    raise SamhandlingError(f"{where}: the endpoint cut an answer to no rows; cannot validate")
+                floor = min(limits.ROW_FLOOR, max(1, self.page_size // 2))
+                if len(got) < floor:  # a request per row would never end
+                    raise SamhandlingError(
+                        f"{where}: the store caps its answers at {len(got)} row{'s' if len(got) != 1 else ''} "
+                        f"(X-SPARQL-MaxRows), fewer than the {floor} a page needs; "
+                        "raise its limit (Virtuoso: ResultSetMaxRows)")
                 # The store's own cap is below the page: fetch the rest in pages of that size.
                 page = min(page, len(got))
                 continue
