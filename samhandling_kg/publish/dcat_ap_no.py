@@ -13,9 +13,9 @@ the needs it addresses, as ``dct:subject``. Its themes (``dcat:theme``) are the 
 specification asks for, from EU Data theme (Health) and Los (Helse og omsorg).
 
 :func:`check` validates the result against ``shapes/dcat-ap-no/dcat-ap-no.ttl``, the project's
-own shapes written from the specification, with the compiled engine (the shapes compiled to
-SPARQL, run in Oxigraph); :func:`check_reference` runs the same shapes with pySHACL, the
-reference the compiled run is tested against.
+own shapes written from the specification, through the public validation API with the compiled
+engine (the shapes compiled to SPARQL, run in Oxigraph); :func:`check_reference` runs the same
+shapes with pySHACL, the reference the compiled run is tested against.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SH, SKOS, XSD
 from rdflib.term import Node
@@ -34,11 +34,9 @@ from samhandling_kg.core.errors import SamhandlingError
 from samhandling_kg.core.namespace import ONTOLOGY_IRI, SAM
 from samhandling_kg.core.orgnr import organisation_number_of
 from samhandling_kg.core.terms import DEFAULT_LANGUAGE
-from samhandling_kg.io.network import no_network
-from samhandling_kg.io.oxigraph import to_ox_quads, to_rdflib
 from samhandling_kg.io.rdf import parse_file
 from samhandling_kg.publish.publisher import VCARD, contact_point, names, source_owner
-from samhandling_kg.validation.compiler.checks import CompiledCheck, compile_shapes
+from samhandling_kg.validation.engines import validate
 
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
@@ -323,70 +321,50 @@ class Finding:
     message: str
 
 
+def _shapes_path() -> Path:
+    return resources.data_dir("shapes") / "dcat-ap-no" / "dcat-ap-no.ttl"
+
+
 @cache
 def _check_shapes() -> Graph:
-    return parse_file(resources.data_dir("shapes") / "dcat-ap-no" / "dcat-ap-no.ttl")
+    return parse_file(_shapes_path())
 
 
-@cache
-def _compiled() -> tuple[CompiledCheck, ...]:
-    return compile_shapes(_check_shapes())
-
-
-def _message(shape: Node, lang: str) -> str:
-    messages = [m for m in _check_shapes().objects(shape, SH.message) if isinstance(m, Literal)]
+def _message(rule: Node, lang: str) -> str:
+    messages = [m for m in _check_shapes().objects(rule, SH.message) if isinstance(m, Literal)]
     chosen = next((m for m in messages if m.language == lang), None) or next(
         (m for m in messages if m.language == "en"), None)
-    return str(chosen) if chosen is not None else str(shape)
+    return str(chosen) if chosen is not None else str(rule)
 
 
-def _rule(compiled: CompiledCheck) -> Node:
-    """The rule a compiled check stands for: its shape, or for a SHACL-SPARQL constraint the
-    constraint itself (as pySHACL reports it, ``sh:sourceConstraint``), found by its query."""
-    if compiled.component != SH.SPARQLConstraintComponent:
-        return compiled.shape
-    squeeze = "".join(compiled.query.split())
-    for constraint in _check_shapes().objects(compiled.shape, SH.sparql):
-        select = _check_shapes().value(constraint, SH.select)
-        body = str(select).split("{", 1)[-1].rsplit("}", 1)[0] if select is not None else ""
-        if body and "".join(body.split()) in squeeze:
-            return constraint
-    return compiled.shape
+def _rule(shape: URIRef, component: str) -> Node:
+    """The rule a result stands for: its shape, or for a SHACL-SPARQL constraint the constraint
+    itself (SHACL reports the node shape as source; each node shape here has at most one)."""
+    if component == str(SH.SPARQLConstraintComponent):
+        constraints = list(_check_shapes().objects(shape, SH.sparql))
+        if len(constraints) == 1:
+            return constraints[0]
+    return shape
 
 
-def check(graph: Graph, *, lang: str = DEFAULT_LANGUAGE) -> list[Finding]:
-    """Findings of the project's DCAT-AP-NO shapes on ``graph`` with the compiled engine,
-    sorted and without repeats (empty when it conforms)."""
-    store = ox.Store()
-    store.extend(to_ox_quads(graph, ox.DefaultGraph()))
-    found: set[Finding] = set()
-    with no_network():
-        for compiled in _compiled():
-            rule = _rule(compiled)
-            rows = store.query(compiled.query)
-            assert isinstance(rows, ox.QuerySolutions)
-            for row in rows:
-                found.add(Finding(str(to_rdflib(row["this"])), str(rule),
-                                  str(compiled.severity).rsplit("#", 1)[-1], _message(rule, lang)))
+def check(graph: Graph, *, lang: str = DEFAULT_LANGUAGE, engine: str = "compiled") -> list[Finding]:
+    """Findings of the project's DCAT-AP-NO shapes on ``graph``, sorted and without repeats
+    (empty when it conforms). The shapes run through the public validation API
+    (``validate(..., shapes=…, profile="none")``): ``compiled`` by default, the shapes compiled
+    to SPARQL and run in Oxigraph; ``pyshacl`` is the reference the tests compare it with."""
+    report = validate(graph, shapes=_shapes_path(), profile="none", engine=engine, fail_on="info",
+                      lang=lang)
+    found = set()
+    for result in report.results:
+        rule = _rule(URIRef(result.source_shape), result.constraint_component)
+        focus = result.focus_term if result.focus_term is not None else URIRef(result.focus_node)
+        found.add(Finding(str(focus), str(rule), result.severity.value, _message(rule, lang)))
     return sorted(found, key=lambda f: (f.focus, f.shape, f.message))
 
 
 def check_reference(graph: Graph, *, lang: str = DEFAULT_LANGUAGE) -> list[Finding]:
     """The same check with pySHACL, the reference engine."""
-    import pyshacl
-
-    with no_network():
-        _, report, _ = pyshacl.validate(graph, shacl_graph=_check_shapes(), advanced=True,
-                                        allow_warnings=True, allow_infos=True)
-    found = set()
-    for result in report.subjects(RDF.type, SH.ValidationResult):
-        shape = report.value(result, SH.sourceConstraint) or report.value(result, SH.sourceShape)
-        if (shape, RDF.type, SH.SPARQLConstraint) not in _check_shapes():
-            shape = report.value(result, SH.sourceShape)
-        found.add(Finding(str(report.value(result, SH.focusNode)), str(shape),
-                          str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
-                          _message(shape, lang)))
-    return sorted(found, key=lambda f: (f.focus, f.shape, f.message))
+    return check(graph, lang=lang, engine="pyshacl")
 
 
 def record_of(graph: Graph, focus: str) -> URIRef | None:
