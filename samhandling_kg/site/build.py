@@ -15,6 +15,7 @@ Layout of the output folder::
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -90,6 +91,7 @@ class SiteBuilder:
             loader=jinja2.PackageLoader("samhandling_kg.site", "templates"),
             autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
         )
+        self.env.globals["csp"] = PAGE_CSP
         self._reports: dict[str, object] = {}
         self._descriptions: dict[URIRef, tuple[str, str]] = {}
         self._oxigraph: OxigraphStore | None = None
@@ -395,6 +397,13 @@ def question_defaults(question: Question, lang: str) -> dict[str, str]:
     return question.defaults(lang)
 
 
+#: The Content-Security-Policy of every page, as a <meta> in the static site (a page opened
+#: from disk gets no header) and as serve's header: scripts, styles and requests from the
+#: site itself only. (frame-ancestors, which a <meta> cannot carry, is in serve's header.)
+PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; base-uri 'none'; form-action 'self'")
+
+
 def write_site(output: str | Path, data: Iterable[str | Path] = ()) -> int:
     """Build the site into ``output`` (created if missing); returns the number of files."""
     folder = Path(output)
@@ -402,15 +411,49 @@ def write_site(output: str | Path, data: Iterable[str | Path] = ()) -> int:
         raise SamhandlingError(f"{folder}: not a folder")
     files = SiteBuilder(data).files()
     try:
-        for name, body in sorted(files.items()):
-            target = folder / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.tmp")
-            temporary.write_bytes(body)
-            os.replace(temporary, target)
+        folder.mkdir(parents=True, exist_ok=True)
+        root = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
         raise SamhandlingError(f"{folder}: cannot write the site: {exc.strerror or exc}") from None
+    try:
+        for name, body in sorted(files.items()):
+            _write_below(root, folder, name, body)
+    finally:
+        os.close(root)
     return len(files)
+
+
+def _write_below(root: int, folder: Path, name: str, body: bytes) -> None:
+    """Write ``body`` to ``name`` (``a/b/c.html``) below the folder open as ``root``, by file
+    descriptor, never following a symbolic link inside the folder: a planted ``DIR/static``
+    link to a folder elsewhere is refused, not written through (issue 23)."""
+    *parents, leaf = name.split("/")
+    fd = os.dup(root)
+    try:
+        for part in parents:
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(part, dir_fd=fd)
+            try:
+                inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+            except OSError as exc:
+                raise SamhandlingError(f"{folder}: cannot write the site: "
+                                       f"{'/'.join(parents[:parents.index(part) + 1])} is a symbolic "
+                                       "link or not a folder; refusing to write through it") from exc
+            os.close(fd)
+            fd = inner
+        temporary = f".{leaf}.tmp"
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary, dir_fd=fd)
+        out = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666, dir_fd=fd)
+        with os.fdopen(out, "wb") as handle:
+            handle.write(body)
+        os.replace(temporary, leaf, src_dir_fd=fd, dst_dir_fd=fd)  # replaces a link, never follows it
+    except SamhandlingError:
+        raise
+    except OSError as exc:
+        raise SamhandlingError(f"{folder}: cannot write the site: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
 
 
 def chrome_keys() -> Mapping[str, Mapping[str, str]]:
