@@ -344,47 +344,80 @@ def _cli_rows(*argv: str) -> tuple[list[str], set[tuple[tuple[str, str, str], ..
     return variables, rows
 
 
-@pytest.mark.parametrize(("question", "fields"), [
-    ("cq03-technical-forms-for-organisational-form", {"form": "sam:LookUpAndMakeAvailable", "lang": "en"}),
-    ("cq06-support-evidence", {"organisationalForm": "sam:SendAndReceive", "technicalForm": "sam:MessageExchange",
-                               "lang": "nn"}),
-    ("cq14-solutions-per-form", {}),
+@pytest.mark.parametrize(("lang", "question", "fields"), [
+    ("en", "cq03-technical-forms-for-organisational-form", {"form": "sam:LookUpAndMakeAvailable"}),
+    ("nn", "cq06-support-evidence", {"organisationalForm": "sam:SendAndReceive",
+                                     "technicalForm": "sam:MessageExchange"}),
+    ("nb", "cq14-solutions-per-form", {}),
 ])
 def test_a_question_run_through_its_fields_answers_as_the_command_line(
-        served: tuple[str, SiteRoutes], watched: Watched, question: str, fields: dict[str, str]) -> None:
+        served: tuple[str, SiteRoutes], graph: SiteGraph, watched: Watched, lang: str, question: str,
+        fields: dict[str, str]) -> None:
+    from samhandling_kg.questions import get_question
+
     base, _ = served
-    page = watched.goto(base + "nb/query.html")
+    page = watched.goto(base + f"{lang}/query.html")
     page.select_option("#question", question)
+    # No field for the answer's language: the page's language binds it.
+    assert page.locator("#param-lang").count() == 0
     for name, value in fields.items():
+        assert page.locator(f"label[for=param-{name}]").inner_text() == get_question(question).label(name, lang)
         page.select_option(f"#param-{name}", value)
     page.click("#run")
     page.wait_for_selector("#table-wrap table")
-    variables = page.eval_on_selector_all("#table-wrap thead th", "e => e.map(x => x.textContent)")
+    variables = page.eval_on_selector_all("#table-wrap thead th", "e => e.map(x => x.dataset.var)")
+    headings = page.eval_on_selector_all("#table-wrap thead th", "e => e.map(x => x.textContent)")
+    assert headings == [get_question(question).label(v, lang) for v in variables]
     shown = page.eval_on_selector_all(
         "#table-wrap tbody tr",
         "rows => rows.map(r => Array.from(r.cells).map(c => [c.dataset.type || null, c.dataset.value || null]))")
     rows = {tuple((v, t, value) for v, (t, value) in zip(variables, row) if t is not None) for row in shown}
-    expected_vars, expected = _cli_rows(question, *[f"--bind={k}={v}" for k, v in fields.items()])
+    bound = [f"--bind={k}={v}" for k, v in fields.items()] + [f"--bind=lang={lang}"]
+    expected_vars, expected = _cli_rows(question, *bound)
     assert variables == expected_vars
     assert rows == expected and len(shown) == len(expected)
-    # Compact IRIs link to the term's page.
-    link = page.locator("#table-wrap td[data-type=uri] a").first
-    assert re.fullmatch(r"[a-z]+:\S+", link.inner_text())
-    # The CSV download is the command line's CSV.
+    # A term shows by its label in the page's language, links to its page, and keeps its IRI
+    # on hover.
+    links = page.eval_on_selector_all(
+        "#table-wrap td[data-type=uri] a", "e => e.map(x => [x.title, x.textContent, x.getAttribute('href')])")
+    assert links
+    for iri, text, href in links:
+        assert text == graph.label(URIRef(iri), lang).value, iri
+        assert href == graph.page(URIRef(iri)), iri
+    # The CSV download is the command line's CSV (IRIs, not labels).
     with page.expect_download() as download:
         page.click("#download-csv")
-    _, out, _ = run("query", question, *[f"--bind={k}={v}" for k, v in fields.items()],
-                       "--data", *DATA, "--format", "csv")
+    _, out, _ = run("query", question, *bound, "--data", *DATA, "--format", "csv")
     got = Path(download.value.path()).read_text(encoding="utf-8")
     assert sorted(got.splitlines()[1:]) == sorted(out.splitlines()[1:])
     assert got.splitlines()[0] == out.splitlines()[0]
+    # The address holds the question and its values: opened afresh (as a shared link), it
+    # answers the same, in the same language.
+    shared = page.url
+    assert urllib.parse.parse_qs(urllib.parse.urlsplit(shared).query) == {
+        "q": [question], **{k: [v] for k, v in fields.items()}}
+    other = Watched(watched.context.browser, locale="en-US")
+    try:
+        again = other.goto(shared)
+        again.wait_for_selector("#table-wrap table")
+        assert again.evaluate("document.documentElement.lang") == lang
+        assert again.eval_on_selector_all(
+            "#table-wrap tbody tr",
+            "rows => rows.map(r => Array.from(r.cells).map(c => [c.dataset.type || null, c.dataset.value || null]))"
+        ) == shown
+        other.clean()
+    finally:
+        other.close()
     watched.clean()
 
 
 def test_a_wrong_value_gets_the_command_lines_one_line_error(served: tuple[str, SiteRoutes], watched: Watched) -> None:
+    from samhandling_kg.site.i18n import chrome
+
     base, _ = served
     page = watched.goto(base + "en/query.html")
     page.select_option("#question", "cq03-technical-forms-for-organisational-form")
+    page.click("#sparql summary")  # the query text waits behind a toggle
     page.click("#edit")  # the text is editable as a whole, and the selector says so
     assert page.locator("#question").input_value() == ""
     assert page.locator("#query").get_attribute("readonly") is None
@@ -398,6 +431,14 @@ def test_a_wrong_value_gets_the_command_lines_one_line_error(served: tuple[str, 
     page.wait_for_selector("#table-wrap pre")
     assert "DataSharing" in page.locator("#table-wrap pre").inner_text()
     assert not page.locator("#downloads").is_visible()  # CSV and JSON are for tables
+    # A query that cannot be read: the page says so in its language, offers nothing to
+    # download, and keeps the parser's own words behind a toggle.
+    page.fill("#query", "SELECT ?x WHERE { ?x a }")
+    page.click("#run")
+    page.wait_for_selector("#table-wrap .error")
+    assert page.locator("#table-wrap .error p").inner_text() == chrome("error_syntax", "en")
+    assert not page.locator("#downloads").is_visible()
+    assert page.locator("#table-wrap table").count() == 0
     watched.errors.clear()
     # A value the question refuses: the endpoint of the query page says what the CLI says.
     response = page.request.get(base + "question/cq03-technical-forms-for-organisational-form/query"

@@ -17,7 +17,7 @@ from rdflib.namespace import OWL, RDF, SKOS
 
 from samhandling_kg.graph import load_knowledge_graph, ontology_graph
 from samhandling_kg.namespace import SAM
-from samhandling_kg.questions import LANGUAGES
+from samhandling_kg.questions import LANGUAGES, get_question
 from samhandling_kg.site import ExtraPage, SiteBuilder, register_page
 from samhandling_kg.site.build import EXTRA_PAGES
 from samhandling_kg.site.diagram import diagram_svg
@@ -248,7 +248,14 @@ def test_the_query_pages_binding_is_the_command_lines(routes: SiteRoutes) -> Non
     fields = {q["id"]: q["fields"] for q in data["questions"]}
     assert {o["value"] for o in fields[qid][0]["options"]} == {
         "sam:SendAndReceive", "sam:LookUpAndMakeAvailable", "sam:ChangeAndShare"}
-    assert fields[qid][1]["default"] == "nn"
+    # No field for the answer's language: the page's language binds it; fields and columns
+    # carry the question file's labels in the page's language.
+    assert [f["name"] for f in fields[qid]] == ["form"]
+    question = next(q for q in data["questions"] if q["id"] == qid)
+    assert question["language_parameter"] == "lang"
+    assert fields[qid][0]["label"] == get_question(qid).label("form", "nn") == "Organisatorisk samhandlingsform"
+    assert question["columns"]["technicalForm"] == "Teknisk samhandlingsform"
+    assert data["labels"][str(SAM.DataSharing)] == ["Datadeling", "nn"]
 
 
 def test_hostile_text_in_the_data_stays_text() -> None:

@@ -34,12 +34,13 @@ from .. import __version__
 from ..errors import SamhandlingError
 from ..graph import PREFIXES, load_knowledge_graph, ontology_graph
 from ..namespace import ONTOLOGY_IRI, SAM
-from ..questions import Question, list_questions
+from ..questions import LANGUAGE_PARAMETER, Question, list_questions
 from ..stores import OxigraphStore
 from ..terms import LANGUAGES
 from .diagram import diagram_svg
 from .i18n import CHROME, DEFAULT_LANGUAGE, LANGUAGE_NAMES, chrome
-from .model import SiteGraph, Text, all_languages_labels, pick, sorted_by_label, texts_in
+from .model import (LABEL_PREDICATES, SiteGraph, Text, all_languages_labels, pick, sorted_by_label,
+                    texts_in)
 
 #: Where the site's machine-readable files go, and the ontology's own file name.
 RDF_DIR = "rdf"
@@ -146,7 +147,7 @@ class SiteBuilder:
         prefix = f"{lang}/" if at_root else "../" * depth
         root = "" if at_root else "../" * (depth + 1)
         values = {
-            "lang": lang, "page": page, "root": root, "languages": LANGUAGES,
+            "lang": lang, "page": page, "root": root, "languages": LANGUAGES, "at_root": at_root,
             "language_names": LANGUAGE_NAMES, "nav": self.nav(), "version": __version__,
             "default_language": DEFAULT_LANGUAGE, **self._helpers(lang, prefix), **context,
         }
@@ -338,32 +339,50 @@ class SiteBuilder:
         return self._oxigraph
 
     def _query_data(self, lang: str) -> Markup:
-        """What the query page's script needs, as JSON: questions, fields, choices, pages."""
+        """What the query page's script needs, as JSON: questions, fields, choices, pages, the
+        labels of the terms an answer may hold, and the page's words."""
         site = self.site
         questions = []
         for question in list_questions():
             fields = []
+            language_parameter = ""
             for parameter in question.parameters:
+                if parameter.name == LANGUAGE_PARAMETER and lang in parameter.choices:
+                    language_parameter = parameter.name  # the page's language binds it
+                    continue
                 options: list[dict[str, str]] = []
                 if parameter.of_class is not None:
                     for node in sorted_by_label(site, site.instances(parameter.of_class), lang):
                         shown = site.label(node, lang)
                         options.append({"value": site.compact(node), "label": shown.value,
-                                        "lang": shown.lang or ""})
+                                        "lang": shown.lang if shown.lang and shown.lang != lang else ""})
                 elif parameter.choices:
                     options = [{"value": c, "label": chrome("any_language", lang) if c == "*"
                                 else LANGUAGE_NAMES.get(c, c), "lang": ""} for c in parameter.choices]
                 default = question_defaults(question, lang).get(parameter.name, parameter.default or "")
-                fields.append({"name": parameter.name, "kind": parameter.kind, "description": parameter.description,
+                fields.append({"name": parameter.name, "kind": parameter.kind,
+                               "label": question.label(parameter.name, lang),
                                "default": default, "options": options})
             questions.append({"id": question.id, "title": question.title(lang), "fields": fields,
+                              "columns": {name: question.label(name, lang) for name in question.labels},
+                              "language_parameter": language_parameter,
                               "query": question.query, "needs_data": question.needs_data})
         pages = {str(node): site.page(node) for node in site.slugs}
-        words = {key: chrome(key, lang) for key in ("run", "running", "rows", "no_rows", "yes", "no",
-                                                    "own_query", "download_csv", "download_json")}
+        labels = {}
+        for node in sorted({s for p in LABEL_PREDICATES for s in site.asserted.subjects(p)
+                            if isinstance(s, URIRef)}):
+            shown = site.label(node, lang)
+            labels[str(node)] = [shown.value, shown.lang or ""]
+        words = {key: chrome(key, lang) for key in QUERY_WORDS}
         data = {"questions": questions, "prefixes": PREFIXES | dict(_data_prefixes(site)),
-                "pages": pages, "words": words, "lang": lang}
+                "pages": pages, "labels": labels, "words": words, "lang": lang}
         return _script_json(json.dumps(data, ensure_ascii=False, sort_keys=True))
+
+
+#: The site's words the query page's script shows (i18n.CHROME).
+QUERY_WORDS = ("run", "running", "rows", "no_rows", "yes", "no", "own_query", "own_query_help",
+               "download_csv", "download_json", "error_value", "error_syntax", "error_update",
+               "error_server", "error_connection", "error_detail")
 
 
 def _script_json(text: str) -> Markup:

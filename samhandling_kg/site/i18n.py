@@ -147,6 +147,31 @@ CHROME: Mapping[str, Mapping[str, str]] = {
               "SPARQL endpoint /sparql.",
     },
     "result": {"nb": "Resultat", "nn": "Resultat", "en": "Result"},
+    "own_query_help": {
+        "nb": "Skriv din egen SPARQL-spørring i feltet under «Spørringen (SPARQL)». Den kan bare lese.",
+        "nn": "Skriv di eiga SPARQL-spørjing i feltet under «Spørjinga (SPARQL)». Ho kan berre lese.",
+        "en": "Write your own SPARQL query in the field under 'The query (SPARQL)'. It can only read.",
+    },
+    "error_value": {"nb": "Verdien passer ikke til spørsmålet. Velg en annen verdi.",
+                    "nn": "Verdien passar ikkje til spørsmålet. Vel ein annan verdi.",
+                    "en": "The value does not fit the question. Choose another value."},
+    "error_syntax": {"nb": "Spørringen kan ikke leses: den er ikke gyldig SPARQL.",
+                     "nn": "Spørjinga kan ikkje lesast: ho er ikkje gyldig SPARQL.",
+                     "en": "The query cannot be read: it is not valid SPARQL."},
+    "error_update": {"nb": "Spørringen vil endre dataene, og her kan man bare lese.",
+                     "nn": "Spørjinga vil endre dataa, og her kan ein berre lese.",
+                     "en": "The query would change the data, and this endpoint only reads."},
+    "error_server": {"nb": "Tjeneren kunne ikke svare (for lang tid, for mye minne eller for mange på en gang). "
+                           "Prøv igjen, eller gjør spørringen mindre.",
+                     "nn": "Tenaren kunne ikkje svare (for lang tid, for mykje minne eller for mange på ein gong). "
+                           "Prøv igjen, eller gjer spørjinga mindre.",
+                     "en": "The server could not answer (too long, too much memory or too many at once). "
+                           "Try again, or make the query smaller."},
+    "error_connection": {"nb": "Fikk ikke kontakt med tjeneren. Kjører «samhandling serve» fortsatt?",
+                         "nn": "Fekk ikkje kontakt med tenaren. Køyrer «samhandling serve» framleis?",
+                         "en": "Could not reach the server. Is 'samhandling serve' still running?"},
+    "error_detail": {"nb": "Teknisk melding (engelsk)", "nn": "Teknisk melding (engelsk)",
+                     "en": "Technical message"},
     "yes": {"nb": "ja", "nn": "ja", "en": "yes"},
     "no": {"nb": "nei", "nn": "nei", "en": "no"},
     "footer": {
