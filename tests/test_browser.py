@@ -244,11 +244,13 @@ def test_language_switch_keeps_the_page_changes_labels_and_is_remembered(
     page.wait_for_url(base + "nn/matrix.html")
     header = page.locator(f'table.matrix th[data-iri="{SAM.DataSharing}"]').inner_text()
     assert header == graph.label(SAM.DataSharing, "nn").value
-    # The choice is remembered: the start page and a Bokmål link now open in Nynorsk.
+    # The choice is remembered by the start page, which now opens in Nynorsk; a Bokmål
+    # address stays Bokmål (the address decides, not the last choice).
     watched.goto(base + "index.html")
     page.wait_for_url(base + "nn/index.html")
     watched.goto(base + "nb/needs.html")
-    page.wait_for_url(base + "nn/needs.html")
+    page.wait_for_timeout(300)
+    assert page.url == base + "nb/needs.html" and page.evaluate("document.documentElement.lang") == "nb"
     page.click("nav.langs a[data-lang=en]")
     page.wait_for_url(base + "en/needs.html")
     assert page.evaluate("document.documentElement.lang") == "en"
@@ -271,6 +273,25 @@ def test_default_language_comes_from_the_browser_then_bokmaal(
         context.close()
 
 
+@pytest.mark.parametrize("locale", ["en-US", "nn-NO", "nb-NO"])
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_language_folder_page_keeps_its_language_whatever_the_browser(
+        static_site: tuple[str, Path], browser: Any, locale: str, lang: str) -> None:
+    """A shared /nb/ or /nn/ link reads as its sender saw it: only the start page chooses."""
+    base, _ = static_site
+    context = Watched(browser, locale=locale)
+    try:
+        for name in ("index.html", "matrix.html", "concept/DataSharing.html", "guide.html"):
+            page = context.goto(base + f"{lang}/{name}")
+            page.wait_for_load_state("domcontentloaded")
+            page.wait_for_timeout(200)  # a script that moved the page would have done so now
+            assert page.url == base + f"{lang}/{name}"
+            assert page.evaluate("document.documentElement.lang") == lang
+        context.clean()
+    finally:
+        context.close()
+
+
 # --- the matrix and the diagram ---------------------------------------------------------------
 
 
@@ -284,6 +305,8 @@ def _graph_links(graph: SiteGraph) -> set[tuple[str, str]]:
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_matrix_and_diagram_show_every_form_and_link_of_the_graph(
         static_site: tuple[str, Path], graph: SiteGraph, watched: Watched, lang: str) -> None:
+    from samhandling_kg.site.i18n import chrome
+
     base, _ = static_site
     watched.context.add_init_script(f"localStorage.setItem('samhandling.lang', '{lang}')")
     page = watched.goto(base + f"{lang}/index.html")
@@ -322,12 +345,50 @@ def test_matrix_and_diagram_show_every_form_and_link_of_the_graph(
         "Array.from(x.querySelectorAll('tspan')).map(t => t.textContent).join(' ')])")
     assert len(texts) == len(boxes)
     for iri, name, shown in texts:
-        assert name == graph.label(URIRef(iri), lang).value
-        squeezed, full = shown.replace(" ", ""), name.replace(" ", "")  # wrapped over lines
+        label = graph.label(URIRef(iri), lang).value
+        if URIRef(iri) in graph.declared_needs:  # a need of a solution description says so
+            assert name == f"{label} ({chrome('declared_need', lang)})"
+        else:
+            assert name == label
+        squeezed, full = shown.replace(" ", ""), label.replace(" ", "")  # wrapped over lines
         assert squeezed == full or (squeezed.endswith("…") and full.startswith(squeezed[:-1])), (name, shown)
     edges = page.eval_on_selector_all("svg.diagram path.edge", "e => e.map(x => [x.dataset.from, x.dataset.to])")
     assert {(a, b) for a, b in edges} == _graph_links(graph)
     assert len(edges) == len({(a, b) for a, b in edges})
+    # The legal frameworks are linked to what they constrain (a need's links show when lit).
+    legal = page.eval_on_selector_all("svg.diagram path.legal-edge", "e => e.map(x => [x.dataset.from, x.dataset.to])")
+    drawn = graph.needs + graph.organisational_forms + graph.technical_forms
+    assert {(a, b) for a, b in legal} == {(str(n), str(f)) for n in drawn for f in graph.constrained_by(n)}
+    assert any(b for b in legal)
+    assert page.locator("svg.diagram rect.node-declared").count() == len(graph.declared_needs) > 0
+    watched.clean()
+
+
+def _lit(page: Any) -> dict[str, Any]:
+    return page.evaluate("""() => ({
+      on: Array.from(document.querySelectorAll('svg.diagram .box.on')).map(b => b.dataset.iri).sort(),
+      lines: Array.from(document.querySelectorAll('svg.diagram g.lit path')).length})""")
+
+
+def test_a_needs_paths_light_up_on_hover_and_focus(static_site: tuple[str, Path], graph: SiteGraph,
+                                                   watched: Watched) -> None:
+    base, _ = static_site
+    page = watched.goto(base + "nb/index.html")
+    need = _sam("CompareFastingGlucose")
+    forms = [f for f in graph.supported_by(need) if f in graph.organisational_forms]
+    technical = {t for f in forms for t in graph.supported_by(f) if t in graph.technical_forms}
+    frameworks = {x for n in (need, *forms) for x in graph.constrained_by(n)}
+    expected = sorted(map(str, {need, *forms, *technical, *frameworks}))
+    lines = len(forms) + sum(len([t for t in graph.supported_by(f) if t in graph.technical_forms]) for f in forms) \
+        + sum(len(graph.constrained_by(n)) for n in (need, *forms))
+    assert forms and technical and frameworks
+    box = page.locator(f'svg.diagram a[data-iri="{need}"]')
+    box.hover()
+    assert _lit(page) == {"on": expected, "lines": lines}
+    page.mouse.move(0, 0)
+    assert _lit(page) == {"on": [], "lines": 0}
+    box.focus()  # the keyboard lights the same paths
+    assert _lit(page) == {"on": expected, "lines": lines}
     watched.clean()
 
 

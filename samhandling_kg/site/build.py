@@ -42,6 +42,8 @@ from .i18n import CHROME, DEFAULT_LANGUAGE, LANGUAGE_NAMES, chrome
 from .model import (LABEL_PREDICATES, SiteGraph, Text, all_languages_labels, pick, sorted_by_label,
                     texts_in)
 
+#: The site's style sheet and scripts (static/), copied as they are.
+STATIC_FILES = ("site.css", "site.js", "query.js", "guide.js", "diagram.js")
 #: Where the site's machine-readable files go, and the ontology's own file name.
 RDF_DIR = "rdf"
 ONTOLOGY_FILES = {"samhandling.ttl": "turtle", "samhandling.jsonld": "json-ld",
@@ -137,6 +139,7 @@ class SiteBuilder:
                  "stated": site.label(SAM.Stated, lang).value.lower(),
                  "derived": site.label(SAM.Derived, lang).value.lower()}
         return {"T": lambda key, **kw: chrome(key, lang, **{**words, **kw}), "label": label, "link": link,
+                "words": words,
                 "text": text, "compact": site.compact, "site": site, "prefix": prefix,
                 "pick": lambda literals: pick(literals, lang),
                 "texts": lambda literals: texts_in(literals, lang), "supported_by": SAM.supportedBy}
@@ -173,7 +176,7 @@ class SiteBuilder:
         if self._renderers is not None:
             return self._renderers
         out: dict[str, Callable[[], bytes]] = {}
-        for name in ("site.css", "site.js", "query.js", "guide.js"):
+        for name in STATIC_FILES:
             out[f"static/{name}"] = functools.partial(_static, name)
         for name, fmt in ONTOLOGY_FILES.items():
             out[name] = functools.partial(_ontology_file, fmt)

@@ -47,16 +47,35 @@ CHROME: Mapping[str, Mapping[str, str]] = {
     "diagram": {"nb": "Figur: behov, samhandlingsformer og rettslige rammer på EIF-lagene",
                 "nn": "Figur: behov, samhandlingsformer og rettslege rammer på EIF-laga",
                 "en": "Figure: needs, interaction forms and legal frameworks on the EIF layers"},
+    "needs_band": {"nb": "Behov", "nn": "Behov", "en": "Needs"},
+    "declared_need": {"nb": "behov oppgitt i en løsningsbeskrivelse", "nn": "behov oppgitt i ei løysingsskildring",
+                      "en": "need declared by a solution description"},
+    "legend": {"nb": "Tegnforklaring", "nn": "Teiknforklaring", "en": "Key"},
+    "legend_need_line": {"nb": "behov → organisatorisk form", "nn": "behov → organisatorisk form",
+                         "en": "need → organisational form"},
+    "legend_legal_line": {"nb": "form → rettslig ramme som avgrenser den",
+                          "nn": "form → rettsleg ramme som avgrensar ho",
+                          "en": "form → legal framework that constrains it"},
+    "diagram_follow": {
+        "nb": "Pek på eller gå med tabulatortasten til en boks for å fremheve stiene fra og til den "
+              "(for et behov også de rettslige rammene som gjelder det).",
+        "nn": "Peik på eller gå med tabulatortasten til ein boks for å framheve stiane frå og til "
+              "han (for eit behov òg dei rettslege rammene som gjeld det).",
+        "en": "Point at a box, or reach it with the Tab key, to light the paths from and to it (for "
+              "a need also the legal frameworks that bear on it).",
+    },
+    "diagram_scroll": {"nb": "Figuren er bred: rull sidelengs i den.", "nn": "Figuren er brei: rull sidelengs i han.",
+                       "en": "The figure is wide: scroll sideways within it."},
     "diagram_desc": {
         "nb": "Behov øverst er koblet til de organisatoriske formene som dekker dem; disse er koblet "
-              "til de tekniske formene nederst. Heltrukken strek: {stated}; stiplet: "
-              "{derived}. Rettslige rammer står til siden.",
+              "til de tekniske formene nederst. Rettslige rammer står til høyre, koblet til formene "
+              "de avgrenser.",
         "nn": "Behov øvst er kopla til dei organisatoriske formene som dekkjer dei; desse er kopla "
-              "til dei tekniske formene nedst. Heiltrekt strek: {stated}; stipla: {derived}. "
-              "Rettslege rammer står på sida.",
+              "til dei tekniske formene nedst. Rettslege rammer står til høgre, kopla til formene "
+              "dei avgrensar.",
         "en": "Needs at the top are linked to the organisational forms that meet them; these are "
-              "linked to the technical forms at the bottom. Solid line: {stated}; "
-              "dashed: {derived}. Legal frameworks stand at the side.",
+              "linked to the technical forms at the bottom. Legal frameworks stand on the right, "
+              "linked to the forms they constrain.",
     },
     "matrix_intro": {
         "nb": "Radene er organisatoriske former, kolonnene tekniske. Hver fylt rute viser "

@@ -16,7 +16,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from ..graph import bind_prefixes, materialise
+from ..graph import bind_prefixes, materialise, ontology_graph
 from ..namespace import ONTOLOGY_IRI, SAM, SAMSRC
 from ..terms import LANGUAGES, copy_prefixes
 
@@ -184,6 +184,17 @@ class SiteGraph:
     @cached_property
     def legal_frameworks(self) -> list[URIRef]:
         return self.instances(SAM.LegalFramework)
+
+    @cached_property
+    def declared_needs(self) -> set[URIRef]:
+        """Needs a solution description (catalogue) declares: the ontology does not know them."""
+        ontology = ontology_graph()
+        return {n for n in self.needs if (n, None, None) not in ontology}
+
+    def constrained_by(self, node: URIRef) -> list[URIRef]:
+        """The legal frameworks ``node`` is asserted to be constrained by."""
+        return sorted(o for o in self.asserted.objects(node, SAM.constrainedBy)
+                      if isinstance(o, URIRef) and o in self.legal_frameworks)
 
     def layer_of(self, node: URIRef) -> URIRef | None:
         value = self.asserted.value(node, SAM.eifLayer)
