@@ -37,8 +37,9 @@ from ..namespace import ONTOLOGY_IRI, SAM
 from ..questions import LANGUAGE_PARAMETER, Question, list_questions
 from ..stores import OxigraphStore
 from ..terms import LANGUAGES
+from .concept import concept_context, contact, counts, orgnr
 from .diagram import diagram_svg
-from .i18n import CHROME, DEFAULT_LANGUAGE, LANGUAGE_NAMES, chrome
+from .i18n import CHROME, DEFAULT_LANGUAGE, LANGUAGE_NAMES, PROPERTY_NAMES, chrome
 from .model import (LABEL_PREDICATES, SiteGraph, Text, all_languages_labels, pick, sorted_by_label,
                     texts_in)
 
@@ -121,7 +122,10 @@ class SiteBuilder:
             return Markup(escape(value.value))
 
         def label(node: Node) -> Markup:
-            return text(site.label(node, lang))
+            shown = site.label(node, lang)
+            if isinstance(node, URIRef) and shown.value == site.compact(node) and str(node) in PROPERTY_NAMES:
+                return text(Text(PROPERTY_NAMES[str(node)][lang], lang))  # a term of another vocabulary
+            return text(shown)
 
         def link(node: Node) -> Markup:
             if isinstance(node, Literal):
@@ -129,17 +133,44 @@ class SiteBuilder:
             page = site.page(node)
             if page:
                 return Markup(f'<a href="{escape(prefix + page)}">{label(node)}</a>')
+            if isinstance(node, URIRef) and str(node) in PROPERTY_NAMES:
+                return Markup(f'<a href="{escape(str(node))}" rel="external" title="{escape(str(node))}">'
+                              f'{escape(PROPERTY_NAMES[str(node)][lang])}</a>')
             if isinstance(node, URIRef) and str(node).startswith(("http://", "https://")):
                 return Markup(f'<a href="{escape(str(node))}" rel="external"><code>'
                               f'{escape(site.compact(node))}</code></a>')
             return Markup(f"<code>{escape(site.compact(node))}</code>")
+
+        def fact(node: Node, predicate: URIRef) -> Markup:
+            """A publisher by its name (else its organisation number, linked to the register),
+            a contact point by its name, e-mail, telephone and web page, a page by its address."""
+            if predicate == DCTERMS.publisher and site.page(node) is None and orgnr(node):
+                number = orgnr(node) or ""
+                shown = chrome("orgnr", lang, number=f"{number[:3]} {number[3:6]} {number[6:]}")
+                return Markup(f'<a href="{escape(str(node))}" rel="external">{escape(shown)}</a>')
+            if str(predicate) == "http://www.w3.org/ns/dcat#contactPoint" and not site.page(node):
+                found = contact(site, node)
+                parts = []
+                if found["name"]:
+                    parts.append(text(found["name"]))  # type: ignore[arg-type]
+                if found["email"]:
+                    parts.append(Markup(f'<a href="mailto:{escape(found["email"])}">{escape(found["email"])}</a>'))
+                if found["phone"]:
+                    parts.append(escape(found["phone"]))
+                if found["url"]:
+                    parts.append(Markup(f'<a href="{escape(found["url"])}" rel="external">'
+                                        f'{escape(found["url"])}</a>'))
+                return Markup(" · ").join(parts) if parts else link(node)
+            if isinstance(node, URIRef) and site.page(node) is None and str(node).startswith(("http://", "https://")):
+                return Markup(f'<a href="{escape(str(node))}" rel="external">{escape(str(node))}</a>')
+            return link(node)
 
         # The graph's own words that the site's sentences name (the site never copies a label).
         words = {"supported": site.label(SAM.supportedBy, lang).value,
                  "stated": site.label(SAM.Stated, lang).value.lower(),
                  "derived": site.label(SAM.Derived, lang).value.lower()}
         return {"T": lambda key, **kw: chrome(key, lang, **{**words, **kw}), "label": label, "link": link,
-                "words": words,
+                "words": words, "fact": fact,
                 "text": text, "compact": site.compact, "site": site, "prefix": prefix,
                 "pick": lambda literals: pick(literals, lang),
                 "texts": lambda literals: texts_in(literals, lang), "supported_by": SAM.supportedBy}
@@ -264,27 +295,16 @@ class SiteBuilder:
     def _concept(self, node: URIRef, lang: str) -> dict[str, Any]:
         site = self.site
         turtle, jsonld = self._rdf(node)
-        outgoing = site.outgoing(node)
-        graph = site.asserted
         findings = self._findings(node, lang) if node in site.solutions else None
         return {
+            **concept_context(site, node, lang),
             "types": site.types(node),
             "labels": all_languages_labels(site, node),
-            "definition": pick(graph.objects(node, SKOS.definition), lang)
-            or pick(graph.objects(node, DCTERMS.description), lang),
-            "examples": texts_in(graph.objects(node, SKOS.example), lang),
-            "notes": texts_in([*graph.objects(node, SKOS.scopeNote), *graph.objects(node, RDFS.comment),
-                               *graph.objects(node, SKOS.editorialNote)], lang),
-            "evidence": texts_in(graph.objects(node, SAM.evidence), lang),
-            "outgoing": outgoing,
-            "incoming": site.incoming(node),
-            "others": site.other_literals(node),
-            "sources": site.sources(node),
             "turtle": turtle,
             "jsonld": _script_json(jsonld),
-            "any_inferred": any(inferred for r in outgoing for _, inferred in r.targets)
-            or any(inferred for _, inferred in site.types(node)),
             "findings": findings,
+            "finding_counts": counts(findings or ()),
+            "severity_words": _severity_words(lang),
         }
 
     def _rdf(self, node: URIRef) -> tuple[str, str]:
@@ -392,6 +412,12 @@ def _script_json(text: str) -> Markup:
     """JSON for a ``<script type="application/…json">`` block: no ``<``, ``>`` or ``&`` that the
     HTML parser could read as the end of the block or a comment (JSON escapes mean the same)."""
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def _severity_words(lang: str) -> Mapping[str, str]:
+    from ..reports import _WORDS  # the words of `samhandling validate`'s report
+
+    return _WORDS[lang]
 
 
 def _static(name: str) -> bytes:

@@ -94,14 +94,39 @@ CHROME: Mapping[str, Mapping[str, str]] = {
     "notes": {"nb": "Merknader", "nn": "Merknader", "en": "Notes"},
     "relations": {"nb": "Relasjoner", "nn": "Relasjonar", "en": "Relations"},
     "incoming": {"nb": "Vist til fra andre", "nn": "Vist til frå andre", "en": "Referred to by others"},
-    "inverse_of": {"nb": "har dette som «{label}»", "nn": "har dette som «{label}»",
-                   "en": "has this as '{label}'"},
-    "inferred": {"nb": "utledet", "nn": "utleidd", "en": "inferred"},
+    "inverse_of": {"nb": "Viser hit som «{label}»", "nn": "Viser hit som «{label}»",
+                   "en": "Points here as '{label}'"},
+    # An OWL 2 RL inference of the site's reasoner. Not the graph's evidence status «{derived}»
+    # (a link the project derived from the sources): one word for each meaning.
+    "inferred": {"nb": "følger av reglene", "nn": "følgjer av reglane", "en": "follows from the rules"},
     "inferred_note": {
-        "nb": "«utledet»: følger av modellens regler (OWL 2 RL), ikke skrevet direkte i grafen.",
-        "nn": "«utleidd»: følgjer av reglane i modellen (OWL 2 RL), ikkje skrive direkte i grafen.",
-        "en": "'inferred': follows from the model's rules (OWL 2 RL), not written in the graph.",
+        "nb": "«følger av reglene»: sluttet av modellens OWL 2 RL-regler, ikke skrevet i grafen. "
+              "Det er noe annet enn grunnlagsstatusen «{derived}».",
+        "nn": "«følgjer av reglane»: slutta av OWL 2 RL-reglane i modellen, ikkje skrive i grafen. "
+              "Det er noko anna enn grunnlagsstatusen «{derived}».",
+        "en": "'follows from the rules': inferred by the model's OWL 2 RL rules, not written in the "
+              "graph. That is not the evidence status '{derived}'.",
     },
+    "description": {"nb": "Beskrivelse", "nn": "Skildring", "en": "Description"},
+    "for_machines": {"nb": "For maskiner", "nn": "For maskiner", "en": "For machines"},
+    "machines_intro": {
+        "nb": "Begrepet slik det står i kunnskapsgrafen, med RDF-navnene på egenskapene.",
+        "nn": "Omgrepet slik det står i kunnskapsgrafen, med RDF-namna på eigenskapane.",
+        "en": "The term as the knowledge graph states it, with the RDF names of the properties.",
+    },
+    "statements": {"nb": "Utsagn i grafen", "nn": "Utsegner i grafen", "en": "Statements in the graph"},
+    "value": {"nb": "Verdi", "nn": "Verdi", "en": "Value"},
+    "orgnr": {"nb": "organisasjonsnummer {number}", "nn": "organisasjonsnummer {number}",
+              "en": "organisation number {number}"},
+    "other_languages": {"nb": "Term på andre språk", "nn": "Term på andre språk", "en": "Term in other languages"},
+    "alt_labels": {"nb": "Tillatte termer", "nn": "Tillatne termar", "en": "Alternative terms"},
+    "editorial": {"nb": "Redaksjonelle merknader", "nn": "Redaksjonelle merknader", "en": "Editorial notes"},
+    "definition_source": {"nb": "Kilde til definisjonen", "nn": "Kjelde til definisjonen",
+                          "en": "Source of the definition"},
+    "about": {"nb": "Opplysninger", "nn": "Opplysningar", "en": "Details"},
+    "findings_count": {"nb": "{violations} brudd, {warnings} advarsler, {infos} merknader",
+                       "nn": "{violations} brot, {warnings} åtvaringar, {infos} merknader",
+                       "en": "{violations} violations, {warnings} warnings, {infos} infos"},
     "sources": {"nb": "Kilder", "nn": "Kjelder", "en": "Sources"},
     "rdf": {"nb": "Maskinlesbar beskrivelse", "nn": "Maskinlesbar skildring", "en": "Machine-readable description"},
     "evidence": {"nb": "Grunnlag", "nn": "Grunnlag", "en": "Evidence"},
@@ -244,3 +269,90 @@ def check_registry() -> list[str]:
     """Keys missing a language (the tests hold the registry complete)."""
     return [f"{key}:{lang}" for key, texts in CHROME.items() for lang in LANGUAGES
             if not texts.get(lang)]
+
+
+def _names(nb: str, nn: str, en: str) -> Mapping[str, str]:
+    return {"nb": nb, "nn": nn, "en": en}
+
+
+_DCT = "http://purl.org/dc/terms/"
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_OWL = "http://www.w3.org/2002/07/owl#"
+
+#: Reader's names of the properties of other vocabularies the pages show (the graph's own
+#: properties are named by their labels in the graph). On a page, the RDF names of properties
+#: appear only in its "for machines" section.
+PROPERTY_NAMES: Mapping[str, Mapping[str, str]] = {
+    "http://data.europa.eu/r5r/applicableLegislation": _names("Gjeldende regelverk", "Gjeldande regelverk",
+                                                              "Applicable legislation"),
+    _DCT + "accessRights": _names("Tilgangsrettigheter", "Tilgangsrettar", "Access rights"),
+    _DCT + "conformsTo": _names("Følger standarden", "Følgjer standarden", "Conforms to"),
+    _DCT + "created": _names("Opprettet", "Oppretta", "Created"),
+    _DCT + "creator": _names("Laget av", "Laga av", "Creator"),
+    _DCT + "identifier": _names("Identifikator", "Identifikator", "Identifier"),
+    _DCT + "issued": _names("Utgitt", "Utgjeve", "Issued"),
+    _DCT + "license": _names("Lisens", "Lisens", "Licence"),
+    _DCT + "modified": _names("Endret", "Endra", "Modified"),
+    _DCT + "publisher": _names("Utgiver", "Utgjevar", "Publisher"),
+    _DCT + "source": _names("Kilde", "Kjelde", "Source"),
+    _DCT + "title": _names("Tittel", "Tittel", "Title"),
+    _DCT + "description": _names("Beskrivelse", "Skildring", "Description"),
+    _RDFS + "seeAlso": _names("Se også", "Sjå òg", "See also"),
+    _RDFS + "subClassOf": _names("Underklasse av", "Underklasse av", "Subclass of"),
+    _RDFS + "subPropertyOf": _names("Underegenskap av", "Undereigenskap av", "Subproperty of"),
+    _RDFS + "domain": _names("Gjelder for", "Gjeld for", "Applies to"),
+    _RDFS + "range": _names("Verdiene er", "Verdiane er", "Values are"),
+    _RDFS + "label": _names("Betegnelse", "Nemning", "Label"),
+    _RDFS + "comment": _names("Kommentar", "Kommentar", "Comment"),
+    _OWL + "inverseOf": _names("Omvendt av", "Omvendt av", "Inverse of"),
+    _OWL + "disjointWith": _names("Utelukker", "Utelukkar", "Disjoint with"),
+    _OWL + "versionInfo": _names("Versjon", "Versjon", "Version"),
+    _OWL + "versionIRI": _names("Versjonens IRI", "Versjonen sin IRI", "Version IRI"),
+    _SKOS + "broader": _names("Overordnet begrep", "Overordna omgrep", "Broader concept"),
+    _SKOS + "narrower": _names("Underordnede begreper", "Underordna omgrep", "Narrower concepts"),
+    _SKOS + "related": _names("Beslektede begreper", "Relaterte omgrep", "Related concepts"),
+    _SKOS + "hasTopConcept": _names("Toppbegreper", "Toppomgrep", "Top concepts"),
+    _SKOS + "inScheme": _names("Begrepssystem", "Omgrepssystem", "Concept scheme"),
+    _SKOS + "topConceptOf": _names("Toppbegrep i", "Toppomgrep i", "Top concept of"),
+    _SKOS + "notation": _names("Notasjon", "Notasjon", "Notation"),
+    _SKOS + "historyNote": _names("Historikk", "Historikk", "History"),
+    _SKOS + "prefLabel": _names("Anbefalt term", "Tilrådd term", "Preferred term"),
+    _SKOS + "altLabel": _names("Tillatt term", "Tillaten term", "Alternative term"),
+    _SKOS + "editorialNote": _names("Redaksjonell merknad", "Redaksjonell merknad", "Editorial note"),
+    "http://www.w3.org/ns/dcat#contactPoint": _names("Kontaktpunkt", "Kontaktpunkt", "Contact point"),
+    "http://www.w3.org/ns/dcat#landingPage": _names("Nettside", "Nettside", "Landing page"),
+    "http://xmlns.com/foaf/0.1/page": _names("Nettside", "Nettside", "Web page"),
+    "http://xmlns.com/foaf/0.1/name": _names("Navn", "Namn", "Name"),
+    "http://purl.org/vocab/vann/preferredNamespacePrefix": _names("Foretrukket prefiks", "Føretrekt prefiks",
+                                                                  "Preferred prefix"),
+    "http://purl.org/vocab/vann/preferredNamespaceUri": _names("Navnerom", "Namnerom", "Namespace"),
+    # classes of other vocabularies a term can be an instance of
+    _SKOS + "Concept": _names("Begrep", "Omgrep", "Concept"),
+    _SKOS + "ConceptScheme": _names("Begrepssystem", "Omgrepssystem", "Concept scheme"),
+    _SKOS + "Collection": _names("Samling", "Samling", "Collection"),
+    _OWL + "Ontology": _names("Ontologi", "Ontologi", "Ontology"),
+    "http://xmlns.com/foaf/0.1/Organization": _names("Organisasjon", "Organisasjon", "Organisation"),
+    "http://xmlns.com/foaf/0.1/Agent": _names("Aktør", "Aktør", "Agent"),
+    "http://data.europa.eu/eli/ontology#LegalResource": _names("Rettskilde", "Rettskjelde", "Legal resource"),
+    "http://www.w3.org/ns/dcat#Catalog": _names("Katalog", "Katalog", "Catalogue"),
+}
+
+#: Names of a link seen from its target, for properties without a declared inverse.
+INVERSE_NAMES: Mapping[str, Mapping[str, str]] = {
+    _SKOS + "inScheme": _names("Begreper i systemet", "Omgrep i systemet", "Concepts in the scheme"),
+    _SKOS + "topConceptOf": _names("Toppbegreper", "Toppomgrep", "Top concepts"),
+    _SKOS + "broader": _names("Underordnede begreper", "Underordna omgrep", "Narrower concepts"),
+    _DCT + "source": _names("Kilde for", "Kjelde for", "Source of"),
+    _DCT + "publisher": _names("Utgiver av", "Utgjevar av", "Publisher of"),
+    _DCT + "conformsTo": _names("Følges av", "Vert følgd av", "Followed by"),
+    "http://data.europa.eu/r5r/applicableLegislation": _names("Gjelder for løsningene", "Gjeld for løysingane",
+                                                              "Applies to the solutions"),
+    _RDFS + "subClassOf": _names("Underklasser", "Underklassar", "Subclasses"),
+    _RDFS + "subPropertyOf": _names("Underegenskaper", "Undereigenskapar", "Subproperties"),
+    _RDFS + "domain": _names("Egenskaper som gjelder for dette", "Eigenskapar som gjeld for dette",
+                             "Properties that apply to this"),
+    _RDFS + "range": _names("Egenskaper med dette som verdi", "Eigenskapar med dette som verdi",
+                            "Properties with this as value"),
+    _RDFS + "isDefinedBy": _names("Definerer", "Definerer", "Defines"),
+}
