@@ -44,7 +44,7 @@ from .model import (LABEL_PREDICATES, SiteGraph, Text, all_languages_labels, pic
                     texts_in)
 
 #: The site's style sheet and scripts (static/), copied as they are.
-STATIC_FILES = ("site.css", "site.js", "query.js", "guide.js", "diagram.js")
+STATIC_FILES = ("site.css", "site.js", "query.js", "guide.js", "diagram.js", "catalogue.js")
 #: Where the site's machine-readable files go, and the ontology's own file name.
 RDF_DIR = "rdf"
 ONTOLOGY_FILES = {"samhandling.ttl": "turtle", "samhandling.jsonld": "json-ld",
@@ -249,13 +249,45 @@ class SiteBuilder:
 
     def _catalogue_page(self, lang: str) -> bytes:
         site = self.site
+        rows: list[dict[str, Any]] = []
+        for solution in sorted_by_label(site, site.solutions, lang):
+            graph = site.asserted
+            organisational = sorted_by_label(site, [o for o in graph.objects(solution, SAM.realises)
+                                                    if isinstance(o, URIRef)], lang)
+            technical = sorted_by_label(site, [o for o in graph.objects(solution, SAM.uses)
+                                               if isinstance(o, URIRef)], lang)
+            needs = sorted_by_label(site, [o for o in graph.objects(solution, SAM.addresses)
+                                           if isinstance(o, URIRef)], lang)
+            publishers = sorted((o for o in graph.objects(solution, DCTERMS.publisher)), key=str)
+            findings = self._findings(solution, lang)
+            rows.append({"solution": solution, "organisational": organisational, "technical": technical,
+                         "needs": needs, "publishers": publishers, "counts": counts(findings)})
+        def choices(key: str) -> list[Node]:
+            found = {n for row in rows for n in row[key]}
+            return sorted(found, key=lambda n: (self._publisher_name(n, lang) if key == "publishers"
+                                                else site.label(n, lang).value).casefold())
         by_form = [(form, predicate, [s for s in sorted_by_label(site, site.solutions, lang)
                                       if (s, predicate, form) in site.asserted])
                    for forms, predicate in ((site.organisational_forms, SAM.realises),
                                             (site.technical_forms, SAM.uses))
                    for form in sorted_by_label(site, forms, lang)]
-        return self.render("catalogue.html.j2", lang, "catalogue.html",
-                           solutions=sorted_by_label(site, site.solutions, lang), by_form=by_form)
+        return self.render("catalogue.html.j2", lang, "catalogue.html", rows=rows, by_form=by_form,
+                           form_choices=choices("organisational") + choices("technical"),
+                           need_choices=choices("needs"), publisher_choices=choices("publishers"),
+                           publisher_name=lambda n: self._publisher_name(n, lang),
+                           publisher_predicate=DCTERMS.publisher,
+                           classes={"organisational": SAM.OrganisationalForm, "technical": SAM.TechnicalForm,
+                                    "need": SAM.Need},
+                           severity_words=_severity_words(lang))
+
+    def _publisher_name(self, node: Node, lang: str) -> str:
+        """A publisher as the catalogue names it: its name in the graph, else its organisation
+        number (the register's address only as a last resort)."""
+        shown = self.site.label(node, lang).value
+        number = orgnr(node)
+        if shown == self.site.compact(node) and number:
+            return chrome("orgnr", lang, number=f"{number[:3]} {number[3:6]} {number[6:]}")
+        return shown
 
     def _extra_page(self, extra: ExtraPage, lang: str) -> bytes:
         return self.render("extra.html.j2", lang, extra.page, nav_key=extra.nav_key,

@@ -166,10 +166,21 @@ CHROME: Mapping[str, Mapping[str, str]] = {
     },
     "query_text": {"nb": "Spørringen (SPARQL)", "nn": "Spørjinga (SPARQL)", "en": "The query (SPARQL)"},
     "catalogue_intro": {
-        "nb": "Løsningene i dataene, med funnene fra kontrollen mot beskrivelsesprofilen.",
-        "nn": "Løysingane i dataa, med funna frå kontrollen mot skildringsprofilen.",
-        "en": "The solutions in the data, with the findings of the check against the profile.",
+        "nb": "Løsningene i dataene, med funnene fra kontrollen mot beskrivelsesprofilen. Velg en "
+              "samhandlingsform, et behov eller en utgiver for å se bare de løsningene.",
+        "nn": "Løysingane i dataa, med funna frå kontrollen mot skildringsprofilen. Vel ei "
+              "samhandlingsform, eit behov eller ein utgjevar for å sjå berre dei løysingane.",
+        "en": "The solutions in the data, with the findings of the check against the profile. Choose "
+              "an interaction form, a need or a publisher to see only those solutions.",
     },
+    "solution": {"nb": "Løsning", "nn": "Løysing", "en": "Solution"},
+    "publisher": {"nb": "Utgiver", "nn": "Utgjevar", "en": "Publisher"},
+    "filter_form": {"nb": "Samhandlingsform", "nn": "Samhandlingsform", "en": "Interaction form"},
+    "filter_need": {"nb": "Behov", "nn": "Behov", "en": "Need"},
+    "filter_publisher": {"nb": "Utgiver", "nn": "Utgjevar", "en": "Publisher"},
+    "filter_all": {"nb": "alle", "nn": "alle", "en": "all"},
+    "filter_count": {"nb": "Viser {shown} av {total} løsninger.", "nn": "Viser {shown} av {total} løysingar.",
+                     "en": "Showing {shown} of {total} solutions."},
     "findings": {"nb": "Funn ved kontroll", "nn": "Funn ved kontroll", "en": "Validation findings"},
     "no_findings": {"nb": "Ingen funn.", "nn": "Ingen funn.", "en": "No findings."},
     "severity": {"nb": "Alvorlighet", "nn": "Alvorsgrad", "en": "Severity"},
