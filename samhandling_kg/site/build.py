@@ -38,13 +38,14 @@ from ..questions import LANGUAGE_PARAMETER, Question, list_questions
 from ..stores import OxigraphStore
 from ..terms import LANGUAGES
 from .concept import concept_context, contact, counts, orgnr
+from .concept import kinds as concept_kinds
 from .diagram import diagram_svg
 from .i18n import CHROME, DEFAULT_LANGUAGE, LANGUAGE_NAMES, PROPERTY_NAMES, chrome
 from .model import (LABEL_PREDICATES, SiteGraph, Text, all_languages_labels, pick, sorted_by_label,
                     texts_in)
 
 #: The site's style sheet and scripts (static/), copied as they are.
-STATIC_FILES = ("site.css", "site.js", "query.js", "guide.js", "diagram.js", "catalogue.js")
+STATIC_FILES = ("site.css", "site.js", "query.js", "guide.js", "diagram.js", "catalogue.js", "search.js")
 #: Where the site's machine-readable files go, and the ontology's own file name.
 RDF_DIR = "rdf"
 ONTOLOGY_FILES = {"samhandling.ttl": "turtle", "samhandling.jsonld": "json-ld",
@@ -235,6 +236,7 @@ class SiteBuilder:
             f"{lang}/questions.html": lambda: self.render("questions.html.j2", lang, "questions.html",
                                                           questions=self._answers(lang)),
         }
+        out[f"{lang}/search.html"] = page(self._search_page, lang)
         if site.solutions:
             out[f"{lang}/catalogue.html"] = page(self._catalogue_page, lang)
         if self.served:
@@ -288,6 +290,29 @@ class SiteBuilder:
         if shown == self.site.compact(node) and number:
             return chrome("orgnr", lang, number=f"{number[:3]} {number[3:6]} {number[6:]}")
         return shown
+
+    def _search_page(self, lang: str) -> bytes:
+        return self.render("search.html.j2", lang, "search.html", index=self._search_index(lang))
+
+    def _search_index(self, lang: str) -> Markup:
+        """Every term with a page, for the offline search (search.html, static/search.js): its
+        label in ``lang``, its other names (alternative terms, the other languages), the start
+        of its definition, its kind and its page. Built with the site, so it needs no server."""
+        site = self.site
+        graph = site.asserted
+        entries = []
+        for node in sorted_by_label(site, list(site.slugs), lang):
+            shown = site.label(node, lang)
+            names = sorted({str(x) for p in (*LABEL_PREDICATES, SKOS.altLabel) for x in graph.objects(node, p)
+                            if isinstance(x, Literal)} - {shown.value})
+            definition = (pick(graph.objects(node, SKOS.definition), lang)
+                          or pick(graph.objects(node, DCTERMS.description), lang))
+            kinds = concept_kinds(site, node, lang)
+            entries.append({"t": shown.value, "l": shown.lang or "", "a": names,
+                            "d": definition.value[:240] if definition else "",
+                            "k": site.label(kinds[0], lang).value if kinds else "",
+                            "p": site.page(node)})
+        return _script_json(json.dumps(entries, ensure_ascii=False, separators=(",", ":")))
 
     def _extra_page(self, extra: ExtraPage, lang: str) -> bytes:
         return self.render("extra.html.j2", lang, extra.page, nav_key=extra.nav_key,

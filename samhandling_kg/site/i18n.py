@@ -173,6 +173,20 @@ CHROME: Mapping[str, Mapping[str, str]] = {
         "en": "The solutions in the data, with the findings of the check against the profile. Choose "
               "an interaction form, a need or a publisher to see only those solutions.",
     },
+    "search": {"nb": "Søk", "nn": "Søk", "en": "Search"},
+    "search_label": {"nb": "Søk etter begrep", "nn": "Søk etter omgrep", "en": "Search for a term"},
+    "search_intro": {
+        "nb": "Søket går gjennom navnene og definisjonene av alle begrepene på nettstedet, i nettleseren, uten nett.",
+        "nn": "Søket går gjennom namna og definisjonane til alle omgrepa på nettstaden, i nettlesaren, utan nett.",
+        "en": "The search looks through the names and definitions of every term of the site, in the "
+              "browser, offline.",
+    },
+    "search_hits": {"nb": "{count} treff for «{query}».", "nn": "{count} treff for «{query}».",
+                    "en": "{count} results for '{query}'."},
+    "search_none": {"nb": "Ingen treff for «{query}».", "nn": "Ingen treff for «{query}».",
+                    "en": "No results for '{query}'."},
+    "search_no_script": {"nb": "Søket trenger JavaScript.", "nn": "Søket treng JavaScript.",
+                         "en": "The search needs JavaScript."},
     "solution": {"nb": "Løsning", "nn": "Løysing", "en": "Solution"},
     "publisher": {"nb": "Utgiver", "nn": "Utgjevar", "en": "Publisher"},
     "filter_form": {"nb": "Samhandlingsform", "nn": "Samhandlingsform", "en": "Interaction form"},
@@ -255,6 +269,7 @@ CHROME: Mapping[str, Mapping[str, str]] = {
     "guide_no_need": {"nb": "– ikke noe behov valgt –", "nn": "– inkje behov valt –",
                       "en": "– no need chosen –"},
     "dont_know": {"nb": "vet ikke", "nn": "veit ikkje", "en": "don't know"},
+    "guide_more": {"nb": "Mer om kjennetegnet", "nn": "Meir om kjenneteiknet", "en": "More about it"},
     "guide_reset": {"nb": "Nullstill svarene", "nn": "Nullstill svara", "en": "Clear the answers"},
     "guide_result": {"nb": "Anbefaling", "nn": "Tilråding", "en": "Recommendation"},
     "guide_no_script": {"nb": "Anbefalingen vises her når JavaScript er slått på.",
