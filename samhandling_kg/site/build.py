@@ -2,15 +2,19 @@
 
 Layout of the output folder::
 
-    index.html                 start page (Bokmål; the script moves a reader to their language)
+    index.html                 start page (Bokmål; the script moves a reader to their language;
+                               a page under nb/ nn/ en/ keeps the language of its address)
     nb/ nn/ en/                one folder per language, the same pages in each
         index.html matrix.html needs.html concepts.html questions.html profile.html
+        search.html            the offline search, with its index of every term
         catalogue.html         (with --data)
         query.html             (only when served: it needs the endpoint)
         concept/NAME.html      one page per term, source, solution…
     rdf/NAME.ttl NAME.jsonld   each term's description
     samhandling.ttl .jsonld .rdf .nt   the ontology (what w3id.org redirects machines to)
     static/                    the style sheet and scripts (no external fonts or scripts)
+    .samhandling-site-files    the files this build wrote: the next build into the folder
+                               removes those it no longer writes, and nothing else
 """
 
 from __future__ import annotations
@@ -499,22 +503,68 @@ def question_defaults(question: Question, lang: str) -> dict[str, str]:
     return question.defaults(lang)
 
 
+#: The list of files the site wrote into its folder, kept there so the next build into the
+#: same folder removes the pages that no longer exist (a term renamed, a solution gone).
+MANIFEST = ".samhandling-site-files"
+
+
 def write_site(output: str | Path, data: Iterable[str | Path] = ()) -> int:
-    """Build the site into ``output`` (created if missing); returns the number of files."""
+    """Build the site into ``output`` (created if missing); returns the number of files.
+
+    A page an earlier build wrote and this one does not is removed, so no stale page stays
+    behind. Only files the site itself wrote are ever removed: they are listed in the folder's
+    :data:`MANIFEST`, and nothing else in the folder is touched (a folder without that list,
+    such as one the user filled, loses nothing)."""
     folder = Path(output)
     if folder.exists() and not folder.is_dir():
         raise SamhandlingError(f"{folder}: not a folder")
     files = SiteBuilder(data).files()
     try:
+        earlier = _manifest(folder)
         for name, body in sorted(files.items()):
             target = folder / name
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_name(f".{target.name}.tmp")
             temporary.write_bytes(body)
             os.replace(temporary, target)
+        for name in sorted(earlier - set(files)):
+            stale = folder / name
+            inside = folder.resolve() in stale.resolve().parents  # not through a link out
+            if inside and stale.is_file() and not stale.is_symlink():
+                stale.unlink()
+            _remove_empty_parents(stale.parent, folder)
+        manifest = folder / MANIFEST
+        temporary = manifest.with_name(f".{manifest.name}.tmp")
+        temporary.write_text("".join(f"{name}\n" for name in sorted(files)), encoding="utf-8")
+        os.replace(temporary, manifest)
     except OSError as exc:
         raise SamhandlingError(f"{folder}: cannot write the site: {exc.strerror or exc}") from None
     return len(files)
+
+
+def _manifest(folder: Path) -> set[str]:
+    """The files an earlier build listed; a name that would leave the folder is ignored."""
+    try:
+        lines = (folder / MANIFEST).read_text(encoding="utf-8").splitlines()
+    except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
+        return set()
+    found = set()
+    for line in lines:
+        name = line.strip()
+        parts = Path(name).parts
+        if name and not Path(name).is_absolute() and ".." not in parts and parts[0] != MANIFEST:
+            found.add(Path(*parts).as_posix())
+    return found
+
+
+def _remove_empty_parents(directory: Path, top: Path) -> None:
+    """Remove ``directory`` and its parents up to ``top`` (exclusive) while they are empty."""
+    while directory != top and top in directory.parents:
+        try:
+            directory.rmdir()
+        except OSError:
+            return
+        directory = directory.parent
 
 
 def chrome_keys() -> Mapping[str, Mapping[str, str]]:

@@ -85,6 +85,12 @@ CHROME: Mapping[str, Mapping[str, str]] = {
         "en": "Rows are organisational forms, columns technical ones. Each filled cell shows the "
               "evidence status and links to the evidence and its sources.",
     },
+    "downloads": {"nb": "Last ned ontologien", "nn": "Last ned ontologien", "en": "Download the ontology"},
+    "downloads_intro": {
+        "nb": "Hele ontologien med begrepssystemene, i fire RDF-formater med samme innhold:",
+        "nn": "Heile ontologien med omgrepssystema, i fire RDF-format med same innhald:",
+        "en": "The whole ontology with its concept schemes, in four RDF formats with the same content:",
+    },
     "no_link": {"nb": "ingen støtte", "nn": "inga støtte", "en": "no support"},
     "iri": {"nb": "IRI", "nn": "IRI", "en": "IRI"},
     "types": {"nb": "Type", "nn": "Type", "en": "Type"},
