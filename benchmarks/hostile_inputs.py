@@ -4,7 +4,7 @@
 
 Prints figures and ratios; asserts nothing (timings belong here, not in the tests):
 
-* export's blank-node labelling (samhandling_kg.canonical) against rdflib's canonical labelling
+* export's blank-node labelling (samhandling_kg.io.canonical) against rdflib's canonical labelling
   (the reference) on an rdf:List and a blank-node chain of SIZE items;
 * reading a Turtle file of SIZE x 4 ``@prefix`` lines with the recording namespace manager
   against a plain rdflib parse.
@@ -22,8 +22,8 @@ import rdflib
 from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
-from samhandling_kg.canonical import canonical_triples
-from samhandling_kg.rdfio import parse_bytes
+from samhandling_kg.io.canonical import canonical_triples
+from samhandling_kg.io.rdf import parse_bytes
 
 EX = "https://example.org/"
 
@@ -57,9 +57,9 @@ def main() -> None:
     limit = sys.getrecursionlimit()
     for name, make in (("rdf:List", rdf_list), ("blank-node chain", chain)):
         graph = make(args.size)
-        ours = timed(lambda: canonical_triples(graph))
+        ours = timed(lambda: canonical_triples(graph))  # noqa: B023
         try:
-            reference = timed(lambda: to_canonical_graph(graph))
+            reference = timed(lambda: to_canonical_graph(graph))  # noqa: B023
             shown = f"{reference:.2f} s"
             ratio = f"{reference / ours:.0f}x"
         except RecursionError:

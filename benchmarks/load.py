@@ -59,7 +59,7 @@ def timed(argv: list[str], env: dict[str, str] | None = None, *, may_fail: bool 
     start = time.perf_counter()
     try:
         done = subprocess.run(argv, capture_output=True, text=True, env=env, check=False,
-                              timeout=CAP if CAP != float("inf") else None)
+                              timeout=CAP if float("inf") != CAP else None)
     except subprocess.TimeoutExpired:
         return float("inf"), ""
     seconds = time.perf_counter() - start
@@ -106,7 +106,7 @@ def virtuoso_baselines(virtuoso: Any, data: Path) -> list[tuple[str, float, str]
             # (no small request first to meet it: a GET of the graph before the upload left
             # a fresh Virtuoso holding a lock the upload then waited on for minutes)
             start = time.perf_counter()
-            with httpx.Client(auth=auth, timeout=CAP if CAP != float("inf") else 3600) as client:
+            with httpx.Client(auth=auth, timeout=CAP if float("inf") != CAP else 3600) as client:
                 try:
                     client.put(virtuoso.graph_store_url, params={"graph-uri": f"{GRAPH}/temporary"},
                                content=body, headers={"Content-Type": "text/turtle"}).raise_for_status()

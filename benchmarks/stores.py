@@ -24,8 +24,9 @@ from typing import Any
 import pyoxigraph
 import rdflib
 
-from samhandling_kg.graph import load_knowledge_graph
-from samhandling_kg.stores import OxigraphStore, RdflibStore, write_ntriples
+from samhandling_kg.io.streams import write_ntriples
+from samhandling_kg.kg.graph import load_knowledge_graph
+from samhandling_kg.stores.local import OxigraphStore, RdflibStore
 
 SAM = "https://w3id.org/samhandling#"
 ORGANISATIONAL = ["SendAndReceive", "LookUpAndMakeAvailable", "ChangeAndShare"]

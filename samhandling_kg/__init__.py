@@ -10,17 +10,21 @@ The public API::
 
 from __future__ import annotations
 
-from .api import run, run_query, run_question
-from .errors import EndpointError, InputError, QueryError, SamhandlingError
-from .graph import load_knowledge_graph, materialise, ontology_graph, shapes_graph
-from .namespace import ONTOLOGY_IRI, SAM
-from .questions import Question, get_question, list_questions
-from .rdfio import parse_file
-from .recommend import Recommendation, decision_data, recommend
-from .sparql import QueryResult
-from .stores import EndpointStore, OxigraphStore, RdflibStore, Store, open_store
-from .validation import ValidationReport, ValidationResult, validate
-from .version import __version__
+from samhandling_kg.core.errors import EndpointError, InputError, QueryError, SamhandlingError
+from samhandling_kg.core.namespace import ONTOLOGY_IRI, SAM
+from samhandling_kg.core.version import __version__
+from samhandling_kg.io.rdf import parse_file
+from samhandling_kg.kg.graph import load_knowledge_graph, materialise, ontology_graph, shapes_graph
+from samhandling_kg.kg.questions import Question, get_question, list_questions
+from samhandling_kg.query.run import run, run_query, run_question
+from samhandling_kg.recommendation.data import decision_data
+from samhandling_kg.recommendation.rule import Recommendation, recommend
+from samhandling_kg.sparql.results import QueryResult
+from samhandling_kg.stores.base import Store
+from samhandling_kg.stores.endpoint import EndpointStore, open_store
+from samhandling_kg.stores.local import OxigraphStore, RdflibStore
+from samhandling_kg.validation.engines import validate
+from samhandling_kg.validation.model import ValidationReport, ValidationResult
 
 __all__ = [
     "ONTOLOGY_IRI",

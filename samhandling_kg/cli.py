@@ -15,17 +15,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from .api import LOCAL_ENGINES, run
-from .errors import SamhandlingError, printable
-from .export import EXPORT_FORMATS, export_text, write_atomically
-from .graph import load_knowledge_graph
-from .questions import LANGUAGE_PARAMETER, list_questions, resolve_query
-from .rdfio import INPUT_FORMATS, STDIN, read_stdin
-from .skosap import PROFILES, check, publisher_iri, skos_ap_no
-from .sparql import format_result
-from .stores import EndpointStore, Store, open_store
-from .terms import DEFAULT_LANGUAGE, LANGUAGES
-from .version import __version__
+from samhandling_kg.core.errors import SamhandlingError, printable
+from samhandling_kg.core.terms import DEFAULT_LANGUAGE, LANGUAGES
+from samhandling_kg.core.version import __version__
+from samhandling_kg.io.rdf import INPUT_FORMATS, STDIN, read_stdin
+from samhandling_kg.kg.graph import load_knowledge_graph
+from samhandling_kg.kg.questions import LANGUAGE_PARAMETER, list_questions, resolve_query
+from samhandling_kg.publish.ontology import EXPORT_FORMATS, export_text, write_atomically
+from samhandling_kg.publish.skos_ap_no import PROFILES, check, publisher_iri, skos_ap_no
+from samhandling_kg.query.run import LOCAL_ENGINES, run
+from samhandling_kg.sparql.results import format_result
+from samhandling_kg.stores.base import Store
+from samhandling_kg.stores.endpoint import EndpointStore, open_store
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -171,8 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="RDF file (format by file ending; '-' for standard input, with "
                        "--input-format) or folder of RDF files")
     _add_input_format(check)
-    from .reports import FORMATS as REPORT_FORMATS
-    from .validation import DEFAULT_ENGINE, ENGINES, Severity
+    from samhandling_kg.validation.engines import DEFAULT_ENGINE, ENGINES
+    from samhandling_kg.validation.model import Severity
+    from samhandling_kg.validation.render import FORMATS as REPORT_FORMATS
 
     check.add_argument("--format", choices=REPORT_FORMATS, default=REPORT_FORMATS[0],
                        help=f"{', '.join(REPORT_FORMATS)} (default {REPORT_FORMATS[0]}): text, the "
@@ -221,7 +223,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_recommend(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .recommend import decision_data, recommend, render, render_list
+    from samhandling_kg.recommendation.data import decision_data
+    from samhandling_kg.recommendation.render import render, render_list
+    from samhandling_kg.recommendation.rule import recommend
 
     if args.list:
         if args.need or args.has or args.not_:
@@ -234,8 +238,8 @@ def _cmd_recommend(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .progress import Progress, wants_progress
-    from .reports import render
+    from samhandling_kg.core.progress import Progress, wants_progress
+    from samhandling_kg.validation.render import render
 
     progress = Progress(err, args.lang) if wants_progress(err, args.quiet) else None
     with progress or contextlib.nullcontext():
@@ -245,10 +249,10 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _validate_report(args: argparse.Namespace, progress: Any) -> Any:
-    from .validation import validate
+    from samhandling_kg.validation.engines import validate
 
     if args.endpoint:
-        from .validation import validate_endpoint
+        from samhandling_kg.validation.endpoint import validate_endpoint
 
         if args.files or args.engine != "compiled":
             raise SamhandlingError("--endpoint validates the catalogue at the endpoint with the "
@@ -366,8 +370,8 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """``load`` and ``serve`` (docs/stores.md)."""
-    from .serve import DEFAULT_PORT, Limits
-    from .stores import DEFAULT_TIMEOUT
+    from samhandling_kg.io.http import DEFAULT_TIMEOUT
+    from samhandling_kg.serve.server import DEFAULT_PORT, Limits
 
     load = commands.add_parser(
         "load", help="put the knowledge graph into a triple store",
@@ -430,7 +434,7 @@ def _add_docs_command(commands: argparse._SubParsersAction) -> None:  # type: ig
 
 
 def _cmd_docs(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .site import write_site
+    from samhandling_kg.site import write_site
 
     count = write_site(args.output, args.data)
     _write(out, f"wrote {count} files to {args.output} (start page: "
@@ -461,7 +465,7 @@ def _warner(err: TextIO) -> Callable[[str], None]:
 
 
 def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .serve import Limits, serve
+    from samhandling_kg.serve.server import Limits, serve
 
     limits = Limits(timeout=args.timeout, memory_mb=args.memory, workers=args.workers)
     return serve(args.data, infer=args.infer, host=args.host, port=args.port, out=out, limits=limits)

@@ -14,11 +14,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from samhandling_kg.cli import main
-from samhandling_kg.errors import QueryError
-from samhandling_kg.graph import load_knowledge_graph
-from samhandling_kg.questions import list_questions
-from samhandling_kg.sparql import bind_with_values
-from samhandling_kg.stores import RdflibStore
+from samhandling_kg.core.errors import QueryError
+from samhandling_kg.kg.graph import load_knowledge_graph
+from samhandling_kg.kg.questions import list_questions
+from samhandling_kg.sparql.binding import bind_with_values
+from samhandling_kg.stores.local import RdflibStore
 
 ROOT = Path(__file__).resolve().parent.parent
 

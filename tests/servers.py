@@ -121,7 +121,7 @@ def start_oxigraph() -> Server:
         process = subprocess.Popen(
             [binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
             stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,  # noqa: PLW1509 (no imports, no locks)
+            preexec_fn=_die_with_parent,
         )
     base = f"http://127.0.0.1:{port}"
     server = Server("oxigraph", base, f"{base}/query", f"{base}/update", f"{base}/store",
@@ -189,7 +189,7 @@ def start_virtuoso(parameters: dict[str, str] | None = None) -> Server:
         process = subprocess.Popen(
             [binary, "+configfile", str(ini), "+foreground"],
             cwd=folder, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,  # noqa: PLW1509 (no imports, no locks)
+            preexec_fn=_die_with_parent,
         )
     base = f"http://127.0.0.1:{http_port}"
     server = Server(
@@ -418,7 +418,7 @@ class FaultyProxy:
 
 def loader(server: Server, graph_store: str | None = None, timeout: float = 20):  # type: ignore[no-untyped-def]
     """An EndpointStore that loads into ``server`` (through ``graph_store`` if given, e.g. a proxy)."""
-    from samhandling_kg.stores import EndpointStore
+    from samhandling_kg.stores.endpoint import EndpointStore
 
     credentials = (server.user, server.password) if server.user and server.password else None
     store = EndpointStore(server.query_url, graph_store=graph_store or server.graph_store_url,
@@ -429,7 +429,7 @@ def loader(server: Server, graph_store: str | None = None, timeout: float = 20):
 
 def reader(server: Server, graph: str | None):  # type: ignore[no-untyped-def]
     """An EndpointStore that queries ``graph`` of ``server``."""
-    from samhandling_kg.stores import EndpointStore
+    from samhandling_kg.stores.endpoint import EndpointStore
 
     return EndpointStore(server.query_url, graph=graph, timeout=20)
 

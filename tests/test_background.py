@@ -14,17 +14,14 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from samhandling_kg.graph import ontology_graph
-from samhandling_kg.namespace import SAM
-from samhandling_kg.validation import (
-    BACKGROUND_SHAPE,
-    LANGUAGES,
-    Severity,
-    _node_text,
-    _read,
-    background_results,
-    validate,
-)
+from samhandling_kg.core.namespace import SAM
+from samhandling_kg.core.terms import LANGUAGES
+from samhandling_kg.kg.graph import ontology_graph
+from samhandling_kg.validation.assemble import node_text
+from samhandling_kg.validation.background import BACKGROUND_SHAPE, background_results
+from samhandling_kg.validation.engines import validate
+from samhandling_kg.validation.input import _read
+from samhandling_kg.validation.model import Severity
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 EDI = (EXAMPLES / "edi-2-0.ttl").read_text(encoding="utf-8")
@@ -123,7 +120,7 @@ def test_the_split_keeps_the_data_s_own_statements() -> None:
     assert set(data) == before  # the input is not changed
     assert set(kept) == set(own)
     assert set(refused) == set(foreign)
-    assert list(refused) == sorted(refused, key=lambda t: tuple(_node_text(x) for x in t))
+    assert list(refused) == sorted(refused, key=lambda t: tuple(node_text(x) for x in t))
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -140,7 +137,7 @@ def test_background_findings_speak_every_language(lang: str) -> None:
 def test_the_ontology_s_terms_read_from_oxigraph_equal_rdflib_s() -> None:
     """The pre-step takes the ontology's own terms from its Oxigraph copy (no rdflib parse at
     start-up); they are the terms :func:`background_terms` finds in the rdflib graph."""
-    from samhandling_kg.validation import _background_terms, background_terms
+    from samhandling_kg.validation.background import _background_terms, background_terms
 
     assert _background_terms() == background_terms(ontology_graph())
     assert len(_background_terms()) > 100

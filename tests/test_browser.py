@@ -26,13 +26,13 @@ from helpers import run, serving
 from rdflib import URIRef
 from servers import unavailable
 
-from samhandling_kg.graph import load_knowledge_graph
-from samhandling_kg.namespace import SAM
-from samhandling_kg.questions import LANGUAGES
-from samhandling_kg.serve import make_server
+from samhandling_kg.core.namespace import SAM
+from samhandling_kg.core.terms import LANGUAGES
+from samhandling_kg.kg.graph import load_knowledge_graph
+from samhandling_kg.serve.server import make_server
 from samhandling_kg.site.model import SiteGraph
 from samhandling_kg.site.routes import SiteRoutes
-from samhandling_kg.stores import OxigraphStore
+from samhandling_kg.stores.local import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 # A few solutions are enough for the catalogue pages (validation runs once per language).
@@ -273,6 +273,7 @@ def test_default_language_comes_from_the_browser_then_bokmaal(
         context.close()
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("locale", ["en-US", "nn-NO", "nb-NO"])
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_language_folder_page_keeps_its_language_whatever_the_browser(
@@ -370,6 +371,7 @@ def _lit(page: Any) -> dict[str, Any]:
       lines: Array.from(document.querySelectorAll('svg.diagram g.lit path')).length})""")
 
 
+@pytest.mark.browser
 def test_a_needs_paths_light_up_on_hover_and_focus(static_site: tuple[str, Path], graph: SiteGraph,
                                                    watched: Watched) -> None:
     base, _ = static_site
@@ -414,7 +416,7 @@ def _cli_rows(*argv: str) -> tuple[list[str], set[tuple[tuple[str, str, str], ..
 def test_a_question_run_through_its_fields_answers_as_the_command_line(
         served: tuple[str, SiteRoutes], graph: SiteGraph, watched: Watched, lang: str, question: str,
         fields: dict[str, str]) -> None:
-    from samhandling_kg.questions import get_question
+    from samhandling_kg.kg.questions import get_question
 
     base, _ = served
     page = watched.goto(base + f"{lang}/query.html")
@@ -564,7 +566,9 @@ def decision_graph() -> Any:
 
 def test_the_guide_ranks_as_recommend_for_every_need_and_some_answers(
         static_site: tuple[str, Path], decision_graph: Any, watched: Watched) -> None:
-    from samhandling_kg.recommend import decision_data, recommend, to_json
+    from samhandling_kg.recommendation.data import decision_data
+    from samhandling_kg.recommendation.render import to_json
+    from samhandling_kg.recommendation.rule import recommend
 
     base, _ = static_site
     decision = decision_data(decision_graph)
@@ -625,7 +629,8 @@ def test_the_guide_breaks_ties_by_stated_links_as_recommend(browser: Any, tmp_pa
 
 
 def _check_guide_ties(browser: Any, graph: Any, port: int) -> None:
-    from samhandling_kg.recommend import recommend, to_json
+    from samhandling_kg.recommendation.render import to_json
+    from samhandling_kg.recommendation.rule import recommend
 
     context = Watched(browser, locale="en-GB")
     try:

@@ -13,7 +13,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic, to_canonical_graph
 
-from samhandling_kg.canonical import canonical_triples
+from samhandling_kg.io.canonical import canonical_triples
 
 EX = "https://example.org/"
 

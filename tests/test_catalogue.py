@@ -11,8 +11,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from samhandling_kg import SAM, ontology_graph, validate
-from samhandling_kg.rdfio import parse_file
-from samhandling_kg.validation import Severity, organisation_number_of, organisation_number_valid
+from samhandling_kg.core.orgnr import organisation_number_of, organisation_number_valid
+from samhandling_kg.io.rdf import parse_file
+from samhandling_kg.validation.model import Severity
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.ttl"))
@@ -106,7 +107,7 @@ def test_whole_catalogue_at_once_is_fast_and_clean() -> None:
 
 def test_every_shape_passes_somewhere_in_the_catalogue() -> None:
     """Each shape has passing cases: a record of the catalogue it applies to without a result."""
-    from samhandling_kg.profile_docs import profile_rows
+    from samhandling_kg.validation.profile_docs import profile_rows
 
     report = validate(ROOT / "examples", fail_on="info")
     solutions = [r.node for r in report.records if r.kind == "solution"]

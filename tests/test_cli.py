@@ -16,7 +16,7 @@ from helpers import assert_one_line_error, run
 
 from samhandling_kg import __version__
 from samhandling_kg.cli import main
-from samhandling_kg.questions import list_questions
+from samhandling_kg.kg.questions import list_questions
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -263,7 +263,7 @@ SAMPLE = Path(__file__).resolve().parent / "data" / "solutions-sample.ttl"
     ids=["asserted", "materialised"],
 )
 def test_oxigraph_store_answers_like_rdflib(infer: bool, questions: list[str] | None) -> None:
-    from samhandling_kg.sparql import result_from_json
+    from samhandling_kg.sparql.results import result_from_json
 
     extra = ["--infer"] if infer else []
     for question in [q for q in list_questions() if questions is None or q.id in questions]:
@@ -357,7 +357,7 @@ def _lang_options() -> dict[str, Any]:
 
 
 def test_one_language_option_reads_the_registry() -> None:
-    from samhandling_kg.terms import DEFAULT_LANGUAGE, LANGUAGES
+    from samhandling_kg.core.terms import DEFAULT_LANGUAGE, LANGUAGES
 
     options = _lang_options()
     assert {"questions", "query", "validate", "recommend"} <= set(options)

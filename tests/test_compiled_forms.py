@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from samhandling_kg.shacl_sparql import FOCUS, CompiledCheck, compile_shapes
+from samhandling_kg.validation.compiler.checks import FOCUS, CompiledCheck, compile_shapes
 
 SHAPES = """
 @prefix sh: <http://www.w3.org/ns/shacl#> .

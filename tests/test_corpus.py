@@ -25,7 +25,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import tomllib
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 from samhandling_kg.cli import main
 
@@ -536,7 +540,7 @@ def run(*argv: str) -> tuple[int, str, str]:
 
 def test_bug_ntriples_long_line_quadratic(tmp_path: Path) -> None:
     """rdflib's N-Triples reader re-scanned its buffer for every 2 KB read: 85 s for one 5 MB line."""
-    from samhandling_kg.rdfio import parse_file
+    from samhandling_kg.io.rdf import parse_file
 
     path = one_line_literal_ntriples(tmp_path)
     started = time.monotonic()
@@ -546,8 +550,8 @@ def test_bug_ntriples_long_line_quadratic(tmp_path: Path) -> None:
 
 def test_bug_ntriples_error_line_found_by_reparsing_every_line(tmp_path: Path) -> None:
     """The bad line of a long N-Triples file was found by parsing each line again with a new graph."""
-    from samhandling_kg.errors import InputError
-    from samhandling_kg.rdfio import parse_file
+    from samhandling_kg.core.errors import InputError
+    from samhandling_kg.io.rdf import parse_file
 
     path = huge_ntriples_bad_end(tmp_path)
     started = time.monotonic()

@@ -18,10 +18,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
 
-from samhandling_kg.errors import SamhandlingError
-from samhandling_kg.rdfio import FORMATS
-from samhandling_kg.shacl_sparql import UnsupportedShape, compile_shapes
-from samhandling_kg.validation import ENGINES, _read, _require_something_to_validate, validate
+from samhandling_kg.core.errors import SamhandlingError
+from samhandling_kg.io.rdf import FORMATS
+from samhandling_kg.validation.compiler.checks import UnsupportedShape, compile_shapes
+from samhandling_kg.validation.diagnostics import _require_something_to_validate
+from samhandling_kg.validation.engines import ENGINES, validate
+from samhandling_kg.validation.input import _read
 
 sys.path.insert(0, str(Path(__file__).parent))
 from catalogue_gen import DEFECTS, catalogue_text
@@ -170,7 +172,7 @@ def test_compiled_reader_is_oxigraph(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_sarif_points_at_the_offending_statement(case: str, line: int | None, engine: str) -> None:
     import json
 
-    from samhandling_kg.reports import to_sarif
+    from samhandling_kg.validation.render import to_sarif
 
     path = ROOT / "tests" / "invalid" / f"{case}.ttl"
     report = validate(path, engine=engine, fail_on="info")

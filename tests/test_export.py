@@ -13,8 +13,9 @@ from rdflib.compare import isomorphic
 
 from samhandling_kg import load_knowledge_graph, ontology_graph
 from samhandling_kg.cli import main
-from samhandling_kg.export import EXPORT_FORMATS
-from samhandling_kg.terms import ONTOLOGY_IRI, PREFIXES
+from samhandling_kg.core.namespace import ONTOLOGY_IRI
+from samhandling_kg.core.terms import PREFIXES
+from samhandling_kg.publish.ontology import EXPORT_FORMATS
 
 FORMATS = {name: fmt.rdflib_format for name, fmt in EXPORT_FORMATS.items()}
 

@@ -250,7 +250,7 @@ def test_server_killed_during_a_bulk_load_into_an_empty_graph_leaves_it_empty(
             time.sleep(0.3)  # well into the upload (it takes a few seconds)
             server.process.kill()
 
-        from samhandling_kg.http import HttpClient
+        from samhandling_kg.io.http import HttpClient
 
         send = HttpClient.request
 

@@ -11,9 +11,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from samhandling_kg import SAM, ontology_graph
-from samhandling_kg.hints import DID_YOU_MEAN, FITTING_STANDARDS, SWAPPED
-from samhandling_kg.namespace import SAMSH
-from samhandling_kg.validation import ENGINES, Severity, validate
+from samhandling_kg.core.namespace import SAMSH
+from samhandling_kg.validation.engines import ENGINES, validate
+from samhandling_kg.validation.hints import DID_YOU_MEAN, FITTING_STANDARDS, SWAPPED
+from samhandling_kg.validation.model import Severity
 
 ROOT = Path(__file__).resolve().parent.parent
 INVALID = ROOT / "tests" / "invalid"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from samhandling_kg import cli
-from samhandling_kg.errors import printable
+from samhandling_kg.core.errors import printable
 
 CORPUS = Path(__file__).parent / "corpus"
 RUN = "import sys; from samhandling_kg.cli import main; sys.exit(main(sys.argv[1:]))"

@@ -8,7 +8,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samhandling_kg.validation import _index_lines, _Lines, validate
+from samhandling_kg.validation.engines import validate
+from samhandling_kg.validation.sourcelines import _index_lines, _Lines
 
 # Text made of lines with spaces, tokens, Norwegian letters, characters beyond Latin-1, and
 # every kind of line break (the compact form is only taken where \n alone breaks lines).

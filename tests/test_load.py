@@ -32,7 +32,9 @@ from servers import (
     triples_in,
 )
 
-from samhandling_kg.stores import HttpClient, OxigraphStore, write_ntriples
+from samhandling_kg.io.http import HttpClient
+from samhandling_kg.io.streams import write_ntriples
+from samhandling_kg.stores.local import OxigraphStore
 
 #: Seconds a store may stay silent in these tests (the ``server`` fixture of conftest.py).
 SERVER_TIMEOUT = 20
@@ -205,10 +207,10 @@ def test_a_graph_that_holds_triples_is_touched_only_by_the_swap(server: Server, 
     one request only: the update that moves the upload onto it. On Oxigraph, a graph that holds
     triples gets the changes in one update instead (no upload, no copy) — unless they are too
     many for one update, when it goes the first way."""
-    from samhandling_kg import loading
+    from samhandling_kg.load import diff
 
     if way == "move":
-        monkeypatch.setattr(loading, "CHANGES_LIMIT", 0)
+        monkeypatch.setattr(diff, "CHANGES_LIMIT", 0)
     graph, _, data = _before(server, tmp_path)
     _, _, bodies = _recorded(server, graph, data)
     puts = [b for b in bodies if b.startswith(b"PUT ")]
@@ -235,7 +237,7 @@ def test_changes_and_move_give_the_same_graph(server: Server, tmp_path: Path,
     temporary graph and MOVE gives — and what a fresh load gives."""
     from rdflib.compare import isomorphic
 
-    from samhandling_kg import loading
+    from samhandling_kg.load import diff
 
     first = catalogue(tmp_path / "first.nt", 200)
     text = catalogue(tmp_path / "second.nt", 150).read_text(encoding="utf-8")
@@ -251,7 +253,7 @@ def test_changes_and_move_give_the_same_graph(server: Server, tmp_path: Path,
 
     graphs = {}
     for way in ("changes", "move", "fresh"):
-        monkeypatch.setattr(loading, "CHANGES_LIMIT", 0 if way == "move" else 64 * 1024 * 1024)
+        monkeypatch.setattr(diff, "CHANGES_LIMIT", 0 if way == "move" else 64 * 1024 * 1024)
         graph = new_graph()
         if way != "fresh":
             assert load_cli(server.graph_store_url, graph, first)[0] == 0
@@ -286,7 +288,8 @@ def test_the_turtle_upload_keeps_every_term(server: Server, tmp_path: Path,
     alike (on Oxigraph a Turtle upload cannot be compared as lines, so it goes through MOVE)."""
     from rdflib.compare import isomorphic
 
-    from samhandling_kg import loading, rdfio
+    from samhandling_kg.io import streams
+    from samhandling_kg.load import swap as swapping
 
     data = tmp_path / "tricky.ttl"
     data.write_text(TRICKY_TERMS, encoding="utf-8")
@@ -298,8 +301,8 @@ def test_the_turtle_upload_keeps_every_term(server: Server, tmp_path: Path,
     graphs = {}
     for way in ("ntriples", "turtle"):
         with monkeypatch.context() as patch:
-            writer = rdfio.write_ntriples if way == "ntriples" else rdfio.write_turtle
-            patch.setattr(loading, "_upload_writer", lambda store, writer=writer: writer)
+            writer = streams.write_ntriples if way == "ntriples" else streams.write_turtle
+            patch.setattr(swapping, "_upload_writer", lambda store, writer=writer: writer)
             for swap in (False, True):
                 graph = new_graph()
                 if swap:  # a graph that holds triples: the swap way
@@ -429,7 +432,7 @@ def test_interrupt_after_the_swap_says_what_the_store_holds(server: Server, tmp_
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """Ctrl-C arrives just after the store applied the swap: the command says the graph was
     replaced (exit 130), not only "interrupted"."""
-    from samhandling_kg.stores import EndpointStore
+    from samhandling_kg.stores.endpoint import EndpointStore
 
     graph, _, data = _before(server, tmp_path)
     update = EndpointStore.update
@@ -456,7 +459,7 @@ def test_a_killed_load_is_cleaned_by_the_next_one(server: Server, tmp_path: Path
     """A load process killed (SIGKILL) after its upload leaves its temporary graph and record.
     While its record is fresh, another load into that graph is refused; once it has expired,
     the next load removes them and says so."""
-    from samhandling_kg import loading
+    from samhandling_kg.load import lease
 
     graph, before, data = _before(server, tmp_path)
     with FaultyProxy(_port(server), hold=_is_swap) as proxy:
@@ -475,7 +478,7 @@ def test_a_killed_load_is_cleaned_by_the_next_one(server: Server, tmp_path: Path
     assert "urn:samhandling:loads" in left and len(left) == (2 if server.name == "virtuoso" else 1), left
     code, _, err = load_cli(server.graph_store_url, graph)
     assert_one_line_error(code, err, "another load into this graph is under way")
-    monkeypatch.setattr(loading, "LEASE", 0.0)  # as if its lease had run out
+    monkeypatch.setattr(lease, "LEASE", 0.0)  # as if its lease had run out
     code, out, err = load_cli(server.graph_store_url, graph)
     assert code == 0 and out.startswith("loaded "), err
     assert err.startswith("samhandling: note: removed the temporary graph of 1 earlier load that "
@@ -549,12 +552,12 @@ def test_tls_is_verified_by_default() -> None:
 
 
 def test_big_files_stream_without_an_rdflib_graph(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from samhandling_kg import rdfio
+    from samhandling_kg.io import streams
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("an rdflib graph was built")
 
-    monkeypatch.setattr(rdfio, "parse_file", refuse)
+    monkeypatch.setattr(streams, "parse_file", refuse)
     data = catalogue(tmp_path / "big.nt", 20_000)
     with (tmp_path / "out.nt").open("wb") as out:
         assert write_ntriples([data], out) == 100_000
@@ -583,7 +586,7 @@ def test_blank_nodes_of_different_files_stay_apart(tmp_path: Path) -> None:
 ])
 def test_change_sets_only_compare_lines_they_understand(line: bytes, blank: bool | None) -> None:
     """A line of another layout (None) sends the load the MOVE way instead of guessing."""
-    from samhandling_kg.loading import _has_blank_node
+    from samhandling_kg.load.diff import _has_blank_node
 
     assert _has_blank_node(line) is blank
 
@@ -592,10 +595,10 @@ def test_a_deadlocked_transaction_is_sent_again_and_nothing_else_is(monkeypatch:
     """Virtuoso rolls back a deadlocked transaction whole (40001 SR172) and it is sent again, at
     most DEADLOCK_ATTEMPTS times; any other failure, or an answer that may have been lost,
     is not repeated."""
-    from samhandling_kg import loading
-    from samhandling_kg.errors import EndpointError
+    from samhandling_kg.core.errors import EndpointError
+    from samhandling_kg.load import swap
 
-    monkeypatch.setattr(loading.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(swap.time, "sleep", lambda seconds: None)
     deadlock = ("http://127.0.0.1:1/sparql-graph-crud-auth: server error 500 Request Failed: "
                 "Error 40001 SR172: Transaction deadlocked")
 
@@ -611,16 +614,16 @@ def test_a_deadlocked_transaction_is_sent_again_and_nothing_else_is(monkeypatch:
         return calls, send
 
     calls, send = failing([deadlock, deadlock])
-    loading._retrying_deadlocks(send)
+    swap._retrying_deadlocks(send)
     assert len(calls) == 3
-    calls, send = failing([deadlock] * loading.DEADLOCK_ATTEMPTS)
+    calls, send = failing([deadlock] * swap.DEADLOCK_ATTEMPTS)
     with pytest.raises(EndpointError, match="SR172"):
-        loading._retrying_deadlocks(send)
-    assert len(calls) == loading.DEADLOCK_ATTEMPTS
+        swap._retrying_deadlocks(send)
+    assert len(calls) == swap.DEADLOCK_ATTEMPTS
     for messages, uncertain in (([deadlock], True), (["server error 500: out of disk"], False)):
         calls, send = failing(messages, uncertain)
         with pytest.raises(EndpointError):
-            loading._retrying_deadlocks(send)
+            swap._retrying_deadlocks(send)
         assert len(calls) == 1
 
 
@@ -634,16 +637,16 @@ def test_changes_replace_only_the_blank_node_trees_that_changed(oxigraph_server:
     from catalogue_gen import write_catalogue
     from rdflib.compare import isomorphic
 
-    from samhandling_kg import loading
+    from samhandling_kg.load import swap
 
     sent: list[str] = []
-    apply = loading._apply_changes
+    apply = swap._apply_changes
 
     def recording(store: Any, changes: Path, *args: Any) -> Any:
         sent.append(changes.read_text(encoding="utf-8"))
         return apply(store, changes, *args)
 
-    monkeypatch.setattr(loading, "_apply_changes", recording)
+    monkeypatch.setattr(swap, "_apply_changes", recording)
     first = write_catalogue(tmp_path / "first.ttl", 30)
     text = first.read_text(encoding="utf-8")
     assert text.count("dcat:contactPoint [") >= 20
@@ -678,7 +681,7 @@ def test_changes_replace_only_the_blank_node_trees_that_changed(oxigraph_server:
 
 
 def test_blank_nodes_outside_trees_fall_back_to_replacing_all() -> None:
-    from samhandling_kg.loading import _blank_tree_changes, _trees
+    from samhandling_kg.load.diff import _blank_tree_changes, _trees
 
     tree = [b"<https://e/a> <https://e/p> _:x .", b'_:x <https://e/q> "v" .']
     assert _blank_tree_changes(_trees(tree), _trees(tree)) == ([], [])
@@ -696,8 +699,8 @@ def test_blank_nodes_outside_trees_fall_back_to_replacing_all() -> None:
 
 
 def test_a_swap_too_big_for_virtuoso_says_which_limit() -> None:
-    from samhandling_kg.errors import EndpointError
-    from samhandling_kg.loading import _explained
+    from samhandling_kg.core.errors import EndpointError
+    from samhandling_kg.load.swap import _explained
 
     refused = EndpointError("http://127.0.0.1:1/sparql-auth: server error 500 SPARQL Request Failed: "
                             "Virtuoso 40005 Error SR325: Transaction aborted because it's log after "
@@ -719,7 +722,7 @@ def test_lines_are_told_apart_as_each_line_alone_would_be(triples: list[tuple[by
     """The oracle for the fast split of a whole answer into lines without and with blank
     nodes: the line-by-line reading of :func:`_has_blank_node`; the blank node a line points
     at is its object exactly when that is a label."""
-    from samhandling_kg.loading import _blank_object, _has_blank_node, _Triples
+    from samhandling_kg.load.diff import _blank_object, _has_blank_node, _Triples
 
     lines = [b" ".join(triple) + b" ." for triple in triples]
     found = _Triples.of(b"".join(line + b"\n" for line in lines))
@@ -731,7 +734,7 @@ def test_lines_are_told_apart_as_each_line_alone_would_be(triples: list[tuple[by
 
 
 def test_lines_of_another_layout_send_the_load_the_other_way() -> None:
-    from samhandling_kg.loading import _Triples
+    from samhandling_kg.load.diff import _Triples
 
     assert _Triples.of(b"<https://e/a> <https://e/p> <https://e/b> .\n") is not None
     for data in (b"<https://e/a> <https://e/p> <https://e/b>\n",  # no " ."
@@ -745,10 +748,10 @@ def test_the_answer_is_read_in_whole_lines_while_it_arrives(tmp_path: Path, monk
     """The store's answer is compared while it is written into the file: every block ends at a
     line break, nothing is lost or read twice, and a reading that failed half-way raises after
     the blocks it had written."""
-    from samhandling_kg import loading
-    from samhandling_kg.errors import EndpointError
+    from samhandling_kg.core.errors import EndpointError
+    from samhandling_kg.load import diff
 
-    monkeypatch.setattr(loading, "_BLOCK", 100)
+    monkeypatch.setattr(diff, "_BLOCK", 100)
     lines = [f"<https://e/s{i}> <https://e/p> \"{'x' * (i % 37)}\" .\n".encode() for i in range(400)]
     target = tmp_path / "answer.nt"
 
@@ -767,11 +770,11 @@ def test_the_answer_is_read_in_whole_lines_while_it_arrives(tmp_path: Path, monk
         return write
 
     for fail in (False, True):
-        target.touch()
+        target.write_bytes(b"")  # empty, as the store's answer starts
         half.clear()
         read: list[bytes] = []
         try:
-            for block in loading._follow(target, loading._InBackground(writer(fail))):
+            for block in diff._follow(target, diff._InBackground(writer(fail))):
                 read.append(block)
                 half.set()
         except EndpointError as exc:
@@ -789,7 +792,7 @@ def test_virtuoso_offers_no_all_or_nothing_way_but_one_operation(virtuoso_server
     its own (an insert stays though a later operation of the same request fails), and refuses
     a request of more than 10 MB — so neither one update with the changes nor one with all
     the triples would be all or nothing. (Its POST is not either: see the cut-upload tests.)"""
-    from samhandling_kg.errors import EndpointError
+    from samhandling_kg.core.errors import EndpointError
 
     store = loader(virtuoso_server)
     graph, never = new_graph(), new_graph()

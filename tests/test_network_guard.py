@@ -7,7 +7,7 @@ import socket
 import conftest
 import pytest
 
-from samhandling_kg.rdfio import NetworkRefused, no_network
+from samhandling_kg.io.network import NetworkRefused, no_network
 
 
 def test_guard_blocks_and_records_an_outside_connection() -> None:

@@ -10,14 +10,18 @@ import re
 from pathlib import Path
 
 import pytest
-import tomllib
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from samhandling_kg import ONTOLOGY_IRI, SAM, load_knowledge_graph, materialise, ontology_graph
-from samhandling_kg.rdfio import parse_file
-from samhandling_kg.resources import ontology_path
-from samhandling_kg.sparql import run_on_graph
+from samhandling_kg.core.resources import ontology_path
+from samhandling_kg.io.rdf import parse_file
+from samhandling_kg.sparql.guard import run_on_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 QUALITY = Path(__file__).resolve().parent / "quality"

@@ -41,7 +41,7 @@ def test_unpacked_wheel_answers_from_another_folder(wheel: Path, tmp_path: Path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     code = (
-        "import samhandling_kg, samhandling_kg.resources as r;"
+        "import samhandling_kg, samhandling_kg.core.resources as r;"
         "print(r.ontology_path());"
         "print(len(samhandling_kg.load_knowledge_graph()), len(samhandling_kg.list_questions()))"
     )

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from samhandling_kg.progress import Progress
-from samhandling_kg.validation import validate
+from samhandling_kg.core.progress import Progress
+from samhandling_kg.validation.engines import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -22,11 +22,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from samhandling_kg.cli import main
-from samhandling_kg.errors import InputError, QueryError, SamhandlingError
-from samhandling_kg.graph import PREFIXES
-from samhandling_kg.questions import Parameter, expand_iri
-from samhandling_kg.rdfio import FORMATS, parse_bytes
-from samhandling_kg.sparql import QueryResult, check_read_query, run_on_graph
+from samhandling_kg.core.errors import InputError, QueryError, SamhandlingError
+from samhandling_kg.core.terms import PREFIXES
+from samhandling_kg.io.rdf import FORMATS, parse_bytes
+from samhandling_kg.kg.questions import Parameter, expand_iri
+from samhandling_kg.sparql.guard import check_read_query, run_on_graph
+from samhandling_kg.sparql.results import QueryResult
 
 #: PROPERTY_EXAMPLES=1000 for a longer, randomised hunt; the default run is fixed and quick.
 _HUNT = os.environ.get("PROPERTY_EXAMPLES")
@@ -218,7 +219,7 @@ SHAPES = [
 def test_values_binding_means_the_same_as_init_bindings(term: Literal | URIRef, shape: str) -> None:
     """For endpoints parameters are written into the query as VALUES blocks: whatever the value,
     the written query must be a read query with the same answer as rdflib's initBindings."""
-    from samhandling_kg.stores import bind_with_values
+    from samhandling_kg.sparql.binding import bind_with_values
 
     kind = "ASK" if shape.startswith("ASK") else "SELECT"
     try:
@@ -282,8 +283,8 @@ def solution_graphs(draw: st.DrawFn) -> Graph:
 @FEW
 @given(graph=solution_graphs())
 def test_any_solution_graph_gives_a_report(graph: Graph) -> None:
-    from samhandling_kg.reports import render
-    from samhandling_kg.validation import validate
+    from samhandling_kg.validation.engines import validate
+    from samhandling_kg.validation.render import render
 
     before = set(graph)
     try:

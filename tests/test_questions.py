@@ -22,9 +22,10 @@ from rdflib.namespace import RDF
 
 from samhandling_kg import SAM, QueryError, QueryResult, load_knowledge_graph, run_question
 from samhandling_kg.cli import main
-from samhandling_kg.questions import Question, get_question, list_questions
-from samhandling_kg.sparql import check_read_query, result_from_json, run_on_graph
-from samhandling_kg.stores import bind_with_values
+from samhandling_kg.kg.questions import Question, get_question, list_questions
+from samhandling_kg.sparql.binding import bind_with_values
+from samhandling_kg.sparql.guard import check_read_query, run_on_graph
+from samhandling_kg.sparql.results import result_from_json
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = ROOT / "tests" / "expected"
@@ -323,8 +324,8 @@ def test_a_need_declared_in_the_data_is_accepted(tmp_path: Path) -> None:
 
 
 def test_every_lang_parameter_defaults_to_the_one_default_language() -> None:
-    from samhandling_kg.questions import LANGUAGE_PARAMETER
-    from samhandling_kg.terms import DEFAULT_LANGUAGE, LANGUAGES
+    from samhandling_kg.core.terms import DEFAULT_LANGUAGE, LANGUAGES
+    from samhandling_kg.kg.questions import LANGUAGE_PARAMETER
 
     langs = [p for q in list_questions() for p in q.parameters if p.name == LANGUAGE_PARAMETER]
     assert len(langs) >= 10

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from samhandling_kg.errors import InputError
-from samhandling_kg.rdfio import FORMATS, format_for, parse_file, read_rdf_files
+from samhandling_kg.core.errors import InputError
+from samhandling_kg.io.rdf import FORMATS, format_for, parse_file, read_rdf_files
 
 TRIPLE = (URIRef("https://example.org/a"), URIRef("https://example.org/b"), Literal("c", lang="nb"))
 
@@ -185,7 +185,7 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 def test_at_most_max_bound_prefixes_are_carried_and_no_triple_is_lost(tmp_path: Path) -> None:
     """SECURITY.md: only MAX_BOUND_PREFIXES prefixes of a file are carried into output (they
     shorten IRIs); the triples written with the others are all there."""
-    from samhandling_kg.rdfio import MAX_BOUND_PREFIXES
+    from samhandling_kg.io.rdf import MAX_BOUND_PREFIXES
 
     count = MAX_BOUND_PREFIXES + 100
     lines = [f"@prefix p{i}: <https://example.org/ns{i}/> ." for i in range(count)]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from samhandling_kg.cli import main
-from samhandling_kg.questions import list_questions
+from samhandling_kg.kg.questions import list_questions
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -96,7 +96,7 @@ def test_quick_start_runs_a_question() -> None:
 
 def test_readme_oxigraph_server_is_installable_and_does_not_clash_with_serve() -> None:
     from samhandling_kg.cli import build_parser
-    from samhandling_kg.serve import DEFAULT_PORT
+    from samhandling_kg.serve.server import DEFAULT_PORT
 
     ports = {int(p) for p in re.findall(r"oxigraph serve [^\n]*--bind [\d.]+:(\d+)", README)}
     assert ports, "the README starts an Oxigraph server"

@@ -15,16 +15,11 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from samhandling_kg import SAM, load_knowledge_graph, run_question
-from samhandling_kg.errors import QueryError
-from samhandling_kg.recommend import (
-    MESSAGES,
-    RULE,
-    Ranked,
-    decision_data,
-    recommend,
-    to_json,
-)
-from samhandling_kg.stores import OxigraphStore
+from samhandling_kg.core.errors import QueryError
+from samhandling_kg.recommendation.data import decision_data
+from samhandling_kg.recommendation.render import MESSAGES, RULE, to_json
+from samhandling_kg.recommendation.rule import Ranked, recommend
+from samhandling_kg.stores.local import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = ROOT / "tests" / "expected" / "recommendations.md"

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samhandling_kg.reports import to_json
-from samhandling_kg.validation import Severity, ValidationReport, ValidationResult, validate
+from samhandling_kg.validation.engines import validate
+from samhandling_kg.validation.model import Severity, ValidationReport, ValidationResult
+from samhandling_kg.validation.render import to_json
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,7 +46,7 @@ def test_json_report_of_a_file(path: Path) -> None:
 
 
 def test_a_value_that_is_not_a_string_is_written_as_json_dumps_writes_it() -> None:
-    from samhandling_kg.reports import _json_object
+    from samhandling_kg.validation.render import _json_object
 
     fields = {"line": 12, "value": None, "ok": True, "text": "ø\n"}
     nested = json.dumps({"results": [fields]}, ensure_ascii=False, indent=2)

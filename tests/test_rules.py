@@ -1,4 +1,4 @@
-"""``--infer`` in Oxigraph (samhandling_kg.rules) against owlrl, the oracle: the same closure
+"""``--infer`` in Oxigraph (samhandling_kg.kg.rules) against owlrl, the oracle: the same closure
 (minus the noise ``materialise`` removes, and owlrl's fixed typing of the W3C vocabularies)
 on the ontology, the examples and generated catalogues; the same answers to every question."""
 
@@ -13,11 +13,11 @@ from rdflib import Graph, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 from rdflib.namespace import OWL, RDF, RDFS
 
-from samhandling_kg.graph import load_knowledge_graph, materialise
-from samhandling_kg.oxio import to_ox, to_rdflib
-from samhandling_kg.questions import list_questions
-from samhandling_kg.rules import materialise_store
-from samhandling_kg.stores import OxigraphStore, RdflibStore
+from samhandling_kg.io.oxigraph import to_ox, to_rdflib
+from samhandling_kg.kg.graph import load_knowledge_graph, materialise
+from samhandling_kg.kg.questions import list_questions
+from samhandling_kg.kg.rules import materialise_store
+from samhandling_kg.stores.local import OxigraphStore, RdflibStore
 
 sys.path.insert(0, str(Path(__file__).parent))
 from catalogue_gen import write_catalogue

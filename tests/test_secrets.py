@@ -22,7 +22,7 @@ import pytest
 from helpers import ASK_TRUE, SPARQL_JSON, StubHandler, http_server
 
 from samhandling_kg.cli import main
-from samhandling_kg.errors import SamhandlingError
+from samhandling_kg.core.errors import SamhandlingError
 
 USER = "sam-user"
 PASSWORD = "Pa55-RECOGNISABLE-xyzzy"
@@ -104,7 +104,7 @@ def test_load_never_shows_the_password(mode: str, hostile: str, caplog: pytest.L
 
 @pytest.mark.parametrize("mode", MODES)
 def test_exceptions_from_the_api_never_hold_the_password(mode: str, hostile: str) -> None:
-    from samhandling_kg.stores import EndpointStore
+    from samhandling_kg.stores.endpoint import EndpointStore
 
     store = EndpointStore(f"{hostile}/{mode}/sparql", graph_store=f"{hostile}/{mode}/store",
                           credentials=(USER, PASSWORD), timeout=5)
@@ -317,7 +317,7 @@ def _mock_store(request: httpx.Request) -> httpx.Response:
 ])
 def test_credentials_over_plain_http_to_another_machine_warn(url: str, warned: bool) -> None:
     """No connection is made: httpx's mock transport plays the store."""
-    from samhandling_kg.http import HttpClient
+    from samhandling_kg.io.http import HttpClient
 
     warnings_seen: list[str] = []
     client = HttpClient((USER, PASSWORD), timeout=5, on_warning=warnings_seen.append,
@@ -332,7 +332,7 @@ def test_credentials_over_plain_http_to_another_machine_warn(url: str, warned: b
 
 def test_the_command_line_prints_the_plain_http_warning(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The command's own warning path: one line on stderr, the answer on stdout."""
-    from samhandling_kg import http
+    from samhandling_kg.io import http
 
     real = http.HttpClient.__init__
 

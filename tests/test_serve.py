@@ -13,12 +13,13 @@ import pytest
 from helpers import scoping_dependent, serving
 
 from samhandling_kg.cli import main
-from samhandling_kg.errors import QueryError
-from samhandling_kg.graph import load_knowledge_graph
-from samhandling_kg.questions import list_questions
-from samhandling_kg.serve import make_server
+from samhandling_kg.core.errors import QueryError
+from samhandling_kg.kg.graph import load_knowledge_graph
+from samhandling_kg.kg.questions import list_questions
+from samhandling_kg.serve.server import make_server
 from samhandling_kg.site.routes import SiteRoutes
-from samhandling_kg.stores import EndpointStore, OxigraphStore, RdflibStore
+from samhandling_kg.stores.endpoint import EndpointStore
+from samhandling_kg.stores.local import OxigraphStore, RdflibStore
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = sorted((ROOT / "examples").glob("*.ttl"))

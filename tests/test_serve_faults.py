@@ -29,10 +29,15 @@ import pytest
 from helpers import serving
 
 from samhandling_kg.cli import build_parser, main
-from samhandling_kg.errors import QueryError
-from samhandling_kg.serve import Limits, Request, make_server
-from samhandling_kg.sparql import MAX_NESTING, MAX_OPERATORS, MAX_QUERY_CHARS, check_query_text
-from samhandling_kg.stores import OxigraphStore
+from samhandling_kg.core.errors import QueryError
+from samhandling_kg.serve.server import Limits, Request, make_server
+from samhandling_kg.sparql.guard import (
+    MAX_NESTING,
+    MAX_OPERATORS,
+    MAX_QUERY_CHARS,
+    check_query_text,
+)
+from samhandling_kg.stores.local import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = sorted((ROOT / "examples").glob("*.ttl"))
@@ -294,11 +299,11 @@ def test_a_crashed_worker_takes_only_its_query(served: Served) -> None:
 def test_a_path_that_crashes_the_engine_is_refused_in_the_worker_too(monkeypatch: pytest.MonkeyPatch) -> None:
     """The 12,000-step path that segfaulted the server, let through the server's own check on
     purpose: the worker runs the same check before its engine sees the text (one check,
-    sparql.check_query_text), so the query gets one line and the server answers the next.
+    guard.check_query_text), so the query gets one line and the server answers the next.
     (A worker that does crash costs only its query: test_a_crashed_worker_takes_only_its_query.)"""
-    from samhandling_kg import sparql
+    from samhandling_kg.sparql import guard
 
-    monkeypatch.setattr(sparql, "MAX_OPERATORS", 10**6)  # this process only, not the workers
+    monkeypatch.setattr(guard, "MAX_OPERATORS", 10**6)  # this process only, not the workers
     lenient = Served(Limits(timeout=60, workers=1, request_timeout=5))
     try:
         status, headers, body = lenient.query(deep_path(12_000), timeout=90)

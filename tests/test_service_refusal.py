@@ -25,10 +25,10 @@ from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
 from samhandling_kg.cli import main
-from samhandling_kg.errors import QueryError, SamhandlingError
-from samhandling_kg.serve import make_server
-from samhandling_kg.sparql import canonical_query, refuse_service
-from samhandling_kg.stores import OxigraphStore, RdflibStore
+from samhandling_kg.core.errors import QueryError, SamhandlingError
+from samhandling_kg.serve.server import make_server
+from samhandling_kg.sparql.guard import canonical_query, refuse_service
+from samhandling_kg.stores.local import OxigraphStore, RdflibStore
 
 
 class Canary:
@@ -210,9 +210,10 @@ def test_the_generator_finds_the_old_bypass(canary: Canary, store: OxigraphStore
     """The property test below can fail: with the canonical reading and the SERVICE test
     switched off (the checker was rdflib's parse alone), its generator finds a text that
     reaches the canary."""
-    from samhandling_kg import sparql, stores
+    from samhandling_kg.sparql import guard
+    from samhandling_kg.stores import local
 
-    for module in (sparql, stores):
+    for module in (guard, local):
         monkeypatch.setattr(module, "canonical_query", lambda text, source="query": text)
         monkeypatch.setattr(module, "refuse_service", lambda text, source="query": None)
     found = find(disguised_service(canary.url), lambda text: _rings(store, canary, text),

@@ -15,17 +15,13 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from samhandling_kg import SAM, ontology_graph, validate
-from samhandling_kg.graph import shapes_graph
-from samhandling_kg.profile_docs import profile_rows, profile_table, render_doc_tables
-from samhandling_kg.resources import shape_paths
-from samhandling_kg.validation import (
-    BACKGROUND_SHAPE,
-    SAMSH,
-    Severity,
-    ValidationReport,
-    organisation_number_of,
-    organisation_number_valid,
-)
+from samhandling_kg.core.namespace import SAMSH
+from samhandling_kg.core.orgnr import organisation_number_of, organisation_number_valid
+from samhandling_kg.core.resources import shape_paths
+from samhandling_kg.kg.graph import shapes_graph
+from samhandling_kg.validation.background import BACKGROUND_SHAPE
+from samhandling_kg.validation.model import Severity, ValidationReport
+from samhandling_kg.validation.profile_docs import profile_rows, profile_table, render_doc_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 INVALID = ROOT / "tests" / "invalid"
@@ -353,7 +349,7 @@ def test_owl_imports_are_not_followed(tmp_path: Path) -> None:
 
 
 def test_remote_json_ld_context_is_refused(tmp_path: Path) -> None:
-    from samhandling_kg.errors import InputError
+    from samhandling_kg.core.errors import InputError
 
     path = tmp_path / "remote.jsonld"
     path.write_text('{"@context": "http://remote.example.com/ctx.jsonld", "@id": "x"}', encoding="utf-8")
@@ -366,7 +362,7 @@ def test_network_attempt_inside_validation_is_refused(monkeypatch: pytest.Monkey
 
     import pyshacl
 
-    from samhandling_kg.rdfio import NetworkRefused
+    from samhandling_kg.io.network import NetworkRefused
 
     real = pyshacl.validate
 
@@ -389,7 +385,7 @@ def test_network_attempt_inside_validation_is_refused(monkeypatch: pytest.Monkey
 def test_doc_tables_equal_the_generated_ones(name: str) -> None:
     doc = (ROOT / name).read_text(encoding="utf-8")
     assert "<!-- profile-table:en:start -->" in doc
-    assert render_doc_tables(doc) == doc, "run: python -m samhandling_kg.profile_docs --write-docs"
+    assert render_doc_tables(doc) == doc, "run: python -m samhandling_kg.validation.profile_docs --write-docs"
 
 
 def test_profile_table_lists_every_shape_once() -> None:

@@ -15,9 +15,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, SKOS
 
-from samhandling_kg.graph import load_knowledge_graph, ontology_graph
-from samhandling_kg.namespace import SAM
-from samhandling_kg.questions import LANGUAGES, get_question
+from samhandling_kg.core.namespace import SAM
+from samhandling_kg.core.terms import LANGUAGES
+from samhandling_kg.kg.graph import load_knowledge_graph, ontology_graph
+from samhandling_kg.kg.questions import get_question
 from samhandling_kg.site import ExtraPage, SiteBuilder, register_page
 from samhandling_kg.site.build import EXTRA_PAGES, MANIFEST, write_site
 from samhandling_kg.site.diagram import diagram_svg
@@ -158,7 +159,7 @@ def test_the_sites_words_are_complete_and_a_guide_page_has_its_slot() -> None:
 
 
 def test_the_guide_page_in_every_language_carries_the_decision_data(site: Path) -> None:
-    from samhandling_kg.recommend import decision_data
+    from samhandling_kg.recommendation.data import decision_data
     from samhandling_kg.site.i18n import chrome
 
     decision = decision_data(load_knowledge_graph([DATA]))

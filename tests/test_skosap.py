@@ -17,7 +17,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from samhandling_kg import SAM, load_knowledge_graph, ontology_graph
 from samhandling_kg.cli import main
-from samhandling_kg.skosap import (
+from samhandling_kg.publish.skos_ap_no import (
     COLLECTION,
     EUVOC,
     ORG,
@@ -331,7 +331,7 @@ def test_each_broken_variant_fails_on_its_rule(name: str, small: Graph) -> None:
 
 
 def test_every_rule_of_the_check_has_a_broken_variant() -> None:
-    from samhandling_kg.skosap import _check_shapes
+    from samhandling_kg.publish.skos_ap_no import _check_shapes
 
     shapes = _check_shapes()
     sh = "http://www.w3.org/ns/shacl#"
@@ -397,7 +397,7 @@ def test_a_concept_from_data_that_fails_the_profile_is_named(tmp_path: Path) -> 
 
 @pytest.mark.parametrize("shape", sorted({s for _, s in BROKEN.values()}))
 def test_every_rule_speaks_nb_nn_and_en(shape: str) -> None:
-    from samhandling_kg.skosap import _check_shapes
+    from samhandling_kg.publish.skos_ap_no import _check_shapes
 
     shapes = _check_shapes()
     node = URIRef(f"https://w3id.org/samhandling/shapes/skos-ap-no#{shape}")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from samhandling_kg.rdfio import FORMATS, INPUT_FORMATS
+from samhandling_kg.io.rdf import FORMATS, INPUT_FORMATS
 
 ROOT = Path(__file__).resolve().parent.parent
 INVALID = ROOT / "tests" / "invalid"

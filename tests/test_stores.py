@@ -15,20 +15,16 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from servers import Server, free_port, loader, reader
 
-from samhandling_kg import api
-from samhandling_kg.errors import EndpointError, QueryError
-from samhandling_kg.graph import load_knowledge_graph
-from samhandling_kg.namespace import SAM
-from samhandling_kg.questions import list_questions
-from samhandling_kg.sparql import QueryResult
-from samhandling_kg.stores import (
-    EndpointStore,
-    OxigraphStore,
-    RdflibStore,
-    Store,
-    bind_with_values,
-    derive_endpoints,
-)
+from samhandling_kg.core.errors import EndpointError, QueryError
+from samhandling_kg.core.namespace import SAM
+from samhandling_kg.kg.graph import load_knowledge_graph
+from samhandling_kg.kg.questions import list_questions
+from samhandling_kg.query import run as api
+from samhandling_kg.sparql.binding import bind_with_values
+from samhandling_kg.sparql.results import QueryResult
+from samhandling_kg.stores.base import Store
+from samhandling_kg.stores.endpoint import EndpointStore, derive_endpoints
+from samhandling_kg.stores.local import OxigraphStore, RdflibStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -162,8 +158,8 @@ def test_oxigraph_rows_equal_the_json_reading_of_the_same_answer() -> None:
     language tags, blank nodes, unbound cells, repeated terms)."""
     import pyoxigraph as ox
 
-    from samhandling_kg.sparql import decode_answer
-    from samhandling_kg.stores import solutions_result
+    from samhandling_kg.sparql.results import decode_answer
+    from samhandling_kg.stores.local import solutions_result
 
     store = ox.Store()
     store.update("""PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>

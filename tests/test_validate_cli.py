@@ -13,9 +13,9 @@ from helpers import assert_one_line_error, run
 from rdflib import Graph, Namespace
 from rdflib.namespace import RDF
 
-from samhandling_kg.errors import SamhandlingError
-from samhandling_kg.reports import summary_line
-from samhandling_kg.validation import validate
+from samhandling_kg.core.errors import SamhandlingError
+from samhandling_kg.validation.engines import validate
+from samhandling_kg.validation.render import summary_line
 
 ROOT = Path(__file__).resolve().parent.parent
 INVALID = ROOT / "tests" / "invalid"

@@ -12,9 +12,10 @@ import pytest
 from helpers import run
 from servers import SERVERS, Server, loader, reader
 
-from samhandling_kg.errors import SamhandlingError
-from samhandling_kg.sparql import QueryResult
-from samhandling_kg.validation import validate, validate_endpoint
+from samhandling_kg.core.errors import SamhandlingError
+from samhandling_kg.sparql.results import QueryResult
+from samhandling_kg.validation.endpoint import validate_endpoint
+from samhandling_kg.validation.engines import validate
 
 sys.path.insert(0, str(Path(__file__).parent))
 from catalogue_gen import DEFECTS, catalogue_text
@@ -114,7 +115,7 @@ class _CappedStore:
 
 
 def test_a_row_cap_is_paged_around_never_truncated() -> None:
-    from samhandling_kg.validation import _RemoteInput
+    from samhandling_kg.validation.endpoint import _RemoteInput
 
     store = _CappedStore(rows=23, cap=5)
     remote = _RemoteInput(store, page_size=10)
@@ -124,7 +125,7 @@ def test_a_row_cap_is_paged_around_never_truncated() -> None:
 
 
 def test_a_cap_that_returns_nothing_is_an_error() -> None:
-    from samhandling_kg.validation import _RemoteInput
+    from samhandling_kg.validation.endpoint import _RemoteInput
 
     with pytest.raises(SamhandlingError, match="cut an answer"):
         _RemoteInput(_CappedStore(rows=3, cap=0), page_size=10).select("SELECT ?s WHERE { ?s ?p ?o }")

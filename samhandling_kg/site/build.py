@@ -34,19 +34,26 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 from rdflib.term import Node
 
-from .. import __version__
-from ..errors import SamhandlingError
-from ..graph import PREFIXES, load_knowledge_graph, ontology_graph
-from ..namespace import ONTOLOGY_IRI, SAM
-from ..questions import LANGUAGE_PARAMETER, Question, list_questions
-from ..stores import OxigraphStore
-from ..terms import LANGUAGES
-from .concept import concept_context, contact, counts, orgnr
-from .concept import kinds as concept_kinds
-from .diagram import diagram_svg
-from .i18n import CHROME, DEFAULT_LANGUAGE, LANGUAGE_NAMES, PROPERTY_NAMES, chrome
-from .model import (LABEL_PREDICATES, SiteGraph, Text, all_languages_labels, pick, sorted_by_label,
-                    texts_in)
+from samhandling_kg.core.errors import SamhandlingError
+from samhandling_kg.core.namespace import ONTOLOGY_IRI, SAM
+from samhandling_kg.core.terms import LANGUAGES, PREFIXES
+from samhandling_kg.core.version import __version__
+from samhandling_kg.kg.graph import load_knowledge_graph, ontology_graph
+from samhandling_kg.kg.questions import LANGUAGE_PARAMETER, Question, list_questions
+from samhandling_kg.site.concept import concept_context, contact, counts, orgnr
+from samhandling_kg.site.concept import kinds as concept_kinds
+from samhandling_kg.site.diagram import diagram_svg
+from samhandling_kg.site.i18n import CHROME, DEFAULT_LANGUAGE, LANGUAGE_NAMES, PROPERTY_NAMES, chrome
+from samhandling_kg.site.model import (
+    LABEL_PREDICATES,
+    SiteGraph,
+    Text,
+    all_languages_labels,
+    pick,
+    sorted_by_label,
+    texts_in,
+)
+from samhandling_kg.stores.local import OxigraphStore
 
 #: The site's style sheet and scripts (static/), copied as they are.
 STATIC_FILES = ("site.css", "site.js", "query.js", "guide.js", "diagram.js", "catalogue.js", "search.js")
@@ -383,14 +390,14 @@ class SiteBuilder:
         return json.dumps(nodes, indent=1, sort_keys=True, ensure_ascii=False)
 
     def _profile(self, lang: str) -> list[dict[str, str]]:
-        from ..profile_docs import LEVEL_WORDS, profile_rows
+        from samhandling_kg.validation.profile_docs import LEVEL_WORDS, profile_rows
 
         return [{"path": row.path, "level": f"{LEVEL_WORDS[lang][row.severity.level]} ({row.severity.value})",
                  "name": row.name, "message": row.message.replace("{?value}", "…"),
                  "shape": "samsh:" + row.shape.rsplit("#", 1)[-1]} for row in profile_rows(lang)]
 
     def _findings(self, node: URIRef, lang: str) -> list[object]:
-        from ..validation import validate
+        from samhandling_kg.validation.engines import validate
 
         if not self.data:
             return []
@@ -400,7 +407,7 @@ class SiteBuilder:
         return list(report.for_record(str(node)))  # type: ignore[attr-defined]
 
     def _answers(self, lang: str) -> list[dict[str, object]]:
-        from ..api import run_question
+        from samhandling_kg.query.run import run_question
 
         answers = []
         for question in list_questions():
@@ -476,7 +483,7 @@ def _script_json(text: str) -> Markup:
 
 
 def _severity_words(lang: str) -> Mapping[str, str]:
-    from ..reports import _WORDS  # the words of `samhandling validate`'s report
+    from samhandling_kg.validation.render import _WORDS  # the words of `samhandling validate`'s report
 
     return _WORDS[lang]
 
@@ -486,7 +493,7 @@ def _static(name: str) -> bytes:
 
 
 def _ontology_file(fmt: str) -> bytes:
-    from ..export import export_text  # the byte-stable writer of `samhandling export`
+    from samhandling_kg.publish.ontology import export_text
 
     return export_text(ontology_graph(), fmt).encode("utf-8")
 

@@ -15,9 +15,18 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDFS, SKOS
 from rdflib.term import Node
 
-from ..namespace import SAM
-from .i18n import INVERSE_NAMES, PROPERTY_NAMES, chrome
-from .model import LABEL_PREDICATES, Relation, SiteGraph, Text, fallback_order, pick, sorted_by_label, texts_in
+from samhandling_kg.core.namespace import SAM
+from samhandling_kg.site.i18n import INVERSE_NAMES, PROPERTY_NAMES, chrome
+from samhandling_kg.site.model import (
+    LABEL_PREDICATES,
+    Relation,
+    SiteGraph,
+    Text,
+    fallback_order,
+    pick,
+    sorted_by_label,
+    texts_in,
+)
 
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 DCAT = "http://www.w3.org/ns/dcat#"

@@ -18,9 +18,9 @@ from html import escape
 
 from rdflib import URIRef
 
-from ..namespace import SAM
-from .i18n import chrome
-from .model import SiteGraph, sorted_by_label
+from samhandling_kg.core.namespace import SAM
+from samhandling_kg.site.i18n import chrome
+from samhandling_kg.site.model import SiteGraph, sorted_by_label
 
 WIDTH = 1200
 _MAIN = (20, 890)  # x range of needs and forms

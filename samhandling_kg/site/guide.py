@@ -2,8 +2,8 @@
 
 The page asks every decision characteristic as a yes / no / don't-know question (a need can
 fill in its characteristics first) and ranks the forms with ``static/guide.js``, offline, from
-:func:`samhandling_kg.recommend.decision_data` embedded in the page. The script follows the
-rule of :mod:`samhandling_kg.recommend` step by step; ``tests/test_browser.py`` holds the two
+:func:`samhandling_kg.recommendation.data.decision_data` embedded in the page. The script follows the
+rule of :mod:`samhandling_kg.recommendation.rule` step by step; ``tests/test_browser.py`` holds the two
 to the same answers for every need of the graph.
 """
 
@@ -19,11 +19,12 @@ import jinja2
 from markupsafe import Markup
 from rdflib import URIRef
 
-from ..namespace import SAM
-from ..recommend import MESSAGES, decision_data
-from .build import ExtraPage, _script_json, register_page
-from .i18n import chrome
-from .model import SiteGraph, fallback_order
+from samhandling_kg.core.namespace import SAM
+from samhandling_kg.recommendation.data import decision_data
+from samhandling_kg.recommendation.render import MESSAGES
+from samhandling_kg.site.build import ExtraPage, _script_json, register_page
+from samhandling_kg.site.i18n import chrome
+from samhandling_kg.site.model import SiteGraph, fallback_order
 
 #: The words of the answer shared with ``samhandling recommend`` (its registry, recommend.MESSAGES).
 _ANSWER_WORDS = ("recommended", "possible", "ruled-out", "favours", "rulesOut", "absent_required",

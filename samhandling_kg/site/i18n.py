@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..terms import LANGUAGES
+from samhandling_kg.core.terms import LANGUAGES
 
 #: The language a reader gets when neither a stored choice nor the browser says otherwise.
 DEFAULT_LANGUAGE = "nb"

@@ -16,9 +16,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from ..graph import bind_prefixes, materialise, ontology_graph
-from ..namespace import ONTOLOGY_IRI, SAM, SAMSRC
-from ..terms import LANGUAGES, copy_prefixes
+from samhandling_kg.core.namespace import ONTOLOGY_IRI, SAM, SAMSRC
+from samhandling_kg.core.terms import LANGUAGES, copy_prefixes
+from samhandling_kg.kg.graph import bind_prefixes, materialise, ontology_graph
 
 #: Predicates whose values name a thing (tried in this order for a reader's label).
 LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name)

@@ -16,14 +16,15 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from ..api import check_parameter_terms
-from ..errors import SamhandlingError, printable
-from ..namespace import ONTOLOGY_IRI
-from ..questions import get_question
-from ..stores import RdflibStore, bind_with_values
-from .build import ONTOLOGY_FILES, SiteBuilder
-from .i18n import DEFAULT_LANGUAGE
-from .model import SiteGraph
+from samhandling_kg.core.errors import SamhandlingError, printable
+from samhandling_kg.core.namespace import ONTOLOGY_IRI
+from samhandling_kg.kg.questions import get_question
+from samhandling_kg.query.run import check_parameter_terms
+from samhandling_kg.site.build import ONTOLOGY_FILES, SiteBuilder
+from samhandling_kg.site.i18n import DEFAULT_LANGUAGE
+from samhandling_kg.site.model import SiteGraph
+from samhandling_kg.sparql.binding import bind_with_values
+from samhandling_kg.stores.local import RdflibStore
 
 Response = tuple[int, list[tuple[str, str]], bytes]
 

@@ -1,0 +1,1 @@
+"""The core: errors, vocabulary and terms, labels, organisation numbers, resources."""

@@ -1,0 +1,57 @@
+"""Errors the command line turns into one line on stderr and exit status 2.
+
+Every error a user can cause is a :class:`SamhandlingError`; anything else escaping is a bug.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+#: Control characters, and the bidirectional formatting characters (U+061C, U+200E/F,
+#: U+202A-U+202E, U+2066-U+2069) that reorder what a terminal shows ("Trojan Source").
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Control and bidirectional formatting characters shown as escapes, so that a hostile
+    file, file name, value or server answer cannot split an error line, reorder it or drive
+    the terminal."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+class SamhandlingError(Exception):
+    """Base of every error caused by input, usage or an outside system."""
+
+
+class InputError(SamhandlingError):
+    """A file that cannot be read or parsed. ``str()`` is ``FILE:LINE: what``."""
+
+    def __init__(self, source: str | Path, message: str, line: int | None = None) -> None:
+        self.source = str(source)
+        self.line = line
+        self.reason = message
+        where = f"{self.source}:{line}" if line is not None else self.source
+        super().__init__(f"{where}: {message}")
+
+
+class QueryError(SamhandlingError):
+    """A query that is unknown, malformed, an update, or given wrong parameters."""
+
+
+class EndpointError(SamhandlingError):
+    """A SPARQL endpoint or graph store that failed or could not be reached."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C, with what is true afterwards (e.g. a load whose swap the store had already done).
+    ``str()`` is the line to show; the command exits 130."""
+
+
+class UnsupportedShape(SamhandlingError):
+    """A shape uses a SHACL feature the compiler does not translate."""

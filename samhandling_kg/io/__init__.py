@@ -1,0 +1,1 @@
+"""Reading and writing RDF: files, Oxigraph's parsers, streams, canonical labels."""

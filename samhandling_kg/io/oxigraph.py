@@ -1,0 +1,199 @@
+"""Reading RDF files straight into a pyoxigraph store, with :mod:`rdfio`'s guarantees.
+
+Oxigraph's own parsers (Rust) read Turtle, N-Triples, N-Quads, TriG, RDF/XML and JSON-LD many
+times faster than rdflib, and straight into the store. What :func:`rdfio.parse_file` promises
+holds here too:
+
+* the format is chosen by the file ending (:data:`rdfio.FORMATS`), never guessed;
+* the bytes are checked first by the same functions (regular file, UTF-8, no NUL byte; XML
+  without DTD entities or external references; JSON-LD without remote or local contexts);
+* relative IRIs resolve against the same ``https://base.invalid/NAME`` base, never a file IRI;
+* nothing reaches the network (the parsers never fetch; :func:`rdfio.no_network` guards it);
+* a bad file raises :class:`~samhandling_kg.core.errors.InputError` ("FILE:LINE: what") and adds
+  nothing to the store. For the diagnosis the reference reader (rdflib) is asked first, so the
+  message is the one every other command gives for the same file; only when rdflib accepts
+  what Oxigraph refuses (Oxigraph checks IRIs and language tags more strictly) is Oxigraph's
+  own message, with its line, reported.
+
+Notation3 and TriX, which Oxigraph does not read as plain RDF, go through :mod:`rdfio`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+from rdflib.term import Node
+
+from samhandling_kg.core.errors import InputError, printable
+from samhandling_kg.io.network import no_network
+from samhandling_kg.io.rdf import (
+    _FORMAT_NAMES,
+    _base_iri,
+    _check_json_ld,
+    _check_xml,
+    decode_text,
+    format_for,
+    parse_bytes,
+    read_bytes,
+)
+
+#: rdflib format name → Oxigraph format, for the formats Oxigraph reads natively.
+NATIVE: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "xml": ox.RdfFormat.RDF_XML,
+    "json-ld": ox.RdfFormat.JSON_LD,
+}
+
+_PREFIX_DECLARATION = re.compile(
+    r"(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>\s]*)>", re.IGNORECASE)
+_XMLNS = re.compile(r"""xmlns:([A-Za-z_][\w.-]*)\s*=\s*["']([^"']*)["']""")
+
+
+def load_file(store: ox.Store, path: str | Path, graph: ox.NamedNode | ox.DefaultGraph,
+              *, prefixes: bool = True) -> dict[str, str]:
+    """Parse ``path`` into ``graph`` of ``store`` (named graphs of quad formats merged into
+    it); return the prefixes the file declares (not looked for, ``{}``, without ``prefixes``:
+    the search is a scan of the whole text). Raises :class:`InputError` and leaves the store
+    as it was on any problem."""
+    fmt = format_for(path)
+    data = read_bytes(path)
+    if fmt not in NATIVE:
+        return _load_via_rdflib(store, data, path, fmt, graph)
+    text = decode_text(data, path)  # the same encoding checks and messages as rdfio
+    if fmt == "xml":
+        _check_xml(data, path)
+    elif fmt == "json-ld":
+        _check_json_ld(text, path)
+    # A byte-order mark is legal at the start of a UTF-8 file; Oxigraph's parsers take it
+    # for text.
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    # Named graphs are merged, as everywhere in this tool (JSON-LD may hold them too).
+    quads = fmt in ("nquads", "trig", "json-ld")
+    # Store.load is all-or-nothing: a file that fails adds nothing. Quad formats go through a
+    # scratch store first, their named graphs merged into ``graph``.
+    target = ox.Store() if quads else store
+    # The prefix declarations of a large file are looked for on another thread while Oxigraph
+    # parses it (the parser releases the GIL).
+    background = prefixes and len(text) > _BACKGROUND_PREFIXES
+    with ThreadPoolExecutor(1) if background else _NO_POOL as pool:
+        declared = pool.submit(_prefixes, text, fmt) if pool is not None else None
+        try:
+            with no_network():
+                target.load(data, NATIVE[fmt], base_iri=_base_iri(path),
+                            to_graph=None if quads else graph)
+        except (SyntaxError, ValueError) as exc:
+            _diagnose(data, path, fmt, exc)
+        except RecursionError:
+            raise InputError(path, "nested too deeply to parse") from None
+        found = declared.result() if declared is not None else None
+    if quads:
+        store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in target)
+    if found is not None:
+        return found
+    return _prefixes(text, fmt) if prefixes else {}
+
+
+#: Characters from which a file's prefixes are looked for beside the parser.
+_BACKGROUND_PREFIXES = 1 << 20
+_NO_POOL = contextlib.nullcontext()
+
+
+def _diagnose(data: bytes, path: str | Path, fmt: str, exc: Exception) -> None:
+    """Raise the InputError for a file Oxigraph refused."""
+    parse_bytes(data, path, format=fmt)  # rdflib's diagnosis, raised as the tool words it
+    message = str(exc)
+    line = getattr(exc, "lineno", None)
+    match = re.match(r"Parser error at line (\d+)[^:]*: (.*)", message, re.DOTALL)
+    if match:
+        line, message = int(match.group(1)), match.group(2)
+    reason = printable(" ".join(message.split())[:200])
+    raise InputError(path, f"malformed {_FORMAT_NAMES.get(fmt, fmt)}: {reason}",
+                     line if isinstance(line, int) and line > 0 else None) from None
+
+
+def _load_via_rdflib(store: ox.Store, data: bytes, path: str | Path, fmt: str,
+                     graph: ox.NamedNode | ox.DefaultGraph) -> dict[str, str]:
+    parsed = parse_bytes(data, path, format=fmt)
+    store.extend(to_ox_quads(parsed, graph, bnode_prefix=f"f{id(parsed):x}"))
+    return {str(p): str(n) for p, n in parsed.namespaces() if str(p)}
+
+
+def _prefixes(text: str, fmt: str) -> dict[str, str]:
+    if fmt in ("nt", "nquads", "json-ld"):
+        return {}
+    if fmt == "xml":
+        return {m.group(1): m.group(2) for m in _XMLNS.finditer(text) if m.group(1)}
+    # _PREFIX_DECLARATION.finditer, tried only where "prefix" is written (in any case): a
+    # case-insensitive alternation tried at every position of a large file costs more than
+    # its parsing.
+    found: dict[str, str] = {}
+    end = 0
+    for candidate in _PREFIX_WORD.finditer(text):
+        start = candidate.start() - 1 if text[candidate.start() - 1:candidate.start()] == "@" \
+            else candidate.start()
+        if start < end:
+            continue
+        match = _PREFIX_DECLARATION.match(text, start)
+        if match:
+            end = match.end()
+            if match.group(1):
+                found[match.group(1)] = match.group(2)
+    return found
+
+
+_PREFIX_WORD = re.compile(r"[Pp][Rr][Ee][Ff][Ii][Xx]")
+
+
+# ---------------------------------------------------------------------------------------
+# Terms
+# ---------------------------------------------------------------------------------------
+
+_XSD_STRING = str(XSD.string)
+_LANG_STRING = str(RDF.langString)
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    """An Oxigraph term as the rdflib term with the same meaning (literals as written)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype), normalize=False)
+    raise TypeError(f"not an RDF term of a graph: {term!r}")
+
+
+def to_ox(term: Node, bnode_prefix: str = "") -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as an Oxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(bnode_prefix + re.sub(r"[^A-Za-z0-9_]", "_", str(term)))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def to_ox_quads(graph: Graph, target: ox.NamedNode | ox.DefaultGraph, *, bnode_prefix: str = ""
+                ) -> list[ox.Quad]:
+    return [ox.Quad(to_ox(s, bnode_prefix), to_ox(p), to_ox(o, bnode_prefix), target)  # type: ignore[arg-type]
+            for s, p, o in graph]

@@ -1,0 +1,1 @@
+"""The knowledge graph: the ontology and shapes, OWL 2 RL rules, competency questions."""

@@ -1,0 +1,118 @@
+"""Loading the knowledge graph and materialising it under OWL 2 RL."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from functools import cache, lru_cache
+from pathlib import Path
+
+import owlrl
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL
+
+from samhandling_kg.core import resources
+from samhandling_kg.core.namespace import SAM
+from samhandling_kg.core.terms import PREFIXES, merge_into
+from samhandling_kg.io.network import no_network
+from samhandling_kg.io.rdf import parse_file, read_rdf_files
+
+__all__ = ["PREFIXES", "bind_prefixes", "closest_term", "load_knowledge_graph", "materialise",
+           "ontology_graph", "ontology_local_names", "shapes_graph"]
+
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
+@cache
+def _ontology() -> Graph:
+    # Parsed once per process; callers always get a copy, so the cache cannot be changed.
+    return parse_file(resources.ontology_path())
+
+
+@cache
+def _shapes() -> Graph:
+    return read_rdf_files(list(resources.shape_paths()))
+
+
+def ontology_graph() -> Graph:
+    """A fresh copy of the ontology (``ontology/samhandling.ttl``)."""
+    return bind_prefixes(_copy(_ontology()))
+
+
+def shapes_graph() -> Graph:
+    """A fresh copy of all SHACL shapes (``shapes/*.ttl``)."""
+    return bind_prefixes(_copy(_shapes()))
+
+
+def load_knowledge_graph(
+    data: Iterable[str | Path] = (),
+    *,
+    shapes: bool = False,
+    infer: bool = False,
+) -> Graph:
+    """The ontology, plus the shapes if asked, plus the data files, in one new graph.
+
+    A data file that cannot be read raises :class:`~samhandling_kg.core.errors.InputError` naming
+    it. With ``infer`` the result is materialised under OWL 2 RL (see :func:`materialise`).
+    """
+    graph = ontology_graph()
+    if shapes:
+        graph += _shapes()
+    read_rdf_files(list(data), graph)
+    return materialise(graph) if infer else graph
+
+
+def materialise(graph: Graph) -> Graph:
+    """A new graph holding ``graph`` and its OWL 2 RL entailments; ``graph`` is not changed.
+
+    owlrl's OWL-RL mode is used on purpose: its RDFS mode grows quadratically with the number
+    of literals. Axiomatic and datatype triples are left out: they add thousands of triples
+    about the vocabularies themselves and answer no question of ours. So are two kinds of
+    noise owlrl emits: triples with a literal subject (generalised RDF, which no RDF syntax
+    can write) and the reflexive ``x owl:sameAs x`` of every term (rule eq-ref).
+    """
+    closure = _copy(graph)
+    with no_network():
+        owlrl.DeductiveClosure(
+            owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
+        ).expand(closure)
+    noise = [
+        (s, p, o)
+        for s, p, o in closure
+        if isinstance(s, Literal) or (p == OWL.sameAs and s == o)
+    ]
+    for triple in noise:
+        closure.remove(triple)
+    return closure
+
+
+def _copy(graph: Graph) -> Graph:
+    return merge_into(Graph(), graph)
+
+
+@cache
+def ontology_local_names() -> tuple[str, ...]:
+    """The local names of the ontology's terms in the sam: namespace, sorted."""
+    namespace = str(SAM)
+    return tuple(sorted({str(s)[len(namespace):] for s in ontology_graph().subjects()
+                         if isinstance(s, URIRef) and str(s).startswith(namespace)
+                         and len(str(s)) > len(namespace)}))
+
+
+@lru_cache(maxsize=4096)  # a catalogue repeats its misspellings
+def closest_term(iri: str) -> str | None:
+    """``sam:Solution`` for ``https://w3id.org/samhandling#Soluton`` (or a local name alone):
+    the closest term of the ontology by :func:`difflib.get_close_matches`, or None."""
+    local = iri.removeprefix(str(SAM))
+    names = ontology_local_names()
+    match = difflib.get_close_matches(local, names, n=1)
+    if not match:  # case slips (sam:solution) are not always close enough by ratio alone
+        folded = {name.lower(): name for name in names}
+        match = difflib.get_close_matches(local.lower(), list(folded), n=1)
+        match = [folded[m] for m in match]
+    return f"sam:{match[0]}" if match and match[0] != local else None

@@ -1,0 +1,1 @@
+"""Loading graphs into stores all-or-nothing: swap, lease, diff."""

@@ -1,0 +1,1 @@
+"""Publishing: the ontology export, SKOS-AP-NO concepts."""

@@ -1,0 +1,1 @@
+"""Recommending interaction forms for a need, with reasons."""

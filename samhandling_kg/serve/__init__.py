@@ -1,0 +1,1 @@
+"""The local SPARQL endpoint and site server: HTTP front, query worker pool."""

@@ -1,0 +1,1 @@
+"""Stores that answer queries: local (rdflib, Oxigraph) and SPARQL endpoints."""

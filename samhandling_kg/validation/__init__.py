@@ -1,0 +1,1 @@
+"""Validating solution descriptions with SHACL: input, engines, report."""

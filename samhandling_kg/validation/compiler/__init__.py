@@ -1,0 +1,1 @@
+"""The SHACL shapes compiled to SPARQL queries."""

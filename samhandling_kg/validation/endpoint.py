@@ -1,0 +1,156 @@
+"""Validation of the catalogue a SPARQL endpoint holds: the compiled checks run there,
+page by page."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Literal
+from rdflib.namespace import (
+    DCTERMS,
+    RDF,
+    RDFS,
+    SKOS,
+)
+from rdflib.term import Node
+
+from samhandling_kg.core.errors import SamhandlingError
+from samhandling_kg.core.namespace import SAM
+from samhandling_kg.core.progress import ProgressCallback
+from samhandling_kg.core.terms import DEFAULT_LANGUAGE, IRI_FORBIDDEN, LANGUAGES
+from samhandling_kg.io.http import display_url
+from samhandling_kg.io.oxigraph import to_ox, to_rdflib
+from samhandling_kg.validation.assemble import report_for
+from samhandling_kg.validation.background import _ontology_quads
+from samhandling_kg.validation.compiler.checks import compiled_profile
+from samhandling_kg.validation.engines import _finding
+from samhandling_kg.validation.input import _Input
+from samhandling_kg.validation.model import DATA, Finding, Severity, ValidationReport
+
+PAGE_SIZE = 5000
+
+_REPORT_TRIPLES = f"""SELECT ?s ?p ?o WHERE {{
+  ?s ?p ?o .
+  FILTER (?p IN (<{RDF.type}>, <{DCTERMS.title}>, <{SKOS.prefLabel}>, <{RDFS.label}>,
+                 <{SAM.realises}>, <{SAM.uses}>, <{SAM.addresses}>))
+}}"""
+_REMOTE_HAS_RECORDS = f"""ASK {{
+  {{ ?s <{SAM.realises}>|<{SAM.uses}>|<{SAM.addresses}> ?o }}
+  UNION {{ ?s a/<{RDFS.subClassOf}>* <{SAM.Solution}> }}
+  UNION {{ ?s a/<{RDFS.subClassOf}>* ?k FILTER (?k IN (<{SAM.Need}>, <{SAM.InteractionForm}>))
+          FILTER NOT EXISTS {{ ?s <{RDFS.isDefinedBy}> <https://w3id.org/samhandling> }} }}
+}}"""
+
+
+class _RemoteInput(_Input):
+    """A catalogue held by a SPARQL endpoint. The compiled queries run there; only what the
+    report shows (types, titles, labels, the solution properties) is copied into the private
+    store for the report. The background's own nodes are the bundled ontology's subjects."""
+
+    def __init__(self, store: Any, page_size: int) -> None:
+        super().__init__()
+        self.remote = store
+        self.page_size = page_size
+
+    def is_data_subject(self, node: Node) -> bool:
+        return node not in _ontology_subjects()
+
+    def select(self, query: str) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]]:
+        """All rows of a SELECT, fetched in pages in a fixed order."""
+        head = re.search(r"^SELECT ", query, re.MULTILINE)
+        assert head is not None
+        prologue, body = query[:head.start()], query[head.start():]
+        page = self.page_size
+        rows: list[tuple[Node | None, ...]] = []
+        variables: tuple[str, ...] = ()
+        while True:
+            text = (f"{prologue}SELECT * WHERE {{ {{ {body} }} }} "
+                    f"ORDER BY ?this ?path ?value ?s ?p ?o LIMIT {page} OFFSET {len(rows)}")
+            result = self.remote.query(text, source="compiled profile")
+            variables = result.variables
+            got = list(result.rows)
+            rows.extend(got)
+            if result.truncated:
+                if not got:
+                    raise SamhandlingError(f"{display_url(str(self.remote.endpoint))}: the "
+                                           "endpoint cut an answer to no rows; cannot validate")
+                # The store's own cap is below the page: fetch the rest in pages of that size.
+                page = min(page, len(got))
+                continue
+            if len(got) < page:
+                return variables, rows
+
+    def fetch_report_triples(self) -> None:
+        variables, rows = self.select(_REPORT_TRIPLES)
+        quads = []
+        for row in rows:
+            values = dict(zip(variables, row))
+            s, p, o = values.get("s"), values.get("p"), values.get("o")
+            if s is None or p is None or o is None or isinstance(s, Literal):
+                continue
+            quads.append(ox.Quad(to_ox(s, "r"), to_ox(p), to_ox(o, "r"), DATA))  # type: ignore[arg-type]
+        self.store.extend(quads)
+        self.store.extend(_ontology_quads())
+
+
+@cache
+def _ontology_subjects() -> frozenset[Node]:
+    return frozenset(to_rdflib(q.subject) for q in _ontology_quads())
+
+
+def validate_endpoint(
+    endpoint: str,
+    *,
+    graph: str | None = None,
+    background_graph: str | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+    fail_on: Severity | str = Severity.VIOLATION,
+    store: Any = None,
+    page_size: int = PAGE_SIZE,
+    progress: ProgressCallback | None = None,
+) -> ValidationReport:
+    """Validate the catalogue a SPARQL 1.1 endpoint holds with the compiled profile, run at
+    the endpoint. ``graph`` names the graph holding the catalogue (the protocol's
+    default-graph-uri; ``samhandling load`` puts the ontology beside it), ``background_graph``
+    a graph holding the ontology when it is elsewhere. ``store`` is an
+    :class:`~samhandling_kg.stores.endpoint.EndpointStore` to use instead of one made from
+    ``endpoint`` (credentials and timeout from the environment). ``progress`` as for
+    :func:`validate` (the number of records is not known at an endpoint: None)."""
+    from samhandling_kg.stores.endpoint import open_store
+
+    if lang not in LANGUAGES:
+        raise SamhandlingError(f"unknown language {lang!r}; known: {', '.join(LANGUAGES)}")
+    threshold = Severity.parse(fail_on)
+    if store is None:
+        store = open_store(endpoint=endpoint, graph=graph)
+    if background_graph:
+        if IRI_FORBIDDEN.search(background_graph) or not background_graph:
+            raise SamhandlingError(f"--background-graph: not an IRI: {background_graph!r}")
+        store.extra_default_graphs = (background_graph,)
+    given = _RemoteInput(store, page_size)
+    if not store.query(_REMOTE_HAS_RECORDS, source="compiled profile").boolean:
+        where = f" (graph <{graph}>)" if graph else ""
+        raise SamhandlingError(f"{display_url(endpoint)}{where}: no solution description "
+                               "(sam:Solution) found")
+    findings: list[Finding] = []
+    if progress is not None:
+        progress("check", None)
+    for check in compiled_profile():
+        severity = Severity.parse(str(check.severity))
+        variables, rows = given.select(check.query)
+        for row in rows:
+            values = dict(zip(variables, row))
+            focus = values.get("this")
+            if focus is None or not given.is_data_subject(focus):
+                continue
+            findings.append(_finding(check, to_ox(focus, "r"),
+                                     to_ox(values["path"]) if check.selects_path and values.get("path") is not None else None,
+                                     to_ox(values["value"], "r") if values.get("value") is not None else None,
+                                     severity))
+    if progress is not None:
+        progress("report", len(findings))
+    given.fetch_report_triples()
+    return report_for(given, findings, lang=lang, fail_on=threshold)

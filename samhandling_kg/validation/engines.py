@@ -1,0 +1,270 @@
+"""Validating solution descriptions against the SHACL profile in ``shapes/``.
+
+One pipeline, two engines (:data:`ENGINES`):
+
+1. :func:`_read` reads the files once, with Oxigraph's parsers (:mod:`samhandling_kg.io.oxigraph`),
+   into a private store (graph :data:`DATA`). The user's files and graphs are never changed.
+   A step that cleans the data belongs here, after reading and before the background is
+   added: both engines then see its result.
+2. :meth:`_Input.add_background` puts the ontology beside the data (graph
+   :data:`BACKGROUND`): pySHACL's ``ont_graph`` would only mix in class axioms, not the
+   ``rdf:type`` triples of the forms and needs, so ``sh:class sam:OrganisationalForm`` needs
+   the two merged. No RDFS/OWL inference runs; ``sh:class`` walks ``rdfs:subClassOf``.
+3. An engine turns the shapes into :class:`Finding` s: ``compiled`` (the default; the profile
+   compiled to SPARQL by :mod:`samhandling_kg.validation.compiler.checks`, run in the store) or ``pyshacl``
+   (the reference). Shapes target ``sam:Solution`` instances (the ontology has none) and needs
+   or forms the user declares; as a guarantee on top, a finding whose focus node is not a
+   subject of the user's data is dropped: no result points into the ontology.
+4. :func:`report_for` writes messages, records, files and lines: the same for every engine.
+
+:func:`validate_endpoint` runs step 3 (compiled) at a SPARQL endpoint instead.
+
+Nothing reaches the network: the parsers never fetch, pySHACL runs inside
+:func:`~samhandling_kg.io.network.no_network`, the compiled queries refuse ``SERVICE``, and
+``owl:imports`` are never followed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.namespace import (
+    RDF,
+    SH,  # closed: a misspelt SHACL term fails at once
+    )
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import Result
+
+from samhandling_kg.core.errors import SamhandlingError
+from samhandling_kg.core.namespace import SAM
+from samhandling_kg.core.progress import ProgressCallback
+from samhandling_kg.core.terms import DEFAULT_LANGUAGE, LANGUAGES
+from samhandling_kg.io.network import no_network
+from samhandling_kg.io.oxigraph import to_rdflib
+from samhandling_kg.io.rdf import RdfBytes, expand_paths
+from samhandling_kg.kg.graph import (
+    bind_prefixes,
+)
+from samhandling_kg.validation.assemble import _too_deep, _View, report_for
+from samhandling_kg.validation.background import _ontology_graph
+from samhandling_kg.validation.compiler.checks import FOCUS, CompiledCheck, compiled_profile
+from samhandling_kg.validation.diagnostics import _require_something_to_validate
+from samhandling_kg.validation.input import Source, _Input, _read, _shapes
+from samhandling_kg.validation.model import (
+    DATA,
+    DATA_AND_BACKGROUND,
+    Finding,
+    Severity,
+    ValidationReport,
+)
+from samhandling_kg.validation.sourcelines import _Locator
+
+
+@lru_cache(maxsize=512)
+def _prepared(text: str, namespaces: tuple[tuple[str, str], ...]) -> Query:
+    return prepareQuery(text, initNs=dict(namespaces))
+
+
+class _PreparedQueryGraph(Graph):
+    """The private data graph handed to pySHACL. pySHACL sends the text of each SPARQL
+    constraint once per focus node, and rdflib parses it every time (over 80 % of the run);
+    here each text is parsed once and the prepared query reused, as ``prepareQuery`` is meant
+    to be. Results are the same."""
+
+    def query(self, query_object: str | Query, *args: Any, **kwargs: Any) -> Result:
+        if isinstance(query_object, str):
+            init_ns = kwargs.get("initNs") or dict(self.namespaces())
+            key = tuple(sorted((str(k), str(v)) for k, v in init_ns.items()))
+            query_object = _prepared(query_object, key)
+        return super().query(query_object, *args, **kwargs)
+
+
+def _run_compiled(given: _Input) -> list[Finding]:
+    """The profile compiled to SPARQL (:mod:`samhandling_kg.validation.compiler.checks`), run in the
+    private Oxigraph store over the data and the background as one default graph.
+
+    Each distinct target's focus nodes are written once to a private graph (by a SPARQL
+    update, inside Oxigraph); every check of the shapes with that target then reads them,
+    queued as soon as they are written. The targets and checks run on a few threads:
+    Oxigraph releases the GIL while it evaluates, so a machine's cores share the work
+    (:func:`_threads`)."""
+    checks = compiled_profile()
+    focus = ox.NamedNode(FOCUS)
+    using = "".join(f"USING <{graph.value}>\n" for graph in DATA_AND_BACKGROUND)
+    inserts: dict[str, str] = {}
+    for check in checks:
+        inserts.setdefault(check.target_key, check.target_insert.replace("{using}", using))
+
+    def run(check: CompiledCheck) -> list[Finding]:
+        severity = Severity.parse(str(check.severity))
+        with no_network():
+            rows = given.store.query(check.cached_query, default_graph=DATA_AND_BACKGROUND,
+                                     named_graphs=[DATA, focus])
+            return [_finding(check, row["this"], row["path"] if check.selects_path else None,
+                             row["value"], severity) for row in rows]
+
+    def write(key: str) -> list[Future[list[Finding]]]:
+        """Write one target's focus nodes, then queue the checks that read them."""
+        with no_network():
+            given.store.update(inserts[key])
+        return [pool.submit(run, check) for check in checks if check.target_key == key]
+
+    with ThreadPoolExecutor(_threads()) as pool:
+        written = [pool.submit(write, key) for key in inserts]
+        found = [future.result() for target in written for future in target.result()]
+    return [f for part in found for f in part if given.is_data_subject(f.focus)]
+
+
+def _threads() -> int:
+    """The threads the checks run on: the machine's cores, at most 4 (more buys nothing on
+    the profile's 44 checks, and a shared machine keeps some room)."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def _finding(check: CompiledCheck, focus: Any, path: Any, value: Any, severity: Severity) -> Finding:
+    focus_term = to_rdflib(focus)
+    value_term = to_rdflib(value) if value is not None else None
+    if value_term is None and check.node_shape:
+        value_term = focus_term
+    return Finding(
+        focus=focus_term,
+        path=to_rdflib(path) if path is not None else check.path,
+        value=value_term,
+        shape=check.shape,
+        component=check.component,
+        severity=severity,
+    )
+
+
+def _run_pyshacl(given: _Input) -> list[Finding]:
+    """The reference engine: pySHACL over an rdflib copy of the data and the background."""
+    import pyshacl  # imported when asked for: it takes a second to import
+
+    merged = bind_prefixes(_PreparedQueryGraph())
+    for prefix, namespace in given.prefixes.items():
+        merged.bind(prefix, namespace, override=False)
+    merged += _ontology_graph()
+    merged += given.data_graph()
+    try:
+        with no_network():
+            _, report, _ = pyshacl.validate(
+                merged,
+                shacl_graph=_shapes(),
+                advanced=True,  # SPARQL-based targets
+                inference="none",
+                inplace=True,  # ``merged`` is our own copy
+                do_owl_imports=False,
+                allow_warnings=False,
+                allow_infos=False,
+            )
+    except RecursionError:
+        # rdflib follows property paths (rdfs:subClassOf*) by recursion, one call per step.
+        raise _too_deep(given, given.data_graph()) from None
+    findings = []
+    for node in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(node, SH.focusNode)
+        if focus is None or not given.is_data_subject(focus):
+            continue  # the background's own nodes are never reported
+        findings.append(Finding(
+            focus=focus,
+            path=report.value(node, SH.resultPath),
+            value=report.value(node, SH.value),
+            shape=report.value(node, SH.sourceShape),
+            component=report.value(node, SH.sourceConstraintComponent),
+            severity=Severity.parse(str(report.value(node, SH.resultSeverity))),
+        ))
+    return findings
+
+
+ENGINES: dict[str, Callable[[_Input], list[Finding]]] = {
+    "compiled": _run_compiled,
+    "pyshacl": _run_pyshacl,
+}
+DEFAULT_ENGINE = "compiled"
+
+
+def validate(
+    source: Source,
+    *,
+    lang: str = DEFAULT_LANGUAGE,
+    fail_on: Severity | str = Severity.VIOLATION,
+    engine: str = DEFAULT_ENGINE,
+    progress: ProgressCallback | None = None,
+) -> ValidationReport:
+    """Validate solution descriptions against the profile.
+
+    ``source`` is a file or folder path, several of them, or an rdflib ``Graph`` (copied, never
+    changed). Files are read by their ending; a file that cannot be read raises
+    :class:`~samhandling_kg.core.errors.InputError` naming it. ``lang`` picks the language of the
+    messages and titles (``nb``, ``nn`` or ``en``; default ``nb``,
+    :data:`~samhandling_kg.core.terms.DEFAULT_LANGUAGE`, as on the command line); ``fail_on`` the
+    lowest severity that makes :attr:`ValidationReport.conforms` false; ``engine`` the engine (:data:`ENGINES`):
+    ``compiled`` (the profile compiled to SPARQL, in Oxigraph) or ``pyshacl`` (the reference).
+    ``progress``, when given, is called at the start of each stage with its name and a count:
+    ``("read", files)``, ``("check", records)``, ``("report", findings)`` — never inside an
+    engine's loop (the command line's :class:`~samhandling_kg.core.progress.Progress` prints them).
+    """
+    if lang not in LANGUAGES:
+        raise SamhandlingError(f"unknown language {lang!r}; known: {', '.join(LANGUAGES)}")
+    if engine not in ENGINES:
+        raise SamhandlingError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
+    threshold = Severity.parse(fail_on)
+    if progress is not None:
+        if not isinstance(source, (Graph, str, Path, RdfBytes)):
+            source = list(source)  # counted first, read after: an iterator is read once
+        progress("read", _count_files(source))
+    given = _read(source)
+    # Statements that would change the ontology's terms never reach the checks (whichever
+    # engine runs them); each is a finding of its own.
+    refused = given.remove_background_statements()
+    given.add_background()
+    if not refused:
+        _require_something_to_validate(given)
+    if progress is not None:
+        progress("check", _count_records(given))
+    locator = None
+    if engine == "compiled":
+        # The compiled checks run in Oxigraph, off the GIL: meanwhile this thread finds what
+        # the report needs whatever the findings (every record's title, file and line).
+        with ThreadPoolExecutor(1) as runner:
+            running = runner.submit(_run_compiled, given)
+            locator = _Locator(given, _View(given), lang)
+            locator.prepare()
+            findings = running.result()
+    else:
+        findings = ENGINES[engine](given)
+    if progress is not None:
+        progress("report", len(findings) + len(refused))
+    return report_for(given, findings, lang=lang, fail_on=threshold, refused=refused,
+                      locator=locator)
+
+
+def _count_files(source: Source) -> int | None:
+    if isinstance(source, Graph):
+        return None
+    items = [source] if isinstance(source, (str, Path, RdfBytes)) else list(source)
+    try:
+        return len(expand_paths(items))
+    except SamhandlingError:
+        return None  # _read raises it, with its message
+
+
+_COUNT_RECORDS = f"""
+SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{DATA.value}> {{
+  {{ ?s a <{SAM.Solution}> }} UNION {{ ?s <{SAM.realises}>|<{SAM.uses}>|<{SAM.addresses}> ?o }}
+}} }}"""
+
+
+def _count_records(given: _Input) -> int | None:
+    """The solutions to check (for progress only: one query, outside the engines)."""
+    for row in given.store.query(_COUNT_RECORDS):
+        return int(row["n"].value)
+    return None

@@ -1,0 +1,342 @@
+"""Where a finding stands in the user's files: the record, its title, the file and line."""
+
+from __future__ import annotations
+
+import re
+import sys
+from array import array
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import accumulate
+from typing import TYPE_CHECKING, Any, overload
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import (
+    DCTERMS,
+    RDF,
+)
+from rdflib.term import Node
+
+from samhandling_kg.core.errors import InputError
+from samhandling_kg.core.labels import _NAME_PREDICATES, _fallback, _pick, compact
+from samhandling_kg.core.namespace import SAM
+from samhandling_kg.io.oxigraph import to_ox, to_rdflib
+from samhandling_kg.io.rdf import decode_text, read_bytes
+from samhandling_kg.validation.model import DATA, Record, node_text
+
+if TYPE_CHECKING:
+    from samhandling_kg.validation.assemble import _View
+    from samhandling_kg.validation.input import _Input
+
+
+_DCT_TITLE = ox.NamedNode(str(DCTERMS.title))
+#: ``a`` (rdf:type) as a word of Turtle.
+_A_WORD = re.compile(r"(?<![\w:<])a(?![\w:>-])")
+
+#: The leading token of each line, for text whose lines end in \n or \r\n only.
+_LEADING_TOKEN = re.compile(r"^[^\S\n]*(\S*)", re.MULTILINE)
+_OTHER_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
+def _index_lines(name: str, data: bytes | None = None
+                 ) -> tuple[Sequence[str], dict[str, int], list[str]]:
+    """A file's lines (``data``, when it was read already, as standard input is), the first
+    line each leading token starts, and the leading token of every line (what
+    :class:`_Locator` looks records and statements up in)."""
+    try:
+        text = decode_text(read_bytes(name) if data is None else data, name)
+    except InputError:
+        text = ""
+    lines: Sequence[str] = text.splitlines()
+    tokens = _leading_tokens(text, len(lines))
+    if tokens is None:  # line breaks other than \n and \r\n: line by line
+        tokens = [line.split(None, 1)[0] if line.strip() else "" for line in lines]
+    elif "\r" not in text:
+        lines = _Lines(text, lines)
+    # The first line of each token: the smallest number wins, as the last one written.
+    starts = dict(zip(reversed(tokens), range(len(tokens), 0, -1)))
+    return lines, starts, tokens
+
+
+class _Lines(Sequence[str]):
+    """The lines of a text broken by \n alone, kept as the text and where each line ends:
+    a catalogue's millions of lines as separate strings would take a sixth of the memory
+    of a large validation."""
+
+    def __init__(self, text: str, lines: list[str]) -> None:
+        self._text = text
+        self._ends = array("q", accumulate(map(len, lines)))  # without the line breaks
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        start = (self._ends[index - 1] if index else 0) + index
+        return self._text[start:self._ends[index] + index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._text.splitlines())
+
+
+def _leading_tokens(text: str, count: int) -> list[str] | None:
+    """``line.split(None, 1)[0]`` (or "") of each of the ``count`` lines of ``text``, found
+    in one pass; None when the text breaks lines otherwise than :meth:`str.splitlines` does
+    with \n and \r\n alone."""
+    if any(mark in text for mark in _OTHER_BREAKS) or text.count("\r") != text.count("\r\n"):
+        return None
+    # Interned: a catalogue repeats a few dozen tokens (its predicates) a million times.
+    tokens = list(map(sys.intern, _LEADING_TOKEN.findall(text)))
+    return tokens[:count] if len(tokens) >= count else None
+
+
+_SOLUTIONS = f"""
+SELECT DISTINCT ?s WHERE {{ GRAPH <{DATA.value}> {{
+  {{ ?s a <{SAM.Solution}> }} UNION {{ ?s <{SAM.realises}>|<{SAM.uses}>|<{SAM.addresses}> ?o }}
+}} }}"""
+
+
+class _Locator:
+    """Finds the record a focus node belongs to, its title, file and line."""
+
+    def __init__(self, given: _Input, view: _View, lang: str) -> None:
+        self.given = given
+        self.store = given.store
+        self.files = given.files
+        self.view = view
+        self.lang = lang
+        self.solutions: set[Node] = {
+            to_rdflib(row[0]) for row in self.store.query(_SOLUTIONS, named_graphs=[DATA])}
+        self._texts: dict[str, tuple[Sequence[str], dict[str, int]]] = {}
+        self._tokens: dict[str, list[str]] = {}
+        self._every: dict[str, dict[str, list[int]]] = {}
+        self._counts: dict[str, Counter[str]] = {}
+        self._where: dict[Node, tuple[str | None, int | None]] = {}
+        self._titles: dict[Any, tuple[int, str, bool]] | None = None
+        self._candidate_cache: dict[tuple[str, str], list[str]] = {}
+        self._namespaces: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._records: dict[str, Record] = {}
+
+    def _parents(self, node: Node) -> list[Node]:
+        term = to_ox(node)
+        return [to_rdflib(q.subject) for q in self.store.quads_for_pattern(None, None, term, DATA)]
+
+    def record_of(self, focus: Node) -> Node:
+        """The solution a focus node belongs to: itself, or, for a blank node hanging off
+        solutions (contact point and the like, through blank nodes only), the first of them
+        by IRI."""
+        if not isinstance(focus, BNode):
+            return focus
+        owners = [focus] if focus in self.solutions else []
+        seen = {focus}
+        queue: deque[Node] = deque([focus])
+        while queue:
+            for parent in self._parents(queue.popleft()):
+                if parent in seen:
+                    continue
+                seen.add(parent)
+                if parent in self.solutions:
+                    owners.append(parent)
+                if isinstance(parent, BNode):
+                    queue.append(parent)
+        return min(owners, key=str) if owners else focus
+
+    def where(self, node: Node) -> tuple[str | None, int | None]:
+        """The first file (in the order given) that describes ``node``, and the line where
+        its description starts."""
+        if node not in self._where:
+            found: tuple[str | None, int | None] = (None, None)
+            # A solution is a subject of the data by its definition (_SOLUTIONS).
+            if not isinstance(node, BNode) and (node in self.solutions
+                                                or self.given.is_data_subject(node)
+                                                or node in self.given.refused):
+                for anywhere in (False, True):
+                    for name in self.files:
+                        line = self._line(name, node, anywhere)
+                        if line is not None:
+                            found = (name, line)
+                            break
+                    if found[0] is not None:
+                        break
+            self._where[node] = found
+        return self._where[node]
+
+    def _lines(self, name: str) -> tuple[Sequence[str], dict[str, int]]:
+        """The file's lines, and the first line each leading token (a subject) starts."""
+        if name not in self._texts:
+            ready = self.given.line_index.pop(name, None)
+            try:
+                lines, starts, tokens = (ready.result() if ready is not None
+                                         else _index_lines(name, self.given.in_memory.get(name)))
+            except Exception:
+                lines, starts, tokens = _index_lines(name, self.given.in_memory.get(name))
+            self._texts[name] = (lines, starts)
+            self._tokens[name] = tokens
+            self._every[name] = {}
+        return self._texts[name]
+
+    def _starting(self, name: str, token: str) -> list[int]:
+        """Every line of ``name`` whose leading token is ``token`` (found once per token)."""
+        every = self._every[name]
+        if token not in every:
+            _, starts = self._lines(name)
+            first = starts.get(token)
+            if first is None:
+                every[token] = []
+            else:
+                counts = self._counts.get(name)
+                if counts is None:
+                    counts = self._counts[name] = Counter(self._tokens[name])
+                tokens, found = self._tokens[name], [first]
+                while len(found) < counts[token]:
+                    found.append(tokens.index(token, found[-1]) + 1)
+                every[token] = found
+        return every[token]
+
+    def _candidates(self, name: str, iri: str) -> list[str]:
+        key = (name, iri)
+        if key not in self._candidate_cache:
+            self._candidate_cache[key] = self._spellings(name, iri)
+        return self._candidate_cache[key]
+
+    def _spellings(self, name: str, iri: str) -> list[str]:
+        if name not in self._namespaces:
+            self._namespaces[name] = (
+                tuple(self.given.file_prefixes.get(name, self.given.prefixes).items()))
+        return [f"<{iri}>",
+                *(f"{prefix}:{iri[len(namespace):]}" for prefix, namespace in self._namespaces[name]
+                  if iri.startswith(namespace) and len(iri) > len(namespace)),
+                f'"{iri}"']
+
+    def _line(self, name: str, node: Node, anywhere: bool) -> int | None:
+        lines, starts = self._lines(name)
+        candidates = self._candidates(name, str(node))
+        # First where the node starts a statement (a subject at the start of a line), then
+        # anywhere.
+        found = [starts[c] for c in candidates if c in starts]
+        if found:
+            return min(found)
+        if anywhere:
+            for number, text in enumerate(lines, start=1):
+                if any(candidate in text for candidate in candidates):
+                    return number
+        return None
+
+    def triple_line(self, name: str, focus: Node, path: Node | None, value: Node | None
+                    ) -> int | None:
+        """The line of the offending statement (focus, path, value) in ``name``, where the
+        file shows it: within the statements about ``focus``, the first line naming the
+        path and the value, else the path alone. None when there is no such statement (a
+        missing property) or it cannot be told."""
+        if not isinstance(path, URIRef) or isinstance(focus, BNode):
+            return None
+        lines, _ = self._lines(name)
+        subjects = self._candidates(name, str(focus))
+        predicates = self._candidates(name, str(path)) + (["a"] if path == RDF.type else [])
+        if isinstance(value, URIRef):
+            values = self._candidates(name, str(value))
+        elif isinstance(value, Literal):
+            values = [str(value)[:40]] if str(value) else []
+        else:
+            values = []
+        block: list[int] = []
+        for start in sorted({n for token in subjects for n in self._starting(name, token)}):
+            for number in range(start, len(lines) + 1):
+                block.append(number)
+                if lines[number - 1].rstrip().endswith("."):  # the end of the statement
+                    break
+        if not block:
+            return None
+
+        def names(text: str, words: list[str]) -> bool:
+            return any(_A_WORD.search(text) if w == "a" else w in text for w in words)
+
+        with_path = [n for n in block if names(lines[n - 1], predicates)]
+        both = [n for n in with_path if values and names(lines[n - 1], values)]
+        if both:
+            return both[0]
+        if values:
+            # A value on a continuation line (``dct:title "a"@nb ,\n "b"@nb``).
+            after = [n for n in block if names(lines[n - 1], values)]
+            if after:
+                return after[0]
+        return with_path[0] if with_path else None
+
+    def title(self, node: Node) -> str:
+        if self._titles is None:
+            self._titles = self._read_titles()
+        try:
+            best = self._titles.get(to_ox(node))
+        except TypeError:
+            best = None
+        if best is not None and best[2]:
+            # Two titles in the chosen language: the one _pick picks.
+            text = _pick(self.view.objects(node, DCTERMS.title, [DATA]), self.lang)
+        else:
+            text = best[1] if best is not None else None
+        if text:
+            return text
+        for predicate in _NAME_PREDICATES[1:]:  # after dct:title
+            text = _pick(self.view.objects(node, predicate, [DATA]), self.lang)
+            if text:
+                return text
+        return compact(self.view.names, node)
+
+    def _read_titles(self) -> dict[Any, tuple[int, str, bool]]:
+        """The dct:title :func:`_pick` picks for each subject of the data, found in
+        one pass (a catalogue's records are looked up by the thousand): subject → (rank of
+        its language, text, whether another title has that language)."""
+        ranks: dict[str, int] = {}
+        for wanted in _fallback(self.lang):
+            ranks.setdefault(wanted, len(ranks))
+        best: dict[Any, tuple[int, str, bool]] = {}
+        for quad in self.store.quads_for_pattern(None, _DCT_TITLE, None, DATA):
+            title = quad.object
+            if not isinstance(title, ox.Literal):
+                continue
+            rank = ranks.get((title.language or "").lower())
+            if rank is None:
+                continue
+            known = best.get(quad.subject)
+            if known is None or rank < known[0]:
+                best[quad.subject] = (rank, title.value, False)
+            elif rank == known[0]:
+                best[quad.subject] = (rank, known[1], True)
+        return best
+
+    def prepare(self) -> None:
+        """The record of every solution (title, file, line): what the report needs whatever
+        the findings, found ahead (while the checks run)."""
+        for node in self.solutions:
+            self._record(node_text(node), node)
+
+    def _record(self, text: str, node: Node) -> Record:
+        if text not in self._records:
+            file, line = self.where(node)
+            kind = "solution" if node in self.solutions else "concept"
+            self._records[text] = Record(text, self.title(node), kind, file, line)
+        return self._records[text]
+
+    def records(self, extra: Iterable[str]) -> list[Record]:
+        nodes: dict[str, Node] = {node_text(n): n for n in self.solutions}
+        for text in extra:
+            if text not in nodes:
+                node: Node = BNode(text[2:]) if text.startswith("_:") else URIRef(text)
+                if self.given.is_data_subject(node) or node in self.given.refused:
+                    nodes[text] = node
+        records = [self._record(text, node) for text, node in nodes.items()]
+        file_order = {name: index for index, name in enumerate(self.files)}
+        records.sort(key=lambda r: (file_order.get(r.file or "", len(file_order)), r.line or 0,
+                                    r.kind != "solution", r.title.lower(), r.node))
+        return records
