@@ -23,7 +23,8 @@ from samhandling_kg.kg.graph import load_knowledge_graph
 from samhandling_kg.kg.questions import LANGUAGE_PARAMETER, list_questions, resolve_query
 from samhandling_kg.publish.ontology import EXPORT_FORMATS, export_text, write_atomically
 from samhandling_kg.publish.skos_ap_no import PROFILES, check, publisher_iri, skos_ap_no
-from samhandling_kg.query.run import LOCAL_ENGINES, run
+from samhandling_kg.query.names import term_names
+from samhandling_kg.query.run import LOCAL_ENGINES, local_store, run
 from samhandling_kg.sparql.results import format_result
 from samhandling_kg.stores.base import Store
 from samhandling_kg.stores.endpoint import EndpointStore, open_store
@@ -113,7 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_format(query)
     query.add_argument("--infer", action="store_true", help="materialise OWL 2 RL entailments first")
     # None: not given, so a --bind lang=… may say it instead (both at once is refused).
-    _add_lang(query, "the labels a question answers with (its lang parameter)", default=None)
+    _add_lang(query, "the labels: those a question answers with (its lang parameter) and those "
+              "the table shows for terms and columns", default=None)
     query.add_argument("--bind", metavar="NAME=VALUE", action="append", default=[],
                        help="value of a question parameter, e.g. form=sam:SendAndReceive")
     query.add_argument("--format", choices=("table", "csv", "json"), default="table",
@@ -299,8 +301,6 @@ def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if LANGUAGE_PARAMETER in values and values[LANGUAGE_PARAMETER] != args.lang:
             raise SamhandlingError(f"--lang {args.lang} and --bind {LANGUAGE_PARAMETER}="
                                    f"{values[LANGUAGE_PARAMETER]} disagree; give the language once")
-        if not any(p.name == LANGUAGE_PARAMETER for p in question.parameters):
-            raise SamhandlingError(f"--lang: {question.id} has no {LANGUAGE_PARAMETER} parameter")
     values = {**question.defaults(args.lang or DEFAULT_LANGUAGE), **values}
     question.bindings(values)  # a bad value is refused before any file is read
     store: Store | None = None
@@ -315,9 +315,18 @@ def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"samhandling: note: {question.id} reads solution descriptions; give them "
                   "with --data FILE...\n")
     args.data = _stdin_inputs(args.data, args.input_format, "--data")
-    result = run(question, values, data=args.data, infer=args.infer, store=store,
-                 engine=args.store or LOCAL_ENGINES[0])
-    _write(out, format_result(result, args.format, question.prefixes))
+    if store is None:
+        store = local_store(args.data, infer=args.infer, engine=args.store or LOCAL_ENGINES[0])
+    result = run(question, values, store=store)
+    if args.format == "table" and result.kind == "SELECT":
+        # For people: labels in the reader's language, the question's names of the columns.
+        lang = args.lang or DEFAULT_LANGUAGE
+        _write(out, format_result(result, "table", question.prefixes, lang=lang,
+                                  names=term_names(store, result, lang),
+                                  headings={v: question.label(v, lang) for v in result.variables}))
+    else:
+        _write(out, format_result(result, args.format, question.prefixes,
+                                  lang=args.lang or DEFAULT_LANGUAGE if args.format == "table" else None))
     if isinstance(store, EndpointStore) and result.kind == "SELECT" and not result.rows:
         hint = store.default_graph_hint()
         if hint:
@@ -338,6 +347,9 @@ def _cmd_questions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
         data = "  (--data)" if question.needs_data else ""
         lines.append(f"{question.id}{' ' + params if params else ''}{data}\n    {question.title(args.lang)}\n")
+        # Each parameter's name for a reader, from the question file (the query page's fields).
+        lines += [f"      {p.name}: {question.label(p.name, args.lang)}\n" for p in question.parameters
+                  if question.label(p.name, args.lang) != p.name]
     _write(out, "".join(lines))
     return EXIT_OK
 
