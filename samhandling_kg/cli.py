@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from samhandling_kg.core.errors import SamhandlingError, printable
+from samhandling_kg.core.errors import SamhandlingError, localised, printable
 from samhandling_kg.core.terms import DEFAULT_LANGUAGE, LANGUAGES
 from samhandling_kg.core.version import __version__
 from samhandling_kg.io.rdf import INPUT_FORMATS, STDIN, read_stdin
@@ -161,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--publisher", metavar="ORGNR",
                         help="with --profile: the publishing organisation's number (9 digits, "
                         "checked mod 11); default the ontology's publisher")
+    _add_lang(export, "the error messages")
     export.set_defaults(handler=_cmd_export)
 
     # --- validate (docs/validation.md) ---
@@ -231,7 +232,9 @@ def _cmd_recommend(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if args.list:
         if args.need or args.has or args.not_:
-            raise SamhandlingError("--list takes no --need, --has or --not")
+            raise localised(SamhandlingError, {"nb": "--list tar ingen --need, --has eller --not",
+                                               "nn": "--list tek ingen --need, --has eller --not",
+                                               "en": "--list takes no --need, --has or --not"})
         _write(out, render_list(decision_data(load_knowledge_graph(args.data)), args.lang, args.format))
         return EXIT_OK
     result = recommend(args.need, args.has, args.not_, data=args.data)
@@ -357,11 +360,15 @@ def _cmd_questions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.profile:
         if args.infer:  # the profile maps asserted links; entailed ones would pose as stated
-            raise SamhandlingError("export: --infer cannot be used with --profile")
+            raise localised(SamhandlingError, {"nb": "export: --infer kan ikke brukes med --profile",
+                                               "nn": "export: --infer kan ikkje brukast med --profile",
+                                               "en": "export: --infer cannot be used with --profile"})
         publisher = publisher_iri(args.publisher) if args.publisher is not None else None
         graph = skos_ap_no(load_knowledge_graph(args.data), publisher)
     elif args.publisher is not None:
-        raise SamhandlingError("export: --publisher needs --profile skos-ap-no")
+        raise localised(SamhandlingError, {"nb": "export: --publisher krever --profile skos-ap-no",
+                                           "nn": "export: --publisher krev --profile skos-ap-no",
+                                           "en": "export: --publisher needs --profile skos-ap-no"})
     else:
         graph = load_knowledge_graph(args.data, infer=args.infer)
     status = EXIT_OK
@@ -536,7 +543,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except SamhandlingError as exc:
         if isinstance(exc, _OutputError):
             _drop_output(out)
-        err.write(f"samhandling: {printable(str(exc))}\n")
+        err.write(f"samhandling: {printable(exc.in_language(getattr(args, 'lang', None)))}\n")
         return EXIT_ERROR
     except BrokenPipeError:  # output piped into e.g. head
         _drop_output(out)

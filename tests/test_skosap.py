@@ -140,16 +140,18 @@ def test_publisher_by_organisation_number() -> None:
         assert onto.value(source, DCTERMS.publisher) == DIRECTORATE
 
 
-@pytest.mark.parametrize(("number", "why"), [
-    ("915933148", "check digit"),
-    ("12345678", "9 digits"),
-    ("91593314x", "9 digits"),
-    ("", "9 digits"),
+@pytest.mark.parametrize(("number", "why", "hvorfor"), [
+    ("915933148", "check digit", "kontrollsiffer"),
+    ("12345678", "9 digits", "9 sifre"),
+    ("91593314x", "9 digits", "9 sifre"),
+    ("", "9 digits", "9 sifre"),
 ])
-def test_a_wrong_organisation_number_is_a_usage_error(number: str, why: str) -> None:
-    code, text, err = run("--publisher", number)
+def test_a_wrong_organisation_number_is_a_usage_error(number: str, why: str, hvorfor: str) -> None:
+    code, text, err = run("--publisher", number, "--lang", "en")
     assert code == 2 and text == ""
     assert err.count("\n") == 1 and why in err and "Traceback" not in err
+    code, text, err = run("--publisher", number)  # in Bokmål by default, as --lang says
+    assert code == 2 and err.count("\n") == 1 and hvorfor in err
 
 
 def test_publisher_without_profile_and_infer_with_profile_are_refused() -> None:

@@ -38,7 +38,7 @@ from rdflib.namespace import (
 from rdflib.term import Node
 
 from samhandling_kg.core import resources
-from samhandling_kg.core.errors import SamhandlingError
+from samhandling_kg.core.errors import SamhandlingError, localised
 from samhandling_kg.core.namespace import ONTOLOGY_IRI, SAM
 from samhandling_kg.core.terms import DEFAULT_LANGUAGE
 from samhandling_kg.io.network import no_network
@@ -97,10 +97,16 @@ def publisher_iri(number: str) -> URIRef:
 
     digits = number.replace(" ", "")
     if not digits.isdigit() or len(digits) != 9:
-        raise SamhandlingError(f"--publisher {number!r}: an organisation number has 9 digits")
+        raise localised(SamhandlingError, {
+            "nb": "--publisher {number!r}: et organisasjonsnummer har 9 sifre",
+            "nn": "--publisher {number!r}: eit organisasjonsnummer har 9 siffer",
+            "en": "--publisher {number!r}: an organisation number has 9 digits"}, number=number)
     if not organisation_number_valid(digits):
-        raise SamhandlingError(f"--publisher {number}: not an organisation number "
-                               "(wrong check digit, modulus 11)")
+        raise localised(SamhandlingError, {
+            "nb": "--publisher {number}: ikke et organisasjonsnummer (feil kontrollsiffer, modulus 11)",
+            "nn": "--publisher {number}: ikkje eit organisasjonsnummer (feil kontrollsiffer, modulus 11)",
+            "en": "--publisher {number}: not an organisation number (wrong check digit, modulus 11)"},
+            number=number)
     return URIRef(ENHETSREGISTERET + digits)
 
 
@@ -113,7 +119,10 @@ def skos_ap_no(graph: Graph, publisher: URIRef | None = None) -> Graph:
 def _ontology_publisher(graph: Graph) -> URIRef:
     value = graph.value(ONTOLOGY_IRI, DCTERMS.publisher)
     if not isinstance(value, URIRef):
-        raise SamhandlingError("the ontology names no publisher; give --publisher ORGNR")
+        raise localised(SamhandlingError, {
+            "nb": "ontologien oppgir ingen utgiver; gi --publisher ORGNR",
+            "nn": "ontologien oppgjev ingen utgjevar; gje --publisher ORGNR",
+            "en": "the ontology names no publisher; give --publisher ORGNR"})
     return value
 
 

@@ -29,7 +29,7 @@ from samhandling_kg.site.model import SiteGraph, fallback_order
 #: The words of the answer shared with ``samhandling recommend`` (its registry, recommend.MESSAGES).
 _ANSWER_WORDS = ("recommended", "possible", "ruled-out", "favours", "rulesOut", "absent_required",
                  "required_met", "meets_need", "support", "source", "organisational", "technical",
-                 "nothing_recommended", "standards", "legal")
+                 "nothing_recommended", "all_ruled_out", "standards", "legal")
 #: The guide's own words (the site's registry, i18n.CHROME).
 _GUIDE_WORDS = ("guide_required_open", "guide_open")
 

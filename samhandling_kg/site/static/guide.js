@@ -191,7 +191,23 @@
     }
     answer.textContent = "";
     answer.append(el("h3", {}, words.organisational), rankedList(result.organisational, "organisational"));
-    if (!result.recommended.length) answer.append(el("p", {"id": "guide-nothing"}, words.nothing_recommended));
+    if (!result.recommended.length) {
+      // Every form ruled out: say by which characteristics (as `samhandling recommend` does).
+      var nothing = el("p", {"id": "guide-nothing"}), against = [];
+      if (result.organisational.length && result.organisational.every(function (r) { return r.ruledOutBy.length; })) {
+        result.organisational.forEach(function (r) {
+          r.ruledOutBy.forEach(function (x) { if (against.indexOf(x.characteristic) < 0) against.push(x.characteristic); });
+        });
+        var parts = words.all_ruled_out.split("{reasons}");
+        nothing.append(parts[0]);
+        var quotes = lang === "en" ? ["\u201c", "\u201d"] : ["\u00ab", "\u00bb"];
+        against.forEach(function (c, i) { if (i) nothing.append(", "); nothing.append(quotes[0], named(c), quotes[1]); });
+        nothing.append(parts[1] || "");
+      } else {
+        nothing.textContent = words.nothing_recommended;
+      }
+      answer.append(nothing);
+    }
     result.recommended.forEach(function (r) {
       var heading = el("h3", {});
       var parts = words.technical.split("{label}");
