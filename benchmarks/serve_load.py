@@ -6,7 +6,7 @@ Starts ``samhandling serve`` (default limits) on a free loopback port in its own
 opens SLOWLORIS connections that each trickle a header line a second, and meanwhile sends
 CLIENTS simultaneous queries, ROUNDS times. Prints how the clients were answered (200 or 503)
 and how fast, and how many slowloris connections the server had dropped. Asserts nothing: the
-pass/fail checks are tests/test_serve_faults.py. Bounded in count and time; stops by itself.
+pass/fail checks are tests/serve/test_serve_faults.py. Bounded in count and time; stops by itself.
 """
 
 from __future__ import annotations

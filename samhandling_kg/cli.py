@@ -373,7 +373,7 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         graph = load_knowledge_graph(args.data, infer=args.infer)
     status = EXIT_OK
     if args.profile and args.data:
-        # The ontology's own concepts pass (tests/test_skosap.py); concepts from data files
+        # The ontology's own concepts pass (tests/publish/test_skosap.py); concepts from data files
         # may not: say which and why, and exit 1, but still write what was asked for.
         for finding in check(graph):
             err.write(f"samhandling: {finding.severity.lower()}: <{finding.focus}>: "

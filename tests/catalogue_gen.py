@@ -1,6 +1,6 @@
 """Generated catalogues of realistic solution descriptions, valid or with chosen defects.
 
-Shared by the engine parity test (tests/test_engine_parity.py) and the benchmark
+Shared by the engine parity test (tests/validation/test_engine_parity.py) and the benchmark
 (benchmarks/engine.py). A valid record has every property of the profile (mandatory,
 recommended and optional) and no finding at all; each defect in :data:`DEFECTS` changes it in
 one way the profile checks.

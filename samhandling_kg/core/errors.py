@@ -64,13 +64,41 @@ class QueryError(SamhandlingError):
     """A query that is unknown, malformed, an update, or given wrong parameters."""
 
 
+class UpdateRefused(QueryError):
+    """A SPARQL update where only read queries run (``serve`` answers it 403, not 400)."""
+
+
 class EndpointError(SamhandlingError):
-    """A SPARQL endpoint or graph store that failed or could not be reached."""
+    """A SPARQL endpoint or graph store that failed or could not be reached.
+
+    ``uncertain``: the request went out whole and its answer was lost, so the store may have
+    done what it asked. ``keeps_claim``: a load ended this way leaves its record in the store
+    on purpose (the store may yet apply its swap), so it must not be abandoned."""
+
+    def __init__(self, message: str, *, uncertain: bool = False, keeps_claim: bool = False) -> None:
+        super().__init__(message)
+        self.uncertain = uncertain
+        self.keeps_claim = keeps_claim
 
 
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C, with what is true afterwards (e.g. a load whose swap the store had already done).
-    ``str()`` is the line to show; the command exits 130."""
+    ``str()`` is the line to show; the command exits 130. ``keeps_claim`` as for
+    :class:`EndpointError`."""
+
+    def __init__(self, message: str, *, keeps_claim: bool = False) -> None:
+        super().__init__(message)
+        self.keeps_claim = keeps_claim
+
+
+def keeps_claim(exc: BaseException) -> bool:
+    """Whether a load that ended with ``exc`` left its record in the store on purpose."""
+    return isinstance(exc, (EndpointError, Interrupted)) and exc.keeps_claim
+
+
+def uncertain(exc: BaseException) -> bool:
+    """Whether the request that ended with ``exc`` may have been carried out (answer lost)."""
+    return isinstance(exc, EndpointError) and exc.uncertain
 
 
 class UnsupportedShape(SamhandlingError):

@@ -97,7 +97,7 @@ class SAM(DefinedNamespace):
 
 class SAMSH(DefinedNamespace):
     """Terms of ``https://w3id.org/samhandling/shapes#``: the profile's shapes (``shapes/*.ttl``)
-    and the two names of the check that runs before any engine. tests/test_shapes.py holds
+    and the two names of the check that runs before any engine. tests/validation/test_shapes.py holds
     this list to the shape files, so a misspelt ``SAMSH.term`` fails and the list cannot drift."""
 
     _NS = Namespace("https://w3id.org/samhandling/shapes#")

@@ -40,7 +40,7 @@ PREFIXES: dict[str, str] = {
 #: option offers these.
 LANGUAGES: tuple[str, ...] = ("nb", "nn", "en")
 #: The one default: the users are Norwegian health architects who read Bokmål first, and the
-#: competency questions' ``lang`` parameters default to it too (tests/test_questions.py).
+#: competency questions' ``lang`` parameters default to it too (tests/kg/test_questions.py).
 DEFAULT_LANGUAGE = "nb"
 
 #: Characters no IRI may hold (RFC 3987 excludes them; N-Triples and SPARQL cannot write them).

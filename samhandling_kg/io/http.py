@@ -216,9 +216,7 @@ class HttpClient:
     def error(self, url: str, what: str, *, uncertain: bool = False) -> EndpointError:
         """An :class:`EndpointError` naming the URL. ``uncertain``: the request was sent whole
         and its answer lost, so the store may have done what it asked."""
-        error = EndpointError(self.redact(f"{display_url(url)}: {what}"))
-        error.uncertain = uncertain  # type: ignore[attr-defined]
-        return error
+        return EndpointError(self.redact(f"{display_url(url)}: {what}"), uncertain=uncertain)
 
     def request(self, method: str, url: str, *, body: bytes | Path | None = None,
                 params: Iterable[tuple[str, str]] = (),

@@ -31,12 +31,11 @@ from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
 from samhandling_kg.core.errors import InputError, printable
+from samhandling_kg.io.checks import _check_json_ld, _check_xml
 from samhandling_kg.io.network import no_network
 from samhandling_kg.io.rdf import (
     _FORMAT_NAMES,
     _base_iri,
-    _check_json_ld,
-    _check_xml,
     decode_text,
     format_for,
     parse_bytes,
@@ -197,3 +196,21 @@ def to_ox_quads(graph: Graph, target: ox.NamedNode | ox.DefaultGraph, *, bnode_p
                 ) -> list[ox.Quad]:
     return [ox.Quad(to_ox(s, bnode_prefix), to_ox(p), to_ox(o, bnode_prefix), target)  # type: ignore[arg-type]
             for s, p, o in graph]
+
+
+def solutions(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> ox.QuerySolutions:
+    """The rows of a SELECT's answer, typed as such: pyoxigraph's ``Store.query`` answers any
+    query form with one union type, and every caller here knows it asked a SELECT."""
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError(f"a SELECT query was expected, not one answering {type(result).__name__}")
+    return result
+
+
+def term(value: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None
+         ) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """A plain RDF term of an answer or a quad (never a quoted triple, which no reader here
+    produces): narrows pyoxigraph's union for the type checker, and says so when it is not."""
+    if value is None or isinstance(value, ox.Triple):
+        raise TypeError(f"an RDF term was expected, not {value!r}")
+    return value
+

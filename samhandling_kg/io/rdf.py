@@ -210,7 +210,8 @@ def parse_file(path: str | Path | RdfBytes, graph: Graph | None = None, *, forma
     """Parse one RDF file into ``graph`` (a new graph if none). On any problem raise
     :class:`InputError` ("FILE:LINE: what"); ``graph`` is then left as it was."""
     fmt = format or format_for(path)
-    return parse_bytes(read_bytes(path), path, graph, format=fmt)
+    return parse_bytes(read_bytes(path), str(path) if isinstance(path, RdfBytes) else path, graph,
+                       format=fmt)
 
 
 def parse_bytes(data: bytes, source: str | Path, graph: Graph | None = None, *, format: str) -> Graph:
@@ -458,7 +459,7 @@ def expand_paths(paths: Iterable[str | Path | RdfBytes], *, allow_none: bool = F
     seen: set[Path] = set()
     for item in paths:
         if isinstance(item, RdfBytes):
-            if not any(item is known for known in found):
+            if all(id(item) != id(known) for known in found):
                 found.append(item)  # type: ignore[arg-type]
             continue
         path = Path(item)

@@ -36,7 +36,7 @@ def write_turtle(paths: Iterable[str | Path], out: IO[bytes]) -> None:
     _write_triples(paths, out, turtle=True)
 
 
-def _write_triples(paths: Iterable[str | Path], out: IO[bytes], *, turtle: bool) -> int:
+def _write_triples(paths: Iterable[str | Path | RdfBytes], out: IO[bytes], *, turtle: bool) -> int:
     count = 0
     for path in paths:
         fmt = format_for(path)

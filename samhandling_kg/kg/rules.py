@@ -17,13 +17,15 @@ Not included: ``cls-avf`` (the ontology's one ``owl:allValuesFrom``, organisatio
 supported by technical forms only, types the target of a wrong link; validation reports such
 data instead, ``samsh:SupportedByDirection``), ``owl:sameAs`` and the equality rules (``eq-*``, and ``prp-fp``/``prp-ifp`` that
 derive sameAs), consistency checks (``cax-dw``, ``prp-irp`` …), datatype reasoning. The test
-tests/test_rules.py compares the closure with owlrl's on the ontology, the examples and
+tests/kg/test_rules.py compares the closure with owlrl's on the ontology, the examples and
 generated catalogues and names every difference.
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
+
+from samhandling_kg.io.oxigraph import solutions, term
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -83,14 +85,14 @@ _CHAINS = _PREFIXES + """SELECT ?p ?chain WHERE { ?p owl:propertyChainAxiom ?cha
 def _chain_rules(store: ox.Store) -> list[tuple[str, str]]:
     """``prp-spo2`` for each property chain in the store: one rule per chain."""
     rules = []
-    for row in store.query(_CHAINS):
+    for row in solutions(store.query(_CHAINS)):
         steps: list[str] = []
         node = row["chain"]
         for _ in range(100):  # a chain longer than this is not one anybody wrote
             first = next(iter(store.quads_for_pattern(node, ox.NamedNode(RDF + "first"), None)), None)
             if first is None:
                 break
-            steps.append(first.object.value)
+            steps.append(term(first.object).value)
             rest = next(iter(store.quads_for_pattern(node, ox.NamedNode(RDF + "rest"), None)), None)
             if rest is None or rest.object == ox.NamedNode(RDF + "nil"):
                 break

@@ -292,7 +292,8 @@ class _TreeReader:
             if level > MAX_TREE_DEPTH:
                 raise _NotTrees
             walked += 1
-            parts, depth = [], level
+            parts: list[tuple[bytes, tuple[object, ...]]] = []
+            depth = level
             for rest, child, _ in below.get(node, ()):
                 if child is None:
                     parts.append((rest, ()))

@@ -44,7 +44,13 @@ from typing import IO, TYPE_CHECKING
 
 from rdflib import URIRef
 
-from samhandling_kg.core.errors import EndpointError, Interrupted, SamhandlingError
+from samhandling_kg.core.errors import (
+    EndpointError,
+    Interrupted,
+    SamhandlingError,
+    keeps_claim,
+    uncertain,
+)
 from samhandling_kg.io.streams import write_ntriples, write_turtle
 from samhandling_kg.sparql.binding import sparql_term
 
@@ -96,7 +102,7 @@ def load_into(store: EndpointStore, paths: Sequence[Path], graph: str) -> LoadRe
                 else:
                     note = _upload_and_swap(store, upload, graph, name, heartbeat.stop)
         except BaseException as exc:
-            if not getattr(exc, "keeps_claim", False):  # the store may yet apply the swap
+            if not keeps_claim(exc):  # the store may yet apply the swap
                 _abandon(store, name)
             raise
         finally:
@@ -164,7 +170,7 @@ def _retrying_deadlocks(send: Callable[[], object]) -> None:
             send()
             return
         except EndpointError as exc:
-            if (getattr(exc, "uncertain", False) or not _DEADLOCK.search(str(exc))
+            if (exc.uncertain or not _DEADLOCK.search(str(exc))
                     or attempt + 1 == DEADLOCK_ATTEMPTS):
                 raise
             time.sleep(random.uniform(0.5, 2.0))
@@ -175,11 +181,10 @@ def _explained(exc: BaseException) -> BaseException:
     if isinstance(exc, EndpointError) and "SR325" in str(exc):
         # Virtuoso: one transaction may write at most TransactionAfterImageLimit bytes to its
         # log (50 MB by default); a MOVE of about two million triples writes more.
-        explained = EndpointError(
+        return EndpointError(
             f"{exc} (the swap is one transaction, larger than Virtuoso's TransactionAfterImageLimit "
-            "allows: raise it in the [Parameters] of virtuoso.ini and load again)")
-        explained.uncertain = getattr(exc, "uncertain", False)  # type: ignore[attr-defined]
-        return explained
+            "allows: raise it in the [Parameters] of virtuoso.ini and load again)",
+            uncertain=exc.uncertain)
     return exc
 
 
@@ -256,12 +261,12 @@ def _has_record(store: EndpointStore, name: str) -> bool:
 def _after_uncertain_end(store: EndpointStore, exc: BaseException, graph: str, name: str, *,
                          landed: Callable[[], bool], temporary: str | None) -> str | None:
     """The swap failed or its answer was lost: ask the store what is true now, and say it."""
-    uncertain = isinstance(exc, KeyboardInterrupt) or getattr(exc, "uncertain", False)
+    unsure = isinstance(exc, KeyboardInterrupt) or uncertain(exc)
     try:
         done = landed()
         now = store.count(graph)
     except SamhandlingError as check:
-        if not uncertain:
+        if not unsure:
             _abandon(store, name)
             raise exc from None
         raise EndpointError(
@@ -274,7 +279,7 @@ def _after_uncertain_end(store: EndpointStore, exc: BaseException, graph: str, n
         if isinstance(exc, KeyboardInterrupt):
             raise Interrupted(f"interrupted; {message}") from None
         return message
-    if not uncertain:
+    if not unsure:
         _abandon(store, name)
         raise exc
     # The store may still be working on it: leave its temporary graph and record in place.
@@ -282,10 +287,9 @@ def _after_uncertain_end(store: EndpointStore, exc: BaseException, graph: str, n
                f"old {now} triples, but the store may yet apply it; the load's temporary graph "
                f"<{name}> stays until then (the next load removes it after {lease.LEASE / 60:g} minutes, "
                "'samhandling load --clean' at once)")
-    pending: BaseException = (Interrupted(f"interrupted; {waiting}") if isinstance(exc, KeyboardInterrupt)
-                              else EndpointError(f"{_short(exc)}; {waiting}"))
-    pending.keeps_claim = True  # type: ignore[attr-defined]
-    raise pending from None
+    if isinstance(exc, KeyboardInterrupt):
+        raise Interrupted(f"interrupted; {waiting}", keeps_claim=True) from None
+    raise EndpointError(f"{_short(exc)}; {waiting}", keeps_claim=True) from None
 
 
 def _short(exc: BaseException) -> str:

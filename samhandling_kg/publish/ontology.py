@@ -45,7 +45,7 @@ def _turtle(graph: Graph, triples: list[Triple]) -> str:
     stream = io.BytesIO()
     # Instantiated here rather than registered as an rdflib plugin: a library must not change
     # rdflib's process-wide plugin table on import.
-    _OntologyFirstTurtle(graph).serialize(stream, encoding="utf-8")
+    _OntologyFirstTurtle(graph).serialize(stream, encoding="utf-8")  # type: ignore[no-untyped-call]
     return stream.getvalue().decode("utf-8")
 
 
@@ -139,7 +139,7 @@ def export_text(graph: Graph, fmt: str) -> str:
     writer = export_format(fmt)
     canonical = bind_prefixes(copy_prefixes(Graph(), graph))
     # Linear canonical labels where the blank nodes form no cycle (rdflib's to_canonical_graph,
-    # the reference, for cycles): tests/test_canonical.py.
+    # the reference, for cycles): tests/io/test_canonical.py.
     triples = canonical_triples(graph)
     for triple in triples:
         canonical.add(triple)

@@ -9,7 +9,7 @@ import re
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from samhandling_kg.core.labels import label
+from samhandling_kg.core.labels import NAME_PREDICATES, label
 from samhandling_kg.sparql.results import QueryResult
 from samhandling_kg.stores.base import Store
 
@@ -17,8 +17,7 @@ from samhandling_kg.stores.base import Store
 _CHUNK = 500
 #: Characters an IRI cannot hold in a query's ``<…>`` (such an IRI keeps its compact name).
 _UNSAFE = re.compile(r'[\s<>"{}|^`\\]')
-_NAMES = ("<http://www.w3.org/2004/02/skos/core#prefLabel> <http://www.w3.org/2000/01/rdf-schema#label> "
-          "<http://purl.org/dc/terms/title>")
+_NAMES = " ".join(f"<{p}>" for p in NAME_PREDICATES)
 
 
 def term_names(store: Store, result: QueryResult, lang: str) -> dict[Node, str]:

@@ -13,6 +13,7 @@ from samhandling_kg.core.namespace import SAM
 from samhandling_kg.core.terms import shorten
 from samhandling_kg.kg.graph import closest_term, load_knowledge_graph
 from samhandling_kg.kg.questions import Question, get_question, resolve_query
+from samhandling_kg.sparql.binding import bind_with_values
 from samhandling_kg.sparql.results import QueryResult
 from samhandling_kg.stores.base import Store
 from samhandling_kg.stores.local import OxigraphStore, RdflibStore
@@ -92,12 +93,28 @@ def run(
     locally and at an endpoint alike. Without ``store`` the query runs over the ontology plus
     ``data`` in a :func:`local_store`.
     """
-    question = query if isinstance(query, Question) else resolve_query(str(query))
-    terms = question.bindings(bindings)
     if store is None:
         store = local_store(data, infer=infer, graph=graph, engine=engine)
-    check_parameter_terms(question, terms, store)
+    question, terms = prepared(query, bindings, store)
     return store.query(question.query, terms, source=str(question.path))
+
+
+def prepared(query: str | Path | Question, bindings: Mapping[str, str | Node] | None,
+             store: Store) -> tuple[Question, dict[str, Node]]:
+    """The steps every query takes before the store runs it: the question (an id, a ``.rq``
+    path or a :class:`Question`), its parameters as terms (defaults filled in) and the check of
+    each IRI against the class its parameter names, in ``store``."""
+    question = query if isinstance(query, Question) else resolve_query(str(query))
+    terms = question.bindings(bindings)
+    check_parameter_terms(question, terms, store)
+    return question, terms
+
+
+def bound_text(question: Question, bindings: Mapping[str, str | Node] | None, store: Store) -> str:
+    """The text :func:`run` would have ``store`` execute for ``question``: its parameters
+    checked and bound as VALUES (what the query page shows before it runs)."""
+    checked, terms = prepared(question, bindings, store)
+    return bind_with_values(checked.query, checked.kind, terms)
 
 
 def run_question(

@@ -9,7 +9,7 @@ import sys
 
 import pyoxigraph as ox
 
-from samhandling_kg.core.errors import QueryError
+from samhandling_kg.core.errors import QueryError, UpdateRefused
 from samhandling_kg.serve.pool import _read_frame, _write_frame
 from samhandling_kg.serve.server import _TEXT, _line
 from samhandling_kg.site.routes import negotiate
@@ -45,7 +45,7 @@ def answer_query(store: OxigraphStore, text: str, accept: str) -> tuple[int, str
             payload = answer.serialize(format=getattr(ox.RdfFormat, _GRAPH_FORMATS[media]))
         del answer  # pyoxigraph results must be dropped on the thread that made them
     except QueryError as exc:
-        return 403 if "is a SPARQL update" in str(exc) else 400, _TEXT, _line(str(exc))
+        return 403 if isinstance(exc, UpdateRefused) else 400, _TEXT, _line(str(exc))
     except (OSError, ValueError, SyntaxError) as exc:  # raised lazily while the answer is read
         return 500, _TEXT, _line(f"query: the query engine failed: {exc}")
     charset = "; charset=utf-8" if media.startswith("text/") else ""

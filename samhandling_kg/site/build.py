@@ -35,6 +35,7 @@ from rdflib.namespace import DCTERMS, RDFS, SKOS
 from rdflib.term import Node
 
 from samhandling_kg.core.errors import SamhandlingError
+from samhandling_kg.core.labels import NAME_PREDICATES, Text, pick
 from samhandling_kg.core.namespace import ONTOLOGY_IRI, SAM
 from samhandling_kg.core.terms import LANGUAGES, PREFIXES
 from samhandling_kg.core.version import __version__
@@ -44,15 +45,7 @@ from samhandling_kg.site.concept import concept_context, contact, counts, orgnr
 from samhandling_kg.site.concept import kinds as concept_kinds
 from samhandling_kg.site.diagram import diagram_svg
 from samhandling_kg.site.i18n import CHROME, DEFAULT_LANGUAGE, LANGUAGE_NAMES, PROPERTY_NAMES, chrome
-from samhandling_kg.site.model import (
-    LABEL_PREDICATES,
-    SiteGraph,
-    Text,
-    all_languages_labels,
-    pick,
-    sorted_by_label,
-    texts_in,
-)
+from samhandling_kg.site.model import SiteGraph, all_languages_labels, sorted_by_label, texts_in
 from samhandling_kg.stores.local import OxigraphStore
 
 #: The site's style sheet and scripts (static/), copied as they are.
@@ -314,7 +307,7 @@ class SiteBuilder:
         entries = []
         for node in sorted_by_label(site, list(site.slugs), lang):
             shown = site.label(node, lang)
-            names = sorted({str(x) for p in (*LABEL_PREDICATES, SKOS.altLabel) for x in graph.objects(node, p)
+            names = sorted({str(x) for p in (*NAME_PREDICATES, SKOS.altLabel) for x in graph.objects(node, p)
                             if isinstance(x, Literal)} - {shown.value})
             definition = (pick(graph.objects(node, SKOS.definition), lang)
                           or pick(graph.objects(node, DCTERMS.description), lang))
@@ -460,7 +453,7 @@ class SiteBuilder:
                               "query": question.query, "needs_data": question.needs_data})
         pages = {str(node): site.page(node) for node in site.slugs}
         labels = {}
-        for node in sorted({s for p in LABEL_PREDICATES for s in site.asserted.subjects(p)
+        for node in sorted({s for p in NAME_PREDICATES for s in site.asserted.subjects(p)
                             if isinstance(s, URIRef)}):
             shown = site.label(node, lang)
             labels[str(node)] = [shown.value, shown.lang or ""]

@@ -15,18 +15,10 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDFS, SKOS
 from rdflib.term import Node
 
+from samhandling_kg.core.labels import NAME_PREDICATES, Text, fallback_order, pick
 from samhandling_kg.core.namespace import SAM
 from samhandling_kg.site.i18n import INVERSE_NAMES, PROPERTY_NAMES, chrome
-from samhandling_kg.site.model import (
-    LABEL_PREDICATES,
-    Relation,
-    SiteGraph,
-    Text,
-    fallback_order,
-    pick,
-    sorted_by_label,
-    texts_in,
-)
+from samhandling_kg.site.model import Relation, SiteGraph, sorted_by_label, texts_in
 
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -174,7 +166,7 @@ def concept_context(site: SiteGraph, node: URIRef, lang: str) -> dict[str, objec
     for other in ("nb", "nn", "en"):
         if other == lang:
             continue
-        for predicate in LABEL_PREDICATES:
+        for predicate in NAME_PREDICATES:
             found = [x for x in graph.objects(node, predicate) if isinstance(x, Literal) and x.language == other]
             if found:
                 other_languages.append((other, Text(str(sorted(found)[0]), other)))

@@ -3,7 +3,7 @@
 The page asks every decision characteristic as a yes / no / don't-know question (a need can
 fill in its characteristics first) and ranks the forms with ``static/guide.js``, offline, from
 :func:`samhandling_kg.recommendation.data.decision_data` embedded in the page. The script follows the
-rule of :mod:`samhandling_kg.recommendation.rule` step by step; ``tests/test_browser.py`` holds the two
+rule of :mod:`samhandling_kg.recommendation.rule` step by step; ``tests/site/test_browser.py`` holds the two
 to the same answers for every need of the graph.
 """
 
@@ -19,12 +19,13 @@ import jinja2
 from markupsafe import Markup
 from rdflib import URIRef
 
+from samhandling_kg.core.labels import fallback_order
 from samhandling_kg.core.namespace import SAM
 from samhandling_kg.recommendation.data import decision_data
 from samhandling_kg.recommendation.render import MESSAGES
 from samhandling_kg.site.build import ExtraPage, _script_json, register_page
 from samhandling_kg.site.i18n import chrome
-from samhandling_kg.site.model import SiteGraph, fallback_order
+from samhandling_kg.site.model import SiteGraph
 
 #: The words of the answer shared with ``samhandling recommend`` (its registry, recommend.MESSAGES).
 _ANSWER_WORDS = ("recommended", "possible", "ruled-out", "favours", "rulesOut", "absent_required",

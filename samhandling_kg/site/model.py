@@ -16,12 +16,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
+from samhandling_kg.core.labels import NAME_PREDICATES, Text, compact, fallback_order, name_of
 from samhandling_kg.core.namespace import ONTOLOGY_IRI, SAM, SAMSRC
 from samhandling_kg.core.terms import LANGUAGES, copy_prefixes
 from samhandling_kg.kg.graph import bind_prefixes, materialise, ontology_graph
 
 #: Predicates whose values name a thing (tried in this order for a reader's label).
-LABEL_PREDICATES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name)
 #: Vocabularies the ontology only declares; their terms get no page of their own.
 _EXTERNAL = tuple(str(ns) for ns in (SKOS, DCTERMS, FOAF, OWL, RDF, RDFS)) + (
     "http://purl.org/vocab/vann/", "http://www.w3.org/2001/XMLSchema#", "http://www.w3.org/ns/shacl#")
@@ -29,46 +29,10 @@ _EXTERNAL = tuple(str(ns) for ns in (SKOS, DCTERMS, FOAF, OWL, RDF, RDFS)) + (
 _QUIET_TYPES = {OWL.NamedIndividual, OWL.Thing, RDFS.Resource, OWL.Class, OWL.ObjectProperty,
                 OWL.DatatypeProperty, OWL.AnnotationProperty}
 _TEXT_SECTIONS = {SKOS.definition, SKOS.example, SKOS.scopeNote, RDFS.comment, SKOS.editorialNote,
-                  SAM.evidence} | set(LABEL_PREDICATES) | {SKOS.altLabel, DCTERMS.description}
+                  SAM.evidence} | set(NAME_PREDICATES) | {SKOS.altLabel, DCTERMS.description}
 #: Namespaces under the w3id.org IRI whose pages get a fixed name (docs/publishing.md redirects to it).
 _SLUG_PREFIXES = {str(SAMSRC): "samsrc", "https://w3id.org/samhandling/catalogue/": "cat"}
 _SKIP_RELATIONS = {RDF.type, OWL.sameAs, RDFS.isDefinedBy, DCTERMS.source, OWL.differentFrom}
-
-
-def fallback_order(lang: str) -> tuple[str, ...]:
-    """Languages to try for a text in ``lang``: itself, the other Norwegian, English."""
-    others = {"nb": ("nn", "en"), "nn": ("nb", "en"), "en": ("nb", "nn")}[lang]
-    return (lang, *others)
-
-
-@dataclass(frozen=True)
-class Text:
-    """A literal as shown: its text and language (None when it has none)."""
-
-    value: str
-    lang: str | None
-
-
-def pick(literals: Iterable[Node], lang: str) -> Text | None:
-    """The literal in ``lang``, else the closest language, else one without a tag."""
-    found: dict[str, str] = {}
-    plain: list[str] = []
-    for literal in literals:
-        if not isinstance(literal, Literal):
-            continue
-        if literal.language:
-            found.setdefault(literal.language.lower(), str(literal))
-        else:
-            plain.append(str(literal))
-    for wanted in fallback_order(lang):
-        if wanted in found:
-            return Text(found[wanted], wanted)
-    if plain:
-        return Text(min(plain), None)
-    if found:
-        first = min(found)
-        return Text(found[first], first)
-    return None
 
 
 def texts_in(literals: Iterable[Node], lang: str) -> list[Text]:
@@ -115,15 +79,7 @@ class SiteGraph:
     # -- names
 
     def compact(self, node: Node) -> str:
-        if isinstance(node, URIRef):
-            try:
-                prefix, _, local = self.asserted.namespace_manager.compute_qname(str(node), generate=False)
-            except (ValueError, KeyError):
-                return str(node)
-            return f"{prefix}:{local}" if prefix and local else str(node)
-        if isinstance(node, BNode):
-            return f"_:{node}"
-        return str(node)
+        return compact(self.asserted, node)
 
     def _slug(self, iri: URIRef) -> str:
         text = str(iri)
@@ -148,13 +104,8 @@ class SiteGraph:
 
     def label(self, node: Node, lang: str) -> Text:
         """How a node is named for a reader in ``lang``."""
-        if isinstance(node, Literal):
-            return Text(str(node), node.language)
-        for predicate in LABEL_PREDICATES:
-            found = pick(self.asserted.objects(node, predicate), lang)
-            if found:
-                return found
-        return Text(self.compact(node), None)
+        found = name_of(lambda s, p: self.asserted.objects(s, p), node, lang)
+        return found if found is not None else Text(self.compact(node), None)
 
     def sort_key(self, lang: str):  # type: ignore[no-untyped-def]
         return lambda node: (self.label(node, lang).value.casefold(), str(node))
@@ -291,7 +242,7 @@ def all_languages_labels(site: SiteGraph, node: URIRef) -> list[tuple[str, Text]
     """(compact predicate, text) for every naming literal of ``node``, languages in site order."""
     rows = []
     order = {lang: i for i, lang in enumerate(LANGUAGES)}
-    for predicate in (*LABEL_PREDICATES, SKOS.altLabel):
+    for predicate in (*NAME_PREDICATES, SKOS.altLabel):
         for literal in sorted(site.literals(node, predicate),
                               key=lambda lit: (order.get(lit.language or "", 9), str(lit))):
             rows.append((site.compact(predicate), Text(str(literal), literal.language)))

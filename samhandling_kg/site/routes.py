@@ -19,11 +19,10 @@ from rdflib import Graph, URIRef
 from samhandling_kg.core.errors import SamhandlingError, printable
 from samhandling_kg.core.namespace import ONTOLOGY_IRI
 from samhandling_kg.kg.questions import get_question
-from samhandling_kg.query.run import check_parameter_terms
+from samhandling_kg.query.run import bound_text
 from samhandling_kg.site.build import ONTOLOGY_FILES, SiteBuilder
 from samhandling_kg.site.i18n import DEFAULT_LANGUAGE
 from samhandling_kg.site.model import SiteGraph
-from samhandling_kg.sparql.binding import bind_with_values
 from samhandling_kg.stores.local import RdflibStore
 
 Response = tuple[int, list[tuple[str, str]], bytes]
@@ -168,14 +167,12 @@ class SiteRoutes:
     def _bound_query(self, qid: str, query: str) -> Response:
         values = {k: v[-1] for k, v in urllib.parse.parse_qs(query, keep_blank_values=True).items()}
         try:
-            question = get_question(urllib.parse.unquote(qid))
-            bindings = question.bindings(values)
-            # The same check `samhandling query` makes, with the same one-line message.
+            question = get_question(urllib.parse.unquote(qid))  # ids only, never a file path
+            # The steps `samhandling query` takes, with the same one-line messages.
             with self._lock:
                 self.builder  # noqa: B018 - builds the store on first use
                 assert self._store is not None
-                check_parameter_terms(question, bindings, self._store)
-            text = bind_with_values(question.query, question.kind, bindings)
+                text = bound_text(question, values, self._store)
         except SamhandlingError as exc:
             return self._text(400, f"samhandling: {printable(str(exc))}\n")
         return 200, self._headers("application/sparql-query; charset=utf-8"), text.encode("utf-8")

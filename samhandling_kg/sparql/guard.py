@@ -17,6 +17,7 @@ from rdflib.term import Node
 from samhandling_kg.core.errors import (
     QueryError,
     SamhandlingError,
+    UpdateRefused,
     printable,
 )
 from samhandling_kg.core.terms import merge_into
@@ -37,7 +38,7 @@ def check_read_query(text: str, source: str = "query") -> tuple[Query, QueryKind
         if not _has_content(text):
             raise QueryError(f"{source}: is empty; a query file holds one SELECT, ASK, CONSTRUCT or DESCRIBE") from None
         if _is_update(text):
-            raise QueryError(
+            raise UpdateRefused(
                 f"{source}: is a SPARQL update; only read queries (SELECT, ASK, CONSTRUCT, "
                 "DESCRIBE) run"
             ) from None

@@ -12,7 +12,7 @@ One path for everything, whatever the store:
 * answers travel as W3C SPARQL JSON (or N-Triples/Turtle for graphs) and are read by the one
   reader, :func:`~samhandling_kg.sparql.results.decode_answer`; the embedded Oxigraph's rows skip the
   JSON round trip (:func:`solutions_result`, each distinct term converted once), and a test
-  holds them equal to that reader's (tests/test_stores.py);
+  holds them equal to that reader's (tests/stores/test_stores.py);
 * remote stores are reached through the one HTTP client, :class:`~samhandling_kg.io.http.HttpClient`;
 * a load converts the files to one N-Triples file first
   (:func:`~samhandling_kg.io.streams.write_ntriples`); how it then reaches a remote store, whole or

@@ -74,7 +74,7 @@ class OxigraphStore:
         errors (:func:`~samhandling_kg.io.oxigraph.load_file`: the same message as every other
         command for the same bad file); with ``infer``, the OWL 2 RL rules of
         :mod:`samhandling_kg.kg.rules` run to a fixpoint inside the store (owlrl, the reference,
-        answers the same: tests/test_rules.py)."""
+        answers the same: tests/kg/test_rules.py)."""
         from samhandling_kg.io.oxigraph import load_file
 
         store = cls()

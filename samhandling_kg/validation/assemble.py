@@ -18,7 +18,7 @@ from rdflib.namespace import (
 from rdflib.term import Node
 
 from samhandling_kg.core.errors import InputError, SamhandlingError
-from samhandling_kg.core.labels import _NAME_PREDICATES, _pick, compact
+from samhandling_kg.core.labels import compact, name_of, pick_text
 from samhandling_kg.core.namespace import SAMSH
 from samhandling_kg.io.oxigraph import to_ox, to_rdflib
 from samhandling_kg.kg.graph import (
@@ -151,11 +151,8 @@ class _View:
         return self._labels[key]
 
     def _label(self, node: Node, lang: str) -> str:
-        for predicate in _NAME_PREDICATES:
-            text = _pick(self.objects(node, predicate), lang)
-            if text:
-                return text
-        return compact(self.names, node)
+        found = name_of(self.objects, node, lang)
+        return found.value if found is not None else compact(self.names, node)
 
 
 def _dedupe(results: Sequence[ValidationResult]) -> list[ValidationResult]:
@@ -217,7 +214,7 @@ def _message(shapes: Graph, shape: Node | None, lang: str, value: Node | None,
 
 @lru_cache(maxsize=1024)
 def _shape_message(shapes: Graph, shape: Node, lang: str) -> str | None:
-    return _pick(shapes.objects(shape, SH.message), lang)
+    return pick_text(shapes.objects(shape, SH.message), lang)
 
 
 @cache

@@ -12,7 +12,7 @@ because the fix needs a look into the knowledge graph:
   finding, with the suggestion; between equals the one naming the misspelling.
 
 They run on the report, after either engine, so both engines give the same report
-(tests/test_engine_parity.py). Every text is in nb, nn and en (tests/test_hints.py).
+(tests/validation/test_engine_parity.py). Every text is in nb, nn and en (tests/validation/test_hints.py).
 """
 
 from __future__ import annotations

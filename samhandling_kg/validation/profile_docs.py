@@ -1,10 +1,10 @@
 """The validation profile as documentation: a row per named property shape, the Markdown
-tables of docs/validation.md and README.md, and the SARIF rules (:mod:`.reports`) and site
+tables of docs/validation.md, and the SARIF rules (:mod:`.reports`) and site
 page (:mod:`.site`) built from the same rows.
 
 Maintenance: ``python -m samhandling_kg.validation.profile_docs --write-docs`` rewrites the tables
 between their markers; ``python -m samhandling_kg.validation.profile_docs [LANG]`` prints one.
-tests/test_shapes.py checks that the committed tables are current.
+tests/validation/test_shapes.py checks that the committed tables are current.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from rdflib import URIRef
 from rdflib.namespace import SH
 
 from samhandling_kg.core.errors import SamhandlingError
-from samhandling_kg.core.labels import _pick, compact
+from samhandling_kg.core.labels import compact, pick_text
 from samhandling_kg.core.namespace import SAMSH
 from samhandling_kg.core.terms import DEFAULT_LANGUAGE, LANGUAGES
 from samhandling_kg.validation.assemble import _shape_order
@@ -66,8 +66,8 @@ def profile_rows(lang: str = DEFAULT_LANGUAGE) -> list[ProfileRow]:
             shape=str(shape),
             path="*" if own_path else compact(shapes, path) if path is not None else "",
             severity=Severity.parse(str(shapes.value(shape, SH.severity))),
-            name=_pick(shapes.objects(shape, SH.name), lang) or "",
-            message=_pick(shapes.objects(shape, SH.message), lang) or "",
+            name=pick_text(shapes.objects(shape, SH.name), lang) or "",
+            message=pick_text(shapes.objects(shape, SH.message), lang) or "",
             order=_shape_order(str(shape)),
         ))
     rows.sort(key=lambda r: (r.severity.rank, r.order, r.shape))
@@ -108,7 +108,7 @@ if __name__ == "__main__":  # pragma: no cover - maintenance
 
     root = Path(__file__).resolve().parents[2]
     if len(sys.argv) > 1 and sys.argv[1] == "--write-docs":
-        for doc in (root / "docs" / "validation.md", root / "README.md"):
+        for doc in (root / "docs" / "validation.md",):
             doc.write_text(render_doc_tables(doc.read_text(encoding="utf-8")), encoding="utf-8")
     else:
         sys.stdout.write(profile_table(sys.argv[1] if len(sys.argv) > 1 else "en"))

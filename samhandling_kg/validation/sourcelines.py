@@ -19,7 +19,7 @@ from rdflib.namespace import (
 from rdflib.term import Node
 
 from samhandling_kg.core.errors import InputError
-from samhandling_kg.core.labels import _NAME_PREDICATES, _fallback, _pick, compact
+from samhandling_kg.core.labels import NAME_PREDICATES, compact, fallback_order, name_of, pick_text
 from samhandling_kg.core.namespace import SAM
 from samhandling_kg.io.oxigraph import to_ox, to_rdflib
 from samhandling_kg.io.rdf import decode_text, read_bytes
@@ -281,24 +281,22 @@ class _Locator:
         except TypeError:
             best = None
         if best is not None and best[2]:
-            # Two titles in the chosen language: the one _pick picks.
-            text = _pick(self.view.objects(node, DCTERMS.title, [DATA]), self.lang)
+            # Two titles in the chosen language: the one pick_text picks.
+            text = pick_text(self.view.objects(node, DCTERMS.title, [DATA]), self.lang)
         else:
             text = best[1] if best is not None else None
         if text:
             return text
-        for predicate in _NAME_PREDICATES[1:]:  # after dct:title
-            text = _pick(self.view.objects(node, predicate, [DATA]), self.lang)
-            if text:
-                return text
-        return compact(self.view.names, node)
+        others = tuple(p for p in NAME_PREDICATES if p != DCTERMS.title)  # the title came first
+        found = name_of(lambda s, p: self.view.objects(s, p, [DATA]), node, self.lang, others)
+        return found.value if found is not None else compact(self.view.names, node)
 
     def _read_titles(self) -> dict[Any, tuple[int, str, bool]]:
-        """The dct:title :func:`_pick` picks for each subject of the data, found in
+        """The dct:title :func:`~samhandling_kg.core.labels.pick` picks for each subject of the data, found in
         one pass (a catalogue's records are looked up by the thousand): subject → (rank of
         its language, text, whether another title has that language)."""
         ranks: dict[str, int] = {}
-        for wanted in _fallback(self.lang):
+        for wanted in (*fallback_order(self.lang), ""):
             ranks.setdefault(wanted, len(ranks))
         best: dict[Any, tuple[int, str, bool]] = {}
         for quad in self.store.quads_for_pattern(None, _DCT_TITLE, None, DATA):

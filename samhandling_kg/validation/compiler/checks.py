@@ -20,7 +20,7 @@ zero-or-one); ``sh:minCount``, ``sh:maxCount``, ``sh:class``, ``sh:nodeKind``, `
 :class:`UnsupportedShape` naming the component: never a silent pass.
 
 The semantics follow SHACL (W3C Recommendation, 2017) and were checked against pySHACL, the
-reference engine, by tests/test_engine_parity.py.
+reference engine, by tests/validation/test_engine_parity.py.
 """
 
 from __future__ import annotations
