@@ -160,7 +160,14 @@ def build_parser() -> argparse.ArgumentParser:
                         "for the national concept catalogue")
     export.add_argument("--publisher", metavar="ORGNR",
                         help="with --profile: the publishing organisation's number (9 digits, "
-                        "checked mod 11); default the ontology's publisher")
+                        "checked mod 11); default the organisation that owns the source today "
+                        "(Helsedirektoratet, 983544622)")
+    export.add_argument("--contact-email", metavar="ADDRESS",
+                        help="with --profile: the contact point's e-mail address (default the "
+                        "publisher's, where the knowledge graph knows it)")
+    export.add_argument("--contact-url", metavar="URL",
+                        help="with --profile: the contact point's web address (default the "
+                        "publisher's, where the knowledge graph knows it)")
     _add_lang(export, "the error messages")
     export.set_defaults(handler=_cmd_export)
 
@@ -228,7 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _cmd_recommend(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from samhandling_kg.recommendation.data import decision_data
     from samhandling_kg.recommendation.render import render, render_list
-    from samhandling_kg.recommendation.rule import recommend
+    from samhandling_kg.recommendation.rule import ExclusiveCharacteristics, recommend
 
     if args.list:
         if args.need or args.has or args.not_:
@@ -237,7 +244,10 @@ def _cmd_recommend(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                                "en": "--list takes no --need, --has or --not"})
         _write(out, render_list(decision_data(load_knowledge_graph(args.data)), args.lang, args.format))
         return EXIT_OK
-    result = recommend(args.need, args.has, args.not_, data=args.data)
+    try:
+        result = recommend(args.need, args.has, args.not_, data=args.data)
+    except ExclusiveCharacteristics as exc:  # one line naming both, in the language asked for
+        raise SamhandlingError(exc.message(args.lang)) from None
     _write(out, render(result, args.lang, args.format))
     return EXIT_OK
 
@@ -364,11 +374,14 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                                "nn": "export: --infer kan ikkje brukast med --profile",
                                                "en": "export: --infer cannot be used with --profile"})
         publisher = publisher_iri(args.publisher) if args.publisher is not None else None
-        graph = skos_ap_no(load_knowledge_graph(args.data), publisher)
-    elif args.publisher is not None:
-        raise localised(SamhandlingError, {"nb": "export: --publisher krever --profile skos-ap-no",
-                                           "nn": "export: --publisher krev --profile skos-ap-no",
-                                           "en": "export: --publisher needs --profile skos-ap-no"})
+        graph = skos_ap_no(load_knowledge_graph(args.data), publisher,
+                           email=args.contact_email, url=args.contact_url)
+    elif args.publisher is not None or args.contact_email is not None or args.contact_url is not None:
+        option = "--publisher" if args.publisher is not None else (
+            "--contact-email" if args.contact_email is not None else "--contact-url")
+        raise localised(SamhandlingError, {"nb": "export: {option} krever --profile skos-ap-no",
+                                           "nn": "export: {option} krev --profile skos-ap-no",
+                                           "en": "export: {option} needs --profile skos-ap-no"}, option=option)
     else:
         graph = load_knowledge_graph(args.data, infer=args.infer)
     status = EXIT_OK

@@ -28,6 +28,7 @@ class SAM(DefinedNamespace):
     Standard: URIRef
     Characteristic: URIRef
     CharacteristicLink: URIRef
+    NeedCharacteristicLink: URIRef
     CommonService: URIRef
 
     # Properties
@@ -52,6 +53,12 @@ class SAM(DefinedNamespace):
     qualifiedRequiredFor: URIRef
     linkedForm: URIRef
     hasCharacteristic: URIRef
+    qualifiedCharacteristic: URIRef
+    characteristic: URIRef
+    excludes: URIRef
+    # Grading (docs/model.md, "Evidence: one grading rule")
+    sourcePassage: URIRef
+    referredToBySource: URIRef
     reliesOn: URIRef
     projectExample: URIRef
 
@@ -93,6 +100,7 @@ class SAM(DefinedNamespace):
     ApprovedDocumentNeeded: URIRef
     OutsideOwnSystems: URIRef
     LegalBasisForSharing: URIRef
+    HeldByOtherOrganisations: URIRef
 
 
 class SAMSH(DefinedNamespace):

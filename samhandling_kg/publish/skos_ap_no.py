@@ -1,21 +1,27 @@
 """The concepts as a SKOS-AP-NO-Begrep (Digdir, v2) concept collection, and the project's check.
 
-``samhandling export --profile skos-ap-no [--publisher ORGNR]`` writes every ``skos:Concept``
-of the knowledge graph (the eight forms, the needs, the EIF layers, and any a data file adds)
-as the national concept catalogue expects them: a ``skos:Collection`` with identifier, title,
-description, publisher and contact point; each concept with an ``xsd:anyURI`` identifier,
-``skos:prefLabel`` in nb and nn (en too), definitions as ``euvoc:xlDefinition`` objects (text,
-relationship with source, source), publisher typed ``org:Organization``, a ``vcard:Organization``
-contact point, dates, status, notes, the need hierarchy as generic relations (``xkos:``) and the
-supported-by links as associative relations whose role is the label of ``sam:supportedBy`` /
-``sam:supports``.
+``samhandling export --profile skos-ap-no [--publisher ORGNR] [--contact-email ADDRESS]
+[--contact-url URL]`` writes the ``skos:Concept``s of the knowledge graph (the eight forms, the
+needs, the EIF layers, and any a data file adds; not the decision characteristics, whose labels
+are statements, not terms) as the national concept catalogue expects them: a ``skos:Collection``
+with identifier, title, description, publisher and contact point; each concept with an
+``xsd:anyURI`` identifier, ``skos:prefLabel`` in nb and nn (en too), definitions as
+``euvoc:xlDefinition`` objects (text, relationship with source: ``derived-from-source`` with its
+source where the concept quotes the source passage it paraphrases, else ``self-composed``),
+publisher typed ``org:Organization`` (default the organisation that owns the source today,
+:mod:`samhandling_kg.publish.publisher`), a ``vcard:Organization`` contact point that reaches
+someone, the project as creator, the subject field, dates, status, notes, the need hierarchy as
+generic relations (``xkos:``) and the supported-by links as associative relations whose role is
+the label of ``sam:supportedBy`` / ``sam:supports``.
 
 The mapping is written here rather than with Digdir's ``concepttordf``: that library (3.0.1,
 and 3.1.5 which needs Python 3.12) writes the first version of the profile (``skosxl:`` labels,
 ``skosno:Definisjon``), which the v2 requirements reject, and it pins setuptools at run time.
 
 :func:`check` validates a graph against ``shapes/skos-ap-no/skos-ap-no-begrep.ttl``, the
-project's own shapes written from the specification's requirements.
+project's own shapes written from the specification's requirements, or (``profile="digdir-like"``)
+against ``digdir-like.ttl`` with the code lists present as Digdir's validator fetches them,
+counting findings on the export's own nodes only.
 """
 
 from __future__ import annotations
@@ -38,17 +44,25 @@ from rdflib.namespace import (
 from rdflib.term import Node
 
 from samhandling_kg.core import resources
-from samhandling_kg.core.errors import SamhandlingError, localised
+from samhandling_kg.core.errors import SamhandlingError
 from samhandling_kg.core.namespace import ONTOLOGY_IRI, SAM
 from samhandling_kg.core.terms import DEFAULT_LANGUAGE
 from samhandling_kg.io.network import no_network
 from samhandling_kg.io.rdf import parse_file
+from samhandling_kg.publish.publisher import (
+    ORG,
+    VCARD,
+    Contact,
+    add_contact_point,
+    add_publisher,
+    contact,
+    publisher_iri,
+    source_owner,
+)
 
 EUVOC = Namespace("http://publications.europa.eu/ontology/euvoc#")
 SKOSNO = Namespace("https://data.norge.no/vocabulary/skosno#")
 XKOS = Namespace("http://rdf-vocabulary.ddialliance.org/xkos#")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-ORG = Namespace("http://www.w3.org/ns/org#")
 
 #: The export profiles ``samhandling export --profile`` knows (one registry).
 PROFILES = ("skos-ap-no",)
@@ -56,12 +70,12 @@ PROFILES = ("skos-ap-no",)
 #: The collection's IRI (and identifier): the concepts of the ontology as one catalogue entry.
 COLLECTION = URIRef("https://w3id.org/samhandling/concepts")
 
-#: Enhetsregisteret, the Central Coordinating Register for Legal Entities.
-ENHETSREGISTERET = "https://data.brreg.no/enhetsregisteret/api/enheter/"
-
 # Codes of the controlled vocabularies the specification names (Definisjon: forhold til kilde;
-# Begrep: status). The definitions are the project's paraphrases of the Directorate's text.
-DERIVED_FROM_SOURCE = URIRef("https://data.norge.no/vocabulary/relationship-with-source-type#derived-from-source")
+# Begrep: status): a definition that paraphrases a source passage is "basert på kilde", one the
+# project wrote itself "egendefinert".
+RELATIONSHIP = "https://data.norge.no/vocabulary/relationship-with-source-type#"
+DERIVED_FROM_SOURCE = URIRef(RELATIONSHIP + "derived-from-source")
+SELF_COMPOSED = URIRef(RELATIONSHIP + "self-composed")
 CURRENT = URIRef("http://publications.europa.eu/resource/authority/concept-status/CURRENT")
 
 PREFIXES = {
@@ -77,71 +91,53 @@ _TITLE = {
 _DESCRIPTION = {
     "nb": "Samhandlingsbehov, organisatoriske og tekniske samhandlingsformer og lagene i det "
           "europeiske rammeverket for samhandling (EIF), med hvilke former som støtter hvilke. "
-          "Definisjonene er omskrevet fra dokumenter fra Direktoratet for e-helse, som er oppgitt "
-          "som kilde.",
+          "Definisjonene som bygger på Direktoratet for e-helses side om samhandlingsformene, er "
+          "merket «basert på kilde» og oppgir siden som kilde; de andre har prosjektet skrevet selv.",
     "nn": "Samhandlingsbehov, organisatoriske og tekniske samhandlingsformer og laga i det "
           "europeiske rammeverket for samhandling (EIF), med kva former som støttar kva. "
-          "Definisjonane er omskrivne frå dokument frå Direktoratet for e-helse, som er oppgjevne "
-          "som kjelde.",
+          "Definisjonane som byggjer på sida til Direktoratet for e-helse om samhandlingsformene, er "
+          "merkte «basert på kjelde» og oppgjev sida som kjelde; dei andre har prosjektet skrive sjølv.",
     "en": "Interaction needs, organisational and technical interaction forms and the layers of "
           "the European Interoperability Framework (EIF), with which forms support which. The "
-          "definitions are paraphrased from documents of the Norwegian Directorate of eHealth, "
-          "which are given as their sources.",
+          "definitions based on the Norwegian Directorate of eHealth's page on the interaction forms "
+          "are marked derived from source and cite the page; the project wrote the others itself.",
 }
 
 
-def publisher_iri(number: str) -> URIRef:
-    """The Enhetsregisteret IRI of organisation number ``number`` (spaces allowed, as in
-    ``974 760 673``); a number with a wrong check digit is refused."""
-    from samhandling_kg.core.orgnr import organisation_number_valid
-
-    digits = number.replace(" ", "")
-    if not digits.isdigit() or len(digits) != 9:
-        raise localised(SamhandlingError, {
-            "nb": "--publisher {number!r}: et organisasjonsnummer har 9 sifre",
-            "nn": "--publisher {number!r}: eit organisasjonsnummer har 9 siffer",
-            "en": "--publisher {number!r}: an organisation number has 9 digits"}, number=number)
-    if not organisation_number_valid(digits):
-        raise localised(SamhandlingError, {
-            "nb": "--publisher {number}: ikke et organisasjonsnummer (feil kontrollsiffer, modulus 11)",
-            "nn": "--publisher {number}: ikkje eit organisasjonsnummer (feil kontrollsiffer, modulus 11)",
-            "en": "--publisher {number}: not an organisation number (wrong check digit, modulus 11)"},
-            number=number)
-    return URIRef(ENHETSREGISTERET + digits)
-
-
-def skos_ap_no(graph: Graph, publisher: URIRef | None = None) -> Graph:
+def skos_ap_no(graph: Graph, publisher: URIRef | None = None, *, email: str | None = None,
+               url: str | None = None) -> Graph:
     """The concepts of ``graph`` (ontology plus data, asserted) as a SKOS-AP-NO-Begrep
-    collection. ``publisher`` defaults to the publisher of the ontology (the project)."""
-    return _Mapping(graph, publisher or _ontology_publisher(graph)).run()
+    collection. ``publisher`` defaults to the organisation that owns the source today; the
+    contact point is ``email``/``url``, else the publisher's addresses the graph knows."""
+    publisher = publisher or source_owner(graph)
+    return _Mapping(graph, publisher, contact(graph, publisher, email, url)).run()
 
 
-def _ontology_publisher(graph: Graph) -> URIRef:
-    value = graph.value(ONTOLOGY_IRI, DCTERMS.publisher)
-    if not isinstance(value, URIRef):
-        raise localised(SamhandlingError, {
-            "nb": "ontologien oppgir ingen utgiver; gi --publisher ORGNR",
-            "nn": "ontologien oppgjev ingen utgjevar; gje --publisher ORGNR",
-            "en": "the ontology names no publisher; give --publisher ORGNR"})
-    return value
+def exported_concepts(graph: Graph) -> list[URIRef]:
+    """The concepts the collection holds: every skos:Concept but the decision characteristics
+    (their labels are statements to confirm, not terms; docs/model.md)."""
+    return sorted(c for c in set(graph.subjects(RDF.type, SKOS.Concept))
+                  if isinstance(c, URIRef) and (c, RDF.type, SAM.Characteristic) not in graph)
 
 
 @dataclass
 class _Mapping:
     source: Graph
     publisher: URIRef
+    point: Contact
 
     def run(self) -> Graph:
         out = Graph()
         for prefix, namespace in PREFIXES.items():
             out.bind(prefix, namespace)
         self.out = out
-        concepts = sorted(c for c in self.source.subjects(RDF.type, SKOS.Concept) if isinstance(c, URIRef))
+        concepts = exported_concepts(self.source)
         if not concepts:
             raise SamhandlingError("there are no concepts (skos:Concept) to export")
         self.concepts = set(concepts)
-        self.contact = self._contact_point()
-        self._organisation()
+        self.contact = add_contact_point(out, self.point)
+        add_publisher(out, self.source, self.publisher)
+        self.creator = self._creator()
         self._collection(concepts)
         for concept in concepts:
             self._concept(concept)
@@ -149,19 +145,14 @@ class _Mapping:
 
     # --- the collection and the parties -----------------------------------------------------
 
-    def _organisation(self) -> None:
-        self.out.add((self.publisher, RDF.type, ORG.Organization))
-        for name in self.source.objects(self.publisher, FOAF.name):
-            self.out.add((self.publisher, FOAF.name, name))
-
-    def _contact_point(self) -> BNode:
-        # A vCard organisation named like the publisher where the graph knows its name; the
-        # project knows no e-mail address or telephone of any publisher, so gives none.
-        contact = BNode()
-        self.out.add((contact, RDF.type, VCARD.Organization))
-        for name in self.source.objects(self.publisher, FOAF.name):
-            self.out.add((contact, VCARD.hasOrganizationName, name))
-        return contact
+    def _creator(self) -> URIRef | None:
+        # "Ansvarlig virksomhet": the organisation responsible for the descriptions when it is
+        # not the publisher; the descriptions are the project's (the ontology's dct:creator).
+        creator = self.source.value(ONTOLOGY_IRI, DCTERMS.creator)
+        if not isinstance(creator, URIRef) or creator == self.publisher:
+            return None
+        add_publisher(self.out, self.source, creator)
+        return creator
 
     def _collection(self, concepts: Iterable[URIRef]) -> None:
         add = self.out.add
@@ -190,18 +181,23 @@ class _Mapping:
         for value in src.objects(concept, SAM.projectExample):
             add((concept, SKOS.example, value))
         sources = sorted(s for s in src.objects(concept, DCTERMS.source) if isinstance(s, URIRef))
+        derived = self._derived(concept, sources)
         for text in sorted(src.objects(concept, SKOS.definition), key=lambda t: t.n3()):
             note = BNode()
             add((concept, EUVOC.xlDefinition, note))
             add((note, RDF.type, EUVOC.XlNote))
             add((note, RDF.value, text))
-            add((note, SKOSNO.relationshipWithSource, DERIVED_FROM_SOURCE))
-            for source in sources:
+            add((note, SKOSNO.relationshipWithSource, DERIVED_FROM_SOURCE if derived else SELF_COMPOSED))
+            for source in sources if derived else ():
                 add((note, DCTERMS.source, source))
-        for source in sources:
+        for source in sources if derived else ():
             self._source(source)
         add((concept, DCTERMS.publisher, self.publisher))
         add((concept, DCAT.contactPoint, self.contact))
+        if self.creator is not None:
+            add((concept, DCTERMS.creator, self.creator))
+        for subject in src.objects(ONTOLOGY_IRI, DCTERMS.subject):
+            add((concept, DCTERMS.subject, subject))
         for prop in (DCTERMS.created, DCTERMS.modified):
             date = src.value(concept, prop) or src.value(ONTOLOGY_IRI, prop)
             if date is not None:
@@ -209,6 +205,15 @@ class _Mapping:
         add((concept, EUVOC.status, CURRENT))
         self._generic(concept)
         self._associative(concept)
+
+    def _derived(self, concept: URIRef, sources: list[URIRef]) -> bool:
+        # "Basert på kilde" only where the definition paraphrases a source: an ontology concept
+        # quotes the passage it paraphrases (sam:sourcePassage); a concept of the user's data
+        # counts as based on the sources it names. Everything else is the project's own wording.
+        if (concept, SAM.sourcePassage, None) in self.source:
+            return True
+        ours = (concept, RDFS.isDefinedBy, ONTOLOGY_IRI) in self.source
+        return bool(sources) and not ours
 
     def _source(self, source: URIRef) -> None:
         # Enough for a reader to find the document: its title and public page where known.
@@ -252,19 +257,43 @@ class Finding:
     message: str
 
 
+#: The checks :func:`check` runs: the project's own, and one that checks like Digdir's validator.
+CHECKS = {"project": "skos-ap-no-begrep.ttl", "digdir-like": "digdir-like.ttl"}
+
+
 @cache
+def _shapes(name: str) -> Graph:
+    return parse_file(resources.data_dir("shapes") / "skos-ap-no" / name)
+
+
 def _check_shapes() -> Graph:
-    return parse_file(resources.data_dir("shapes") / "skos-ap-no" / "skos-ap-no-begrep.ttl")
+    return _shapes(CHECKS["project"])
 
 
-def check(graph: Graph, *, lang: str = DEFAULT_LANGUAGE) -> list[Finding]:
-    """Findings of the project's SKOS-AP-NO-Begrep shapes on ``graph``, sorted (empty when it
-    conforms)."""
+def code_lists() -> Graph:
+    """The two vocabularies' values typed skos:Concept, as Digdir's validator fetches them."""
+    graph = Graph()
+    graph += _shapes("code-lists.ttl")
+    return graph
+
+
+def check(graph: Graph, *, lang: str = DEFAULT_LANGUAGE, profile: str = "project",
+          with_code_lists: bool = True) -> list[Finding]:
+    """Findings on ``graph``, sorted (empty when it conforms). ``profile`` "project" is the
+    project's own check; "digdir-like" checks coded values as skos:Concepts the way Digdir's
+    validator does, with the code lists added to the data as its fetch adds them (unless
+    ``with_code_lists`` is false: the bare run) and findings counted on ``graph``'s own nodes."""
     import pyshacl
 
+    data = graph
+    if profile == "digdir-like" and with_code_lists:
+        data = Graph()
+        data += graph
+        data += code_lists()
     with no_network():
-        _, report, _ = pyshacl.validate(graph, shacl_graph=_check_shapes(), advanced=True,
+        _, report, _ = pyshacl.validate(data, shacl_graph=_shapes(CHECKS[profile]), advanced=True,
                                         allow_warnings=False)
+    own = set(graph.subjects())
     findings = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         # A SPARQL rule reports its node shape as source; the rule itself is the constraint.
@@ -272,7 +301,10 @@ def check(graph: Graph, *, lang: str = DEFAULT_LANGUAGE) -> list[Finding]:
         messages = list(report.objects(result, SH.resultMessage))
         text = next((m for m in messages if isinstance(m, Literal) and m.language == lang),
                     messages[0] if messages else "")
-        findings.append(Finding(str(report.value(result, SH.focusNode)), str(shape),
+        focus = report.value(result, SH.focusNode)
+        if focus not in own:  # a code-list value, not a node of the export
+            continue
+        findings.append(Finding(str(focus), str(shape),
                                 str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
                                 str(text)))
     return sorted(findings, key=lambda f: (f.focus, f.shape, f.message))

@@ -124,11 +124,15 @@ def decision_data(graph: Graph | None = None) -> dict[str, Any]:
                 if isinstance(link, URIRef) and isinstance(target, URIRef):
                     links.append({"effect": effect, "form": label(target), **qualified(link)})
         notation = graph.value(char, SKOS.notation)
+        # sam:excludes is symmetric: either direction in the graph excludes both ways.
+        excluded = {o for o in graph.objects(char, SAM.excludes) if isinstance(o, URIRef)}
+        excluded |= {s for s in graph.subjects(SAM.excludes, char) if isinstance(s, URIRef)}
         characteristics.append({
             "iri": label(char),
             "name": str(notation) if notation is not None else _short(str(char)),
             "definition": _texts(graph, char, SKOS.definition),
             "links": sorted(links, key=lambda l: (l["effect"], l["form"])),
+            "excludes": sorted(str(c) for c in excluded - {char}),
         })
 
     needs: list[dict[str, Any]] = []
@@ -137,9 +141,17 @@ def decision_data(graph: Graph | None = None) -> dict[str, Any]:
             continue
         organisational = [f for f in graph.objects(need, SAM.supportedBy)
                           if (f, RDF.type, SAM.OrganisationalForm) in graph]
+        # where each characteristic of the need comes from (sam:NeedCharacteristicLink)
+        basis: dict[str, dict[str, Any]] = {}
+        for link in sorted(graph.objects(need, SAM.qualifiedCharacteristic), key=str):
+            char = graph.value(link, SAM.characteristic)
+            if isinstance(link, URIRef) and isinstance(char, URIRef):
+                basis[str(char)] = {"characteristic": str(char), **qualified(link)}
+        characteristics_of_need = [label(URIRef(c)) for c in _iris(graph, need, SAM.hasCharacteristic)]
         needs.append({
             "iri": label(need),
-            "characteristics": [label(URIRef(c)) for c in _iris(graph, need, SAM.hasCharacteristic)],
+            "characteristics": characteristics_of_need,
+            "basis": [basis[c] for c in characteristics_of_need if c in basis],
             "forms": sorted(label(f) for f in organisational if isinstance(f, URIRef)),
             "legalFrameworks": [label(URIRef(s)) for s in _iris(graph, need, SAM.constrainedBy)],
         })
@@ -160,21 +172,24 @@ RULE = {
     "nb": "Regel: en form er utelukket når et kjennetegn som gjelder, utelukker den, eller når et "
           "kjennetegn den krever, er oppgitt som ikke gjeldende (--not). De andre formene ordnes etter "
           "hvor mange gjeldende kjennetegn som taler for dem, og deretter etter hvor mange av disse "
-          "koblingene kilden uttrykker; former som er like på begge, deler plass. Formene på første "
-          "plass anbefales når minst ett kjennetegn taler for dem. Tekniske former rangeres på samme "
-          "måte blant dem som støtter en anbefalt organisatorisk form. En konkret vurdering trengs alltid.",
+          "koblingene kilden uttrykker; former som står likt etter begge tellingene, deler plass. Formene "
+          "på første plass anbefales når minst ett kjennetegn taler for dem. Tekniske former rangeres "
+          "på samme måte blant dem som støtter en anbefalt organisatorisk form. To kjennetegn som "
+          "utelukker hverandre, kan ikke gjelde samtidig. En konkret vurdering trengs alltid.",
     "nn": "Regel: ei form er utelukka når eit kjenneteikn som gjeld, utelukkar ho, eller når eit "
           "kjenneteikn ho krev, er oppgjeve som ikkje gjeldande (--not). Dei andre formene vert ordna "
           "etter kor mange gjeldande kjenneteikn som talar for dei, og deretter etter kor mange av "
-          "desse koplingane kjelda uttrykkjer; former som er like på begge, deler plass. Formene på "
-          "første plass vert tilrådde når minst eitt kjenneteikn talar for dei. Tekniske former vert "
-          "rangerte på same måte blant dei som støttar ei tilrådd organisatorisk form. Ei konkret "
+          "desse koplingane kjelda uttrykkjer; former som står likt etter begge teljingane, deler "
+          "plass. Formene på første plass vert tilrådde når minst eitt kjenneteikn talar for dei. "
+          "Tekniske former vert rangerte på same måte blant dei som støttar ei tilrådd organisatorisk "
+          "form. To kjenneteikn som utelukkar kvarandre, kan ikkje gjelde samstundes. Ei konkret "
           "vurdering trengst alltid.",
     "en": "Rule: a form is ruled out when a characteristic that holds rules it out, or when a "
           "characteristic it requires is given as not holding (--not). The other forms are ordered "
           "by the number of holding characteristics that favour them, then by how many of those "
-          "links the source states; forms equal on both share a place. The forms in first place are "
-          "recommended when at least one characteristic favours them. Technical forms are ranked "
-          "the same way among those that support a recommended organisational form. A concrete "
-          "assessment is always needed.",
+          "links the source states; forms equal on both counts share a place. The forms in first place "
+          "are recommended when at least one characteristic favours them. Technical forms are ranked "
+          "the same way among those that support a recommended organisational form. Two "
+          "characteristics that exclude each other cannot both hold. A concrete assessment is always "
+          "needed.",
 }

@@ -43,6 +43,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "addresses_need": "dekker behovet",
         "list_characteristics": "Kjennetegn (navn for --has og --not):",
         "list_needs": "Behov (for --need) og kjennetegnene deres:",
+        "excludes": "kan ikke gjelde sammen med",
         "none": "ingen",
     },
     "nn": {
@@ -74,6 +75,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "addresses_need": "dekkjer behovet",
         "list_characteristics": "Kjenneteikn (namn for --has og --not):",
         "list_needs": "Behov (for --need) og kjenneteikna deira:",
+        "excludes": "kan ikkje gjelde saman med",
         "none": "ingen",
     },
     "en": {
@@ -105,6 +107,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "addresses_need": "addresses the need",
         "list_characteristics": "Characteristics (names for --has and --not):",
         "list_needs": "Needs (for --need) and their characteristics:",
+        "excludes": "cannot hold together with",
         "none": "none",
     },
 }
@@ -160,12 +163,31 @@ def _ranked_json(ranked: Ranked, decision: dict[str, Any], lang: str) -> dict[st
     return entry
 
 
+def _need_basis(rec: Recommendation, char: str, origin: str) -> dict[str, Any] | None:
+    """Where the need's characteristic ``char`` comes from (its sam:NeedCharacteristicLink)."""
+    if origin != "need" or rec.need is None:
+        return None
+    entry = next((n for n in rec.decision["needs"] if n["iri"] == rec.need), None)
+    return next((b for b in (entry or {}).get("basis", []) if b["characteristic"] == char), None)
+
+
+def _basis_json(basis: dict[str, Any], d: dict[str, Any], lang: str) -> dict[str, Any]:
+    return {
+        "link": basis["link"],
+        "status": basis["status"],
+        "statusLabel": _label(d, basis["status"], lang),
+        "evidence": basis["evidence"].get(lang) or basis["evidence"].get("en"),
+        "sources": basis["sources"],
+    }
+
+
 def to_json(rec: Recommendation, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     """The recommendation as a JSON-able dict, texts in ``lang``."""
     d = rec.decision
     return {
         "need": None if rec.need is None else {"iri": rec.need, "label": _label(d, rec.need, lang)},
-        "holds": [{"characteristic": c, "name": _name(d, c), "label": _label(d, c, lang), "from": origin}
+        "holds": [{"characteristic": c, "name": _name(d, c), "label": _label(d, c, lang), "from": origin,
+                   **({"basis": _basis_json(basis, d, lang)} if (basis := _need_basis(rec, c, origin)) else {})}
                   for c, origin in rec.holds],
         "absent": [{"characteristic": c, "name": _name(d, c), "label": _label(d, c, lang)} for c in rec.absent],
         "organisational": [_ranked_json(r, d, lang) for r in rec.organisational],
@@ -216,7 +238,13 @@ def render(rec: Recommendation, lang: str = DEFAULT_LANGUAGE, fmt: str = "text")
     if rec.holds:
         lines.append(m["characteristics"])
         for char, origin in rec.holds:
-            lines.append(f"  - {_label(d, char, lang)} ({_name(d, char)}; {m['from_' + origin]})")
+            line = f"  - {_label(d, char, lang)} ({_name(d, char)}; {m['from_' + origin]})"
+            basis = _need_basis(rec, char, origin)
+            if basis is not None:  # whether the source says it or the project reads it so
+                sources = ", ".join(_label(d, s, lang) for s in basis["sources"])
+                evidence = basis["evidence"].get(lang) or basis["evidence"].get("en", "")
+                line += f": {_label(d, basis['status'], lang)}. {evidence} [{m['source']}: {sources}]"
+            lines.append(_wrap(line, "    "))
     if rec.absent:
         lines.append(m["absent"])
         lines.extend(f"  - {_label(d, c, lang)} ({_name(d, c)})" for c in rec.absent)
@@ -283,7 +311,12 @@ def _ranked_lines(ranked: list[Ranked], d: dict[str, Any], m: dict[str, str], la
             for reason in r.requirements_open:
                 lines.append(_wrap(f"{deeper}? {_reason_line(reason, d, m, lang, m['required_open'])}", deeper))
         if r.support is not None:
-            lines.append(f"{deeper}~ {m['support']}: {_label(d, r.support['status'], lang)}")
+            support = f"{deeper}~ {m['support']}: {_label(d, r.support['status'], lang)}"
+            if r.status == "recommended":  # what the pairing rests on, caveats included
+                evidence = r.support["evidence"].get(lang) or r.support["evidence"].get("en", "")
+                sources = ", ".join(_label(d, s, lang) for s in r.support["sources"])
+                support = _wrap(f"{support}. {evidence} [{m['source']}: {sources}]", deeper)
+            lines.append(support)
     return lines
 
 
@@ -312,6 +345,8 @@ def render_list(decision: dict[str, Any], lang: str = DEFAULT_LANGUAGE, fmt: str
             forms = [_label(decision, l["form"], lang) for l in c["links"] if l["effect"] == effect]
             if forms:
                 lines.append(f"      {m[effect]}: {', '.join(forms)}")
+        if c.get("excludes"):
+            lines.append(f"      {m['excludes']}: {', '.join(_name(decision, x) for x in c['excludes'])}")
     lines.append("")
     lines.append(m["list_needs"])
     for n in decision["needs"]:

@@ -210,6 +210,8 @@ def recommend(
     for char in not_iris:
         holds.pop(char, None)
     absent = set(not_iris)
+    excludes = {c["iri"]: set(c.get("excludes", ())) for c in decision["characteristics"]}
+    _refuse_exclusive(holds, excludes, decision)
 
     links: dict[str, list[dict[str, Any]]] = {c["iri"]: c["links"] for c in decision["characteristics"]}
     forms = {f["iri"]: f for f in decision["forms"]}
@@ -234,7 +236,8 @@ def recommend(
     for r in recommended:
         if not any(t.status == "recommended" for t in r.technical):
             undecided |= {t.form for t in r.technical if t.status != "ruled-out"}
-    answered = set(holds) | absent
+    # A characteristic excluded by one that holds is answered by it (it cannot hold too).
+    answered = set(holds) | absent | {x for c in holds for x in excludes.get(c, ())}
     open_questions = [
         c["iri"] for c in sorted(decision["characteristics"], key=lambda c: c["name"])
         if c["iri"] not in answered and any(l["form"] in undecided for l in c["links"])
@@ -274,6 +277,41 @@ def recommend(
         data_given=bool(data),
         decision=decision,
     )
+
+
+class ExclusiveCharacteristics(QueryError):
+    """Two characteristics that exclude each other (``sam:excludes``) both hold. ``str()`` is
+    the English line; :meth:`message` gives it in nb, nn or en."""
+
+    def __init__(self, first: str, second: str, from_need: str | None) -> None:
+        self.first, self.second, self.from_need = first, second, from_need
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str) -> str:
+        text = EXCLUSIVE[lang if lang in EXCLUSIVE else "en"]
+        line = text["both"].format(a=self.first, b=self.second)
+        if self.from_need is not None:
+            line += text["need"].format(c=self.from_need)
+        return line
+
+
+EXCLUSIVE = {
+    "nb": {"both": "{a} og {b} utelukker hverandre og kan ikke gjelde samtidig",
+           "need": " ({c} kommer fra behovet; overstyr med --not {c})"},
+    "nn": {"both": "{a} og {b} utelukkar kvarandre og kan ikkje gjelde samstundes",
+           "need": " ({c} kjem frå behovet; overstyr med --not {c})"},
+    "en": {"both": "{a} and {b} exclude each other and cannot both hold",
+           "need": " ({c} comes from the need; override it with --not {c})"},
+}
+
+
+def _refuse_exclusive(holds: dict[str, str], excludes: dict[str, set[str]], decision: dict[str, Any]) -> None:
+    names = {c["iri"]: c["name"] for c in decision["characteristics"]}
+    for first in sorted(holds, key=lambda c: names.get(c, c)):
+        for second in sorted(excludes.get(first, ()), key=lambda c: names.get(c, c)):
+            if second in holds:
+                from_need = next((names[c] for c in (first, second) if holds[c] == "need"), None)
+                raise ExclusiveCharacteristics(names[first], names[second], from_need)
 
 
 def _solutions(graph: Graph, pairs: list[tuple[str, str]], need: str | None,

@@ -99,7 +99,7 @@ CHROME: Mapping[str, Mapping[str, str]] = {
     "examples": {"nb": "Eksempler", "nn": "Døme", "en": "Examples"},
     "notes": {"nb": "Merknader", "nn": "Merknader", "en": "Notes"},
     "relations": {"nb": "Relasjoner", "nn": "Relasjonar", "en": "Relations"},
-    "incoming": {"nb": "Vist til fra andre", "nn": "Vist til frå andre", "en": "Referred to by others"},
+    "incoming": {"nb": "Andre som viser hit", "nn": "Andre som viser hit", "en": "Others that refer here"},
     "inverse_of": {"nb": "Viser hit som «{label}»", "nn": "Viser hit som «{label}»",
                    "en": "Points here as '{label}'"},
     # An OWL 2 RL inference of the site's reasoner. Not the graph's evidence status «{derived}»
@@ -272,7 +272,7 @@ CHROME: Mapping[str, Mapping[str, str]] = {
     },
     "guide_need": {"nb": "Start fra et behov (valgfritt)", "nn": "Start frå eit behov (valfritt)",
                    "en": "Start from a need (optional)"},
-    "guide_no_need": {"nb": "– ikke noe behov valgt –", "nn": "– inkje behov valt –",
+    "guide_no_need": {"nb": "– ikke noe behov valgt –", "nn": "– ikkje noko behov valt –",
                       "en": "– no need chosen –"},
     "dont_know": {"nb": "vet ikke", "nn": "veit ikkje", "en": "don't know"},
     "guide_more": {"nb": "Mer om kjennetegnet", "nn": "Meir om kjenneteiknet", "en": "More about it"},

@@ -29,6 +29,7 @@ PROPERTIES = {
     "comment": RDFS.comment,
     "title": DCTERMS.title,
     "description": DCTERMS.description,
+    "subject": DCTERMS.subject,
 }
 
 

@@ -1,6 +1,8 @@
 """`samhandling export --profile skos-ap-no`: a SKOS-AP-NO-Begrep (v2) concept collection that
-passes the project's own check (shapes/skos-ap-no/), each broken variant of it failing on the
-rule it breaks; the publisher by organisation number; byte-stable output."""
+passes the project's own check and the Digdir-like check (shapes/skos-ap-no/), each broken
+variant of it failing on the rule it breaks; a real publisher (the source's owner today, or one
+given by organisation number) with a contact point that reaches someone; self-composed and
+derived definitions told apart; byte-stable output."""
 
 from __future__ import annotations
 
@@ -24,12 +26,18 @@ from samhandling_kg.publish.skos_ap_no import (
     SKOSNO,
     VCARD,
     XKOS,
+    SELF_COMPOSED,
+    DERIVED_FROM_SOURCE,
     check,
+    code_lists,
     publisher_iri,
     skos_ap_no,
 )
 
 DIRECTORATE = URIRef("https://data.brreg.no/enhetsregisteret/api/enheter/915933149")
+HELSEDIREKTORATET = URIRef("https://data.brreg.no/enhetsregisteret/api/enheter/983544622")
+PROJECT = URIRef("https://w3id.org/samhandling/organisation/samhandling-kg")
+SEED = URIRef("https://w3id.org/samhandling/source/oversikt-digitale-samhandlingsformer")
 FORMATS = {"turtle": "turtle", "json-ld": "json-ld", "nt": "nt", "xml": "xml"}
 
 
@@ -57,6 +65,33 @@ def test_export_passes_the_check(exported: Graph) -> None:
     assert check(exported) == []
 
 
+def test_export_passes_the_digdir_like_check(exported: Graph) -> None:
+    assert check(exported, profile="digdir-like") == []
+
+
+def test_a_bare_digdir_like_run_finds_every_code_not_a_concept(exported: Graph) -> None:
+    # Without the code lists Digdir's validator fetches, every status and every relationship
+    # with source is "not a skos:Concept": one finding each, and nothing else (docs/model.md).
+    findings = check(exported, profile="digdir-like", with_code_lists=False, lang="en")
+    statuses = list(exported.objects(None, EUVOC.status))
+    relationships = list(exported.objects(None, SKOSNO.relationshipWithSource))
+    assert len(findings) == len(statuses) + len(relationships) > 0
+    assert {f.message for f in findings} == {"The status is not a skos:Concept.",
+                                             "The relationship with source is not a skos:Concept."}
+
+
+def test_digdir_like_findings_are_counted_on_the_exports_own_nodes(exported: Graph) -> None:
+    # The code-list values are skos:Concepts too, without terms or definitions: counted, they
+    # would fail every concept rule. They are not nodes of the export.
+    own = set(exported.subjects())
+    assert not own & set(code_lists().subjects())
+    broken = Graph()
+    broken += exported
+    broken.remove((SAM.SendAndReceive, DCTERMS.identifier, None))
+    findings = check(broken, profile="digdir-like")
+    assert [f.focus for f in findings] == [str(SAM.SendAndReceive)]
+
+
 def test_the_ontology_as_it_is_fails_on_the_three_known_points() -> None:
     # The issue's finding: every concept lacks an anyURI identifier, an org:Organization
     # publisher and a vCard contact point. The check must see exactly that.
@@ -71,10 +106,11 @@ def test_the_ontology_as_it_is_fails_on_the_three_known_points() -> None:
 
 
 def test_every_concept_is_a_member_with_what_the_profile_asks(exported: Graph) -> None:
-    concepts = set(ontology_graph().subjects(RDF.type, SKOS.Concept))
-    kinds = (SAM.OrganisationalForm, SAM.TechnicalForm, SAM.Need, SAM.EIFLayer, SAM.Characteristic)
-    assert concepts == {c for kind in kinds for c in ontology_graph().subjects(RDF.type, kind)}
-    assert len(concepts) == 8 + 16 + 4 + 9  # forms, needs, EIF layers, decision characteristics
+    onto = ontology_graph()
+    kinds = (SAM.OrganisationalForm, SAM.TechnicalForm, SAM.Need, SAM.EIFLayer)
+    concepts = {c for kind in kinds for c in onto.subjects(RDF.type, kind)}
+    assert concepts == set(onto.subjects(RDF.type, SKOS.Concept)) - set(onto.subjects(RDF.type, SAM.Characteristic))
+    assert len(concepts) == 8 + 16 + 4  # forms, needs, EIF layers
     assert set(exported.objects(COLLECTION, SKOS.member)) == concepts
     for concept in concepts:
         (identifier,) = exported.objects(concept, DCTERMS.identifier)
@@ -83,12 +119,16 @@ def test_every_concept_is_a_member_with_what_the_profile_asks(exported: Graph) -
         notes = list(exported.objects(concept, EUVOC.xlDefinition))
         assert {exported.value(n, RDF.value).language for n in notes} >= {"nb", "en"}
         for note in notes:
-            assert exported.value(note, SKOSNO.relationshipWithSource) is not None
+            relationship = exported.value(note, SKOSNO.relationshipWithSource)
             sources = set(exported.objects(note, DCTERMS.source))
-            assert sources and sources == set(ontology_graph().objects(concept, DCTERMS.source))
+            if relationship == DERIVED_FROM_SOURCE:
+                assert sources == set(onto.objects(concept, DCTERMS.source)) and SEED in sources
+            else:
+                assert relationship == SELF_COMPOSED and not sources
         assert not list(exported.objects(concept, SKOS.definition))  # one form of definition
-        assert exported.value(concept, DCTERMS.publisher) == URIRef(
-            "https://w3id.org/samhandling/organisation/samhandling-kg")
+        assert exported.value(concept, DCTERMS.publisher) == HELSEDIREKTORATET
+        assert exported.value(concept, DCTERMS.creator) == PROJECT
+        assert {s.language for s in exported.objects(concept, DCTERMS.subject)} == {"nb", "nn", "en"}
         assert (exported.value(concept, DCAT.contactPoint), RDF.type, VCARD.Organization) in exported
         assert exported.value(concept, DCTERMS.created).datatype == XSD.date
     for lang in ("nb", "nn", "en"):
@@ -115,6 +155,28 @@ def test_relations_follow_the_ontology(exported: Graph) -> None:
     assert found == links and len(links) >= 12 + 16
 
 
+def test_self_composed_and_derived_definitions(exported: Graph) -> None:
+    # derived-from-source only where the definition paraphrases a passage of the source
+    def kinds(concept: URIRef) -> set[URIRef]:
+        return {exported.value(n, SKOSNO.relationshipWithSource) for n in exported.objects(concept, EUVOC.xlDefinition)}
+    onto = ontology_graph()
+    for concept in exported.objects(COLLECTION, SKOS.member):
+        quoted = (concept, SAM.sourcePassage, None) in onto
+        assert kinds(concept) == {DERIVED_FROM_SOURCE if quoted else SELF_COMPOSED}, concept
+    forms = [*onto.subjects(RDF.type, SAM.OrganisationalForm), *onto.subjects(RDF.type, SAM.TechnicalForm)]
+    assert all(kinds(f) == {DERIVED_FROM_SOURCE} for f in forms)
+    for own in (SAM.LegalLayer, SAM.TechnicalLayer, SAM._NS["Plan"], SAM._NS["RequestForService"]):
+        assert kinds(own) == {SELF_COMPOSED}, own
+    assert kinds(SAM._NS["CriticalInformation"]) == kinds(SAM._NS["LookUpEarlierPatientHistory"]) == {DERIVED_FROM_SOURCE}
+
+
+def test_decision_characteristics_stay_out(exported: Graph) -> None:
+    # Their labels are statements ("Mottakeren er kjent"), not terms (docs/model.md).
+    for characteristic in ontology_graph().subjects(RDF.type, SAM.Characteristic):
+        assert (characteristic, None, None) not in exported
+        assert (COLLECTION, SKOS.member, characteristic) not in exported
+
+
 def test_sources_are_named(exported: Graph) -> None:
     for source in set(exported.objects(None, DCTERMS.source)):
         assert list(exported.objects(source, DCTERMS.title)), source
@@ -123,21 +185,54 @@ def test_sources_are_named(exported: Graph) -> None:
 # --- publisher ----------------------------------------------------------------------------
 
 
-def test_publisher_by_organisation_number() -> None:
-    code, text, err = run("--format", "nt", "--publisher", "915 933 149")
+def test_the_default_publisher_owns_the_source_today(exported: Graph) -> None:
+    # The seed page's publisher, Direktoratet for e-helse, is part of Helsedirektoratet since
+    # 1 January 2024: the concepts are published by Helsedirektoratet, never by the project.
+    onto = ontology_graph()
+    assert onto.value(SEED, DCTERMS.publisher) == DIRECTORATE
+    assert onto.value(DIRECTORATE, DCTERMS.isReplacedBy) == HELSEDIREKTORATET
+    assert publisher_iri("983 544 622") == HELSEDIREKTORATET  # passes mod 11
+    assert set(exported.objects(None, DCTERMS.publisher)) == {HELSEDIREKTORATET}
+    assert (HELSEDIREKTORATET, RDF.type, ORG.Organization) in exported
+    assert (HELSEDIREKTORATET, FOAF.name, Literal("Helsedirektoratet")) in exported
+    assert (PROJECT, RDF.type, ORG.Organization) in exported  # the creator
+
+
+def test_the_contact_point_reaches_someone(exported: Graph) -> None:
+    (point,) = set(exported.objects(None, DCAT.contactPoint))
+    assert (point, VCARD.hasEmail, URIRef("mailto:postmottak@helsedir.no")) in exported
+    assert (point, VCARD.hasURL, URIRef("https://www.helsedirektoratet.no/english/contact-us")) in exported
+    assert (point, VCARD.hasOrganizationName, Literal("Helsedirektoratet")) in exported
+
+
+def test_publisher_by_organisation_number_with_its_contact_point() -> None:
+    code, text, err = run("--format", "nt", "--publisher", "915 933 149", "--contact-email", "begrep@example.no",
+                          "--contact-url", "https://example.no/begrep")
     assert code == 0, err
     graph = Graph().parse(data=text, format="nt")
-    assert check(graph) == []
+    assert check(graph) == [] and check(graph, profile="digdir-like") == []
     assert set(graph.objects(None, DCTERMS.publisher)) == {DIRECTORATE}
     assert (DIRECTORATE, RDF.type, ORG.Organization) in graph
     assert (DIRECTORATE, FOAF.name, Literal("Direktoratet for e-helse")) in graph
-    # the concepts' sources stay the Directorate's documents, whoever publishes
+    (point,) = set(graph.objects(None, DCAT.contactPoint))
+    assert set(graph.objects(point, VCARD.hasEmail)) == {URIRef("mailto:begrep@example.no")}
+    assert set(graph.objects(point, VCARD.hasURL)) == {URIRef("https://example.no/begrep")}
+    # the definitions' sources stay the documents read, whoever publishes
     onto = ontology_graph()
-    concepts = set(onto.subjects(RDF.type, SKOS.Concept))
-    cited = {o for c in concepts for o in onto.objects(c, DCTERMS.source)}
+    cited = {o for c in graph.objects(COLLECTION, SKOS.member) for o in onto.objects(c, DCTERMS.source)
+             if (c, SAM.sourcePassage, None) in onto}
     assert set(graph.objects(None, DCTERMS.source)) == cited
-    for source in cited:
-        assert onto.value(source, DCTERMS.publisher) == DIRECTORATE
+
+
+@pytest.mark.parametrize(("argv", "fragment"), [
+    (["--publisher", "974760673"], "give --contact-email or --contact-url"),
+    (["--publisher", "974760673", "--contact-email", "not-an-address"], "not an e-mail address"),
+    (["--contact-url", "ftp://example.no/"], "not a web address"),
+])
+def test_a_contact_point_that_reaches_no_one_is_refused(argv: list[str], fragment: str) -> None:
+    code, text, err = run(*argv)
+    assert code == 2 and text == ""
+    assert err.count("\n") == 1 and fragment in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize(("number", "why", "hvorfor"), [
@@ -158,6 +253,10 @@ def test_publisher_without_profile_and_infer_with_profile_are_refused() -> None:
     out, err = io.StringIO(), io.StringIO()
     assert main(["export", "--publisher", "915933149"], out=out, err=err) == 2
     assert "--profile" in err.getvalue() and out.getvalue() == ""
+    for option in ("--contact-email", "--contact-url"):
+        out, err = io.StringIO(), io.StringIO()
+        assert main(["export", option, "x"], out=out, err=err) == 2
+        assert f"{option} needs --profile" in err.getvalue()
     code, _, err2 = run("--infer")
     assert code == 2 and "--infer" in err2
 
@@ -237,6 +336,17 @@ def _contact_not_vcard(g: Graph) -> None:
     g.add((contact, RDF.type, FOAF.Organization))
 
 
+def _unreachable_contact(g: Graph) -> None:
+    point = g.value(SR, DCAT.contactPoint)
+    for prop in (VCARD.hasEmail, VCARD.hasURL, VCARD.hasTelephone):
+        g.remove((point, prop, None))
+
+
+def _derived_without_source(g: Graph) -> None:
+    for note in g.objects(SR, EUVOC.xlDefinition):
+        g.remove((note, DCTERMS.source, None))
+
+
 def _relation_without_target(g: Graph) -> None:
     relation = next(iter(g.objects(SR, SKOSNO.isFromConceptIn)))
     g.remove((relation, SKOSNO.hasToConcept, None))
@@ -303,6 +413,11 @@ BROKEN: dict[str, tuple[Mutation, str]] = {
                                        "ConceptAssociative"),
     "direct definition without language": (lambda g: g.add((SR, SKOS.definition, Literal("x"))),
                                            "ConceptDirectDefinition"),
+    "publisher not by organisation number": (
+        _replace(SR, DCTERMS.publisher, URIRef("https://w3id.org/samhandling/organisation/samhandling-kg")),
+        "ConceptPublisherOrganisationNumber"),
+    "contact point that reaches no one": (_unreachable_contact, "ContactPointReachable"),
+    "derived definition without a source": (_derived_without_source, "DefinitionSourceGiven"),
     "definition source a blank node": (
         lambda g: g.add((next(iter(g.objects(SR, EUVOC.xlDefinition))), DCTERMS.source, BNode())), "DefinitionSource"),
 }
@@ -339,6 +454,8 @@ def test_every_rule_of_the_check_has_a_broken_variant() -> None:
     sh = "http://www.w3.org/ns/shacl#"
     rules = {str(s).rsplit("#", 1)[-1] for s in shapes.subjects(RDF.type, URIRef(sh + "PropertyShape"))}
     rules |= {str(s).rsplit("#", 1)[-1] for s in shapes.subjects(RDF.type, URIRef(sh + "SPARQLConstraint"))}
+    rules |= {str(s).rsplit("#", 1)[-1] for s in shapes.subjects(RDF.type, URIRef(sh + "NodeShape"))
+              if (s, URIRef(sh + "message"), None) in shapes}  # node shapes that are rules themselves
     # A rule nobody breaks would be a rule nobody tests.
     assert rules == {shape for _, shape in BROKEN.values()}
 
@@ -405,3 +522,59 @@ def test_every_rule_speaks_nb_nn_and_en(shape: str) -> None:
     node = URIRef(f"https://w3id.org/samhandling/shapes/skos-ap-no#{shape}")
     messages = list(shapes.objects(node, URIRef("http://www.w3.org/ns/shacl#message")))
     assert {m.language for m in messages} == {"nb", "nn", "en"}, shape
+
+
+# --- the Digdir-like check: each rule fires on a broken variant ---------------------------------
+
+DIGDIR_LIKE: dict[str, Mutation] = {
+    "PrefLabel": _replace(SR, SKOS.prefLabel),
+    "Definition": _no_definition,
+    "DefinitionText": lambda g: g.remove((next(iter(g.objects(SR, EUVOC.xlDefinition))), RDF.value, None)),
+    "RelationshipWithSource": lambda g: g.set((next(iter(g.objects(SR, EUVOC.xlDefinition))),
+                                              SKOSNO.relationshipWithSource, URIRef("https://example.org/own-words"))),
+    "Identifier": _replace(SR, DCTERMS.identifier),
+    "Publisher": lambda g: g.add((SR, DCTERMS.publisher, DIRECTORATE)),
+    "ContactPoint": _unreachable_contact,
+    "Status": _status_off_vocabulary,
+    "Creator": lambda g: g.set((SR, DCTERMS.creator, URIRef("https://example.org/p"))),
+    "Subject": lambda g: g.add((SR, DCTERMS.subject, Literal("uten språk"))),
+}
+
+
+@pytest.mark.parametrize("rule", DIGDIR_LIKE)
+def test_each_digdir_like_rule_fires_on_a_broken_variant(rule: str, small: Graph) -> None:
+    assert check(small, profile="digdir-like") == []
+    broken = Graph()
+    broken += small
+    DIGDIR_LIKE[rule](broken)
+    assert rule in {f.shape.rsplit("#", 1)[-1] for f in check(broken, profile="digdir-like")}
+
+
+def test_every_digdir_like_rule_is_broken_once_and_speaks_three_languages() -> None:
+    from samhandling_kg.publish.skos_ap_no import CHECKS, _shapes
+
+    shapes = _shapes(CHECKS["digdir-like"])
+    sh = "http://www.w3.org/ns/shacl#"
+    ns = "https://w3id.org/samhandling/shapes/skos-ap-no/digdir-like#"
+    named = {str(s).removeprefix(ns) for s in shapes.subjects(RDF.type, URIRef(sh + "PropertyShape"))}
+    assert named == set(DIGDIR_LIKE)
+    for shape in shapes.subjects(URIRef(sh + "message"), None):
+        assert {m.language for m in shapes.objects(shape, URIRef(sh + "message"))} == {"nb", "nn", "en"}, shape
+
+
+def test_the_publisher_module_serves_both_exports() -> None:
+    from samhandling_kg.core.errors import SamhandlingError
+    from samhandling_kg.publish.publisher import DEFAULT_PUBLISHER, contact, contact_point, source_owner
+
+    graph = load_knowledge_graph()
+    assert source_owner(graph) == DEFAULT_PUBLISHER == HELSEDIREKTORATET
+    # lenient: what is known, even when it reaches no one (a check then says so)
+    out = Graph()
+    node = contact_point(out, graph, DIRECTORATE)
+    assert (node, VCARD.hasOrganizationName, Literal("Direktoratet for e-helse")) in out
+    assert not list(out.objects(node, VCARD.hasEmail))
+    # strict: refuses, and a malformed address is refused by both
+    with pytest.raises(SamhandlingError, match="reach someone"):
+        contact(graph, DIRECTORATE)
+    with pytest.raises(SamhandlingError, match="not an e-mail address"):
+        contact_point(Graph(), graph, DIRECTORATE, email="nobody")

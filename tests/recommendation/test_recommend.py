@@ -70,13 +70,44 @@ def test_fasting_glucose_is_data_sharing_like_pasientens_provesvar(graph: Graph)
     assert [s["solution"] for s in solutions] == ["https://example.org/samhandling/sample/pasientens-provesvar"]
 
 
-def test_critical_information_is_change_and_share_with_data_sharing_and_portal_access(graph: Graph) -> None:
+def test_earlier_patient_history_is_document_sharing_first_alone_in_the_sources_words(graph: Graph) -> None:
+    rec = recommend("sam:LookUpEarlierPatientHistory", graph=graph)
+    first, *rest = rec.recommended[0].technical
+    assert local(first.form) == "DocumentSharing" and first.status == "recommended" and first.rank == 1
+    assert rest and all(t.rank > 1 and t.status == "possible" for t in rest)
+    (reason,) = first.favoured_by
+    assert reason.characteristic == NS + "HeldByOtherOrganisations" and reason.status == str(SAM.Stated)
+    assert "søke etter tilgjengelige dokumenter om en gitt pasient hos andre virksomheter" in reason.evidence["nb"]
+    # and the need's own characteristic is the seed's sentence, not the project's reading
+    (entry,) = [n for n in rec.decision["needs"] if n["iri"] == NS + "LookUpEarlierPatientHistory"]
+    (basis,) = [b for b in entry["basis"] if b["characteristic"] == NS + "HeldByOtherOrganisations"]
+    assert basis["status"] == str(SAM.Stated)
+
+
+def test_critical_information_is_change_and_share_and_not_portal_access_for_updating(graph: Graph) -> None:
     rec = recommend("sam:CriticalInformation", graph=graph)
     assert names(rec.organisational, "recommended") == ["ChangeAndShare"]
+    # what the seed says of the need, not what the forms' own examples say of it
+    assert [local(c) for c, _ in rec.holds] == ["SharedSourceUpdated"]
     technical = rec.recommended[0].technical
-    assert names(technical, "recommended") == ["DataSharing", "PortalAccess"]
-    # equal on both counts: they share first place, and the next place is third
-    assert [t.rank for t in technical] == [1, 1, 3, 3]
+    assert "PortalAccess" not in names(technical, "recommended")
+    support = next(t.support for t in technical if local(t.form) == "PortalAccess")
+    assert "ikke grunnlag for å si at kritisk informasjon oppdateres gjennom portalen" in support["evidence"]["nb"]
+    # undecided from the need alone, so the answer asks what would decide
+    assert not names(technical, "recommended")
+    assert {local(c) for c in rec.open_questions} >= {"RealTimeStructuredData", "OneSharedSystem", "OutsideOwnSystems"}
+    # with what the user knows, it decides
+    rec = recommend("sam:CriticalInformation", has=["real-time-data"], graph=graph)
+    assert names(rec.recommended[0].technical, "recommended") == ["DataSharing"]
+
+
+def test_a_needs_characteristics_never_repeat_a_technical_forms_example(graph: Graph) -> None:
+    # Circularity guard: a characteristic a need holds must not be one that favours a technical
+    # form on that form's own example of the same need (critical information was such a case).
+    for need in graph.subjects(RDF.type, SAM.Need):
+        for link in graph.objects(need, SAM.qualifiedCharacteristic):
+            evidence = str(next(e for e in graph.objects(link, SAM.evidence) if e.language == "en"))
+            assert "example of data sharing" not in evidence and "example of portal access" not in evidence, link
 
 
 # --- the reviewed table -----------------------------------------------------------------------
@@ -228,12 +259,12 @@ def test_messages_and_rule_in_every_language() -> None:
 
 
 @pytest.mark.parametrize(("lang", "org", "tech"), [
-    ("nb", "Endre og dele — anbefalt", "Datadeling — anbefalt"),
-    ("nn", "Endre og dele — tilrådd", "Datadeling — tilrådd"),
-    ("en", "Change and share — recommended", "Data sharing — recommended"),
+    ("nb", "Slå opp og tilgjengeliggjøre — anbefalt", "Dokumentdeling — anbefalt"),
+    ("nn", "Slå opp og tilgjengeleggjere — tilrådd", "Dokumentdeling — tilrådd"),
+    ("en", "Look up and make available — recommended", "Document sharing — recommended"),
 ])
 def test_text_in_each_language(lang: str, org: str, tech: str) -> None:
-    code, out, err = run("recommend", "--need", "sam:CriticalInformation", "--lang", lang)
+    code, out, err = run("recommend", "--need", "sam:LookUpEarlierPatientHistory", "--lang", lang)
     assert code == 0 and err == ""
     assert f"1. {org}" in out and f"1. {tech}" in out
     assert RULE[lang] in " ".join(out.split())  # wrapped to 100 columns
@@ -251,6 +282,9 @@ def test_json_for_tools() -> None:
     assert doc["need"] == {"iri": NS + "SendReferral", "label": "Sende ei tilvising"}
     first = doc["organisational"][0]
     assert (first["form"], first["status"], first["rank"], first["meetsNeed"]) == (NS + "SendAndReceive", "recommended", 1, True)
+    (held,) = doc["holds"]
+    assert held["from"] == "need" and held["basis"]["status"] == NS + "Stated"
+    assert held["basis"]["statusLabel"] == "Uttrykt i kjelda" and held["basis"]["evidence"].startswith("Kjelda")
     reason = first["favouredBy"][0]
     assert reason["status"] == NS + "Stated" and reason["statusLabel"] == "Uttrykt i kjelda"
     assert reason["sources"] and reason["evidence"].startswith("Kjelda")
@@ -297,6 +331,8 @@ def test_list_names_every_characteristic_and_need() -> None:
                  "same-system", "approved-document", "outside-own-systems", "legal-basis"):
         assert f"  {name}: " in out
     assert "sam:SendReferral: Sende en henvisning — receiver-known" in out
+    assert "  receiver-known: Mottakeren er kjent\n" in out
+    assert "      kan ikke gjelde sammen med: reader-unknown\n" in out.split("  receiver-known:", 1)[1]
     code, out, _ = run("recommend", "--list", "--format", "json")
     assert code == 0 and json.loads(out)["characteristics"]
 
@@ -310,6 +346,11 @@ def test_list_names_every_characteristic_and_need() -> None:
     (["--need", "sam:SendAndReceive"], ["not an interaction need (sam:Need)"]),
     (["--need", "sam:X> } ; DROP ALL ; #"], ["--need", "not an IRI"]),
     (["--has", "receiver-known", "--not", "receiver-known"], ["both with --has and --not"]),
+    (["--has", "reader-unknown", "receiver-known"], ["reader-unknown og receiver-known utelukker hverandre"]),
+    (["--has", "receiver-known", "reader-unknown", "--lang", "nn"], ["reader-unknown og receiver-known utelukkar kvarandre"]),
+    (["--has", "reader-unknown", "receiver-known", "--lang", "en"], ["reader-unknown and receiver-known exclude each other"]),
+    (["--need", "sam:SendReferral", "--has", "reader-unknown", "--lang", "en"],
+     ["reader-unknown and receiver-known exclude each other", "override it with --not receiver-known"]),
     ([], ["--need IRI, --has or --not"]),
     (["--list", "--need", "sam:SendReferral"], ["--list takes no --need"]),
 ])
@@ -371,7 +412,7 @@ def test_link_table_is_the_one_of_docs_model_md(graph: Graph) -> None:
     data = decision_data(graph)
     actual = {(local(c["iri"]), c["name"], link["effect"], local(link["form"]), local(link["status"]))
               for c in data["characteristics"] for link in c["links"]}
-    assert len(table) == 16
+    assert len(table) == 17
     assert table == actual
 
 
@@ -428,3 +469,62 @@ def test_a_solution_without_an_iri_is_listed_too(tmp_path: Path) -> None:
     code, out, err = run("recommend", "--need", "sam:SendReferral", "--data", data, "--lang", "nb")
     assert code == 0, err
     assert "  - Min meldingsløsning [dekker behovet] (Sende og motta + Meldingsutveksling)" in out
+
+
+# --- characteristics that exclude each other -------------------------------------------------------
+
+
+def test_exclusion_is_declared_both_ways_and_no_need_has_both(graph: Graph) -> None:
+    assert (SAM.ReceiverKnown, SAM.excludes, SAM.ReaderUnknown) in graph
+    assert (SAM.ReaderUnknown, SAM.excludes, SAM.ReceiverKnown) in graph
+    data = decision_data(graph)
+    excludes = {c["iri"]: set(c["excludes"]) for c in data["characteristics"]}
+    assert excludes[str(SAM.ReceiverKnown)] == {str(SAM.ReaderUnknown)}
+    for need in data["needs"]:
+        held = set(need["characteristics"])
+        assert not any(excludes[c] & held for c in held), need["iri"]
+
+
+def test_exclusive_characteristics_are_refused_by_the_api(graph: Graph) -> None:
+    from samhandling_kg.recommendation.rule import ExclusiveCharacteristics
+
+    with pytest.raises(ExclusiveCharacteristics) as caught:
+        recommend(has=["receiver-known", "reader-unknown"], graph=graph)
+    assert {caught.value.first, caught.value.second} == {"receiver-known", "reader-unknown"}
+    assert isinstance(caught.value, QueryError)  # exit 2 like every usage error
+    # --not overrides the need's characteristic, and then the pair no longer clashes
+    rec = recommend("sam:SendReferral", has=["reader-unknown"], not_=["receiver-known"], graph=graph)
+    assert names(rec.organisational, "ruled-out") == ["SendAndReceive"]
+
+
+def test_an_excluded_characteristic_is_not_asked_once_the_other_holds(graph: Graph) -> None:
+    rec = recommend(has=["reader-unknown"], graph=graph)
+    assert str(SAM.ReceiverKnown) not in rec.open_questions
+    rec = recommend(has=["receiver-known"], graph=graph)
+    assert str(SAM.ReaderUnknown) not in rec.open_questions
+    # without either, both are still questions that would decide
+    rec = recommend(has=["shared-source"], graph=graph)
+    assert str(SAM.ReceiverKnown) in rec.open_questions
+
+
+def test_every_characteristic_of_a_need_is_shown_with_its_basis() -> None:
+    code, out, err = run("recommend", "--need", "sam:CriticalInformation", "--lang", "en")
+    assert code == 0, err
+    held = out.split("Characteristics that hold:", 1)[1].split("\n\n", 1)[0]
+    assert "(shared-source; from the need): Stated by the source." in " ".join(held.split())
+    code, out, err = run("recommend", "--need", "sam:Plan", "--lang", "en")
+    held = out.split("Characteristics that hold:", 1)[1].split("\n\n", 1)[0]
+    assert "(shared-source; from the need): Derived by the project. The project's reading" in " ".join(held.split())
+
+
+def test_a_recommended_technical_form_shows_what_its_support_rests_on() -> None:
+    # Forcing portal access for critical information: the answer shows the support link's own
+    # caveat that the source gives no basis for updating critical information through the portal.
+    code, out, err = run("recommend", "--need", "sam:CriticalInformation", "--has", "outside-own-systems",
+                         "--lang", "en")
+    assert code == 0, err
+    technical = " ".join(out.split("Technical interaction forms", 1)[1].split())
+    assert ("~ support in the matrix: Derived by the project. Not stated by the source" in technical
+            and "no basis for saying that critical information is updated through the portal" in technical)
+    # a form that is only possible keeps the short line
+    assert "2. Data sharing — possible ~ support in the matrix: Derived by the project 2." in technical

@@ -576,7 +576,8 @@ def test_the_guide_ranks_as_recommend_for_every_need_and_some_answers(
     names = {c["iri"]: c["name"] for c in decision["characteristics"]}
     cases: list[tuple[str | None, list[str], list[str]]] = [(n["iri"], [], []) for n in decision["needs"]]
     assert len(cases) >= 10
-    cases += [(str(_sam("SendReferral")), ["reader-unknown"], []),  # a holding rule-out beats the need
+    cases += [(str(_sam("SendReferral")), ["reader-unknown"], ["receiver-known"]),  # a holding rule-out beats the need
+              (None, ["reader-unknown"], []),  # receiver-known, excluded by it, is not asked
               (str(_sam("CriticalInformation")), [], ["legal-basis"]),  # a requirement answered "no"
               (str(_sam("CriticalInformation")), ["legal-basis", "outside-own-systems"], ["shared-source"]),
               (None, ["reader-unknown", "real-time-data"], ["legal-basis"]),
@@ -606,8 +607,8 @@ def test_the_guide_ranks_as_recommend_for_every_need_and_some_answers(
 
 
 def test_the_guide_breaks_ties_by_stated_links_as_recommend(browser: Any, tmp_path: Path) -> None:
-    """Every favours link of the graph is Stated, so the second key of the rule never decides
-    there; a graph with a Derived one makes it decide, and the guide must follow."""
+    """In the graph's own answers the second key of the rule (Stated links) never decides; a
+    graph with one more, Derived, link makes it decide, and the guide must follow."""
     from rdflib import Literal
     from rdflib.namespace import DCTERMS
 

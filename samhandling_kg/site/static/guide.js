@@ -69,9 +69,15 @@
       if (r.technical.some(function (t) { return t.status === "recommended"; })) return;
       r.technical.forEach(function (t) { if (t.status !== "ruled-out") undecided.add(t.form); });
     });
+    // A characteristic excluded by one that holds (sam:excludes) is answered by it: not asked.
+    var excluded = new Set();
+    decision.characteristics.forEach(function (c) {
+      if (holds.has(c.iri)) (c.excludes || []).forEach(function (x) { excluded.add(x); });
+    });
     var open = decision.characteristics.slice().sort(function (a, b) { return cmp(a.name, b.name); })
       .filter(function (c) {
-        return !holds.has(c.iri) && !absent.has(c.iri) && c.links.some(function (l) { return undecided.has(l.form); });
+        return !holds.has(c.iri) && !absent.has(c.iri) && !excluded.has(c.iri) &&
+          c.links.some(function (l) { return undecided.has(l.form); });
       }).map(function (c) { return c.iri; });
     // Standards of the recommended technical forms; legal frameworks via the need and the forms.
     var chosen = [];
