@@ -131,10 +131,14 @@ def _work(kind: str, path: str) -> Callable[[], str]:
 
 def _child(kind: str, path: str) -> None:
     work = _work(kind, path)
+    before = os.times()
     start = time.perf_counter()
     note = work()
     wall = time.perf_counter() - start
-    print(json.dumps({"wall": wall, "rss": _peak_rss_mib(), "note": note}))
+    after = os.times()
+    # CPU of this process and its threads (user + system; Oxigraph runs queries on threads).
+    cpu = (after.user - before.user) + (after.system - before.system)
+    print(json.dumps({"wall": wall, "cpu": cpu, "rss": _peak_rss_mib(), "note": note}))
 
 
 def _peak_rss_mib() -> float:
@@ -257,6 +261,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cap", type=float, default=180.0,
                         help="seconds any one run may take (default 180); longer runs are "
                         "stopped and extrapolated")
+    parser.add_argument("--seed", type=int, default=1,
+                        help="the generator's seed (default 1): which records get which defects")
+    parser.add_argument("--defect-rate", type=float, default=0.1,
+                        help="the share of records with one to three defects (default 0.1)")
+    parser.add_argument("--only", nargs="+", metavar="KIND",
+                        help="measure only these rows (parse, compiled, pyshacl, jena, rules, "
+                        "owlrl, question:…, raw:…), e.g. --only parse compiled")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -280,14 +291,18 @@ def main(argv: list[str] | None = None) -> int:
                   (f"{question[:4]} raw pyoxigraph", f"raw:{question}")]
     kinds.append(("--infer, rules in Oxigraph", "rules"))
     kinds.append(("--infer, owlrl (reference)", "owlrl"))
+    if args.only:
+        kinds = [(label, kind) for label, kind in kinds if kind in args.only]
 
     figures: dict[tuple[str, int], dict[str, object] | None] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         paths = {}
         for size in sizes:
-            paths[size] = write_catalogue(folder / f"catalogue-{size}.ttl", size)
-            print(f"# {size} records: {paths[size].stat().st_size / 1e6:.1f} MB Turtle")
+            paths[size] = write_catalogue(folder / f"catalogue-{size}.ttl", size, seed=args.seed,
+                                          defective=args.defect_rate)
+            print(f"# {size} records (seed {args.seed}, defect rate {args.defect_rate:g}): "
+                  f"{paths[size].stat().st_size / 1e6:.1f} MB Turtle")
         header = f"{'':<32}" + "".join(f"{size:>12,} rec  {'RSS':>7}" for size in sizes)
         print(header)
         probe: Path | None = None  # a small catalogue to extrapolate from when the cap stops
@@ -310,7 +325,8 @@ def main(argv: list[str] | None = None) -> int:
                     # extrapolate from.
                     small = max(sizes[0] // 10, 10)
                     if probe is None:
-                        probe = write_catalogue(folder / f"catalogue-{small}.ttl", small)
+                        probe = write_catalogue(folder / f"catalogue-{small}.ttl", small,
+                                                seed=args.seed, defective=args.defect_rate)
                     found = (jena(probe, folder, args.cap) if kind == "jena"
                              else measure(kind, probe, args.cap))
                     if isinstance(found, dict) and found["wall"] == found["wall"]:  # not NaN
@@ -330,6 +346,17 @@ def main(argv: list[str] | None = None) -> int:
                 last = (size, wall)
                 cells.append(f"{wall:>14.2f} s  {rss:>5.0f} MiB")
             print(f"{label:<32}" + "".join(cells), flush=True)
+        print()
+        print("# compiled validation against the parse floor: wall, CPU, peak RSS (how it grows)")
+        for size in sizes:
+            compiled, parse = figures.get(("compiled", size)), figures.get(("parse", size))
+            if not compiled or not parse:
+                continue
+            print(f"{size:>8,}: wall {float(compiled['wall']) / float(parse['wall']):.1f}× "  # type: ignore[arg-type]
+                  f"({float(compiled['wall']):.2f} s / {float(parse['wall']):.2f} s), "  # type: ignore[arg-type]
+                  f"CPU {float(compiled.get('cpu', float('nan'))) / float(parse.get('cpu', float('nan'))):.1f}× "  # type: ignore[arg-type]
+                  f"({float(compiled.get('cpu', float('nan'))):.2f} s / {float(parse.get('cpu', float('nan'))):.2f} s), "  # type: ignore[arg-type]
+                  f"peak RSS {float(compiled['rss']) / 1024:.2f} GiB")  # type: ignore[arg-type]
         print()
         print("# ratios (per size)")
         for size in sizes:

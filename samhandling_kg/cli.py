@@ -22,7 +22,7 @@ from samhandling_kg.io.rdf import INPUT_FORMATS, STDIN, read_stdin
 from samhandling_kg.kg.graph import load_knowledge_graph
 from samhandling_kg.kg.questions import LANGUAGE_PARAMETER, list_questions, resolve_query
 from samhandling_kg.publish.ontology import EXPORT_FORMATS, export_text, write_atomically
-from samhandling_kg.publish.skos_ap_no import PROFILES, check, publisher_iri, skos_ap_no
+from samhandling_kg.publish.profiles import PROFILES
 from samhandling_kg.query.names import term_names
 from samhandling_kg.query.run import LOCAL_ENGINES, local_store, run
 from samhandling_kg.sparql.results import format_result
@@ -154,10 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="RDF files or folders to include")
     export.add_argument("--output", "-o", metavar="FILE",
                         help="write here (atomically) instead of standard output")
-    # --- profiles (samhandling_kg/skosap.py) ---
-    export.add_argument("--profile", choices=PROFILES,
-                        help="skos-ap-no: the concepts as a SKOS-AP-NO-Begrep concept collection "
-                        "for the national concept catalogue")
+    # --- profiles (samhandling_kg/publish/profiles.py, the one registry) ---
+    export.add_argument("--profile", choices=list(PROFILES),
+                        help="; ".join(f"{p.name}: {p.help}" for p in PROFILES.values()))
     export.add_argument("--publisher", metavar="ORGNR",
                         help="with --profile: the publishing organisation's number (9 digits, "
                         "checked mod 11); default the organisation that owns the source today "
@@ -183,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "--input-format) or folder of RDF files")
     _add_input_format(check)
     from samhandling_kg.validation.engines import DEFAULT_ENGINE, ENGINES
+    from samhandling_kg.validation.engines import PROFILES as VALIDATION_PROFILES
     from samhandling_kg.validation.model import Severity
     from samhandling_kg.validation.render import FORMATS as REPORT_FORMATS
 
@@ -195,8 +195,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"lowest severity that makes the exit status 1 (default {levels[0]})")
 
     check.add_argument("--engine", choices=tuple(ENGINES), default=DEFAULT_ENGINE,
-                       help="compiled (default: the profile compiled to SPARQL, run in Oxigraph) "
+                       help="compiled (default: the shapes compiled to SPARQL, run in Oxigraph) "
                        "or pyshacl (the reference engine, slower; the same findings)")
+    check.add_argument("--shapes", metavar="SHAPES", action="append", default=[],
+                       help="SHACL shapes (an RDF file or folder; repeatable) added to the profile; "
+                       "with --profile none, the only shapes")
+    check.add_argument("--profile", choices=VALIDATION_PROFILES, default=VALIDATION_PROFILES[0],
+                       help="samhandling (default: the project's profile, with the ontology as "
+                       "background) or none (the --shapes alone: no profile, no background)")
     check.add_argument("--endpoint", metavar="URL",
                        help="validate the catalogue a SPARQL 1.1 endpoint holds, with the "
                        "compiled queries run there, instead of files")
@@ -274,13 +280,14 @@ def _validate_report(args: argparse.Namespace, progress: Any) -> Any:
                                    "compiled engine; give no FILE and no --engine pyshacl")
         report = validate_endpoint(args.endpoint, graph=args.graph,
                                    background_graph=args.background_graph, lang=args.lang,
-                                   fail_on=args.fail_on, progress=progress)
+                                   fail_on=args.fail_on, progress=progress,
+                                   shapes=args.shapes or None, profile=args.profile)
     elif args.graph or args.background_graph:
         raise SamhandlingError("--graph and --background-graph need --endpoint")
     else:
         args.files = _stdin_inputs(args.files, args.input_format, "samhandling validate")
         report = validate(args.files, lang=args.lang, fail_on=args.fail_on, engine=args.engine,
-                          progress=progress)
+                          progress=progress, shapes=args.shapes or None, profile=args.profile)
     return report
 
 
@@ -373,25 +380,20 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise localised(SamhandlingError, {"nb": "export: --infer kan ikke brukes med --profile",
                                                "nn": "export: --infer kan ikkje brukast med --profile",
                                                "en": "export: --infer cannot be used with --profile"})
-        publisher = publisher_iri(args.publisher) if args.publisher is not None else None
-        graph = skos_ap_no(load_knowledge_graph(args.data), publisher,
-                           email=args.contact_email, url=args.contact_url)
+        run = PROFILES[args.profile].run(args.data, args.publisher, args.contact_email, args.contact_url)
+        err.writelines(f"{line}\n" for line in run.lines)
+        if not run.write:
+            return EXIT_FINDINGS
+        graph, status = run.graph, (EXIT_FINDINGS if run.status else EXIT_OK)
     elif args.publisher is not None or args.contact_email is not None or args.contact_url is not None:
         option = "--publisher" if args.publisher is not None else (
             "--contact-email" if args.contact_email is not None else "--contact-url")
-        raise localised(SamhandlingError, {"nb": "export: {option} krever --profile skos-ap-no",
-                                           "nn": "export: {option} krev --profile skos-ap-no",
-                                           "en": "export: {option} needs --profile skos-ap-no"}, option=option)
+        raise localised(SamhandlingError, {"nb": "export: {option} krever --profile ({profiles})",
+                                           "nn": "export: {option} krev --profile ({profiles})",
+                                           "en": "export: {option} needs --profile ({profiles})"},
+                        option=option, profiles=" | ".join(PROFILES))
     else:
-        graph = load_knowledge_graph(args.data, infer=args.infer)
-    status = EXIT_OK
-    if args.profile and args.data:
-        # The ontology's own concepts pass (tests/publish/test_skosap.py); concepts from data files
-        # may not: say which and why, and exit 1, but still write what was asked for.
-        for finding in check(graph):
-            err.write(f"samhandling: {finding.severity.lower()}: <{finding.focus}>: "
-                      f"{printable(finding.message)}\n")
-            status = EXIT_FINDINGS if finding.severity == "Violation" else status
+        graph, status = load_knowledge_graph(args.data, infer=args.infer), EXIT_OK
     text = export_text(graph, args.format)
     if args.output:
         write_atomically(Path(args.output), text)
@@ -446,6 +448,9 @@ def _add_store_commands(commands: argparse._SubParsersAction) -> None:  # type: 
     serve.add_argument("--workers", metavar="N", type=_within(int, 1, 64, "a number of workers"),
                        default=limits.workers, help="queries run at once, each in a process with "
                        f"its own copy of the graph (default {limits.workers})")
+    serve.add_argument("--allow-cross-site", action="store_true",
+                       help="answer requests that other web sites make browsers send (refused by "
+                       "default: a page elsewhere could run and time queries here)")
     serve.set_defaults(handler=_cmd_serve)
 
 
@@ -499,8 +504,10 @@ def _warner(err: TextIO) -> Callable[[str], None]:
 def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from samhandling_kg.serve.server import Limits, serve
 
-    limits = Limits(timeout=args.timeout, memory_mb=args.memory, workers=args.workers)
-    return serve(args.data, infer=args.infer, host=args.host, port=args.port, out=out, limits=limits)
+    limits = Limits(timeout=args.timeout, memory_mb=args.memory, workers=args.workers,
+                    allow_cross_site=args.allow_cross_site)
+    return serve(args.data, infer=args.infer, host=args.host, port=args.port, out=out, limits=limits,
+                 err=err)
 
 
 def _write(out: TextIO, text: str) -> None:

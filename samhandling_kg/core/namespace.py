@@ -143,6 +143,8 @@ class SAMSH(DefinedNamespace):
     SolutionDescriptionEn: URIRef
     SolutionDescriptionLanguage: URIRef
     SolutionDescriptionNn: URIRef
+    SolutionEndpointDescription: URIRef
+    SolutionEndpointURL: URIRef
     SolutionIdentifier: URIRef
     SolutionLandingPage: URIRef
     SolutionLandingPageIRI: URIRef

@@ -1,4 +1,5 @@
-"""Checking RDF input before and after parsing: XML, JSON-LD, surrogates, prefixes."""
+"""Checking RDF input before and after parsing: XML, JSON-LD, surrogates, prefixes, and the
+chosen limits on size, tokens and IRIs (:mod:`samhandling_kg.core.limits`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from xml.etree.ElementTree import ParseError as XMLParseError
 import defusedxml
 import defusedxml.ElementTree
 
+from samhandling_kg.core import limits
 from samhandling_kg.core.errors import InputError, printable
+from samhandling_kg.core.terms import ABSOLUTE_IRI, IRI_FORBIDDEN
 
 
 def _check_xml(data: bytes, source: str | Path) -> None:
@@ -122,3 +125,136 @@ def _contexts(node: Any) -> Iterator[Any]:
 
 def _strip_position(message: str) -> str:
     return re.sub(r":? line \d+, column \d+", "", message)
+
+
+# --- the chosen limits (samhandling_kg/core/limits.py), checked before any parser ------------
+
+_TURTLE_LIKE = {"turtle", "trig", "n3"}
+_SCHEME = re.compile(ABSOLUTE_IRI.pattern.encode())
+_LONG_IRI_TEXT = re.compile(b"<[^" + IRI_FORBIDDEN.pattern[1:].encode() + b"*")
+
+
+def check_limits(data: Any, source: str | Path, fmt: str) -> None:
+    """Refuse input past the chosen limits before a parser sees it (one line naming the file,
+    the line and the limit): its size, a literal or IRI longer than :data:`limits.TOKEN`, an
+    IRI longer than :data:`limits.IRI` written out or built by relative base declarations that
+    build on each other. ``data`` is bytes or a memory map of the file. Linear in the size
+    and cheap: windows of the input are looked at, lines only where a window holds no line
+    break."""
+    size = len(data)
+    most = limits.INPUT.value()
+    if size > most:
+        raise InputError(source, f"is larger than {limits.INPUT.describe(most)}")
+    token, iri = limits.TOKEN.value(), limits.IRI.value()
+    if size > min(token, iri):
+        _long_lines(data, source, token, iri)
+        if fmt in _TURTLE_LIKE and size > token:
+            _long_quoted(data, source, token)
+    _base_chains(data, source, fmt, iri)
+
+
+def _line(data: Any, offset: int) -> int:
+    return bytes(data[:offset]).count(b"\n") + 1  # (a memory map has no count)
+
+
+def _long_lines(data: Any, source: str | Path, token: int, iri: int) -> None:
+    """A line at least as long as the smaller limit holds an aligned window of half its length
+    without a line break; only such lines are read, for a stretch without a double quote (a
+    literal, or an IRI) over ``token`` and for an IRI written out over ``iri`` characters."""
+    window = max(1, min(token, iri) // 2)
+    offset = 0
+    while offset < len(data):
+        if data.find(b"\n", offset, offset + window) != -1:
+            offset += window
+            continue
+        start = data.rfind(b"\n", 0, offset) + 1
+        end = data.find(b"\n", offset)
+        end = len(data) if end == -1 else end
+        line = bytes(data[start:end])
+        if len(line) > token and max(map(len, line.split(b'"'))) > token:
+            raise InputError(source, f"holds a literal or IRI longer than {limits.TOKEN.describe(token)}",
+                             _line(data, start))
+        for match in _LONG_IRI_TEXT.finditer(line):
+            if len(match.group()) - 1 > iri:
+                raise InputError(source, f"holds an IRI longer than {limits.IRI.describe(iri)}",
+                                 _line(data, start))
+        offset = end + 1
+
+
+def _long_quoted(data: Any, source: str | Path, token: int) -> None:
+    """Literals between triple quotes may span lines: the distance between a pair of unescaped
+    ``\"\"\"`` (or ``'''``) bounds each."""
+    if data.find(b'"""') == -1 and data.find(b"'''") == -1:
+        return
+    markers: list[tuple[int, bytes]] = []
+    for quote in (b'"""', b"'''"):
+        at = data.find(quote)
+        while at != -1:
+            slashes = 0
+            while at - slashes - 1 >= 0 and data[at - slashes - 1:at - slashes] == b"\\":
+                slashes += 1
+            if slashes % 2 == 0:
+                markers.append((at, quote))
+                at = data.find(quote, at + 3)
+            else:
+                at = data.find(quote, at + 1)
+    markers.sort()
+    open_at: tuple[int, bytes] | None = None
+    for at, quote in markers:
+        if open_at is None:
+            open_at = (at, quote)
+        elif quote == open_at[1] and at >= open_at[0] + 3:
+            if at - open_at[0] - 3 > token:
+                raise InputError(source, f"holds a literal longer than {limits.TOKEN.describe(token)}",
+                                 _line(data, open_at[0]))
+            open_at = None
+
+
+def _base_chains(data: Any, source: str | Path, fmt: str, iri: int) -> None:
+    """Relative base declarations build on each other (``@base <d1/> . @base <d2/> .`` …):
+    the base after each is at most the sum of the relative ones since the last absolute one,
+    so IRIs cannot grow past ``iri`` characters unnoticed (14,000 such lines of 426 KB made
+    IRIs of gigabytes in every reader)."""
+    needle = {"turtle": b"base", "trig": b"base", "n3": b"base", "xml": b"xml:base",
+              "trix": b"xml:base", "json-ld": b'"@base"'}.get(fmt)
+    if needle is None:
+        return
+    total = 0
+    for at in _occurrences(data, needle, fold=fmt in _TURTLE_LIKE):
+        end = data.find(b"\n", at)
+        text = bytes(data[max(0, at - 1):len(data) if end == -1 else end]).lower()
+        value = _declared_base(text, 1 if at else 0, (1 if at else 0) + len(needle), fmt)
+        if value is not None:
+            total = len(value) if _SCHEME.match(value) else total + len(value)
+            if total > iri:
+                raise InputError(source, "relative base IRIs that build on each other make IRIs "
+                                 f"longer than {limits.IRI.describe(iri)}", _line(data, at))
+
+
+def _occurrences(data: Any, needle: bytes, *, fold: bool) -> Iterator[int]:
+    """Offsets of ``needle`` in ``data`` (in any letter case with ``fold``: Turtle's ``BASE``),
+    read in blocks so that a memory-mapped file is not copied whole."""
+    block = 8 * (1 << 20)
+    for start in range(0, len(data), block):
+        chunk = bytes(data[start:start + block + len(needle) - 1])
+        if fold:
+            chunk = chunk.lower()
+        at = chunk.find(needle)
+        while at != -1:
+            if at < block:
+                yield start + at
+            at = chunk.find(needle, at + 1)
+
+
+def _declared_base(text: bytes, at: int, after: int, fmt: str) -> bytes | None:
+    """The IRI of a base declaration at ``at`` (None when the word is not one)."""
+    if fmt in _TURTLE_LIKE:
+        before = text[at - 1:at]
+        if before not in (b"", b"@", b" ", b"\t", b"\r", b"\n", b".", b"}", b"{"):
+            return None
+        match = re.compile(rb"[ \t\r\n]*<([^>\n]*)>").match(text, after)
+    elif fmt == "json-ld":
+        match = re.compile(rb'[ \t\r\n]*:[ \t\r\n]*"([^"]*)"').match(text, after)
+    else:
+        match = re.compile(rb"""[ \t\r\n]*=[ \t\r\n]*["']([^"']*)["']""").match(text, after)
+    return match.group(1) if match else None

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import httpx
 
+from samhandling_kg.core import limits
 from samhandling_kg.core.errors import EndpointError, SamhandlingError
 
 #: Seconds a remote store may stay silent before the request fails (SAMHANDLING_TIMEOUT).
@@ -238,8 +239,10 @@ class HttpClient:
             request = self._client.build_request(method, url, params=list(params) or None,
                                                  headers=sending, content=content)
             response = self._client.send(request, auth=self._auth or httpx.USE_CLIENT_DEFAULT,
-                                         stream=into is not None)
-            if into is not None:
+                                         stream=True)
+            if into is None:
+                self._read_bounded(url, response)
+            else:
                 try:
                     if response.status_code in set(ok):
                         with into.open("wb") as handle:
@@ -273,6 +276,22 @@ class HttpClient:
         if response.status_code not in set(ok):
             raise self.error(url, self.describe(response))
         return response
+
+    def _read_bounded(self, url: str, response: httpx.Response) -> None:
+        """Read the answer into memory, counting its bytes after decoding (a gzip or brotli
+        bomb is stopped as it expands, not after) up to :data:`limits.ANSWER`."""
+        most = limits.ANSWER.value()
+        parts: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_bytes(_CHUNK):
+                size += len(chunk)
+                if size > most:
+                    raise self.error(url, f"the answer is larger than {limits.ANSWER.describe(most)}")
+                parts.append(chunk)
+        finally:
+            response.close()
+        response._content = b"".join(parts)  # what response.read() would have set
 
     def describe(self, response: httpx.Response) -> str:
         status = f"{response.status_code} {response.reason_phrase}".strip()

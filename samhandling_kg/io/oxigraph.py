@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -30,8 +31,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
+from samhandling_kg.core import limits
 from samhandling_kg.core.errors import InputError, printable
-from samhandling_kg.io.checks import _check_json_ld, _check_xml
+from samhandling_kg.io.checks import _check_json_ld, _check_xml, check_limits
 from samhandling_kg.io.network import no_network
 from samhandling_kg.io.rdf import (
     _FORMAT_NAMES,
@@ -58,14 +60,20 @@ _XMLNS = re.compile(r"""xmlns:([A-Za-z_][\w.-]*)\s*=\s*["']([^"']*)["']""")
 
 
 def load_file(store: ox.Store, path: str | Path, graph: ox.NamedNode | ox.DefaultGraph,
-              *, prefixes: bool = True) -> dict[str, str]:
+              *, prefixes: bool = True,
+              transform: Callable[[list[ox.Quad]], list[ox.Quad]] | None = None) -> dict[str, str]:
     """Parse ``path`` into ``graph`` of ``store`` (named graphs of quad formats merged into
     it); return the prefixes the file declares (not looked for, ``{}``, without ``prefixes``:
     the search is a scan of the whole text). Raises :class:`InputError` and leaves the store
-    as it was on any problem."""
+    as it was on any problem. With ``transform``, the statements are parsed as written (the
+    store keeps some literals by value, not as written), handed to ``transform`` as quads of
+    ``graph``, and what it returns is added."""
     fmt = format_for(path)
     data = read_bytes(path)
+    check_limits(data, path, fmt)
     if fmt not in NATIVE:
+        if transform is not None:
+            return _load_via_rdflib(ox.Store(), data, path, fmt, graph, as_quads=(store, transform))
         return _load_via_rdflib(store, data, path, fmt, graph)
     text = decode_text(data, path)  # the same encoding checks and messages as rdfio
     if fmt == "xml":
@@ -88,12 +96,21 @@ def load_file(store: ox.Store, path: str | Path, graph: ox.NamedNode | ox.Defaul
         declared = pool.submit(_prefixes, text, fmt) if pool is not None else None
         try:
             with no_network():
-                target.load(data, NATIVE[fmt], base_iri=_base_iri(path),
-                            to_graph=None if quads else graph)
+                if transform is not None:
+                    parsed = [ox.Quad(q.subject, q.predicate, q.object, graph)
+                              for q in ox.parse(data, NATIVE[fmt], base_iri=_base_iri(path))]
+                    store.extend(transform(parsed))
+                    quads = False
+                else:
+                    target.load(data, NATIVE[fmt], base_iri=_base_iri(path),
+                                to_graph=None if quads else graph)
         except (SyntaxError, ValueError) as exc:
             _diagnose(data, path, fmt, exc)
         except RecursionError:
             raise InputError(path, "nested too deeply to parse") from None
+        except MemoryError:  # pyoxigraph's own bound on one token (16 MiB), raised past ours
+            raise InputError(path, f"holds a literal or IRI longer than the reader takes (16 MiB; "
+                             f"{limits.TOKEN.env} cannot raise it past that)") from None
         found = declared.result() if declared is not None else None
     if quads:
         store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in target)
@@ -121,9 +138,16 @@ def _diagnose(data: bytes, path: str | Path, fmt: str, exc: Exception) -> None:
 
 
 def _load_via_rdflib(store: ox.Store, data: bytes, path: str | Path, fmt: str,
-                     graph: ox.NamedNode | ox.DefaultGraph) -> dict[str, str]:
+                     graph: ox.NamedNode | ox.DefaultGraph,
+                     as_quads: tuple[ox.Store, Callable[[list[ox.Quad]], list[ox.Quad]]] | None = None
+                     ) -> dict[str, str]:
     parsed = parse_bytes(data, path, format=fmt)
-    store.extend(to_ox_quads(parsed, graph, bnode_prefix=f"f{id(parsed):x}"))
+    quads = to_ox_quads(parsed, graph, bnode_prefix=f"f{id(parsed):x}")
+    if as_quads is not None:
+        target, transform = as_quads
+        target.extend(transform(quads))
+    else:
+        store.extend(quads)
     return {str(p): str(n) for p, n in parsed.namespaces() if str(p)}
 
 

@@ -27,10 +27,12 @@ from rdflib.exceptions import ParserError
 from rdflib.namespace import NamespaceManager
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
+from samhandling_kg.core import limits
 from samhandling_kg.core.errors import InputError, SamhandlingError, printable
 from samhandling_kg.core.terms import IRI_FORBIDDEN
 from samhandling_kg.io.checks import (
     _check_json_ld,
+    check_limits,
     _check_xml,
     _check_xml_namespaces,
     _strip_position,
@@ -88,13 +90,22 @@ def read_stdin(stream: IO[bytes], name: str, *, source: str = "<stdin>") -> RdfB
     of :func:`read_bytes`: binary input is refused from its first block, before the rest is
     read."""
     fmt = input_format(name)
+    most = limits.INPUT.value()
     try:
         head = stream.read(_HEAD_BYTES)
         _check_head(head, source)
-        rest = stream.read()
+        parts, size = [head], len(head)
+        while size <= most:  # bounded while read: an endless stream stops at the limit
+            block = stream.read(min(1 << 20, most + 1 - size))
+            if not block:
+                break
+            parts.append(block)
+            size += len(block)
     except OSError as exc:
         raise InputError(source, f"cannot read: {exc.strerror or exc}") from None
-    return RdfBytes(source, head + rest if rest else head, fmt)
+    if size > most:
+        raise InputError(source, f"is larger than {limits.INPUT.describe(most)}")
+    return RdfBytes(source, b"".join(parts), fmt)
 
 
 _XML_FORMATS = {"xml", "trix"}
@@ -163,7 +174,12 @@ def read_bytes(path: str | Path | RdfBytes) -> bytes:
             # A binary file is refused from its first block: a 1 GB file of NUL bytes is not
             # read whole to report byte 0.
             _check_head(head, path)
-            rest = handle.read()
+            most = limits.INPUT.value()
+            if info.st_size > most:
+                raise InputError(path, f"is larger than {limits.INPUT.describe(most)}")
+            rest = handle.read(most + 1 - len(head))  # a file that grows is still bounded
+            if len(head) + len(rest) > most:
+                raise InputError(path, f"is larger than {limits.INPUT.describe(most)}")
     except PermissionError:
         raise InputError(path, "permission denied") from None
     except OSError as exc:
@@ -216,6 +232,7 @@ def parse_file(path: str | Path | RdfBytes, graph: Graph | None = None, *, forma
 
 def parse_bytes(data: bytes, source: str | Path, graph: Graph | None = None, *, format: str) -> Graph:
     """Parse RDF held in memory; ``source`` names it in errors. See :func:`parse_file`."""
+    check_limits(data, source, format)
     if format in _XML_FORMATS:
         # rdflib reads XML as UTF-8 whatever its declaration says; refuse other encodings
         # with the same message as the text formats, before the parser garbles them.
@@ -372,18 +389,25 @@ def _check_terms(graph: Graph, payload: str | bytes, source: str | Path) -> None
     predicates that are not IRIs, IRIs with spaces or other forbidden characters, Notation3
     formulas and variables. Any of them breaks export, loading and stores later."""
     checked: set[URIRef] = set()
+    longest_iri, longest_token = limits.IRI.value(), limits.TOKEN.value()
     for triple in graph:
         for position, term in zip(("subject", "predicate", "object"), triple):
             if isinstance(term, URIRef):
                 if term in checked:
                     continue
                 checked.add(term)
+                if len(term) > longest_iri:
+                    raise InputError(source, f"holds an IRI longer than {limits.IRI.describe(longest_iri)}",
+                                     _line_of(payload, str(term)[:200]))
                 if IRI_FORBIDDEN.search(term):
                     raise InputError(source, f"invalid IRI {printable(repr(str(term)))[:120]}",
                                      _line_of(payload, str(term)))
                 if SURROGATE.search(term):
                     _refuse_surrogate(payload, source)
             elif isinstance(term, Literal):
+                if len(term) > longest_token:
+                    raise InputError(source, f"holds a literal or IRI longer than "
+                                     f"{limits.TOKEN.describe(longest_token)}", _line_of(payload, str(term)[:200]))
                 if position != "object":
                     raise InputError(source, f"a literal cannot be the {position} of a triple",
                                      _line_of(payload, str(term)))

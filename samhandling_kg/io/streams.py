@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import mmap
+import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, cast
 
 from samhandling_kg.core.errors import InputError
+from samhandling_kg.io.checks import check_limits
 from samhandling_kg.io.network import no_network
 from samhandling_kg.io.rdf import RdfBytes, _base_iri, format_for, parse_file, read_bytes
 
@@ -54,6 +57,7 @@ def _write_triples(paths: Iterable[str | Path | RdfBytes], out: IO[bytes], *, tu
 def _stream_file(path: Path, fmt: str, out: IO[bytes], *, turtle: bool = False) -> int:
     if not path.is_file():
         read_bytes(path)  # raises the InputError that says why (missing, a folder, a device)
+    _check_mapped(path, fmt)
     import pyoxigraph as ox  # imported here: reading files must not wait for the engine
 
     rdf_format = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
@@ -73,9 +77,24 @@ def _stream_file(path: Path, fmt: str, out: IO[bytes], *, turtle: bool = False) 
         raise InputError(path, f"malformed {names[fmt]}: {reason}", exc.lineno) from None
     except UnicodeDecodeError:
         raise InputError(path, "is not valid UTF-8") from None
+    except MemoryError:  # pyoxigraph's own bound on one token (16 MiB), raised past ours
+        raise InputError(path, "holds a literal or IRI longer than the reader takes (16 MiB)") from None
     except OSError as exc:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
     return counter.lines
+
+
+def _check_mapped(path: Path, fmt: str) -> None:
+    """The chosen limits (:func:`check_limits`) over the file mapped into memory: the file
+    is streamed, never read whole."""
+    try:
+        with path.open("rb") as handle:
+            if os.fstat(handle.fileno()).st_size == 0:
+                return
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                check_limits(mapped, path, fmt)
+    except (OSError, ValueError) as exc:
+        raise InputError(path, f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
 
 
 class _LineCounter(io.RawIOBase):

@@ -231,13 +231,25 @@ def _catalogue() -> dict[str, Question]:
 
 
 @cache
+def _question_paths() -> dict[str, Path]:
+    return {p.stem: p for p in resources.query_paths()}
+
+
 def _one_question(qid: str) -> Question | None:
     """The competency question ``qid`` parsed alone: asking one question does not pay for
-    parsing all of them (the file name is the id, which :func:`parse_question` checks)."""
+    parsing all of them (the file name is the id, which :func:`parse_question` checks). Only
+    the shipped questions are kept: asking for any number of unknown ids keeps nothing."""
+    path = _question_paths().get(qid)
+    if path is None:
+        return None
     if _catalogue.cache_info().currsize:
         return _catalogue().get(qid)
-    path = next((p for p in resources.query_paths() if p.stem == qid), None)
-    return parse_question(path) if path is not None else None
+    return _parsed(path)
+
+
+@cache
+def _parsed(path: Path) -> Question:
+    return parse_question(path)
 
 
 def list_questions() -> list[Question]:
@@ -249,7 +261,8 @@ def get_question(qid: str) -> Question:
     question = _one_question(qid)
     if question is not None:
         return question
-    close = difflib.get_close_matches(qid, list(_catalogue()), n=1, cutoff=0.8)
+    # (An id far longer than any question's is no misspelling of one: not compared.)
+    close = difflib.get_close_matches(qid, list(_catalogue()), n=1, cutoff=0.8) if len(qid) < 200 else []
     hint = f"did you mean {close[0]}? " if close else ""
     raise QueryError(f"unknown question '{qid}'; {hint}'samhandling questions' lists them")
 

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 from rdflib import Literal, URIRef
 
-from samhandling_kg.core.errors import SamhandlingError
+from samhandling_kg.core.errors import SamhandlingError, printable
+from samhandling_kg.load.names import LOAD_PREFIX, LoadConflict, is_minted
 from samhandling_kg.sparql.binding import sparql_term
 
 if TYPE_CHECKING:
     from samhandling_kg.stores.endpoint import EndpointStore
-from samhandling_kg.load.names import LoadConflict
 
 RECORDS = "urn:samhandling:loads"
 _NS = "urn:samhandling:load#"
@@ -41,10 +41,10 @@ def _claim(store: EndpointStore, name: str, graph: str) -> None:
     """
     target = sparql_term(URIRef(graph), "graph")
     for attempt in range(CLAIM_ATTEMPTS):
-        store.update(f"INSERT {{ GRAPH <{RECORDS}> {{ <{name}> {_TARGET} {target} ; {_BEAT} ?now }} }} "
+        store.update(f"INSERT {{ GRAPH <{RECORDS}> {{ {_named(name)} {_TARGET} {target} ; {_BEAT} ?now }} }} "
                      "WHERE { BIND(NOW() AS ?now) }")
         try:
-            others = [r for r in _records(store) if r.target == graph and r.name != name and not r.stale]
+            others = [r for r in _records(store).loads if r.target == graph and r.name != name and not r.stale]
         except BaseException:
             _release(store, name)
             raise
@@ -61,9 +61,22 @@ def _claim(store: EndpointStore, name: str, graph: str) -> None:
         "'samhandling load --clean --graph-store URL'")
 
 
+def _named(name: str) -> str:
+    """A temporary graph's name written into an update: only one of the form the tool mints
+    (checked on the name), and by the one escaping function."""
+    if not is_minted(name):
+        raise SamhandlingError(f"not a temporary graph of samhandling: {printable(name[:100])!r}")
+    return sparql_term(URIRef(name), "temporary graph")
+
+
 def _forget(name: str) -> str:
-    return (f"DELETE {{ GRAPH <{RECORDS}> {{ <{name}> ?p ?o }} }} "
-            f"WHERE {{ GRAPH <{RECORDS}> {{ <{name}> ?p ?o }} }}")
+    named = _named(name)
+    return (f"DELETE {{ GRAPH <{RECORDS}> {{ {named} ?p ?o }} }} "
+            f"WHERE {{ GRAPH <{RECORDS}> {{ {named} ?p ?o }} }}")
+
+
+def _drop_one(name: str) -> str:
+    return f"DROP SILENT GRAPH {_named(name)} ;\n{_forget(name)}"
 
 
 def _release(store: EndpointStore, name: str) -> None:
@@ -76,7 +89,7 @@ def _release(store: EndpointStore, name: str) -> None:
 def _abandon(store: EndpointStore, name: str) -> None:
     """Drop a failed load's temporary graph and record (best effort: they expire anyway)."""
     try:
-        store.update(f"DROP SILENT GRAPH <{name}> ;\n{_forget(name)}")
+        store.update(_drop_one(name))
     except SamhandlingError:
         pass
 
@@ -90,25 +103,65 @@ class _Record:
         return self.age > LEASE
 
 
-def _records(store: EndpointStore) -> list[_Record]:
-    """The load records, with the seconds since each was last heard from (by the store's clock)."""
-    result = store.select(f"SELECT ?load ?target ?beat (NOW() AS ?now) WHERE {{ GRAPH <{RECORDS}> {{ "
-                          f"?load ?p ?o OPTIONAL {{ ?load {_TARGET} ?target }} "
-                          f"OPTIONAL {{ ?load {_BEAT} ?beat }} }} }}")
-    if result.rows and not {"load", "target", "beat", "now"} <= set(result.variables):
+class _Records:
+    """What the records graph holds: the loads of samhandling's (their names of the minted
+    form, IRIs), and every other subject found there (``junk``: shown, never acted on)."""
+
+    def __init__(self, loads: list[_Record], junk: list[str]) -> None:
+        self.loads, self.junk = loads, junk
+
+
+def _records(store: EndpointStore) -> _Records:
+    """The load records, with the seconds since each was last heard from (by the store's clock).
+
+    Nothing read back is trusted: the answer is read as plain JSON (a record whose IRI no RDF
+    term can hold, as Virtuoso keeps one made by ``IRI()``, does not fail the answer), and a
+    record counts only when its subject is an IRI of the form the tool mints; its target only
+    when it is an IRI. Everything else is junk, reported by the callers and skipped."""
+    variables, bindings = store.select_bindings(
+        f"SELECT ?load ?target ?beat (NOW() AS ?now) WHERE {{ GRAPH <{RECORDS}> {{ "
+        f"?load ?p ?o OPTIONAL {{ ?load {_TARGET} ?target }} "
+        f"OPTIONAL {{ ?load {_BEAT} ?beat }} }} }}")
+    if bindings and not {"load", "target", "beat", "now"} <= set(variables):
         raise store.http.error(str(store.endpoint), "did not answer the query for load records")
     found: dict[str, _Record] = {}
-    for row in result.rows:
-        cells = dict(zip(result.variables, row))
-        load, target, beat, now = cells["load"], cells["target"], cells["beat"], cells["now"]
+    junk: set[str] = set()
+    for cells in bindings:
+        load = cells.get("load")
         if load is None:
             continue
-        age = _seconds_between(beat, now)
-        name = str(load)
+        name = load.get("value")
+        if load.get("type") != "uri" or not is_minted(name):
+            junk.add(_shown(load))
+            continue
+        target = cells.get("target")
+        age = _seconds_between(_literal(cells.get("beat")), _literal(cells.get("now")))
         previous = found.get(name)
         if previous is None or age < previous.age:
-            found[name] = _Record(name, str(target) if target is not None else None, age)
-    return list(found.values())
+            found[name] = _Record(name, target["value"] if target and target.get("type") == "uri"
+                                  and isinstance(target.get("value"), str) else None, age)
+    return _Records(list(found.values()), sorted(junk))
+
+
+def _shown(term: dict[str, object]) -> str:
+    """A term of a store's answer for a message: its kind and value, escaped and shortened."""
+    value = printable(str(term.get("value"))[:200])
+    return f"<{value}>" if term.get("type") == "uri" else f"{term.get('type')} {value!r}"
+
+
+def _literal(term: dict[str, object] | None) -> Literal | None:
+    if term is None or term.get("type") not in ("literal", "typed-literal"):
+        return None
+    value = term.get("value")
+    return Literal(value) if isinstance(value, str) else None
+
+
+def junk_note(junk: Sequence[str]) -> str:
+    """The line that reports records of ``urn:samhandling:loads`` the tool did not write."""
+    return (f"skipped {len(junk)} record{'s' if len(junk) != 1 else ''} in <{RECORDS}> that "
+            f"{'are' if len(junk) != 1 else 'is'} not a load of samhandling's (only graphs named "
+            f"{LOAD_PREFIX}<time>:<random> are ever dropped): {', '.join(junk[:5])}"
+            + (", …" if len(junk) > 5 else ""))
 
 
 def _seconds_between(beat: object, now: object) -> float:
@@ -134,30 +187,42 @@ def _instant(term: object) -> datetime | None:
     return moment.replace(tzinfo=timezone.utc)
 
 
-def clean_stale(store: EndpointStore) -> list[str]:
-    """Drop the temporary graphs and records of loads not heard from for :data:`LEASE` seconds."""
-    stale = [record.name for record in _records(store) if record.stale]
+def clean_stale(store: EndpointStore) -> tuple[list[str], list[str]]:
+    """Drop the temporary graphs and records of loads not heard from for :data:`LEASE`
+    seconds; the names dropped, and the junk records skipped."""
+    records = _records(store)
+    stale = [record.name for record in records.loads if record.stale]
     _drop(store, stale)
-    return stale
+    return stale, records.junk
 
 
 def clean_all(store: EndpointStore) -> list[str]:
-    """Drop every load record and every temporary graph (``urn:samhandling:load:…``), whether
-    its load looks alive or not: for when the user knows no load is running."""
-    from samhandling_kg.load.names import LOAD_PREFIX
-
-    names = {record.name for record in _records(store)}
-    graphs = store.select(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} '
-                          f'FILTER(STRSTARTS(STR(?g), "{LOAD_PREFIX}")) }}')
-    names |= {str(row[0]) for row in graphs.rows if row and row[0] is not None}
+    """Drop every load record and every temporary graph (``urn:samhandling:load:…`` of the
+    minted form), whether its load looks alive or not: for when the user knows no load is
+    running. Records and graphs of any other name are reported (``store.on_warning``) and left."""
+    records = _records(store)
+    names = {record.name for record in records.loads}
+    junk = set(records.junk)
+    variables, bindings = store.select_bindings(
+        f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{LOAD_PREFIX}")) }}')
+    for cells in bindings:
+        graph = cells.get("g")
+        if graph is None:
+            continue
+        if graph.get("type") == "uri" and is_minted(graph.get("value")):
+            names.add(str(graph["value"]))
+        else:
+            junk.add(_shown(graph))
     ordered = sorted(names)
     _drop(store, ordered)
+    if junk and store.on_warning is not None:
+        store.on_warning(junk_note(sorted(junk)))
     return ordered
 
 
 def _drop(store: EndpointStore, names: Sequence[str]) -> None:
     for name in names:  # one request each: a store may refuse very long updates
-        store.update(f"DROP SILENT GRAPH <{name}> ;\n{_forget(name)}")
+        store.update(_drop_one(name))
 
 
 class _Heartbeat:
@@ -185,10 +250,11 @@ class _Heartbeat:
             self._store.http.close()
 
     def _run(self) -> None:
-        record = f"GRAPH <{RECORDS}> {{ <{self._name}> {_BEAT} ?beat }}"
+        named = _named(self._name)
+        record = f"GRAPH <{RECORDS}> {{ {named} {_BEAT} ?beat }}"
         while not self._stop.wait(HEARTBEAT):
             try:  # refreshes an existing record only: a released record stays released
-                self._store.update(f"DELETE {{ {record} }} INSERT {{ GRAPH <{RECORDS}> {{ <{self._name}> "
+                self._store.update(f"DELETE {{ {record} }} INSERT {{ GRAPH <{RECORDS}> {{ {named} "
                                    f"{_BEAT} ?now }} }} WHERE {{ {record} BIND(NOW() AS ?now) }}")
             except Exception:
                 pass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -10,6 +11,14 @@ from samhandling_kg.core import resources
 from samhandling_kg.core.errors import EndpointError
 
 LOAD_PREFIX = "urn:samhandling:load:"
+#: The whole form of a name :func:`temporary_graph_name` mints. Only a graph whose name has
+#: this form is ever dropped by ``load`` or ``load --clean``, whatever a record says.
+MINTED = re.compile(r"urn:samhandling:load:[0-9]{8}T[0-9]{6}Z:[0-9a-f]{12}")
+
+
+def is_minted(name: object) -> bool:
+    """Whether ``name`` (a string read back from a store) is a temporary graph name of ours."""
+    return isinstance(name, str) and MINTED.fullmatch(name) is not None
 
 
 def temporary_graph_name() -> str:

@@ -52,20 +52,23 @@ from samhandling_kg.core.errors import (
     uncertain,
 )
 from samhandling_kg.io.streams import write_ntriples, write_turtle
+from samhandling_kg.load.names import LoadReport, temporary_graph_name
 from samhandling_kg.sparql.binding import sparql_term
 
 if TYPE_CHECKING:
-    from samhandling_kg.load.names import LoadReport
     from samhandling_kg.stores.endpoint import EndpointStore
+from samhandling_kg.io.http import display_url
 from samhandling_kg.load import lease
 from samhandling_kg.load.diff import _compare, _follow, _InBackground, _no_gc, _Triples
 from samhandling_kg.load.lease import (
     _abandon,
     _claim,
+    _named,
     _Heartbeat,
     _records,
     _release,
     clean_stale,
+    junk_note,
 )
 
 _CONTENT_TYPE = {"Content-Type": "text/turtle; charset=utf-8"}
@@ -73,8 +76,6 @@ _CONTENT_TYPE = {"Content-Type": "text/turtle; charset=utf-8"}
 
 def load_into(store: EndpointStore, paths: Sequence[Path], graph: str) -> LoadReport:
     """Replace ``graph`` of ``store`` with the triples of ``paths`` (see the module text)."""
-    from samhandling_kg.load.names import LoadReport, temporary_graph_name
-
     start = time.monotonic()
     notes: list[str] = []
     where = _where(store)
@@ -82,7 +83,9 @@ def load_into(store: EndpointStore, paths: Sequence[Path], graph: str) -> LoadRe
         upload = Path(folder) / "load.ttl"
         with upload.open("wb") as out:
             _upload_writer(store)(paths, out)
-        stale = clean_stale(store)
+        stale, junk = clean_stale(store)
+        if junk:
+            notes.append(junk_note(junk))
         if stale:
             notes.append(f"removed the temporary graph{'s' if len(stale) > 1 else ''} of "
                          f"{len(stale)} earlier load{'s' if len(stale) > 1 else ''} that stopped "
@@ -128,7 +131,6 @@ def _upload_writer(store: EndpointStore) -> Callable[[Sequence[Path], IO[bytes]]
 
 
 def _where(store: EndpointStore) -> str:
-    from samhandling_kg.io.http import display_url
 
     assert store.graph_store is not None
     return display_url(store.graph_store)
@@ -203,7 +205,7 @@ def _upload_and_swap(store: EndpointStore, upload: Path, graph: str, name: str,
     # operation (a 100,000-record load in benchmarks/load.py: 68 s before, 45 s after) and
     # applies the operations of one request each on its own anyway, so the record goes in a
     # request of its own after the swap.
-    swap = f"MOVE GRAPH <{name}> TO GRAPH {sparql_term(URIRef(graph), 'graph')}"
+    swap = f"MOVE GRAPH {_named(name)} TO GRAPH {sparql_term(URIRef(graph), 'graph')}"
     before_swap()
     try:
         _retrying_deadlocks(lambda: store.update(swap))
@@ -255,7 +257,7 @@ def _apply_changes(store: EndpointStore, changes: Path, graph: str, name: str,
 
 
 def _has_record(store: EndpointStore, name: str) -> bool:
-    return any(record.name == name for record in _records(store))
+    return any(record.name == name for record in _records(store).loads)
 
 
 def _after_uncertain_end(store: EndpointStore, exc: BaseException, graph: str, name: str, *,

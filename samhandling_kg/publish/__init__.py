@@ -1,1 +1,1 @@
-"""Publishing: the ontology export, SKOS-AP-NO concepts."""
+"""Publishing: the ontology export, SKOS-AP-NO concepts, the DCAT-AP-NO solution catalogue."""

@@ -56,16 +56,12 @@ from samhandling_kg.publish.publisher import (
     add_contact_point,
     add_publisher,
     contact,
-    publisher_iri,
     source_owner,
 )
 
 EUVOC = Namespace("http://publications.europa.eu/ontology/euvoc#")
 SKOSNO = Namespace("https://data.norge.no/vocabulary/skosno#")
 XKOS = Namespace("http://rdf-vocabulary.ddialliance.org/xkos#")
-
-#: The export profiles ``samhandling export --profile`` knows (one registry).
-PROFILES = ("skos-ap-no",)
 
 #: The collection's IRI (and identifier): the concepts of the ontology as one catalogue entry.
 COLLECTION = URIRef("https://w3id.org/samhandling/concepts")

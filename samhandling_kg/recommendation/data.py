@@ -144,9 +144,9 @@ def decision_data(graph: Graph | None = None) -> dict[str, Any]:
         # where each characteristic of the need comes from (sam:NeedCharacteristicLink)
         basis: dict[str, dict[str, Any]] = {}
         for link in sorted(graph.objects(need, SAM.qualifiedCharacteristic), key=str):
-            char = graph.value(link, SAM.characteristic)
-            if isinstance(link, URIRef) and isinstance(char, URIRef):
-                basis[str(char)] = {"characteristic": str(char), **qualified(link)}
+            named = graph.value(link, SAM.characteristic)
+            if isinstance(link, URIRef) and isinstance(named, URIRef):
+                basis[str(named)] = {"characteristic": str(named), **qualified(link)}
         characteristics_of_need = [label(URIRef(c)) for c in _iris(graph, need, SAM.hasCharacteristic)]
         needs.append({
             "iri": label(need),

@@ -37,7 +37,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from samhandling_kg.core.errors import QueryError, SamhandlingError, printable
+from samhandling_kg.kg.graph import load_knowledge_graph
 from samhandling_kg.serve.pool import QueryPool
+from samhandling_kg.serve.requests import host_refusal, is_cross_site, request_path
 from samhandling_kg.site.routes import SiteRoutes
 from samhandling_kg.sparql.guard import check_query_text
 from samhandling_kg.stores.local import OxigraphStore
@@ -45,7 +47,6 @@ from samhandling_kg.stores.local import OxigraphStore
 MAX_BODY = 1 << 20
 #: Not 7878, the Oxigraph server's default, so the README's two endpoints can run side by side.
 DEFAULT_PORT = 7879
-_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 
 _TEXT = "text/plain; charset=utf-8"
@@ -77,6 +78,8 @@ class Limits:
     max_connections: int = 256
     #: Bytes of a request body.
     max_body: int = MAX_BODY
+    #: Answer requests other web sites make browsers send (``--allow-cross-site``).
+    allow_cross_site: bool = False
 
 
 @dataclass
@@ -136,6 +139,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def _dispatch(self) -> None:
+        if not self._target_allowed():
+            return None
         url = urllib.parse.urlsplit(self.path)
         if self.command not in ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"):
             self.close_connection = True
@@ -145,24 +150,25 @@ class _Handler(BaseHTTPRequestHandler):
         if body is None:
             return None
         self.server.handling(self.connection)
-        if not self._host_allowed():
+        if not self._host_allowed() or not self._same_site(url.path):
             return None
         if self.command in ("PUT", "DELETE", "PATCH"):
             return self._refuse_update()
         params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
         try:
-            # The documentation site's pages and the terms' IRIs first, then the routes.
+            # One way for every method: the routes (the endpoint) first, then the documentation
+            # site's pages and the terms' IRIs, all under the one error handling below.
+            route = self.server.routes.get(url.path)
+            if route is not None:
+                return route(self, Request(self.command, url.path, params, self.headers, body))
             if self.command in ("GET", "HEAD") and self._site_answered(url):
                 return None
-            route = self.server.routes.get(url.path)
-            if route is None:
-                return self.send_text(404, "not found: the endpoint is /sparql")
-            route(self, Request(self.command, url.path, params, self.headers, body))
+            return self.send_text(404, "not found: the endpoint is /sparql")
         except (TimeoutError, ConnectionError):
             raise
         except Exception as exc:  # a bug: one line for the client and the log, no traceback
-            self.server.write_log(f"internal error on {self.command} {url.path}: "
-                                  f"{type(exc).__name__}: {exc}")
+            self.server.write_failure(f"internal error on {self.command} {url.path}: "
+                                      f"{type(exc).__name__}: {exc}")
             self.close_connection = True
             if not self.answered:
                 self.send_text(500, f"internal error: {type(exc).__name__}")
@@ -226,18 +232,30 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- the protocol
 
+    def _target_allowed(self) -> bool:
+        path = request_path(self.path, self.command)
+        if path is None:
+            self.close_connection = True
+            self.send_text(400, "the request target must be a path (or a URL of this machine)")
+            return False
+        self.path = path
+        return True
+
     def _host_allowed(self) -> bool:
-        if not self.server.local_only:
+        refusal = host_refusal(self.headers.get_all("Host") or [], self.request_version,
+                               local_only=self.server.local_only)
+        if refusal is not None:
+            self.close_connection = refusal[0] == 400
+            self.send_text(*refusal)
+        return refusal is None
+
+    def _same_site(self, path: str) -> bool:
+        if self.server.limits.allow_cross_site or not is_cross_site(self.headers, self.command, path):
             return True
-        host = (self.headers.get("Host") or "").strip()
-        name = host[1:].partition("]")[0] if host.startswith("[") else host.rpartition(":")[0] or host
-        try:
-            allowed = ipaddress.ip_address(name).is_loopback
-        except ValueError:
-            allowed = name.lower() in _LOCAL_HOSTS
-        if not allowed:
-            self.send_text(403, "this endpoint only answers requests addressed to this machine")
-        return allowed
+        self.close_connection = True
+        self.send_text(403, "cross-site requests are refused (start serve with --allow-cross-site "
+                       "to let other web sites use this endpoint)")
+        return False
 
     def _refuse_update(self) -> None:
         self.send_text(403, "this endpoint is read-only: SPARQL updates are refused")
@@ -357,6 +375,7 @@ class _Server(ThreadingHTTPServer):
                  site: SiteRoutes | None = None) -> None:
         self.site = site
         self.log = log
+        self.failures: TextIO | None = None
         self.limits = limits
         #: Path -> route; add a page with ``server.routes["/docs"] = handler``.
         self.routes: dict[str, Route] = {**_ROUTES, **(routes or {})}
@@ -377,6 +396,15 @@ class _Server(ThreadingHTTPServer):
             super().server_close()
             raise
         threading.Thread(target=self._reap, daemon=True, name="samhandling-reaper").start()
+
+    def write_failure(self, line: str) -> None:
+        """A failure of the server's own (a bug, a page that cannot be made): in the log, and
+        on ``failures`` (``serve`` passes its standard error) when there is no log."""
+        target = self.log if self.log is not None else self.failures
+        if target is not None:
+            with contextlib.suppress(OSError, ValueError):
+                target.write("samhandling serve: " + printable(line) + "\n")
+                target.flush()
 
     def write_log(self, line: str) -> None:
         if self.log is not None:
@@ -497,13 +525,20 @@ def make_server(store: OxigraphStore, host: str = "127.0.0.1", port: int = DEFAU
 
 def serve(data: Iterable[str | Path] = (), *, infer: bool = False, host: str = "127.0.0.1",
           port: int = DEFAULT_PORT, out: TextIO | None = None,
-          ready: threading.Event | None = None, limits: Limits | None = None) -> int:
-    """Build the store and serve it until interrupted; returns the exit status."""
+          ready: threading.Event | None = None, limits: Limits | None = None,
+          err: TextIO | None = None) -> int:
+    """Build the store and serve it until interrupted; returns the exit status. Failures of
+    the server's own are written to ``err``."""
     data = list(data)
     limits = limits or Limits()
     store = OxigraphStore.with_knowledge_graph(data, infer=infer)
-    server = make_server(store, host, port, limits=limits, site=SiteRoutes(data))
-    del store  # the workers hold their own copies
+    # The pages are read from the same files with the reference reader: read now, so that a
+    # file it refuses (a 6,000-digit integer Oxigraph takes) is refused at start with the
+    # line every other command gives, not a 500 on every page later.
+    graph = load_knowledge_graph(data)
+    server = make_server(store, host, port, limits=limits, site=SiteRoutes(data, graph=graph))
+    server.failures = err
+    del store, graph  # the workers hold their own copies; the site keeps the graph
     bound_host, bound_port = str(server.server_address[0]), int(server.server_address[1])
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     if out is not None:

@@ -84,7 +84,6 @@ def worker_main(argv: list[str]) -> int:
 
     import pyoxigraph as ox
 
-    from samhandling_kg.serve.worker import answer_query
     from samhandling_kg.stores.local import OxigraphStore
 
     store = OxigraphStore()

@@ -482,7 +482,7 @@ def _severity_words(lang: str) -> Mapping[str, str]:
 
 
 def _static(name: str) -> bytes:
-    return importlib_resources.files("samhandling_kg.site").joinpath("static", name).read_bytes()
+    return importlib_resources.files("samhandling_kg.site").joinpath("static").joinpath(name).read_bytes()
 
 
 def _ontology_file(fmt: str) -> bytes:

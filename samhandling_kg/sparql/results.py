@@ -242,6 +242,38 @@ def _plain_strings(result: QueryResult) -> QueryResult:
     return replace(result, rows=tuple(tuple(fix(t) for t in row) for row in result.rows))
 
 
+def _json_answer(payload: bytes, source: str) -> Any:
+    """A store's answer read as JSON. Nesting deeper than the interpreter's recursion limit
+    (about 1,000 levels; results are 4 deep) is one line, not a RecursionError: the C decoder
+    counts its depth and stops cleanly."""
+    try:
+        return json.loads(payload.decode("utf-8"))
+    except RecursionError:
+        raise EndpointError(f"{source}: the answer is not SPARQL JSON results (JSON nested too "
+                            "deeply)") from None
+
+
+def raw_bindings(payload: bytes, source: str) -> tuple[tuple[str, ...], list[dict[str, dict[str, Any]]]]:
+    """SPARQL JSON results as plain data: the variables and, per row, the JSON object of each
+    bound variable (only objects with a string ``type`` and ``value`` are kept); no RDF term
+    is made, so no value can fail the answer. For callers that check every term themselves."""
+    try:
+        document = _json_answer(payload, source)
+        variables = document["head"]["vars"]
+        bindings = document["results"]["bindings"]
+        if not isinstance(variables, list) or not isinstance(bindings, list):
+            raise TypeError
+    except (ValueError, UnicodeDecodeError, KeyError, TypeError):
+        start = " ".join(payload[:80].decode("utf-8", "replace").split())
+        raise EndpointError(f"{source}: the answer is not SPARQL JSON results (it begins {start!r})") from None
+    names = tuple(v for v in variables if isinstance(v, str))
+    rows = [{name: term for name, term in row.items()
+             if name in names and isinstance(term, dict) and isinstance(term.get("type"), str)
+             and isinstance(term.get("value"), str)}
+            for row in bindings if isinstance(row, dict)]
+    return names, rows
+
+
 def decode_answer(kind: QueryKind, payload: bytes, source: str, *, graph_format: str = "nt",
                   truncated: bool = False) -> QueryResult:
     """A store's answer (SPARQL JSON, or an RDF graph) as a :class:`QueryResult`."""
@@ -249,7 +281,7 @@ def decode_answer(kind: QueryKind, payload: bytes, source: str, *, graph_format:
         try:
             with warnings.catch_warnings():  # rdflib warns of ill-typed literals (legal RDF)
                 warnings.simplefilter("ignore")
-                result = result_from_json(json.loads(payload.decode("utf-8")))
+                result = result_from_json(_json_answer(payload, source))
         except (ValueError, UnicodeDecodeError) as exc:
             start = " ".join(payload[:80].decode("utf-8", "replace").split())
             raise EndpointError(f"{source}: the answer is not SPARQL JSON results ({exc}; "

@@ -30,7 +30,7 @@ from samhandling_kg.sparql.binding import bind_with_values, sparql_term
 from samhandling_kg.sparql.guard import (
     check_read_query,
 )
-from samhandling_kg.sparql.results import QueryResult, decode_answer
+from samhandling_kg.sparql.results import QueryResult, decode_answer, raw_bindings
 from samhandling_kg.stores.base import load_paths
 
 # --- remote stores ------------------------------------------------------------------------------
@@ -154,6 +154,13 @@ class EndpointStore:
         """A SELECT of the package's own (no parameters, no checks), over the whole store."""
         response = self._ask(text, _ACCEPT["SELECT"])
         return decode_answer("SELECT", response.content, display_url(str(self.endpoint)))
+
+    def select_bindings(self, text: str) -> tuple[tuple[str, ...], list[dict[str, dict[str, Any]]]]:
+        """A SELECT of the package's own whose answer is read as plain JSON, no term built:
+        the variables and, per row, each bound variable's ``{"type", "value", …}`` object for
+        the caller to check (``load`` reads its records this way and trusts none of them)."""
+        response = self._ask(text, _ACCEPT["SELECT"])
+        return raw_bindings(response.content, display_url(str(self.endpoint)))
 
     @staticmethod
     def _truncated(headers: Mapping[str, str]) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from functools import cache, lru_cache
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import (
     RDF,
     RDFS,
@@ -41,17 +41,21 @@ from samhandling_kg.validation.sourcelines import _Locator
 
 
 def report_for(given: _Input, findings: Sequence[Finding], *, lang: str, fail_on: Severity,
-               refused: Sequence[Triple] = (), locator: _Locator | None = None
-               ) -> ValidationReport:
+               refused: Sequence[Triple] = (), locator: _Locator | None = None,
+               shapes: Graph | None = None, general: bool = False) -> ValidationReport:
     """The report of ``findings`` (of any engine) and of the ``refused`` statements about the
     ontology's terms: messages, records, files and lines (``locator``: one already made for
-    ``given`` in ``lang``)."""
-    shapes = _shapes()
+    ``given`` in ``lang``). ``shapes`` holds the messages (default: the profile's);
+    ``general`` (``--profile none``): no hints of the profile, and every result kept as the
+    engine found it (SHACL's report, not the profile's one message per shape and value)."""
+    if shapes is None:
+        shapes = _shapes()
     if locator is None:
         locator = _Locator(given, _View(given), lang)
     view = locator.view
     results = [_result(f, shapes, view, lang, locator) for f in findings]
-    results = with_hints(results, view.lookup(), lang)
+    if not general:
+        results = with_hints(results, view.lookup(), lang)
     for result in background_results(refused, _ontology_graph(), lang) if refused else ():
         assert result.focus_term is not None
         file, line = locator.where(result.focus_term)
@@ -62,7 +66,7 @@ def report_for(given: _Input, findings: Sequence[Finding], *, lang: str, fail_on
                                 _shape_order(r.source_shape), r.focus_node,
                                 r.path or "", r.value or "", r.constraint_component))
     return ValidationReport(
-        results=tuple(_dedupe(results)),
+        results=tuple(results if general else _dedupe(results)),
         records=tuple(records),
         files=tuple(given.files),
         lang=lang,
@@ -172,8 +176,9 @@ def _result(finding: Finding, shapes: Graph, view: _View, lang: str,
             locator: _Locator) -> ValidationResult:
     focus, path, value, shape = finding.focus, finding.path, finding.value, finding.shape
     message = _message(shapes, shape, lang, value, view)
-    if message is None:  # a shape without our messages (should not happen)
-        message = "constraint not satisfied"
+    if message is None:  # a shape without a message of its own (the user's)
+        message = _DEFAULT_MESSAGE[lang].format(compact(view.names, finding.component)
+                                                if finding.component is not None else "?")
     if shape == SAMSH.KnownTerm and isinstance(value, URIRef):
         close = closest_term(str(value))
         if close:
@@ -186,6 +191,8 @@ def _result(finding: Finding, shapes: Graph, view: _View, lang: str,
         severity=finding.severity,
         focus_node=node_text(focus),
         path=str(path) if isinstance(path, URIRef) else None,
+        severity_term=finding.severity_term,
+        path_structure=finding.path_triples,
         value=node_text(value) if value is not None else None,
         message=message,
         source_shape=node_text(shape) if shape is not None else "",
@@ -194,9 +201,16 @@ def _result(finding: Finding, shapes: Graph, view: _View, lang: str,
         file=file,
         line=line,
         focus_term=focus,
-        path_term=path if isinstance(path, URIRef) else None,
+        path_term=path if isinstance(path, (URIRef, BNode)) else None,
         value_term=value,
     )
+
+
+_DEFAULT_MESSAGE = {
+    "nb": "Verdien oppfyller ikke {0}.",
+    "nn": "Verdien oppfyller ikkje {0}.",
+    "en": "The value does not satisfy {0}.",
+}
 
 
 def _message(shapes: Graph, shape: Node | None, lang: str, value: Node | None,

@@ -17,18 +17,26 @@ from rdflib.namespace import (
 )
 from rdflib.term import Node
 
-from samhandling_kg.core.errors import SamhandlingError
+from samhandling_kg.core import limits
+from samhandling_kg.core.errors import SamhandlingError, UnsupportedShape
 from samhandling_kg.core.namespace import SAM
 from samhandling_kg.core.progress import ProgressCallback
 from samhandling_kg.core.terms import DEFAULT_LANGUAGE, IRI_FORBIDDEN, LANGUAGES
 from samhandling_kg.io.http import display_url
 from samhandling_kg.io.oxigraph import to_ox, to_rdflib
+from samhandling_kg.stores.endpoint import open_store
 from samhandling_kg.validation.assemble import report_for
 from samhandling_kg.validation.background import _ontology_quads
-from samhandling_kg.validation.compiler.checks import compiled_profile
-from samhandling_kg.validation.engines import _finding
+from samhandling_kg.validation.engines import _finding, checks_for, read_shapes
 from samhandling_kg.validation.input import _Input
-from samhandling_kg.validation.model import DATA, Finding, Severity, ValidationReport
+from samhandling_kg.validation.model import (
+    DATA,
+    Finding,
+    Severity,
+    ValidationReport,
+    node_text,
+    severity_of,
+)
 
 PAGE_SIZE = 5000
 
@@ -66,6 +74,8 @@ class _RemoteInput(_Input):
         page = self.page_size
         rows: list[tuple[Node | None, ...]] = []
         variables: tuple[str, ...] = ()
+        most = limits.ROWS.value()
+        where = display_url(str(self.remote.endpoint))
         while True:
             text = (f"{prologue}SELECT * WHERE {{ {{ {body} }} }} "
                     f"ORDER BY ?this ?path ?value ?s ?p ?o LIMIT {page} OFFSET {len(rows)}")
@@ -73,10 +83,19 @@ class _RemoteInput(_Input):
             variables = result.variables
             got = list(result.rows)
             rows.extend(got)
+            if len(rows) > most:  # a store that answers every page full would never end
+                raise SamhandlingError(f"{where}: a check of the profile got more than "
+                                       f"{limits.ROWS.describe(most)}; the store keeps answering "
+                                       "full pages")
             if result.truncated:
                 if not got:
-                    raise SamhandlingError(f"{display_url(str(self.remote.endpoint))}: the "
-                                           "endpoint cut an answer to no rows; cannot validate")
+                    raise SamhandlingError(f"{where}: the endpoint cut an answer to no rows; cannot validate")
+                floor = min(limits.ROW_FLOOR, max(1, self.page_size // 2))
+                if len(got) < floor:  # a request per row would never end
+                    raise SamhandlingError(
+                        f"{where}: the store caps its answers at {len(got)} row{'s' if len(got) != 1 else ''} "
+                        f"(X-SPARQL-MaxRows), fewer than the {floor} a page needs; "
+                        "raise its limit (Virtuoso: ResultSetMaxRows)")
                 # The store's own cap is below the page: fetch the rest in pages of that size.
                 page = min(page, len(got))
                 continue
@@ -111,6 +130,8 @@ def validate_endpoint(
     store: Any = None,
     page_size: int = PAGE_SIZE,
     progress: ProgressCallback | None = None,
+    shapes: Any = None,
+    profile: str = "samhandling",
 ) -> ValidationReport:
     """Validate the catalogue a SPARQL 1.1 endpoint holds with the compiled profile, run at
     the endpoint. ``graph`` names the graph holding the catalogue (the protocol's
@@ -118,12 +139,20 @@ def validate_endpoint(
     a graph holding the ontology when it is elsewhere. ``store`` is an
     :class:`~samhandling_kg.stores.endpoint.EndpointStore` to use instead of one made from
     ``endpoint`` (credentials and timeout from the environment). ``progress`` as for
-    :func:`validate` (the number of records is not known at an endpoint: None)."""
-    from samhandling_kg.stores.endpoint import open_store
+    :func:`validate` (the number of records is not known at an endpoint: None). ``shapes``
+    and ``profile`` as for :func:`validate`; literals are as the endpoint's store holds them.
+    """
 
     if lang not in LANGUAGES:
         raise SamhandlingError(f"unknown language {lang!r}; known: {', '.join(LANGUAGES)}")
     threshold = Severity.parse(fail_on)
+    user = read_shapes(shapes)
+    shapes_graph, checks = checks_for(user, profile)
+    general = profile == "none"
+    for check in checks:
+        if check.local_only:
+            raise UnsupportedShape(f"shape {node_text(check.shape)}: {check.local_only}; validate "
+                                   "the data locally instead of at --endpoint")
     if store is None:
         store = open_store(endpoint=endpoint, graph=graph)
     if background_graph:
@@ -131,26 +160,28 @@ def validate_endpoint(
             raise SamhandlingError(f"--background-graph: not an IRI: {background_graph!r}")
         store.extra_default_graphs = (background_graph,)
     given = _RemoteInput(store, page_size)
-    if not store.query(_REMOTE_HAS_RECORDS, source="compiled profile").boolean:
+    if user is None and not store.query(_REMOTE_HAS_RECORDS, source="compiled profile").boolean:
         where = f" (graph <{graph}>)" if graph else ""
         raise SamhandlingError(f"{display_url(endpoint)}{where}: no solution description "
                                "(sam:Solution) found")
     findings: list[Finding] = []
     if progress is not None:
         progress("check", None)
-    for check in compiled_profile():
-        severity = Severity.parse(str(check.severity))
+    for check in checks:
+        severity = severity_of(check.severity)
         variables, rows = given.select(check.query)
         for row in rows:
             values = dict(zip(variables, row))
             focus = values.get("this")
-            if focus is None or not given.is_data_subject(focus):
+            if focus is None or (not general and not given.is_data_subject(focus)):
                 continue
+            value = values.get("value") if check.reports_value else None
             findings.append(_finding(check, to_ox(focus, "r"),
                                      to_ox(values["path"]) if check.selects_path and values.get("path") is not None else None,
-                                     to_ox(values["value"], "r") if values.get("value") is not None else None,
+                                     to_ox(value, "r") if value is not None else None,
                                      severity))
     if progress is not None:
         progress("report", len(findings))
     given.fetch_report_triples()
-    return report_for(given, findings, lang=lang, fail_on=threshold)
+    return report_for(given, findings, lang=lang, fail_on=threshold, shapes=shapes_graph,
+                      general=general)

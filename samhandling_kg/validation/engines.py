@@ -27,6 +27,7 @@ Nothing reaches the network: the parsers never fetch, pySHACL runs inside
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
@@ -34,36 +35,45 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import BNode, Graph
 from rdflib.namespace import (
     RDF,
     SH,  # closed: a misspelt SHACL term fails at once
-    )
+)
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
+from rdflib.term import Node
 
-from samhandling_kg.core.errors import SamhandlingError
+from samhandling_kg.core.errors import SamhandlingError, UnsupportedShape
 from samhandling_kg.core.namespace import SAM
 from samhandling_kg.core.progress import ProgressCallback
 from samhandling_kg.core.terms import DEFAULT_LANGUAGE, LANGUAGES
 from samhandling_kg.io.network import no_network
 from samhandling_kg.io.oxigraph import to_rdflib
-from samhandling_kg.io.rdf import RdfBytes, expand_paths
+from samhandling_kg.io.rdf import RdfBytes, expand_paths, parse_file
 from samhandling_kg.kg.graph import (
     bind_prefixes,
 )
 from samhandling_kg.validation.assemble import _too_deep, _View, report_for
 from samhandling_kg.validation.background import _ontology_graph
-from samhandling_kg.validation.compiler.checks import FOCUS, CompiledCheck, compiled_profile
+from samhandling_kg.validation.compiler.checks import (
+    FOCUS,
+    CompiledCheck,
+    compile_shapes,
+    compiled_profile,
+)
+from samhandling_kg.validation.compiler.literals import unwrap
 from samhandling_kg.validation.diagnostics import _require_something_to_validate
 from samhandling_kg.validation.input import Source, _Input, _read, _shapes
 from samhandling_kg.validation.model import (
     DATA,
     DATA_AND_BACKGROUND,
+    DATA_BY_VALUE,
     Finding,
     Severity,
     ValidationReport,
+    severity_of,
 )
 from samhandling_kg.validation.sourcelines import _Locator
 
@@ -87,29 +97,40 @@ class _PreparedQueryGraph(Graph):
         return super().query(query_object, *args, **kwargs)
 
 
-def _run_compiled(given: _Input) -> list[Finding]:
-    """The profile compiled to SPARQL (:mod:`samhandling_kg.validation.compiler.checks`), run in the
-    private Oxigraph store over the data and the background as one default graph.
+def _run_compiled(given: _Input, checks: tuple[CompiledCheck, ...] | None = None, *,
+                  background: bool = True, keep: Callable[[Node], bool] | None = None
+                  ) -> list[Finding]:
+    """Compiled checks (the profile's by default: :func:`compiled_profile`), run in the
+    private Oxigraph store over the data and (``background``) the ontology as one default
+    graph. ``keep`` filters findings by focus node (default: subjects of the user's data).
 
     Each distinct target's focus nodes are written once to a private graph (by a SPARQL
     update, inside Oxigraph); every check of the shapes with that target then reads them,
     queued as soon as they are written. The targets and checks run on a few threads:
     Oxigraph releases the GIL while it evaluates, so a machine's cores share the work
-    (:func:`_threads`)."""
-    checks = compiled_profile()
+    (:func:`_threads`). A SHACL-SPARQL check reads the data as SPARQL reads it
+    (:data:`DATA_BY_VALUE`) where the data holds literals kept as written."""
+    if checks is None:
+        checks = compiled_profile()
+    if keep is None:
+        keep = given.is_data_subject
+    graphs = DATA_AND_BACKGROUND if background else [DATA]
+    by_value = [DATA_BY_VALUE, *graphs[1:]] if given.by_value else graphs
     focus = ox.NamedNode(FOCUS)
-    using = "".join(f"USING <{graph.value}>\n" for graph in DATA_AND_BACKGROUND)
+    using = "".join(f"USING <{graph.value}>\n" for graph in graphs)
     inserts: dict[str, str] = {}
     for check in checks:
         inserts.setdefault(check.target_key, check.target_insert.replace("{using}", using))
 
     def run(check: CompiledCheck) -> list[Finding]:
-        severity = Severity.parse(str(check.severity))
+        severity = severity_of(check.severity)
         with no_network():
-            rows = given.store.query(check.cached_query, default_graph=DATA_AND_BACKGROUND,
+            rows = given.store.query(check.cached_query,
+                                     default_graph=by_value if check.sparql else graphs,
                                      named_graphs=[DATA, focus])
             return [_finding(check, row["this"], row["path"] if check.selects_path else None,
-                             row["value"], severity) for row in rows]
+                             row["value"] if check.reports_value else None, severity)
+                    for row in rows]
 
     def write(key: str) -> list[Future[list[Finding]]]:
         """Write one target's focus nodes, then queue the checks that read them."""
@@ -120,7 +141,7 @@ def _run_compiled(given: _Input) -> list[Finding]:
     with ThreadPoolExecutor(_threads()) as pool:
         written = [pool.submit(write, key) for key in inserts]
         found = [future.result() for target in written for future in target.result()]
-    return [f for part in found for f in part if given.is_data_subject(f.focus)]
+    return [f for part in found for f in part if keep(f.focus)]
 
 
 def _threads() -> int:
@@ -130,9 +151,9 @@ def _threads() -> int:
 
 
 def _finding(check: CompiledCheck, focus: Any, path: Any, value: Any, severity: Severity) -> Finding:
-    focus_term = to_rdflib(focus)
-    value_term = to_rdflib(value) if value is not None else None
-    if value_term is None and check.node_shape:
+    focus_term = unwrap(to_rdflib(focus))
+    value_term = unwrap(to_rdflib(value)) if value is not None else None
+    if value_term is None and check.node_shape and check.reports_value:
         value_term = focus_term
     return Finding(
         focus=focus_term,
@@ -141,23 +162,33 @@ def _finding(check: CompiledCheck, focus: Any, path: Any, value: Any, severity: 
         shape=check.shape,
         component=check.component,
         severity=severity,
+        severity_term=check.severity,
+        path_triples=check.path_triples if path is None else (),
     )
 
 
-def _run_pyshacl(given: _Input) -> list[Finding]:
-    """The reference engine: pySHACL over an rdflib copy of the data and the background."""
+def _run_pyshacl(given: _Input, shapes: Graph | None = None, *, background: bool = True,
+                 keep: Callable[[Node], bool] | None = None) -> list[Finding]:
+    """The reference engine: pySHACL over an rdflib copy of the data and (``background``)
+    the ontology, with ``shapes`` (default: the profile)."""
     import pyshacl  # imported when asked for: it takes a second to import
+    from pyshacl.errors import ReportableRuntimeError
 
+    if keep is None:
+        keep = given.is_data_subject
     merged = bind_prefixes(_PreparedQueryGraph())
     for prefix, namespace in given.prefixes.items():
         merged.bind(prefix, namespace, override=False)
-    merged += _ontology_graph()
+    if background:
+        merged += _ontology_graph()
     merged += given.data_graph()
+    shapes_graph = _shapes() if shapes is None else shapes
     try:
-        with no_network():
+        with no_network(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             _, report, _ = pyshacl.validate(
                 merged,
-                shacl_graph=_shapes(),
+                shacl_graph=shapes_graph,
                 advanced=True,  # SPARQL-based targets
                 inference="none",
                 inplace=True,  # ``merged`` is our own copy
@@ -168,27 +199,97 @@ def _run_pyshacl(given: _Input) -> list[Finding]:
     except RecursionError:
         # rdflib follows property paths (rdfs:subClassOf*) by recursion, one call per step.
         raise _too_deep(given, given.data_graph()) from None
+    except ReportableRuntimeError as exc:
+        raise UnsupportedShape(f"pySHACL cannot run these shapes: {' '.join(str(exc.message).split())[:300]}") from None
+    except NotImplementedError as exc:  # pySHACL's word for $shapesGraph and the like
+        raise UnsupportedShape(f"pySHACL cannot run these shapes: {' '.join(str(exc).split())[:300]}") from None
+    if not isinstance(report, Graph):  # pySHACL's ValidationFailure: shapes it cannot run
+        text = " ".join(str(getattr(report, "message", report)).split())[:300]
+        raise UnsupportedShape(f"pySHACL cannot run these shapes: {text}")
     findings = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(node, SH.focusNode)
-        if focus is None or not given.is_data_subject(focus):
+        if focus is None or not keep(focus):
             continue  # the background's own nodes are never reported
+        path = report.value(node, SH.resultPath)
+        severity = report.value(node, SH.resultSeverity)
         findings.append(Finding(
             focus=focus,
-            path=report.value(node, SH.resultPath),
+            path=path,
             value=report.value(node, SH.value),
             shape=report.value(node, SH.sourceShape),
             component=report.value(node, SH.sourceConstraintComponent),
-            severity=Severity.parse(str(report.value(node, SH.resultSeverity))),
+            severity=severity_of(severity),
+            severity_term=severity,
+            path_triples=_path_triples(shapes_graph, path),
         ))
     return findings
 
 
-ENGINES: dict[str, Callable[[_Input], list[Finding]]] = {
+def _path_triples(shapes: Graph, path: Node | None) -> tuple[tuple[Node, Node, Node], ...]:
+    if not isinstance(path, BNode):
+        return ()
+    found: list[tuple[Node, Node, Node]] = []
+    todo: list[Node] = [path]
+    seen: set[Node] = set()
+    while todo:
+        node = todo.pop()
+        if not isinstance(node, BNode) or node in seen:
+            continue
+        seen.add(node)
+        for p, o in shapes.predicate_objects(node):
+            found.append((node, p, o))
+            todo.append(o)
+    return tuple(found)
+
+
+ENGINES: dict[str, Callable[..., list[Finding]]] = {
     "compiled": _run_compiled,
     "pyshacl": _run_pyshacl,
 }
 DEFAULT_ENGINE = "compiled"
+
+#: The profiles ``--profile`` takes: the project's own, or none (the given shapes alone).
+PROFILES = ("samhandling", "none")
+
+
+def read_shapes(shapes: Source | None) -> Graph | None:
+    """The user's shapes (files, folders, or an rdflib graph, copied), read as written, or
+    None."""
+    if shapes is None:
+        return None
+    if isinstance(shapes, Graph):
+        copy = Graph()
+        copy += shapes
+        for prefix, namespace in shapes.namespaces():
+            copy.bind(prefix, namespace, override=False)
+        return copy
+    items = [shapes] if isinstance(shapes, (str, Path, RdfBytes)) else list(shapes)
+    if not items:
+        return None
+    graph = Graph()
+    for path in expand_paths(items):
+        parse_file(path, graph)
+    return graph
+
+
+def checks_for(user: Graph | None, profile: str, *, compiled: bool = True
+               ) -> tuple[Graph, tuple[CompiledCheck, ...]]:
+    """The shapes graph and (``compiled``) its compiled checks for ``profile`` with the
+    ``user``'s shapes on top (the profile's are compiled once per process)."""
+    if profile not in PROFILES:
+        raise SamhandlingError(f"unknown profile {profile!r}; known: {', '.join(PROFILES)}")
+    if profile == "none":
+        if user is None:
+            raise SamhandlingError("--profile none validates with the given shapes alone; give "
+                                   "--shapes SHAPES")
+        return user, compile_shapes(user) if compiled else ()
+    if user is None:
+        return _shapes(), compiled_profile() if compiled else ()
+    merged = Graph()
+    merged += _shapes()
+    merged += user
+    return merged, compile_shapes(merged) if compiled else ()
 
 
 def validate(
@@ -198,8 +299,10 @@ def validate(
     fail_on: Severity | str = Severity.VIOLATION,
     engine: str = DEFAULT_ENGINE,
     progress: ProgressCallback | None = None,
+    shapes: Source | None = None,
+    profile: str = "samhandling",
 ) -> ValidationReport:
-    """Validate solution descriptions against the profile.
+    """Validate solution descriptions against the profile, or any data against any shapes.
 
     ``source`` is a file or folder path, several of them, or an rdflib ``Graph`` (copied, never
     changed). Files are read by their ending; a file that cannot be read raises
@@ -207,7 +310,13 @@ def validate(
     messages and titles (``nb``, ``nn`` or ``en``; default ``nb``,
     :data:`~samhandling_kg.core.terms.DEFAULT_LANGUAGE`, as on the command line); ``fail_on`` the
     lowest severity that makes :attr:`ValidationReport.conforms` false; ``engine`` the engine (:data:`ENGINES`):
-    ``compiled`` (the profile compiled to SPARQL, in Oxigraph) or ``pyshacl`` (the reference).
+    ``compiled`` (the shapes compiled to SPARQL, in Oxigraph) or ``pyshacl`` (the reference).
+    ``shapes`` (files, folders or a graph) are SHACL shapes added to the profile;
+    ``profile="none"`` validates with them alone: no built-in profile, no ontology as
+    background, none of the profile's diagnostics, every focus node the shapes select
+    (literals included), literals checked as written. Shapes the engine cannot run raise
+    :class:`~samhandling_kg.core.errors.UnsupportedShape` naming the component, before any
+    check runs.
     ``progress``, when given, is called at the start of each stage with its name and a count:
     ``("read", files)``, ``("check", records)``, ``("report", findings)`` — never inside an
     engine's loop (the command line's :class:`~samhandling_kg.core.progress.Progress` prints them).
@@ -217,34 +326,42 @@ def validate(
     if engine not in ENGINES:
         raise SamhandlingError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
     threshold = Severity.parse(fail_on)
+    user = read_shapes(shapes)
+    # Refused here, before any data is read (pySHACL reads the shapes its own way).
+    shapes_graph, checks = checks_for(user, profile, compiled=engine == "compiled")
+    general = profile == "none"
     if progress is not None:
         if not isinstance(source, (Graph, str, Path, RdfBytes)):
             source = list(source)  # counted first, read after: an iterator is read once
         progress("read", _count_files(source))
-    given = _read(source)
-    # Statements that would change the ontology's terms never reach the checks (whichever
-    # engine runs them); each is a finding of its own.
-    refused = given.remove_background_statements()
-    given.add_background()
-    if not refused:
-        _require_something_to_validate(given)
+    given = _read(source, as_written=user is not None)
+    refused: tuple[Any, ...] = ()
+    if not general:
+        # Statements that would change the ontology's terms never reach the checks (whichever
+        # engine runs them); each is a finding of its own.
+        refused = given.remove_background_statements()
+        given.add_background()
+        if not refused and user is None:
+            _require_something_to_validate(given)
+    keep: Callable[[Node], bool] = (lambda node: True) if general else given.is_data_subject
     if progress is not None:
-        progress("check", _count_records(given))
+        progress("check", None if general else _count_records(given))
     locator = None
     if engine == "compiled":
         # The compiled checks run in Oxigraph, off the GIL: meanwhile this thread finds what
         # the report needs whatever the findings (every record's title, file and line).
         with ThreadPoolExecutor(1) as runner:
-            running = runner.submit(_run_compiled, given)
+            running = runner.submit(_run_compiled, given, checks, background=not general,
+                                    keep=keep)
             locator = _Locator(given, _View(given), lang)
             locator.prepare()
             findings = running.result()
     else:
-        findings = ENGINES[engine](given)
+        findings = _run_pyshacl(given, shapes_graph, background=not general, keep=keep)
     if progress is not None:
         progress("report", len(findings) + len(refused))
     return report_for(given, findings, lang=lang, fail_on=threshold, refused=refused,
-                      locator=locator)
+                      locator=locator, shapes=shapes_graph, general=general)
 
 
 def _count_files(source: Source) -> int | None:

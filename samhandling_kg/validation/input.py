@@ -28,7 +28,8 @@ from samhandling_kg.validation.background import (
     _ontology_quads,
     background_statement_kind,
 )
-from samhandling_kg.validation.model import DATA, Triple, node_text
+from samhandling_kg.validation.compiler.literals import by_value_copy, keep_as_written, unwrap
+from samhandling_kg.validation.model import DATA, DATA_BY_VALUE, Triple, node_text
 from samhandling_kg.validation.sourcelines import _index_lines
 
 Source = str | Path | RdfBytes | Graph | Iterable[str | Path | RdfBytes]
@@ -54,6 +55,9 @@ class _Input:
         #: Each file's line index (:func:`_index_lines`) for the report, built on another
         #: thread while Oxigraph parses (the parser releases the GIL).
         self.line_index: dict[str, Future[tuple[Sequence[str], dict[str, int], list[str]]]] = {}
+        #: True when :data:`DATA` holds literals in their written form and
+        #: :data:`DATA_BY_VALUE` the data as SPARQL reads it.
+        self.by_value = False
 
     def data_graph(self) -> Graph:
         """The data as an rdflib graph (for pySHACL and for the hints of an input error)."""
@@ -65,16 +69,22 @@ class _Input:
                 warnings.simplefilter("ignore")
                 for quad in self.store.quads_for_pattern(None, None, None, DATA):
                     graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate),
-                               to_rdflib(quad.object)))
+                               unwrap(to_rdflib(quad.object))))
             self._graph = graph
         return self._graph
+
+    def finish_reading(self) -> None:
+        """After the files: the data as SPARQL reads it, where it holds literals kept as
+        written (one update inside the store)."""
+        if self.by_value:
+            self.store.update(by_value_copy(DATA.value, DATA_BY_VALUE.value))
 
     def is_data_subject(self, node: Node) -> bool:
         if node in self.restated:
             return True
         try:
             term = to_ox(node)
-        except TypeError:
+        except (TypeError, ValueError):
             return False
         if isinstance(term, ox.Literal):
             return False
@@ -116,12 +126,24 @@ class _Input:
         self._graph = None
 
 
-def _read(source: Source) -> _Input:
+def _read(source: Source, *, as_written: bool = False) -> _Input:
+    """The data of ``source`` in a private store. ``as_written``: literals the store would
+    rewrite are kept as written (:func:`~.compiler.literals.keep_as_written`), and a copy of
+    the data as SPARQL reads it is put beside them for SHACL-SPARQL."""
     given = _Input()
+    transform = None
+    if as_written:
+        def transform(quads: list[ox.Quad]) -> list[ox.Quad]:
+            kept = keep_as_written(quads)
+            if kept is not quads:
+                given.by_value = True
+            return kept
     if isinstance(source, Graph):
         # A copy: the caller's graph is never touched.
-        given.store.extend(to_ox_quads(source, DATA))
+        quads = to_ox_quads(source, DATA)
+        given.store.extend(transform(quads) if transform is not None else quads)
         given.prefixes = {str(p): str(n) for p, n in source.namespaces() if str(p)}
+        given.finish_reading()
         return given
     items = [source] if isinstance(source, (str, Path, RdfBytes)) else list(source)
     indexer = ThreadPoolExecutor(1)
@@ -133,7 +155,7 @@ def _read(source: Source) -> _Input:
                 _index_lines, str(path), given.in_memory.get(str(path)))
             # Each file whole or not at all: the first bad one raises, naming it, before any
             # output.
-            prefixes = load_file(given.store, path, DATA)
+            prefixes = load_file(given.store, path, DATA, transform=transform)
             given.files.append(str(path))
             given.file_prefixes[str(path)] = prefixes
             for prefix, namespace in prefixes.items():
@@ -144,6 +166,7 @@ def _read(source: Source) -> _Input:
         raise
     finally:
         indexer.shutdown(wait=False)
+    given.finish_reading()
     return given
 
 

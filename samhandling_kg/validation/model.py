@@ -67,6 +67,11 @@ class ValidationResult:
     focus_term: Node | None = field(default=None, repr=False, compare=False)
     path_term: Node | None = field(default=None, repr=False, compare=False)
     value_term: Node | None = field(default=None, repr=False, compare=False)
+    #: The severity as the shape gives it (a custom severity counts as a violation).
+    severity_term: Node | None = field(default=None, repr=False, compare=False)
+    #: The structure of a complex result path (the triples under :attr:`path_term`).
+    path_structure: tuple[tuple[Node, Node, Node], ...] = field(default=(), repr=False,
+                                                                compare=False)
 
     def as_json(self) -> dict[str, object]:
         """The object the public contract fixes for ``--format json``."""
@@ -137,6 +142,20 @@ class Finding:
     shape: Node
     component: Node
     severity: Severity
+    #: The shape's own severity term (kept for a custom severity), and the structure of a
+    #: complex path.
+    severity_term: Node | None = field(default=None, compare=False)
+    path_triples: tuple[tuple[Node, Node, Node], ...] = field(default=(), compare=False)
+
+
+def severity_of(term: Node | str) -> Severity:
+    """The severity level of a shape's sh:severity: sh:Violation, sh:Warning, sh:Info, and
+    any other (a custom severity: SHACL allows any IRI) as a violation."""
+    text = str(term)
+    if text.startswith("http://www.w3.org/ns/shacl#") and text[len("http://www.w3.org/ns/shacl#"):] in (
+            "Violation", "Warning", "Info"):
+        return Severity.parse(text)
+    return Severity.VIOLATION
 
 
 Triple = tuple[Node, Node, Node]
@@ -153,3 +172,8 @@ BACKGROUND = ox.NamedNode("urn:x-samhandling:background")
 
 
 DATA_AND_BACKGROUND = [DATA, BACKGROUND]
+
+#: The data as SPARQL reads it (literals by value), beside :data:`DATA` when that holds
+#: literals in their written form (:mod:`samhandling_kg.validation.compiler.literals`): what
+#: SHACL-SPARQL constraints query.
+DATA_BY_VALUE = ox.NamedNode("urn:x-samhandling:data-by-value")

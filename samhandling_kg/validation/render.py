@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -99,8 +100,16 @@ def to_text(report: ValidationReport) -> str:
     escapes, never sent to the terminal."""
     words = _WORDS[report.lang]
     out: list[str] = []
-    if not report.records:
+    grouped = {record.node for record in report.records}
+    loose = [r for r in report.results if r.record not in grouped]
+    if not report.records and not loose:
         out.append(words["none"])
+        out.append("")
+    for result in loose:  # a focus node that is no record (a literal, with --profile none)
+        prop = f" [{printable(_short(result.path))}]" if result.path else ""
+        out.append(f"{printable(result.focus_node)}")
+        out.append(f"  {_MARK[result.severity]} {words[result.severity.value]}{prop}: "
+                   f"{printable(result.message)}")
         out.append("")
     for record in report.records:
         where = ""
@@ -166,6 +175,21 @@ _encode: Callable[[str], str] = json.encoder.encode_basestring
 # --- Turtle (standard SHACL validation report) --------------------------------------------
 
 
+class _WrittenLiteral(Literal):
+    """A literal Turtle writes as ``"lexical"^^datatype`` always: rdflib's short forms of
+    numbers and booleans rewrite the lexical form (``"1.0"^^xsd:double`` as ``1e+00``) or
+    write an ill-typed one as no Turtle at all (``"none"^^xsd:boolean`` as ``none``)."""
+
+    def _literal_n3(self, use_plain: bool = False, qname_callback: Any = None) -> str:
+        return super()._literal_n3(False, qname_callback)
+
+
+def _as_written(term: Any) -> Any:
+    if isinstance(term, Literal) and term.datatype is not None and not term.language:
+        return _WrittenLiteral(str(term), datatype=term.datatype, normalize=False)
+    return term
+
+
 def to_turtle(report: ValidationReport) -> str:
     """A standard ``sh:ValidationReport``; ``sh:conforms`` has its SHACL meaning (no result
     at all). Messages are in the report's language."""
@@ -178,15 +202,20 @@ def to_turtle(report: ValidationReport) -> str:
         node = BNode(f"result{index}")
         graph.add((root, SH.result, node))
         graph.add((node, RDF.type, SH.ValidationResult))
-        graph.add((node, SH.resultSeverity, SH[result.severity.value]))
+        severity = result.severity_term if result.severity_term is not None \
+            else SH[result.severity.value]
+        graph.add((node, SH.resultSeverity, severity))
         focus = result.focus_term if result.focus_term is not None else URIRef(result.focus_node)
-        graph.add((node, SH.focusNode, focus))
+        graph.add((node, SH.focusNode, _as_written(focus)))
         if result.path_term is not None:
             graph.add((node, SH.resultPath, result.path_term))
+            for triple in result.path_structure:  # a complex path as its SHACL structure
+                graph.add(triple)
         if result.value_term is not None:
-            graph.add((node, SH.value, result.value_term))
+            graph.add((node, SH.value, _as_written(result.value_term)))
         graph.add((node, SH.resultMessage, Literal(result.message, lang=report.lang)))
-        graph.add((node, SH.sourceShape, URIRef(result.source_shape)))
+        shape = result.source_shape
+        graph.add((node, SH.sourceShape, BNode(shape[2:]) if shape.startswith("_:") else URIRef(shape)))
         graph.add((node, SH.sourceConstraintComponent, URIRef(result.constraint_component)))
     return graph.serialize(format="longturtle")
 

@@ -16,7 +16,7 @@ from rdflib.namespace import (
     DCTERMS,
     RDF,
 )
-from rdflib.term import Node
+from rdflib.term import Node, _is_valid_uri
 
 from samhandling_kg.core.errors import InputError
 from samhandling_kg.core.labels import NAME_PREDICATES, compact, fallback_order, name_of, pick_text
@@ -330,6 +330,8 @@ class _Locator:
         nodes: dict[str, Node] = {node_text(n): n for n in self.solutions}
         for text in extra:
             if text not in nodes:
+                if not text.startswith("_:") and not _is_valid_uri(text):
+                    continue  # a literal focus node (--profile none) is no record
                 node: Node = BNode(text[2:]) if text.startswith("_:") else URIRef(text)
                 if self.given.is_data_subject(node) or node in self.given.refused:
                     nodes[text] = node

@@ -198,7 +198,8 @@ def test_at_least_sixteen_questions() -> None:
 
 def test_data_questions_are_marked_and_have_cases_with_data() -> None:
     for question in QUESTIONS:
-        reads_solutions = "sam:Solution" in question.query
+        # solution descriptions, or a DCAT-AP-NO catalogue exported from them
+        reads_solutions = "sam:Solution" in question.query or "dcat:DataService" in question.query
         assert question.needs_data == reads_solutions, question.id
         if question.needs_data:
             assert any(c["id"] == question.id and c["data"] for c in CASES), question.id

@@ -19,18 +19,18 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from samhandling_kg import SAM, load_knowledge_graph, ontology_graph
 from samhandling_kg.cli import main
+from samhandling_kg.publish.publisher import publisher_iri
 from samhandling_kg.publish.skos_ap_no import (
     COLLECTION,
+    DERIVED_FROM_SOURCE,
     EUVOC,
     ORG,
+    SELF_COMPOSED,
     SKOSNO,
     VCARD,
     XKOS,
-    SELF_COMPOSED,
-    DERIVED_FROM_SOURCE,
     check,
     code_lists,
-    publisher_iri,
     skos_ap_no,
 )
 
@@ -569,7 +569,12 @@ def test_every_digdir_like_rule_is_broken_once_and_speaks_three_languages() -> N
 
 def test_the_publisher_module_serves_both_exports() -> None:
     from samhandling_kg.core.errors import SamhandlingError
-    from samhandling_kg.publish.publisher import DEFAULT_PUBLISHER, contact, contact_point, source_owner
+    from samhandling_kg.publish.publisher import (
+        DEFAULT_PUBLISHER,
+        contact,
+        contact_point,
+        source_owner,
+    )
 
     graph = load_knowledge_graph()
     assert source_owner(graph) == DEFAULT_PUBLISHER == HELSEDIREKTORATET

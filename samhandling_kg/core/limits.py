@@ -1,0 +1,67 @@
+"""The limits the tool chooses for what it reads (issue 23), instead of a parser's accident.
+
+Each has a default that real catalogues never meet and an environment variable that raises
+(or lowers) it; past it the command stops with one line naming the file, the line and the
+limit, and exit 2. SECURITY.md lists them with the tests that show them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from samhandling_kg.core.errors import SamhandlingError
+
+MIB = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One limit: its environment variable, its default, and what it counts."""
+
+    env: str
+    default: int
+    unit: str  # "bytes", "characters", "rows", "seconds", "triples"
+
+    def value(self) -> int:
+        """The limit in force: the environment variable when set, else the default."""
+        given = os.environ.get(self.env, "").strip()
+        if not given:
+            return self.default
+        if not given.isdigit() or int(given) <= 0:
+            raise SamhandlingError(f"{self.env}: not a positive whole number of {self.unit}: {given[:40]!r}")
+        return int(given)
+
+    def describe(self, value: int | None = None) -> str:
+        """``4 MiB (the limit; SAMHANDLING_MAX_TOKEN raises it)``."""
+        amount = self.value() if value is None else value
+        return f"{amount_text(amount, self.unit)} (the limit; {self.env} raises it)"
+
+
+def amount_text(amount: int, unit: str) -> str:
+    if unit == "bytes" and amount >= MIB and amount % MIB == 0:
+        return f"{amount // MIB} MiB"
+    if unit == "bytes" and amount >= MIB:
+        return f"{amount / MIB:.1f} MiB"
+    return f"{amount:,} {unit}".replace(",", " ") if amount >= 10_000 else f"{amount} {unit}"
+
+
+#: The largest literal or IRI a reader takes, in bytes of the file (pyoxigraph's parsers stop
+#: at 16 MiB with a MemoryError; a description of a solution is a few KB).
+TOKEN = Limit("SAMHANDLING_MAX_TOKEN", 4 * MIB, "bytes")
+#: The longest IRI, in characters, after relative IRIs are resolved: a chain of relative
+#: ``@base`` declarations grows IRIs with every line (14,000 lines made gigabytes).
+IRI = Limit("SAMHANDLING_MAX_IRI", 16_384, "characters")
+#: The largest input: a file, or standard input (counted while it is read).
+INPUT = Limit("SAMHANDLING_MAX_INPUT", 1024 * MIB, "bytes")
+#: The largest answer of a store, counted after decoding (a gzip bomb), as it is read.
+ANSWER = Limit("SAMHANDLING_MAX_ANSWER", 512 * MIB, "bytes")
+#: The most rows ``validate --endpoint`` fetches for one check (in pages).
+ROWS = Limit("SAMHANDLING_MAX_ROWS", 2_000_000, "rows")
+#: The fewest rows a page of ``validate --endpoint`` may hold when a store caps its answers
+#: (X-SPARQL-MaxRows): below, paging would send a request per row.
+ROW_FLOOR = 100
+#: OWL 2 RL inference (``docs``, ``--infer``): at most this many seconds, and this many
+#: derived triples.
+INFER_SECONDS = Limit("SAMHANDLING_MAX_INFER_SECONDS", 120, "seconds")
+INFER_TRIPLES = Limit("SAMHANDLING_MAX_INFERRED", 2_000_000, "triples")
