@@ -15,8 +15,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from samhandling_kg.core.errors import SamhandlingError, localised, printable
+from samhandling_kg.core.errors import SamhandlingError, localised
 from samhandling_kg.core.terms import DEFAULT_LANGUAGE, LANGUAGES
+from samhandling_kg.core.text import printable, printable_lines
 from samhandling_kg.core.version import __version__
 from samhandling_kg.io.rdf import INPUT_FORMATS, STDIN, read_stdin
 from samhandling_kg.kg.graph import load_knowledge_graph
@@ -248,14 +249,21 @@ def _cmd_recommend(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise localised(SamhandlingError, {"nb": "--list tar ingen --need, --has eller --not",
                                                "nn": "--list tek ingen --need, --has eller --not",
                                                "en": "--list takes no --need, --has or --not"})
-        _write(out, render_list(decision_data(load_knowledge_graph(args.data)), args.lang, args.format))
+        listed = render_list(decision_data(load_knowledge_graph(args.data)), args.lang, args.format)
+        _write(out, _for_terminal(listed, args.format))
         return EXIT_OK
     try:
         result = recommend(args.need, args.has, args.not_, data=args.data)
     except ExclusiveCharacteristics as exc:  # one line naming both, in the language asked for
         raise SamhandlingError(exc.message(args.lang)) from None
-    _write(out, render(result, args.lang, args.format))
+    _write(out, _for_terminal(render(result, args.lang, args.format), args.format))
     return EXIT_OK
+
+
+def _for_terminal(text: str, fmt: str) -> str:
+    """Text output with the data's labels in it, escaped as every text output is (JSON keeps
+    values exactly)."""
+    return text if fmt == "json" else printable_lines(text)
 
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -350,7 +358,7 @@ def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if isinstance(store, EndpointStore) and result.kind == "SELECT" and not result.rows:
         hint = store.default_graph_hint()
         if hint:
-            err.write(f"samhandling: note: {hint}\n")
+            err.write(f"samhandling: note: {printable(hint)}\n")
     if result.truncated and args.format != "table":  # the table says so in its last line
         err.write(f"samhandling: warning: {args.endpoint} capped the answer at "
                        f"{len(result.rows)} rows; it is incomplete\n")
@@ -381,7 +389,7 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                                "nn": "export: --infer kan ikkje brukast med --profile",
                                                "en": "export: --infer cannot be used with --profile"})
         run = PROFILES[args.profile].run(args.data, args.publisher, args.contact_email, args.contact_url)
-        err.writelines(f"{line}\n" for line in run.lines)
+        err.writelines(f"{printable(line)}\n" for line in run.lines)
         if not run.write:
             return EXIT_FINDINGS
         graph, status = run.graph, (EXIT_FINDINGS if run.status else EXIT_OK)

@@ -5,24 +5,9 @@ Every error a user can cause is a :class:`SamhandlingError`; anything else escap
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-#: Control characters, and the bidirectional formatting characters (U+061C, U+200E/F,
-#: U+202A-U+202E, U+2066-U+2069) that reorder what a terminal shows ("Trojan Source").
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: str) -> str:
-    """Control and bidirectional formatting characters shown as escapes, so that a hostile
-    file, file name, value or server answer cannot split an error line, reorder it or drive
-    the terminal."""
-    return _UNPRINTABLE.sub(_escape, text)
-
-
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+from samhandling_kg.core.text import printable
 
 
 class SamhandlingError(Exception):
@@ -103,3 +88,8 @@ def uncertain(exc: BaseException) -> bool:
 
 class UnsupportedShape(SamhandlingError):
     """A shape uses a SHACL feature the compiler does not translate."""
+
+
+#: (``printable`` is re-exported: the one escaping function lives in core/text.py.)
+__all__ = ["EndpointError", "InputError", "Interrupted", "QueryError", "SamhandlingError",
+           "UnsupportedShape", "UpdateRefused", "printable"]

@@ -171,6 +171,21 @@ class SiteGraph:
         return sorted(s for s in self.asserted.subjects(SKOS.broader, need)
                       if isinstance(s, URIRef) and s in self.needs)
 
+    def need_tree(self, roots: list[URIRef]) -> list[tuple[URIRef, int]]:
+        """The tree of needs under ``roots`` as (need, depth) in document order, walked without
+        recursion; each need's narrower needs are listed once (where it first appears), so a
+        skos:broader cycle or a chain thousands deep ends (issue 23)."""
+        found: list[tuple[URIRef, int]] = []
+        expanded: set[URIRef] = set()
+        pending: list[tuple[URIRef, int]] = [(need, 0) for need in reversed(roots)]
+        while pending:
+            need, depth = pending.pop()
+            found.append((need, depth))
+            if need not in expanded:
+                expanded.add(need)
+                pending.extend((child, depth + 1) for child in reversed(self.narrower(need)))
+        return found
+
     def top_needs(self) -> list[URIRef]:
         return [n for n in self.needs
                 if not any(b in self.needs for b in self.asserted.objects(n, SKOS.broader))]

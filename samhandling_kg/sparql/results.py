@@ -173,7 +173,7 @@ def to_table(result: QueryResult, prefixes: Mapping[str, str], *, lang: str | No
     words = _TABLE_WORDS.get(lang or "en", _TABLE_WORDS["en"])
     if result.kind == "ASK":  # one word scripts test for, the same in every language
         return "yes" if result.boolean else "no"
-    headers = [(headings or {}).get(v, v) for v in result.variables]
+    headers = [printable((headings or {}).get(v, v)) for v in result.variables]  # an endpoint names them
     cells = [[_cell(term, prefixes, lang, names or {}) for term in row] for row in result.rows]
     widths = [max([len(h)] + [len(row[i]) for row in cells]) for i, h in enumerate(headers)]
     lines = [
@@ -202,10 +202,11 @@ def _cell(term: Node | None, prefixes: Mapping[str, str], lang: str | None = Non
         text = printable(" ".join(str(term).split()))
         if not term.language:
             return text
+        tag = printable(term.language)
         if lang is None:
-            return f"{text} @{term.language}"
-        return text if term.language.lower() == lang else f"{text} ({term.language})"
-    return f"_:{term}"
+            return f"{text} @{tag}"
+        return text if term.language.lower() == lang else f"{text} ({tag})"
+    return f"_:{printable(str(term))}"  # an endpoint's label for it, any text
 
 
 def write_graph(graph: Graph, fmt: str, prefixes: Mapping[str, str] | None = None) -> str:
