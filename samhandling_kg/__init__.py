@@ -18,7 +18,12 @@ if TYPE_CHECKING:  # the names, for readers and type checkers; at run time they 
     from samhandling_kg.core.namespace import ONTOLOGY_IRI, SAM
     from samhandling_kg.core.version import __version__
     from samhandling_kg.io.rdf import parse_file
-    from samhandling_kg.kg.graph import load_knowledge_graph, materialise, ontology_graph, shapes_graph
+    from samhandling_kg.kg.graph import (
+        load_knowledge_graph,
+        materialise,
+        ontology_graph,
+        shapes_graph,
+    )
     from samhandling_kg.kg.questions import Question, get_question, list_questions
     from samhandling_kg.query.run import run, run_query, run_question
     from samhandling_kg.recommendation.data import decision_data

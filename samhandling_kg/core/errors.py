@@ -5,28 +5,33 @@ Every error a user can cause is a :class:`SamhandlingError`; anything else escap
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-#: Control characters, and the bidirectional formatting characters (U+061C, U+200E/F,
-#: U+202A-U+202E, U+2066-U+2069) that reorder what a terminal shows ("Trojan Source").
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: str) -> str:
-    """Control and bidirectional formatting characters shown as escapes, so that a hostile
-    file, file name, value or server answer cannot split an error line, reorder it or drive
-    the terminal."""
-    return _UNPRINTABLE.sub(_escape, text)
-
-
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+from samhandling_kg.core.text import printable
 
 
 class SamhandlingError(Exception):
-    """Base of every error caused by input, usage or an outside system."""
+    """Base of every error caused by input, usage or an outside system.
+
+    An error raised with :func:`localised` carries its message in nb, nn and en; ``str()`` is
+    the English one (what the API and logs see), and the command line prints the one of its
+    ``--lang`` (:meth:`in_language`)."""
+
+    #: The message in each language, when the raiser gave them.
+    texts: dict[str, str] | None = None
+
+    def in_language(self, lang: str | None) -> str:
+        """The message in ``lang`` when the error has one, else ``str()``."""
+        return (self.texts or {}).get(lang or "") or str(self)
+
+
+def localised(error: type[SamhandlingError], texts: dict[str, str], **values: object) -> SamhandlingError:
+    """``error`` with its message in nb, nn and en (``texts``, each filled from ``values``);
+    ``str()`` is the English one."""
+    filled = {lang: text.format(**values) for lang, text in texts.items()}
+    instance = error(filled["en"])
+    instance.texts = filled
+    return instance
 
 
 class InputError(SamhandlingError):
@@ -83,3 +88,8 @@ def uncertain(exc: BaseException) -> bool:
 
 class UnsupportedShape(SamhandlingError):
     """A shape uses a SHACL feature the compiler does not translate."""
+
+
+#: (``printable`` is re-exported: the one escaping function lives in core/text.py.)
+__all__ = ["EndpointError", "InputError", "Interrupted", "QueryError", "SamhandlingError",
+           "UnsupportedShape", "UpdateRefused", "printable"]

@@ -32,10 +32,10 @@ from samhandling_kg.core.errors import InputError, SamhandlingError, printable
 from samhandling_kg.core.terms import IRI_FORBIDDEN
 from samhandling_kg.io.checks import (
     _check_json_ld,
-    check_limits,
     _check_xml,
     _check_xml_namespaces,
     _strip_position,
+    check_limits,
 )
 from samhandling_kg.io.network import NetworkRefused, no_network
 

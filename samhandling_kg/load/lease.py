@@ -130,10 +130,10 @@ def _records(store: EndpointStore) -> _Records:
         load = cells.get("load")
         if load is None:
             continue
-        name = load.get("value")
-        if load.get("type") != "uri" or not is_minted(name):
+        if load.get("type") != "uri" or not is_minted(load.get("value")):
             junk.add(_shown(load))
             continue
+        name = str(load["value"])
         target = cells.get("target")
         age = _seconds_between(_literal(cells.get("beat")), _literal(cells.get("now")))
         previous = found.get(name)

@@ -63,8 +63,8 @@ from samhandling_kg.load.diff import _compare, _follow, _InBackground, _no_gc, _
 from samhandling_kg.load.lease import (
     _abandon,
     _claim,
-    _named,
     _Heartbeat,
+    _named,
     _records,
     _release,
     clean_stale,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal
 from rdflib.plugins.serializers.longturtle import LongTurtleSerializer
 from rdflib.term import Node
 
-from samhandling_kg.core.errors import SamhandlingError
+from samhandling_kg.core.errors import SamhandlingError, printable
 from samhandling_kg.core.terms import PREFIXES, copy_prefixes
 from samhandling_kg.io.canonical import canonical_triples
 from samhandling_kg.kg.graph import bind_prefixes
@@ -141,6 +142,8 @@ def export_text(graph: Graph, fmt: str) -> str:
     # Linear canonical labels where the blank nodes form no cycle (rdflib's to_canonical_graph,
     # the reference, for cycles): tests/io/test_canonical.py.
     triples = canonical_triples(graph)
+    if writer.name == "xml":
+        _refuse_what_xml_cannot_carry(triples)
     for triple in triples:
         canonical.add(triple)
     try:
@@ -148,6 +151,23 @@ def export_text(graph: Graph, fmt: str) -> str:
     except RecursionError:  # rdflib's writers nest unshared blank nodes by recursion
         raise SamhandlingError(f"blank nodes nested too deeply to write as {fmt}; export them "
                                "with --format nt or --format xml") from None
+
+
+#: Characters XML 1.0 cannot carry at all, not even as character references (section 2.2):
+#: C0 controls but tab, LF and CR, surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _refuse_what_xml_cannot_carry(triples: list[Triple]) -> None:
+    """RDF/XML of a literal or IRI holding such a character is a file no parser reads: refuse
+    it with one line instead of writing it with exit 0 (issue 23)."""
+    for triple in triples:
+        for term in triple:
+            found = _NOT_XML.search(str(term))
+            if found:
+                raise SamhandlingError(
+                    f"RDF/XML cannot carry the character U+{ord(found.group()):04X} of "
+                    f"{printable(str(term)[:80])!r}; export with --format nt or --format turtle")
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -19,7 +19,7 @@ from rdflib.term import Node
 from samhandling_kg.core.labels import NAME_PREDICATES, Text, compact, fallback_order, name_of
 from samhandling_kg.core.namespace import ONTOLOGY_IRI, SAM, SAMSRC
 from samhandling_kg.core.terms import LANGUAGES, copy_prefixes
-from samhandling_kg.kg.graph import bind_prefixes, materialise
+from samhandling_kg.kg.graph import bind_prefixes, materialise, ontology_graph
 
 #: Predicates whose values name a thing (tried in this order for a reader's label).
 #: Vocabularies the ontology only declares; their terms get no page of their own.
@@ -136,6 +136,17 @@ class SiteGraph:
     def legal_frameworks(self) -> list[URIRef]:
         return self.instances(SAM.LegalFramework)
 
+    @cached_property
+    def declared_needs(self) -> set[URIRef]:
+        """Needs a solution description (catalogue) declares: the ontology does not know them."""
+        ontology = ontology_graph()
+        return {n for n in self.needs if (n, None, None) not in ontology}
+
+    def constrained_by(self, node: URIRef) -> list[URIRef]:
+        """The legal frameworks ``node`` is asserted to be constrained by."""
+        return sorted(o for o in self.asserted.objects(node, SAM.constrainedBy)
+                      if isinstance(o, URIRef) and o in self.legal_frameworks)
+
     def layer_of(self, node: URIRef) -> URIRef | None:
         value = self.asserted.value(node, SAM.eifLayer)
         return value if isinstance(value, URIRef) else None
@@ -159,6 +170,21 @@ class SiteGraph:
     def narrower(self, need: URIRef) -> list[URIRef]:
         return sorted(s for s in self.asserted.subjects(SKOS.broader, need)
                       if isinstance(s, URIRef) and s in self.needs)
+
+    def need_tree(self, roots: list[URIRef]) -> list[tuple[URIRef, int]]:
+        """The tree of needs under ``roots`` as (need, depth) in document order, walked without
+        recursion; each need's narrower needs are listed once (where it first appears), so a
+        skos:broader cycle or a chain thousands deep ends (issue 23)."""
+        found: list[tuple[URIRef, int]] = []
+        expanded: set[URIRef] = set()
+        pending: list[tuple[URIRef, int]] = [(need, 0) for need in reversed(roots)]
+        while pending:
+            need, depth = pending.pop()
+            found.append((need, depth))
+            if need not in expanded:
+                expanded.add(need)
+                pending.extend((child, depth + 1) for child in reversed(self.narrower(need)))
+        return found
 
     def top_needs(self) -> list[URIRef]:
         return [n for n in self.needs

@@ -56,7 +56,6 @@ def check_file_reader(data: bytes, ending: str) -> None:
     import pyoxigraph as ox
 
     from samhandling_kg.core.errors import InputError, SamhandlingError
-
     from samhandling_kg.io.oxigraph import load_file
     from samhandling_kg.io.rdf import FORMATS, parse_bytes
     name = f"input{ending}"
@@ -77,7 +76,6 @@ def check_file_reader(data: bytes, ending: str) -> None:
 def check_query_guard(text: str) -> None:
     """The read-only guard answers a query or a one-line QueryError, never anything else."""
     from samhandling_kg.core.errors import QueryError
-
     from samhandling_kg.sparql.guard import check_query_text, check_read_query_local
     try:
         check_query_text(text)
@@ -107,7 +105,6 @@ def _answers() -> st.SearchStrategy[bytes]:
 def check_endpoint_answer(payload: bytes, kind: str) -> None:
     """An endpoint's answer reads as results or a one-line EndpointError."""
     from samhandling_kg.core.errors import EndpointError
-
     from samhandling_kg.sparql.results import decode_answer
     try:
         decode_answer(kind, payload, "http://store.invalid/sparql")  # type: ignore[arg-type]

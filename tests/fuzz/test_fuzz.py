@@ -37,15 +37,14 @@ def _final() -> bool:
 
     try:
         return bool(current_build_context().is_final)
-    except Exception:  # noqa: BLE001 - outside hypothesis (a corpus replay): nothing to keep
+    except Exception:
         return False
 
 
 @pytest.fixture(scope="module")
 def serve_port() -> Iterator[int]:
-    from samhandling_kg.stores.local import OxigraphStore
-
     from samhandling_kg.serve.server import make_server
+    from samhandling_kg.stores.local import OxigraphStore
     with serving(make_server(OxigraphStore.with_knowledge_graph(), "127.0.0.1", 0)) as (_, port):
         yield port
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -64,7 +63,7 @@ def test_a_junk_record_never_blocks_load_or_clean(server: Server, clean: bool) -
               f'WHERE {{ BIND(IRI("{junk}") AS ?s) }}')
     try:
         store.update(insert)
-    except Exception:  # noqa: BLE001 - a store that refuses such an IRI cannot hold the record
+    except Exception:
         pytest.skip(f"{server.name} refuses an IRI holding '>'")
     try:
         code, out, err = _command(server, clean)
@@ -82,7 +81,7 @@ class _InjectingStore(StubHandler):
     updates: ClassVar[list[str]] = []
     answer: ClassVar[dict[str, object]] = {}
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         import urllib.parse
 
         query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query)).get("query")
@@ -91,16 +90,16 @@ class _InjectingStore(StubHandler):
         else:
             self._answer(query)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self.reply(200)
 
-    def do_PUT(self) -> None:  # noqa: N802
+    def do_PUT(self) -> None:
         self.drain()
         self.reply(204)
 
     do_POST_GSP = do_PUT
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         import urllib.parse
 
         length = int(self.headers.get("Content-Length") or 0)

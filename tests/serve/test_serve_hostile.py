@@ -13,17 +13,16 @@ import socket
 import subprocess
 import sys
 import time
-import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import tomllib
 from helpers import assert_one_line_error, run, serving
-
-from samhandling_kg.stores.local import OxigraphStore
 
 from samhandling_kg.serve.server import make_server
 from samhandling_kg.site.routes import SiteRoutes
+from samhandling_kg.stores.local import OxigraphStore
 
 ROOT = Path(__file__).resolve().parents[2]
 ASK = b"/sparql?query=ASK%7B%7D"

@@ -23,11 +23,11 @@ class _Hostile(StubHandler):
     mode: ClassVar[str] = "full"
     requests: ClassVar[int] = 0
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query)).get("query", "")
         self._answer(query)
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
         self._answer(form.get("query", ""))
