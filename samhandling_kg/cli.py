@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from samhandling_kg.core.errors import SamhandlingError
+from samhandling_kg.core.errors import SamhandlingError, localised
 from samhandling_kg.core.terms import DEFAULT_LANGUAGE, LANGUAGES
 from samhandling_kg.core.text import printable, printable_lines
 from samhandling_kg.core.version import __version__
@@ -24,7 +24,8 @@ from samhandling_kg.kg.graph import load_knowledge_graph
 from samhandling_kg.kg.questions import LANGUAGE_PARAMETER, list_questions, resolve_query
 from samhandling_kg.publish.ontology import EXPORT_FORMATS, export_text, write_atomically
 from samhandling_kg.publish.profiles import PROFILES
-from samhandling_kg.query.run import LOCAL_ENGINES, run
+from samhandling_kg.query.names import term_names
+from samhandling_kg.query.run import LOCAL_ENGINES, local_store, run
 from samhandling_kg.sparql.results import format_result
 from samhandling_kg.stores.base import Store
 from samhandling_kg.stores.endpoint import EndpointStore, open_store
@@ -114,7 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_format(query)
     query.add_argument("--infer", action="store_true", help="materialise OWL 2 RL entailments first")
     # None: not given, so a --bind lang=… may say it instead (both at once is refused).
-    _add_lang(query, "the labels a question answers with (its lang parameter)", default=None)
+    _add_lang(query, "the labels: those a question answers with (its lang parameter) and those "
+              "the table shows for terms and columns", default=None)
     query.add_argument("--bind", metavar="NAME=VALUE", action="append", default=[],
                        help="value of a question parameter, e.g. form=sam:SendAndReceive")
     query.add_argument("--format", choices=("table", "csv", "json"), default="table",
@@ -166,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--contact-url", metavar="URL",
                         help="with --profile: the contact point's web address (default the "
                         "publisher's, where the knowledge graph knows it)")
+    _add_lang(export, "the error messages")
     export.set_defaults(handler=_cmd_export)
 
     # --- validate (docs/validation.md) ---
@@ -243,7 +246,9 @@ def _cmd_recommend(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if args.list:
         if args.need or args.has or args.not_:
-            raise SamhandlingError("--list takes no --need, --has or --not")
+            raise localised(SamhandlingError, {"nb": "--list tar ingen --need, --has eller --not",
+                                               "nn": "--list tek ingen --need, --has eller --not",
+                                               "en": "--list takes no --need, --has or --not"})
         listed = render_list(decision_data(load_knowledge_graph(args.data)), args.lang, args.format)
         _write(out, _for_terminal(listed, args.format))
         return EXIT_OK
@@ -324,8 +329,6 @@ def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if LANGUAGE_PARAMETER in values and values[LANGUAGE_PARAMETER] != args.lang:
             raise SamhandlingError(f"--lang {args.lang} and --bind {LANGUAGE_PARAMETER}="
                                    f"{values[LANGUAGE_PARAMETER]} disagree; give the language once")
-        if not any(p.name == LANGUAGE_PARAMETER for p in question.parameters):
-            raise SamhandlingError(f"--lang: {question.id} has no {LANGUAGE_PARAMETER} parameter")
     values = {**question.defaults(args.lang or DEFAULT_LANGUAGE), **values}
     question.bindings(values)  # a bad value is refused before any file is read
     store: Store | None = None
@@ -340,9 +343,18 @@ def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"samhandling: note: {question.id} reads solution descriptions; give them "
                   "with --data FILE...\n")
     args.data = _stdin_inputs(args.data, args.input_format, "--data")
-    result = run(question, values, data=args.data, infer=args.infer, store=store,
-                 engine=args.store or LOCAL_ENGINES[0])
-    _write(out, format_result(result, args.format, question.prefixes))
+    if store is None:
+        store = local_store(args.data, infer=args.infer, engine=args.store or LOCAL_ENGINES[0])
+    result = run(question, values, store=store)
+    if args.format == "table" and result.kind == "SELECT":
+        # For people: labels in the reader's language, the question's names of the columns.
+        lang = args.lang or DEFAULT_LANGUAGE
+        _write(out, format_result(result, "table", question.prefixes, lang=lang,
+                                  names=term_names(store, result, lang),
+                                  headings={v: question.label(v, lang) for v in result.variables}))
+    else:
+        _write(out, format_result(result, args.format, question.prefixes,
+                                  lang=args.lang or DEFAULT_LANGUAGE if args.format == "table" else None))
     if isinstance(store, EndpointStore) and result.kind == "SELECT" and not result.rows:
         hint = store.default_graph_hint()
         if hint:
@@ -363,6 +375,9 @@ def _cmd_questions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
         data = "  (--data)" if question.needs_data else ""
         lines.append(f"{question.id}{' ' + params if params else ''}{data}\n    {question.title(args.lang)}\n")
+        # Each parameter's name for a reader, from the question file (the query page's fields).
+        lines += [f"      {p.name}: {question.label(p.name, args.lang)}\n" for p in question.parameters
+                  if question.label(p.name, args.lang) != p.name]
     _write(out, "".join(lines))
     return EXIT_OK
 
@@ -370,7 +385,9 @@ def _cmd_questions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.profile:
         if args.infer:  # the profile maps asserted links; entailed ones would pose as stated
-            raise SamhandlingError("export: --infer cannot be used with --profile")
+            raise localised(SamhandlingError, {"nb": "export: --infer kan ikke brukes med --profile",
+                                               "nn": "export: --infer kan ikkje brukast med --profile",
+                                               "en": "export: --infer cannot be used with --profile"})
         run = PROFILES[args.profile].run(args.data, args.publisher, args.contact_email, args.contact_url)
         err.writelines(f"{printable(line)}\n" for line in run.lines)
         if not run.write:
@@ -379,7 +396,10 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     elif args.publisher is not None or args.contact_email is not None or args.contact_url is not None:
         option = "--publisher" if args.publisher is not None else (
             "--contact-email" if args.contact_email is not None else "--contact-url")
-        raise SamhandlingError(f"export: {option} needs --profile (" + " or ".join(PROFILES) + ")")
+        raise localised(SamhandlingError, {"nb": "export: {option} krever --profile ({profiles})",
+                                           "nn": "export: {option} krev --profile ({profiles})",
+                                           "en": "export: {option} needs --profile ({profiles})"},
+                        option=option, profiles=" | ".join(PROFILES))
     else:
         graph, status = load_knowledge_graph(args.data, infer=args.infer), EXIT_OK
     text = export_text(graph, args.format)
@@ -551,7 +571,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except SamhandlingError as exc:
         if isinstance(exc, _OutputError):
             _drop_output(out)
-        err.write(f"samhandling: {printable(str(exc))}\n")
+        err.write(f"samhandling: {printable(exc.in_language(getattr(args, 'lang', None)))}\n")
         return EXIT_ERROR
     except BrokenPipeError:  # output piped into e.g. head
         _drop_output(out)

@@ -11,7 +11,27 @@ from samhandling_kg.core.text import printable
 
 
 class SamhandlingError(Exception):
-    """Base of every error caused by input, usage or an outside system."""
+    """Base of every error caused by input, usage or an outside system.
+
+    An error raised with :func:`localised` carries its message in nb, nn and en; ``str()`` is
+    the English one (what the API and logs see), and the command line prints the one of its
+    ``--lang`` (:meth:`in_language`)."""
+
+    #: The message in each language, when the raiser gave them.
+    texts: dict[str, str] | None = None
+
+    def in_language(self, lang: str | None) -> str:
+        """The message in ``lang`` when the error has one, else ``str()``."""
+        return (self.texts or {}).get(lang or "") or str(self)
+
+
+def localised(error: type[SamhandlingError], texts: dict[str, str], **values: object) -> SamhandlingError:
+    """``error`` with its message in nb, nn and en (``texts``, each filled from ``values``);
+    ``str()`` is the English one."""
+    filled = {lang: text.format(**values) for lang, text in texts.items()}
+    instance = error(filled["en"])
+    instance.texts = filled
+    return instance
 
 
 class InputError(SamhandlingError):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
 
 import owlrl
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from samhandling_kg.core import resources
 from samhandling_kg.core.namespace import SAM
@@ -104,15 +105,62 @@ def ontology_local_names() -> tuple[str, ...]:
                          and len(str(s)) > len(namespace)}))
 
 
+def _squash(text: str) -> str:
+    """A name or label for comparing: lower case, without spaces, hyphens and other signs."""
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+@cache
+def _ontology_labels() -> dict[str, tuple[str, ...]]:
+    """Each sam: term's nb, nn and en labels (skos:prefLabel, rdfs:label, skos:altLabel),
+    squashed, → the local names of the terms that carry them."""
+    namespace = str(SAM)
+    graph = ontology_graph()
+    found: dict[str, set[str]] = {}
+    for predicate in (SKOS.prefLabel, RDFS.label, SKOS.altLabel):
+        for subject, literal in graph.subject_objects(predicate):
+            if (isinstance(subject, URIRef) and str(subject).startswith(namespace)
+                    and isinstance(literal, Literal) and (literal.language or "") in ("nb", "nn", "en")):
+                found.setdefault(_squash(str(literal)), set()).add(str(subject)[len(namespace):])
+    return {label: tuple(sorted(names)) for label, names in found.items() if label}
+
+
+@cache
+def _instances(cls: str) -> frozenset[str]:
+    """The local names of the ontology's instances of ``cls`` (rdf:type, asserted)."""
+    namespace = str(SAM)
+    return frozenset(str(s)[len(namespace):] for s in ontology_graph().subjects(RDF.type, URIRef(cls))
+                     if isinstance(s, URIRef) and str(s).startswith(namespace))
+
+
 @lru_cache(maxsize=4096)  # a catalogue repeats its misspellings
-def closest_term(iri: str) -> str | None:
+def closest_term(iri: str, among: str | None = None) -> str | None:
     """``sam:Solution`` for ``https://w3id.org/samhandling#Soluton`` (or a local name alone):
-    the closest term of the ontology by :func:`difflib.get_close_matches`, or None."""
+    the closest term of the ontology, or None. A name that is a term's label in nb, nn or en
+    (``sam:Portaltilgang``, the Bokmål label of ``sam:PortalAccess``: the most natural slip
+    of a Norwegian writer) gives that term; else the closest name by
+    :func:`difflib.get_close_matches`, then the closest label. With ``among`` (a class IRI)
+    only the ontology's instances of that class are suggested."""
     local = iri.removeprefix(str(SAM))
-    names = ontology_local_names()
+    allowed = _instances(among) if among else None
+    names = [n for n in ontology_local_names() if allowed is None or n in allowed]
+    labels = {label: [n for n in found if allowed is None or n in allowed]
+              for label, found in _ontology_labels().items()}
+    labels = {label: found for label, found in labels.items() if found}
+    by_label = labels.get(_squash(local))
+    if by_label and local not in by_label:
+        return f"sam:{by_label[0]}"
     match = difflib.get_close_matches(local, names, n=1)
     if not match:  # case slips (sam:solution) are not always close enough by ratio alone
         folded = {name.lower(): name for name in names}
         match = difflib.get_close_matches(local.lower(), list(folded), n=1)
         match = [folded[m] for m in match]
+    # A misspelt label (sam:Portaltilgan) wins over a name only when it is the closer.
+    close = difflib.get_close_matches(_squash(local), list(labels), n=1, cutoff=0.8)
+    if close and (not match or _ratio(_squash(local), close[0]) > _ratio(local.lower(), match[0].lower())):
+        match = [labels[close[0]][0]]
     return f"sam:{match[0]}" if match and match[0] != local else None

@@ -7,12 +7,20 @@ Header lines, before the query text::
     # nn: Kva tekniske samhandlingsformer støttar ei gitt organisatorisk samhandlingsform?
     # en: Which technical forms support a given organisational form?
     # param: form iri sam:SendAndReceive -- the organisational form
+    # label form@nb: Organisatorisk samhandlingsform
+    # label form@nn: Organisatorisk samhandlingsform
+    # label form@en: Organisational form
     # data: required -- the question reads solution descriptions given with --data
 
 ``param`` is ``NAME KIND [DEFAULT] [-- description]`` with KIND ``iri`` or ``literal``;
 ``iri[CLASS]`` asks for an instance of CLASS (checked against the graph queried) and
 ``literal[a|b|c]`` for one of the listed values. Values are bound to ``?NAME`` as RDF terms,
 never pasted into the query text.
+
+``label NAME@LANG: TEXT`` names a parameter or a result column (the variable ``?NAME``) for a
+reader of LANG (nb, nn, en): the query page's fields and column headings, the table of
+``samhandling query`` and the ``questions`` listing show these. Each competency question labels
+every parameter and every result column in all three languages (a test holds them to it).
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Literal as TypingLiteral
@@ -44,6 +52,7 @@ from samhandling_kg.sparql.results import QueryKind
 #: The parameter a question's answer language is bound to; ``--lang`` sets its default.
 LANGUAGE_PARAMETER = "lang"
 _HEADER = re.compile(r"^#\s*(id|nb|nn|en|param|data)\s*:\s*(.*?)\s*$")
+_LABEL = re.compile(r"^#\s*label\s+(\w+)@([a-z]{2})\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"^(\w+)\s+(iri|literal)(?:\[([^\]]+)\])?(?:\s+(.+?))?\s*(?:--\s*(.*))?$")
 
 
@@ -89,6 +98,18 @@ class Question:
     query: str
     kind: QueryKind
     prefixes: Mapping[str, str]
+    #: ``label NAME@LANG`` lines: the reader's names of parameters and result columns.
+    labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def label(self, name: str, lang: str = DEFAULT_LANGUAGE) -> str:
+        """A parameter's or result column's name for a reader of ``lang`` (the other Norwegian,
+        then English, when the file lacks it; the variable's own name when it has none)."""
+        texts = self.labels.get(name, {})
+        others = {"nb": ("nn", "en"), "nn": ("nb", "en"), "en": ("nb", "nn")}.get(lang, ())
+        for candidate in (lang, *others):
+            if texts.get(candidate):
+                return texts[candidate]
+        return name
 
     def title(self, lang: str = DEFAULT_LANGUAGE) -> str:
         return self.text.get(lang) or self.text.get("en") or self.id
@@ -149,10 +170,21 @@ def parse_question(path: str | Path, *, require_header: bool = True) -> Question
     path = Path(path)
     text = decode_text(read_bytes(path), path)
     fields: dict[str, list[str]] = {}
-    for line in text.splitlines():
+    labels: dict[str, dict[str, str]] = {}
+    for number, line in enumerate(text.splitlines(), 1):
         match = _HEADER.match(line.strip())
         if match:
             fields.setdefault(match.group(1), []).append(match.group(2))
+            continue
+        match = _LABEL.match(line.strip())
+        if match:
+            name, lang, label = match.groups()
+            if lang not in LANGUAGES:
+                raise InputError(path, f"label {name}@{lang}: the language is one of {', '.join(LANGUAGES)}",
+                                 line=number)
+            if lang in labels.get(name, {}):
+                raise InputError(path, f"label {name}@{lang} is given twice", line=number)
+            labels.setdefault(name, {})[lang] = label
     qid = (fields.get("id") or [path.stem])[0]
     if require_header:
         missing = [f for f in ("id", *LANGUAGES) if f not in fields]
@@ -188,6 +220,7 @@ def parse_question(path: str | Path, *, require_header: bool = True) -> Question
         query=text,
         kind=kind,
         prefixes=prefixes,
+        labels=labels,
     )
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF
 
-from samhandling_kg.core.errors import SamhandlingError
+from samhandling_kg.core.errors import SamhandlingError, localised
 from samhandling_kg.core.orgnr import organisation_number_valid  # the project's one mod-11 rule
 
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -44,10 +44,16 @@ def publisher_iri(number: str) -> URIRef:
     ``983 544 622``); a number with a wrong check digit is refused."""
     digits = number.replace(" ", "")
     if not digits.isdigit() or len(digits) != 9:
-        raise SamhandlingError(f"--publisher {number!r}: an organisation number has 9 digits")
+        raise localised(SamhandlingError, {
+            "nb": "--publisher {number!r}: et organisasjonsnummer har 9 sifre",
+            "nn": "--publisher {number!r}: eit organisasjonsnummer har 9 siffer",
+            "en": "--publisher {number!r}: an organisation number has 9 digits"}, number=number)
     if not organisation_number_valid(digits):
-        raise SamhandlingError(f"--publisher {number}: not an organisation number "
-                               "(wrong check digit, modulus 11)")
+        raise localised(SamhandlingError, {
+            "nb": "--publisher {number}: ikke et organisasjonsnummer (feil kontrollsiffer, modulus 11)",
+            "nn": "--publisher {number}: ikkje eit organisasjonsnummer (feil kontrollsiffer, modulus 11)",
+            "en": "--publisher {number}: not an organisation number (wrong check digit, modulus 11)"},
+            number=number)
     return URIRef(ENHETSREGISTERET + digits)
 
 
@@ -56,7 +62,10 @@ def source_owner(graph: Graph, source: URIRef = SEED_SOURCE) -> URIRef:
     ``dct:isReplacedBy`` to the organisation it became part of."""
     owner = graph.value(source, DCTERMS.publisher)
     if not isinstance(owner, URIRef):
-        raise SamhandlingError("the knowledge graph names no publisher of the source; give --publisher ORGNR")
+        raise localised(SamhandlingError, {
+            "nb": "kunnskapsgrafen oppgir ingen utgiver av kilden; gi --publisher ORGNR",
+            "nn": "kunnskapsgrafen oppgjev ingen utgjevar av kjelda; gje --publisher ORGNR",
+            "en": "the knowledge graph names no publisher of the source; give --publisher ORGNR"})
     seen = {owner}
     while isinstance(successor := graph.value(owner, DCTERMS.isReplacedBy), URIRef) and successor not in seen:
         owner = successor
@@ -76,13 +85,19 @@ class Contact:
 def email_iri(text: str) -> URIRef:
     address = text.strip().removeprefix("mailto:")
     if not _EMAIL.fullmatch(address):
-        raise SamhandlingError(f"--contact-email {text!r}: not an e-mail address")
+        raise localised(SamhandlingError, {
+            "nb": "--contact-email {text!r}: ikke en e-postadresse",
+            "nn": "--contact-email {text!r}: ikkje ei e-postadresse",
+            "en": "--contact-email {text!r}: not an e-mail address"}, text=text)
     return URIRef("mailto:" + address)
 
 
 def url_iri(text: str) -> URIRef:
     if not _URL.fullmatch(text.strip()):
-        raise SamhandlingError(f"--contact-url {text!r}: not a web address (http:// or https://)")
+        raise localised(SamhandlingError, {
+            "nb": "--contact-url {text!r}: ikke en nettadresse (http:// eller https://)",
+            "nn": "--contact-url {text!r}: ikkje ei nettadresse (http:// eller https://)",
+            "en": "--contact-url {text!r}: not a web address (http:// or https://)"}, text=text)
     return URIRef(text.strip())
 
 
@@ -97,8 +112,13 @@ def contact(graph: Graph, publisher: URIRef, email: str | None = None, url: str 
         mail = known_mail if isinstance(known_mail, URIRef) else None
         page = known_page if isinstance(known_page, URIRef) else None
     if mail is None and page is None:
-        raise SamhandlingError(f"no contact point for {publisher}: give --contact-email or --contact-url "
-                               "(a contact point must reach someone)")
+        raise localised(SamhandlingError, {
+            "nb": "ikke noe kontaktpunkt for {publisher}: gi --contact-email eller --contact-url "
+                  "(et kontaktpunkt må nå noen)",
+            "nn": "ikkje noko kontaktpunkt for {publisher}: gje --contact-email eller --contact-url "
+                  "(eit kontaktpunkt må nå nokon)",
+            "en": "no contact point for {publisher}: give --contact-email or --contact-url "
+                  "(a contact point must reach someone)"}, publisher=publisher)
     name = graph.value(publisher, FOAF.name)
     return Contact(name if isinstance(name, Literal) else None, mail, page)
 

@@ -35,6 +35,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "source": "kilde",
         "open": "Kjennetegn som kan skille de gjenværende formene (oppgi med --has eller --not):",
         "nothing_recommended": "Ingen form anbefales ennå: ingen kjennetegn som gjelder, taler for en form.",
+        "all_ruled_out": "Ingen form anbefales: alle er utelukket av disse kjennetegnene: {reasons}.",
         "standards": "Standarder for de anbefalte tekniske formene:",
         "legal": "Rettslige rammer som gjelder:",
         "solutions": "Løsninger i katalogen som allerede gjør det slik:",
@@ -66,6 +67,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "source": "kjelde",
         "open": "Kjenneteikn som kan skilje dei attverande formene (gje dei med --has eller --not):",
         "nothing_recommended": "Inga form vert tilrådd enno: ingen kjenneteikn som gjeld, talar for ei form.",
+        "all_ruled_out": "Inga form vert tilrådd: alle er utelukka av desse kjenneteikna: {reasons}.",
         "standards": "Standardar for dei tilrådde tekniske formene:",
         "legal": "Rettslege rammer som gjeld:",
         "solutions": "Løysingar i katalogen som alt gjer det slik:",
@@ -97,6 +99,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "source": "source",
         "open": "Characteristics that would tell the remaining forms apart (give them with --has or --not):",
         "nothing_recommended": "No form is recommended yet: no characteristic that holds favours a form.",
+        "all_ruled_out": "No form is recommended: every one is ruled out by these characteristics: {reasons}.",
         "standards": "Standards of the recommended technical forms:",
         "legal": "Legal frameworks that apply:",
         "solutions": "Solutions of the catalogue that already do it this way:",
@@ -198,6 +201,29 @@ def to_json(rec: Recommendation, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]
     }
 
 
+def ruled_out_by(ranked: list[Any]) -> list[str]:
+    """The characteristics that rule out the forms of ``ranked`` when every form is ruled
+    out (in the order they are first met), else none."""
+    if not ranked or any(not r.ruled_out_by for r in ranked):
+        return []
+    found: list[str] = []
+    for r in ranked:
+        for reason in r.ruled_out_by:
+            if reason.characteristic not in found:
+                found.append(reason.characteristic)
+    return found
+
+
+def nothing_recommended(ranked: list[Any], d: dict[str, Any], m: dict[str, str], lang: str) -> str:
+    """Why no form is recommended: the characteristics that rule every form out, or that none
+    that holds favours one."""
+    reasons = ruled_out_by(ranked)
+    if not reasons:
+        return m["nothing_recommended"]
+    return m["all_ruled_out"].format(reasons=", ".join(f"«{_label(d, c, lang)}»" if lang != "en"
+                                                       else f"“{_label(d, c, lang)}”" for c in reasons))
+
+
 def render(rec: Recommendation, lang: str = DEFAULT_LANGUAGE, fmt: str = "text") -> str:
     """``text`` for people (in ``lang``) or ``json`` for tools."""
     if fmt == "json":
@@ -231,7 +257,7 @@ def render(rec: Recommendation, lang: str = DEFAULT_LANGUAGE, fmt: str = "text")
     lines.extend(_ranked_lines(rec.organisational, d, m, lang, "  "))
     if not rec.recommended:
         lines.append("")
-        lines.append(m["nothing_recommended"])
+        lines.append(nothing_recommended(rec.organisational, d, m, lang))
     for org in rec.recommended:
         lines.append("")
         lines.append(m["technical"].format(label=_label(d, org.form, lang)))

@@ -11,7 +11,7 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from samhandling_kg.core.errors import QueryError
+from samhandling_kg.core.errors import QueryError, localised
 from samhandling_kg.core.namespace import SAM
 from samhandling_kg.core.terms import PREFIXES
 from samhandling_kg.kg.graph import closest_term, load_knowledge_graph
@@ -133,8 +133,13 @@ def resolve_characteristic(name: str, decision: dict[str, Any]) -> str:
         if candidate in iris:
             return candidate
     close = difflib.get_close_matches(text.lower(), list(by_name), n=1)
-    hint = f"did you mean {close[0]}? " if close else ""
-    raise QueryError(f"unknown characteristic {name!r}; {hint}'samhandling recommend --list' lists them")
+    hints = {"nb": f"mente du {close[0]}? ", "nn": f"meinte du {close[0]}? ",
+             "en": f"did you mean {close[0]}? "} if close else {"nb": "", "nn": "", "en": ""}
+    raise localised(QueryError, {
+        "nb": "ukjent kjennetegn {name!r}; {nb}«samhandling recommend --list» viser dem",
+        "nn": "ukjent kjenneteikn {name!r}; {nn}«samhandling recommend --list» viser dei",
+        "en": "unknown characteristic {name!r}; {en}'samhandling recommend --list' lists them"},
+        name=name, **hints)
 
 
 def resolve_need(name: str, decision: dict[str, Any]) -> str:
@@ -150,10 +155,16 @@ def resolve_need(name: str, decision: dict[str, Any]) -> str:
         if candidate in needs:
             return candidate
     iri = candidates[0]
-    close = closest_term(iri) if iri.startswith(str(SAM)) else None
-    hint = f" (did you mean {close}?)" if close else ""
-    raise QueryError(f"--need {name}: not an interaction need (sam:Need) of the knowledge graph{hint}; "
-                     "'samhandling recommend --list' lists the needs")
+    close = closest_term(iri, str(SAM.Need)) if iri.startswith(str(SAM)) else None
+    hints = {"nb": f" (mente du {close}?)", "nn": f" (meinte du {close}?)",
+             "en": f" (did you mean {close}?)"} if close else {"nb": "", "nn": "", "en": ""}
+    raise localised(QueryError, {
+        "nb": "--need {name}: ikke et samhandlingsbehov (sam:Need) i kunnskapsgrafen{nb}; "
+              "«samhandling recommend --list» viser behovene",
+        "nn": "--need {name}: ikkje eit samhandlingsbehov (sam:Need) i kunnskapsgrafen{nn}; "
+              "«samhandling recommend --list» viser behova",
+        "en": "--need {name}: not an interaction need (sam:Need) of the knowledge graph{en}; "
+              "'samhandling recommend --list' lists the needs"}, name=name, **hints)
 
 
 def recommend(
@@ -179,9 +190,15 @@ def recommend(
     both = sorted(set(has_iris) & set(not_iris))
     if both:
         names = {c["iri"]: c["name"] for c in decision["characteristics"]}
-        raise QueryError(f"{', '.join(names[c] for c in both)} is given both with --has and --not")
+        raise localised(QueryError, {
+            "nb": "{names} er oppgitt både med --has og --not",
+            "nn": "{names} er oppgjeve både med --has og --not",
+            "en": "{names} is given both with --has and --not"}, names=", ".join(names[c] for c in both))
     if need is None and not has_iris and not not_iris:
-        raise QueryError("say what to recommend for: --need IRI, --has or --not (see 'samhandling recommend --list')")
+        raise localised(QueryError, {
+            "nb": "si hva anbefalingen gjelder: --need IRI, --has eller --not (se «samhandling recommend --list»)",
+            "nn": "sei kva tilrådinga gjeld: --need IRI, --has eller --not (sjå «samhandling recommend --list»)",
+            "en": "say what to recommend for: --need IRI, --has or --not (see 'samhandling recommend --list')"})
     need_iri = resolve_need(need, decision) if need is not None else None
     need_entry = next((n for n in decision["needs"] if n["iri"] == need_iri), None)
 

@@ -2,20 +2,23 @@
 
 Layout of the output folder::
 
-    index.html                 start page (Bokmål; the script moves a reader to their language)
+    index.html                 start page (Bokmål; the script moves a reader to their language;
+                               a page under nb/ nn/ en/ keeps the language of its address)
     nb/ nn/ en/                one folder per language, the same pages in each
         index.html matrix.html needs.html concepts.html questions.html profile.html
+        search.html            the offline search, with its index of every term
         catalogue.html         (with --data)
         query.html             (only when served: it needs the endpoint)
         concept/NAME.html      one page per term, source, solution…
     rdf/NAME.ttl NAME.jsonld   each term's description
     samhandling.ttl .jsonld .rdf .nt   the ontology (what w3id.org redirects machines to)
     static/                    the style sheet and scripts (no external fonts or scripts)
+    .samhandling-site-files    the files this build wrote: the next build into the folder
+                               removes those it no longer writes, and nothing else
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import os
@@ -28,21 +31,32 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDFS, SKOS
+from rdflib.namespace import DCTERMS, SKOS
 from rdflib.term import Node
 
 from samhandling_kg.core.errors import SamhandlingError
-from samhandling_kg.core.labels import Text, pick
+from samhandling_kg.core.labels import NAME_PREDICATES, Text, pick
 from samhandling_kg.core.namespace import ONTOLOGY_IRI, SAM
 from samhandling_kg.core.terms import LANGUAGES, PREFIXES
 from samhandling_kg.core.version import __version__
 from samhandling_kg.kg.graph import load_knowledge_graph, ontology_graph
-from samhandling_kg.kg.questions import Question, list_questions
+from samhandling_kg.kg.questions import LANGUAGE_PARAMETER, Question, list_questions
+from samhandling_kg.site.concept import concept_context, contact, counts, orgnr
+from samhandling_kg.site.concept import kinds as concept_kinds
 from samhandling_kg.site.diagram import diagram_svg
-from samhandling_kg.site.i18n import CHROME, DEFAULT_LANGUAGE, LANGUAGE_NAMES, chrome
+from samhandling_kg.site.i18n import (
+    CHROME,
+    DEFAULT_LANGUAGE,
+    LANGUAGE_NAMES,
+    PROPERTY_NAMES,
+    chrome,
+)
 from samhandling_kg.site.model import SiteGraph, all_languages_labels, sorted_by_label, texts_in
+from samhandling_kg.site.output import _write_below
 from samhandling_kg.stores.local import OxigraphStore
 
+#: The site's style sheet and scripts (static/), copied as they are.
+STATIC_FILES = ("site.css", "site.js", "query.js", "guide.js", "diagram.js", "catalogue.js", "search.js")
 #: Where the site's machine-readable files go, and the ontology's own file name.
 RDF_DIR = "rdf"
 ONTOLOGY_FILES = {"samhandling.ttl": "turtle", "samhandling.jsonld": "json-ld",
@@ -121,7 +135,10 @@ class SiteBuilder:
             return Markup(escape(value.value))
 
         def label(node: Node) -> Markup:
-            return text(site.label(node, lang))
+            shown = site.label(node, lang)
+            if isinstance(node, URIRef) and shown.value == site.compact(node) and str(node) in PROPERTY_NAMES:
+                return text(Text(PROPERTY_NAMES[str(node)][lang], lang))  # a term of another vocabulary
+            return text(shown)
 
         def link(node: Node) -> Markup:
             if isinstance(node, Literal):
@@ -129,16 +146,44 @@ class SiteBuilder:
             page = site.page(node)
             if page:
                 return Markup(f'<a href="{escape(prefix + page)}">{label(node)}</a>')
+            if isinstance(node, URIRef) and str(node) in PROPERTY_NAMES:
+                return Markup(f'<a href="{escape(str(node))}" rel="external" title="{escape(str(node))}">'
+                              f'{escape(PROPERTY_NAMES[str(node)][lang])}</a>')
             if isinstance(node, URIRef) and str(node).startswith(("http://", "https://")):
                 return Markup(f'<a href="{escape(str(node))}" rel="external"><code>'
                               f'{escape(site.compact(node))}</code></a>')
             return Markup(f"<code>{escape(site.compact(node))}</code>")
+
+        def fact(node: Node, predicate: URIRef) -> Markup:
+            """A publisher by its name (else its organisation number, linked to the register),
+            a contact point by its name, e-mail, telephone and web page, a page by its address."""
+            if predicate == DCTERMS.publisher and site.page(node) is None and orgnr(node):
+                number = orgnr(node) or ""
+                shown = chrome("orgnr", lang, number=f"{number[:3]} {number[3:6]} {number[6:]}")
+                return Markup(f'<a href="{escape(str(node))}" rel="external">{escape(shown)}</a>')
+            if str(predicate) == "http://www.w3.org/ns/dcat#contactPoint" and not site.page(node):
+                found = contact(site, node)
+                parts = []
+                if found["name"]:
+                    parts.append(text(found["name"]))  # type: ignore[arg-type]
+                if found["email"]:
+                    parts.append(Markup(f'<a href="mailto:{escape(found["email"])}">{escape(found["email"])}</a>'))
+                if found["phone"]:
+                    parts.append(escape(found["phone"]))
+                if found["url"]:
+                    parts.append(Markup(f'<a href="{escape(found["url"])}" rel="external">'
+                                        f'{escape(found["url"])}</a>'))
+                return Markup(" · ").join(parts) if parts else link(node)
+            if isinstance(node, URIRef) and site.page(node) is None and str(node).startswith(("http://", "https://")):
+                return Markup(f'<a href="{escape(str(node))}" rel="external">{escape(str(node))}</a>')
+            return link(node)
 
         # The graph's own words that the site's sentences name (the site never copies a label).
         words = {"supported": site.label(SAM.supportedBy, lang).value,
                  "stated": site.label(SAM.Stated, lang).value.lower(),
                  "derived": site.label(SAM.Derived, lang).value.lower()}
         return {"T": lambda key, **kw: chrome(key, lang, **{**words, **kw}), "label": label, "link": link,
+                "words": words, "fact": fact,
                 "text": text, "compact": site.compact, "site": site, "prefix": prefix,
                 "pick": lambda literals: pick(literals, lang),
                 "texts": lambda literals: texts_in(literals, lang), "supported_by": SAM.supportedBy}
@@ -149,7 +194,7 @@ class SiteBuilder:
         prefix = f"{lang}/" if at_root else "../" * depth
         root = "" if at_root else "../" * (depth + 1)
         values = {
-            "lang": lang, "page": page, "root": root, "languages": LANGUAGES,
+            "lang": lang, "page": page, "root": root, "languages": LANGUAGES, "at_root": at_root,
             "language_names": LANGUAGE_NAMES, "nav": self.nav(), "version": __version__,
             "default_language": DEFAULT_LANGUAGE, **self._helpers(lang, prefix), **context,
         }
@@ -175,7 +220,7 @@ class SiteBuilder:
         if self._renderers is not None:
             return self._renderers
         out: dict[str, Callable[[], bytes]] = {}
-        for name in ("site.css", "site.js", "query.js", "guide.js"):
+        for name in STATIC_FILES:
             out[f"static/{name}"] = functools.partial(_static, name)
         for name, fmt in ONTOLOGY_FILES.items():
             out[name] = functools.partial(_ontology_file, fmt)
@@ -203,6 +248,7 @@ class SiteBuilder:
             f"{lang}/questions.html": lambda: self.render("questions.html.j2", lang, "questions.html",
                                                           questions=self._answers(lang)),
         }
+        out[f"{lang}/search.html"] = page(self._search_page, lang)
         if site.solutions:
             out[f"{lang}/catalogue.html"] = page(self._catalogue_page, lang)
         if self.served:
@@ -217,13 +263,68 @@ class SiteBuilder:
 
     def _catalogue_page(self, lang: str) -> bytes:
         site = self.site
+        rows: list[dict[str, Any]] = []
+        for solution in sorted_by_label(site, site.solutions, lang):
+            graph = site.asserted
+            organisational = sorted_by_label(site, [o for o in graph.objects(solution, SAM.realises)
+                                                    if isinstance(o, URIRef)], lang)
+            technical = sorted_by_label(site, [o for o in graph.objects(solution, SAM.uses)
+                                               if isinstance(o, URIRef)], lang)
+            needs = sorted_by_label(site, [o for o in graph.objects(solution, SAM.addresses)
+                                           if isinstance(o, URIRef)], lang)
+            publishers = sorted((o for o in graph.objects(solution, DCTERMS.publisher)), key=str)
+            findings = self._findings(solution, lang)
+            rows.append({"solution": solution, "organisational": organisational, "technical": technical,
+                         "needs": needs, "publishers": publishers, "counts": counts(findings)})
+        def choices(key: str) -> list[Node]:
+            found = {n for row in rows for n in row[key]}
+            return sorted(found, key=lambda n: (self._publisher_name(n, lang) if key == "publishers"
+                                                else site.label(n, lang).value).casefold())
         by_form = [(form, predicate, [s for s in sorted_by_label(site, site.solutions, lang)
                                       if (s, predicate, form) in site.asserted])
                    for forms, predicate in ((site.organisational_forms, SAM.realises),
                                             (site.technical_forms, SAM.uses))
                    for form in sorted_by_label(site, forms, lang)]
-        return self.render("catalogue.html.j2", lang, "catalogue.html",
-                           solutions=sorted_by_label(site, site.solutions, lang), by_form=by_form)
+        return self.render("catalogue.html.j2", lang, "catalogue.html", rows=rows, by_form=by_form,
+                           form_choices=choices("organisational") + choices("technical"),
+                           need_choices=choices("needs"), publisher_choices=choices("publishers"),
+                           publisher_name=lambda n: self._publisher_name(n, lang),
+                           publisher_predicate=DCTERMS.publisher,
+                           classes={"organisational": SAM.OrganisationalForm, "technical": SAM.TechnicalForm,
+                                    "need": SAM.Need},
+                           severity_words=_severity_words(lang))
+
+    def _publisher_name(self, node: Node, lang: str) -> str:
+        """A publisher as the catalogue names it: its name in the graph, else its organisation
+        number (the register's address only as a last resort)."""
+        shown = self.site.label(node, lang).value
+        number = orgnr(node)
+        if shown == self.site.compact(node) and number:
+            return chrome("orgnr", lang, number=f"{number[:3]} {number[3:6]} {number[6:]}")
+        return shown
+
+    def _search_page(self, lang: str) -> bytes:
+        return self.render("search.html.j2", lang, "search.html", index=self._search_index(lang))
+
+    def _search_index(self, lang: str) -> Markup:
+        """Every term with a page, for the offline search (search.html, static/search.js): its
+        label in ``lang``, its other names (alternative terms, the other languages), the start
+        of its definition, its kind and its page. Built with the site, so it needs no server."""
+        site = self.site
+        graph = site.asserted
+        entries = []
+        for node in sorted_by_label(site, list(site.slugs), lang):
+            shown = site.label(node, lang)
+            names = sorted({str(x) for p in (*NAME_PREDICATES, SKOS.altLabel) for x in graph.objects(node, p)
+                            if isinstance(x, Literal)} - {shown.value})
+            definition = (pick(graph.objects(node, SKOS.definition), lang)
+                          or pick(graph.objects(node, DCTERMS.description), lang))
+            kinds = concept_kinds(site, node, lang)
+            entries.append({"t": shown.value, "l": shown.lang or "", "a": names,
+                            "d": definition.value[:240] if definition else "",
+                            "k": site.label(kinds[0], lang).value if kinds else "",
+                            "p": site.page(node)})
+        return _script_json(json.dumps(entries, ensure_ascii=False, separators=(",", ":")))
 
     def _extra_page(self, extra: ExtraPage, lang: str) -> bytes:
         return self.render("extra.html.j2", lang, extra.page, nav_key=extra.nav_key,
@@ -263,27 +364,16 @@ class SiteBuilder:
     def _concept(self, node: URIRef, lang: str) -> dict[str, Any]:
         site = self.site
         turtle, jsonld = self._rdf(node)
-        outgoing = site.outgoing(node)
-        graph = site.asserted
         findings = self._findings(node, lang) if node in site.solutions else None
         return {
+            **concept_context(site, node, lang),
             "types": site.types(node),
             "labels": all_languages_labels(site, node),
-            "definition": pick(graph.objects(node, SKOS.definition), lang)
-            or pick(graph.objects(node, DCTERMS.description), lang),
-            "examples": texts_in(graph.objects(node, SKOS.example), lang),
-            "notes": texts_in([*graph.objects(node, SKOS.scopeNote), *graph.objects(node, RDFS.comment),
-                               *graph.objects(node, SKOS.editorialNote)], lang),
-            "evidence": texts_in(graph.objects(node, SAM.evidence), lang),
-            "outgoing": outgoing,
-            "incoming": site.incoming(node),
-            "others": site.other_literals(node),
-            "sources": site.sources(node),
             "turtle": turtle,
             "jsonld": _script_json(jsonld),
-            "any_inferred": any(inferred for r in outgoing for _, inferred in r.targets)
-            or any(inferred for _, inferred in site.types(node)),
             "findings": findings,
+            "finding_counts": counts(findings or ()),
+            "severity_words": _severity_words(lang),
         }
 
     def _rdf(self, node: URIRef) -> tuple[str, str]:
@@ -341,38 +431,64 @@ class SiteBuilder:
         return self._oxigraph
 
     def _query_data(self, lang: str) -> Markup:
-        """What the query page's script needs, as JSON: questions, fields, choices, pages."""
+        """What the query page's script needs, as JSON: questions, fields, choices, pages, the
+        labels of the terms an answer may hold, and the page's words."""
         site = self.site
         questions = []
         for question in list_questions():
             fields = []
+            language_parameter = ""
             for parameter in question.parameters:
+                if parameter.name == LANGUAGE_PARAMETER and lang in parameter.choices:
+                    language_parameter = parameter.name  # the page's language binds it
+                    continue
                 options: list[dict[str, str]] = []
                 if parameter.of_class is not None:
                     for node in sorted_by_label(site, site.instances(parameter.of_class), lang):
                         shown = site.label(node, lang)
                         options.append({"value": site.compact(node), "label": shown.value,
-                                        "lang": shown.lang or ""})
+                                        "lang": shown.lang if shown.lang and shown.lang != lang else ""})
                 elif parameter.choices:
                     options = [{"value": c, "label": chrome("any_language", lang) if c == "*"
                                 else LANGUAGE_NAMES.get(c, c), "lang": ""} for c in parameter.choices]
                 default = question_defaults(question, lang).get(parameter.name, parameter.default or "")
-                fields.append({"name": parameter.name, "kind": parameter.kind, "description": parameter.description,
+                fields.append({"name": parameter.name, "kind": parameter.kind,
+                               "label": question.label(parameter.name, lang),
                                "default": default, "options": options})
             questions.append({"id": question.id, "title": question.title(lang), "fields": fields,
+                              "columns": {name: question.label(name, lang) for name in question.labels},
+                              "language_parameter": language_parameter,
                               "query": question.query, "needs_data": question.needs_data})
         pages = {str(node): site.page(node) for node in site.slugs}
-        words = {key: chrome(key, lang) for key in ("run", "running", "rows", "no_rows", "yes", "no",
-                                                    "own_query", "download_csv", "download_json")}
+        labels = {}
+        for node in sorted({s for p in NAME_PREDICATES for s in site.asserted.subjects(p)
+                            if isinstance(s, URIRef)}):
+            shown = site.label(node, lang)
+            labels[str(node)] = [shown.value, shown.lang or ""]
+        words = {key: chrome(key, lang) for key in QUERY_WORDS}
         data = {"questions": questions, "prefixes": PREFIXES | dict(_data_prefixes(site)),
-                "pages": pages, "words": words, "lang": lang}
+                "pages": pages, "labels": labels, "words": words, "lang": lang}
         return _script_json(json.dumps(data, ensure_ascii=False, sort_keys=True))
+
+
+#: The site's words the query page's script shows (i18n.CHROME).
+QUERY_WORDS = ("run", "running", "rows", "no_rows", "yes", "no", "own_query", "own_query_help",
+               "download_csv", "download_json", "error_value", "error_syntax", "error_update",
+               "error_server", "error_connection", "error_detail")
 
 
 def _script_json(text: str) -> Markup:
     """JSON for a ``<script type="application/…json">`` block: no ``<``, ``>`` or ``&`` that the
     HTML parser could read as the end of the block or a comment (JSON escapes mean the same)."""
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def _severity_words(lang: str) -> Mapping[str, str]:
+    from samhandling_kg.validation.render import (
+        _WORDS,  # the words of `samhandling validate`'s report
+    )
+
+    return _WORDS[lang]
 
 
 def _static(name: str) -> bytes:
@@ -402,58 +518,68 @@ def question_defaults(question: Question, lang: str) -> dict[str, str]:
 #: site itself only. (frame-ancestors, which a <meta> cannot carry, is in serve's header.)
 PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             "connect-src 'self'; base-uri 'none'; form-action 'self'")
+#: The list of files the site wrote into its folder, kept there so the next build into the
+#: same folder removes the pages that no longer exist (a term renamed, a solution gone).
+MANIFEST = ".samhandling-site-files"
 
 
 def write_site(output: str | Path, data: Iterable[str | Path] = ()) -> int:
-    """Build the site into ``output`` (created if missing); returns the number of files."""
+    """Build the site into ``output`` (created if missing); returns the number of files.
+
+    A page an earlier build wrote and this one does not is removed, so no stale page stays
+    behind. Only files the site itself wrote are ever removed: they are listed in the folder's
+    :data:`MANIFEST`, and nothing else in the folder is touched (a folder without that list,
+    such as one the user filled, loses nothing)."""
     folder = Path(output)
     if folder.exists() and not folder.is_dir():
         raise SamhandlingError(f"{folder}: not a folder")
     files = SiteBuilder(data).files()
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        earlier = _manifest(folder)
         root = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
         raise SamhandlingError(f"{folder}: cannot write the site: {exc.strerror or exc}") from None
     try:
         for name, body in sorted(files.items()):
             _write_below(root, folder, name, body)
+        for name in sorted(earlier - set(files)):
+            stale = folder / name
+            inside = folder.resolve() in stale.resolve().parents  # not through a link out
+            if inside and stale.is_file() and not stale.is_symlink():
+                stale.unlink()
+            _remove_empty_parents(stale.parent, folder)
+        _write_below(root, folder, MANIFEST, "".join(f"{name}\n" for name in sorted(files)).encode("utf-8"))
+    except OSError as exc:
+        raise SamhandlingError(f"{folder}: cannot write the site: {exc.strerror or exc}") from None
     finally:
         os.close(root)
     return len(files)
 
 
-def _write_below(root: int, folder: Path, name: str, body: bytes) -> None:
-    """Write ``body`` to ``name`` (``a/b/c.html``) below the folder open as ``root``, by file
-    descriptor, never following a symbolic link inside the folder: a planted ``DIR/static``
-    link to a folder elsewhere is refused, not written through (issue 23)."""
-    *parents, leaf = name.split("/")
-    fd = os.dup(root)
+def _manifest(folder: Path) -> set[str]:
+    """The files an earlier build listed; a name that would leave the folder is ignored."""
     try:
-        for part in parents:
-            with contextlib.suppress(FileExistsError):
-                os.mkdir(part, dir_fd=fd)
-            try:
-                inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
-            except OSError as exc:
-                raise SamhandlingError(f"{folder}: cannot write the site: "
-                                       f"{'/'.join(parents[:parents.index(part) + 1])} is a symbolic "
-                                       "link or not a folder; refusing to write through it") from exc
-            os.close(fd)
-            fd = inner
-        temporary = f".{leaf}.tmp"
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary, dir_fd=fd)
-        out = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666, dir_fd=fd)
-        with os.fdopen(out, "wb") as handle:
-            handle.write(body)
-        os.replace(temporary, leaf, src_dir_fd=fd, dst_dir_fd=fd)  # replaces a link, never follows it
-    except SamhandlingError:
-        raise
-    except OSError as exc:
-        raise SamhandlingError(f"{folder}: cannot write the site: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
+        lines = (folder / MANIFEST).read_text(encoding="utf-8").splitlines()
+    except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
+        return set()
+    found = set()
+    for line in lines:
+        name = line.strip()
+        parts = Path(name).parts
+        if name and not Path(name).is_absolute() and ".." not in parts and parts[0] != MANIFEST:
+            found.add(Path(*parts).as_posix())
+    return found
+
+
+def _remove_empty_parents(directory: Path, top: Path) -> None:
+    """Remove ``directory`` and its parents up to ``top`` (exclusive) while they are empty."""
+    while directory != top and top in directory.parents:
+        try:
+            directory.rmdir()
+        except OSError:
+            return
+        directory = directory.parent
 
 
 def chrome_keys() -> Mapping[str, Mapping[str, str]]:

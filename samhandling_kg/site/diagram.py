@@ -1,7 +1,14 @@
 """The model as an SVG figure drawn from the graph, after the seed's figure 2: needs at the
-top, the organisational forms below them, the technical forms at the bottom, each row on its
-EIF layer, and the legal frameworks at the side. Adding a form or a ``sam:supportedBy`` link to
-the graph adds a box or a line here."""
+top (in a band of their own), the organisational forms below them, the technical forms at the
+bottom, each form row on its EIF layer, and the legal frameworks at the side, linked to the
+forms they constrain. Adding a form or a ``sam:supportedBy`` link to the graph adds a box or a
+line here.
+
+Every line carries ``data-from`` and ``data-to``; ``static/diagram.js`` uses them to light a
+box's paths (need → organisational form → technical form, and the frameworks on the way) on
+hover and keyboard focus. A need's own links to frameworks are drawn but shown only when lit:
+drawn always, they would cover the figure. Needs a solution description declares (not the
+ontology) get a dashed box."""
 
 from __future__ import annotations
 
@@ -88,7 +95,11 @@ def diagram_svg(site: SiteGraph, lang: str, link_prefix: str = "") -> str:
         band_top = y
         boxes, y = _row(site, nodes, kind, lang, y + 26, per_row, _MAIN)
         rows.append(boxes)
-        bands.append((band_top, y - _GAP + 10, _layer_names(site, boxes, lang) or chrome("concepts", lang)))
+        # The needs get a band of their own: they sit on the organisational layer too, but a
+        # reader looks for "needs" first.
+        name = (chrome("needs_band", lang) if kind == "need"
+                else _layer_names(site, boxes, lang) or chrome("concepts", lang))
+        bands.append((band_top, y - _GAP + 10, name))
         y += pad - 20
     main_bottom = y
     merged: list[tuple[float, float, str]] = []
@@ -134,6 +145,21 @@ def diagram_svg(site: SiteGraph, lang: str, link_prefix: str = "") -> str:
                 edges.append(f'<path class="edge edge-{kind}" data-from="{escape(str(box.node))}" '
                              f'data-to="{escape(str(target))}" d="M{x1:.0f},{y1:.0f} C{x1:.0f},{middle:.0f} '
                              f'{x2:.0f},{middle:.0f} {x2:.0f},{y2:.0f}"><title>{escape(name)}</title></path>')
+    # The legal frameworks, linked to what they constrain: the forms always, the needs when lit.
+    legal_where = {b.node: b for b in legal_boxes}
+    constrained = site.label(SAM.constrainedBy, lang).value
+    for box in [b for boxes in rows for b in boxes]:
+        for framework in site.constrained_by(box.node):
+            target = legal_where.get(framework)
+            if target is None:
+                continue
+            x1, y1 = box.x + box.w, box.y + box.h / 2
+            x2, y2 = target.x, target.y + target.h / 2
+            latent = " legal-latent" if box.kind == "need" else ""
+            name = f"{site.label(box.node, lang).value} – {constrained} – {site.label(framework, lang).value}"
+            edges.append(f'<path class="legal-edge{latent}" data-from="{escape(str(box.node))}" '
+                         f'data-to="{escape(str(framework))}" d="M{x1:.0f},{y1:.0f} C{(x1 + x2) / 2:.0f},{y1:.0f} '
+                         f'{(x1 + x2) / 2:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"><title>{escape(name)}</title></path>')
     out.append('<g class="edges">' + "".join(edges) + "</g>")
     for box in [b for boxes in rows for b in boxes] + legal_boxes:
         label = site.label(box.node, lang)
@@ -142,14 +168,19 @@ def diagram_svg(site: SiteGraph, lang: str, link_prefix: str = "") -> str:
         text_y = box.y + 7 + _LINE * 0.8 + (box.h - 14 - _LINE * len(box.lines)) / 2
         spans = "".join(f'<tspan x="{box.x + box.w / 2:.0f}" dy="{0 if i == 0 else _LINE}">{escape(line)}</tspan>'
                         for i, line in enumerate(box.lines))
-        shape = (f'<rect class="node node-{box.kind}" x="{box.x:.0f}" y="{box.y:.0f}" width="{box.w:.0f}" '
+        declared = " node-declared" if box.kind == "need" and box.node in site.declared_needs else ""
+        shape = (f'<rect class="node node-{box.kind}{declared}" x="{box.x:.0f}" y="{box.y:.0f}" width="{box.w:.0f}" '
                  f'height="{box.h:.0f}" rx="5"/><text{lang_attr} x="{box.x + box.w / 2:.0f}" '
                  f'y="{text_y:.0f}" text-anchor="middle">{spans}</text>')
+        name = label.value + (f" ({chrome('declared_need', lang)})" if declared else "")
+        marked = ' data-declared="true"' if declared else ""
         if page:  # the label in full: the box may show it wrapped or shortened
             out.append(f'<a href="{escape(link_prefix + page)}" class="box" data-iri="{escape(str(box.node))}" '
-                       f'data-kind="{box.kind}" aria-label="{escape(label.value)}"{lang_attr}>{shape}</a>')
+                       f'data-kind="{box.kind}"{marked} '
+                       f'aria-label="{escape(name)}"{lang_attr}>{shape}</a>')
         else:
             out.append(f'<g class="box" data-iri="{escape(str(box.node))}" data-kind="{box.kind}">{shape}</g>')
+    out.append('<g class="lit" aria-hidden="true"></g>')  # diagram.js draws lit paths here, on top
     out.append("</svg>")
     return "\n".join(out)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import weakref
 from typing import Any
 
@@ -29,7 +30,7 @@ from samhandling_kg.site.model import SiteGraph
 #: The words of the answer shared with ``samhandling recommend`` (its registry, recommend.MESSAGES).
 _ANSWER_WORDS = ("recommended", "possible", "ruled-out", "favours", "rulesOut", "absent_required",
                  "required_met", "meets_need", "support", "source", "organisational", "technical",
-                 "nothing_recommended", "standards", "legal")
+                 "nothing_recommended", "all_ruled_out", "standards", "legal")
 #: The guide's own words (the site's registry, i18n.CHROME).
 _GUIDE_WORDS = ("guide_required_open", "guide_open")
 
@@ -55,10 +56,20 @@ def guide_data(site: SiteGraph, lang: str) -> dict[str, Any]:
     """What the guide's script reads: the decision data, each term's page and the words."""
     decision = _decision(site)
     pages = {iri: page for iri in decision["labels"] if (page := site.page(URIRef(iri)))}
-    words = {key: MESSAGES[lang][key] for key in _ANSWER_WORDS}
+    words = {key: without_flags(MESSAGES[lang][key]) for key in _ANSWER_WORDS}
     words.update({key: chrome(key, lang) for key in _GUIDE_WORDS})
     return {"decision": decision, "pages": pages, "words": words, "lang": lang,
             "fallback": list(fallback_order(lang)), "stated": str(SAM.Stated)}
+
+
+#: The command line's options in its texts ("(--not)", "(oppgi med --has eller --not)"): the
+#: guide asks in words, so its texts leave them out.
+_FLAGS = re.compile(r"\s*\((?:[^()]*?\s)?--[a-z]+(?:\s+(?:eller|or)\s+--[a-z]+)?\)")
+
+
+def without_flags(text: str) -> str:
+    """A text of ``samhandling recommend`` without its command-line options."""
+    return _FLAGS.sub("", text)
 
 
 def _text(texts: dict[str, str], lang: str) -> tuple[str, str]:
@@ -88,7 +99,7 @@ def render_guide(site: SiteGraph, lang: str) -> str:
                     for n in decision["needs"]), key=lambda n: (n["label"][0].casefold(), n["iri"]))
     data = _script_json(json.dumps(guide_data(site, lang), ensure_ascii=False, sort_keys=True))
     html = _templates().get_template("guide.html.j2").render(
-        lang=lang, questions=questions, needs=needs, data=data, rule=decision["rule"][lang],
+        lang=lang, questions=questions, needs=needs, data=data, rule=without_flags(decision["rule"][lang]),
         T=lambda key, **kw: chrome(key, lang, **kw))
     return Markup(html)
 

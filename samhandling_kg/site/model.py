@@ -19,7 +19,7 @@ from rdflib.term import Node
 from samhandling_kg.core.labels import NAME_PREDICATES, Text, compact, fallback_order, name_of
 from samhandling_kg.core.namespace import ONTOLOGY_IRI, SAM, SAMSRC
 from samhandling_kg.core.terms import LANGUAGES, copy_prefixes
-from samhandling_kg.kg.graph import bind_prefixes, materialise
+from samhandling_kg.kg.graph import bind_prefixes, materialise, ontology_graph
 
 #: Predicates whose values name a thing (tried in this order for a reader's label).
 #: Vocabularies the ontology only declares; their terms get no page of their own.
@@ -135,6 +135,17 @@ class SiteGraph:
     @cached_property
     def legal_frameworks(self) -> list[URIRef]:
         return self.instances(SAM.LegalFramework)
+
+    @cached_property
+    def declared_needs(self) -> set[URIRef]:
+        """Needs a solution description (catalogue) declares: the ontology does not know them."""
+        ontology = ontology_graph()
+        return {n for n in self.needs if (n, None, None) not in ontology}
+
+    def constrained_by(self, node: URIRef) -> list[URIRef]:
+        """The legal frameworks ``node`` is asserted to be constrained by."""
+        return sorted(o for o in self.asserted.objects(node, SAM.constrainedBy)
+                      if isinstance(o, URIRef) and o in self.legal_frameworks)
 
     def layer_of(self, node: URIRef) -> URIRef | None:
         value = self.asserted.value(node, SAM.eifLayer)

@@ -155,12 +155,26 @@ def to_csv(result: QueryResult) -> str:
     return buffer.getvalue()
 
 
-def to_table(result: QueryResult, prefixes: Mapping[str, str]) -> str:
-    """A plain-text table for people: IRIs shortened with ``prefixes``, language tags kept."""
-    if result.kind == "ASK":
+#: The table's own words in each language (``query --lang``); without a language, English.
+_TABLE_WORDS = {
+    "en": {"row": "row", "rows": "rows", "truncated": "truncated by the store"},
+    "nb": {"row": "rad", "rows": "rader", "truncated": "avkortet av lageret"},
+    "nn": {"row": "rad", "rows": "rader", "truncated": "avkorta av lageret"},
+}
+
+
+def to_table(result: QueryResult, prefixes: Mapping[str, str], *, lang: str | None = None,
+             names: Mapping[Node, str] | None = None, headings: Mapping[str, str] | None = None) -> str:
+    """A plain-text table for people. Without ``lang``: variable names, IRIs shortened with
+    ``prefixes``, language tags kept. With ``lang`` (``query``'s table): the columns under
+    ``headings``, an IRI under its name in ``names`` (its compact name only where it has
+    none), a literal in ``lang`` without its tag (one in another language says which), and
+    the table's own words in ``lang``."""
+    words = _TABLE_WORDS.get(lang or "en", _TABLE_WORDS["en"])
+    if result.kind == "ASK":  # one word scripts test for, the same in every language
         return "yes" if result.boolean else "no"
-    headers = [printable(name) for name in result.variables]  # an endpoint names them
-    cells = [[_cell(term, prefixes) for term in row] for row in result.rows]
+    headers = [printable((headings or {}).get(v, v)) for v in result.variables]  # an endpoint names them
+    cells = [[_cell(term, prefixes, lang, names or {}) for term in row] for row in result.rows]
     widths = [max([len(h)] + [len(row[i]) for row in cells]) for i, h in enumerate(headers)]
     lines = [
         "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip(),
@@ -168,21 +182,30 @@ def to_table(result: QueryResult, prefixes: Mapping[str, str]) -> str:
     ]
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
     count = len(result.rows)
-    lines.append(f"({count} row{'s' if count != 1 else ''}{', truncated by the store' if result.truncated else ''})")
+    note = f", {words['truncated']}" if result.truncated else ""
+    lines.append(f"({count} {words['row'] if count == 1 else words['rows']}{note})")
     return "\n".join(lines)
 
 
-def _cell(term: Node | None, prefixes: Mapping[str, str]) -> str:
+def _cell(term: Node | None, prefixes: Mapping[str, str], lang: str | None = None,
+          names: Mapping[Node, str] | None = None) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
+        if names and term in names:
+            return printable(" ".join(names[term].split()))
         for prefix, namespace in prefixes.items():
             if term.startswith(namespace) and re.fullmatch(r"[\w.-]*", term[len(namespace) :]):
                 return f"{prefix}:{term[len(namespace):]}"
         return f"<{printable(str(term))}>"
     if isinstance(term, Literal):
         text = printable(" ".join(str(term).split()))
-        return f"{text} @{printable(term.language)}" if term.language else text
+        if not term.language:
+            return text
+        tag = printable(term.language)
+        if lang is None:
+            return f"{text} @{tag}"
+        return text if term.language.lower() == lang else f"{text} ({tag})"
     return f"_:{printable(str(term))}"  # an endpoint's label for it, any text
 
 
@@ -196,14 +219,16 @@ def write_graph(graph: Graph, fmt: str, prefixes: Mapping[str, str] | None = Non
     return graph.serialize(format=rdf_format)
 
 
-def format_result(result: QueryResult, fmt: str, prefixes: Mapping[str, str]) -> str:
+def format_result(result: QueryResult, fmt: str, prefixes: Mapping[str, str], *, lang: str | None = None,
+                  names: Mapping[Node, str] | None = None, headings: Mapping[str, str] | None = None) -> str:
+    """The answer in ``fmt``; CSV and JSON stay exact, the table is for people (:func:`to_table`)."""
     if result.graph is not None:
         return write_graph(result.graph, fmt, prefixes)
     if fmt == "json":
         return to_json(result)
     if fmt == "csv":
         return to_csv(result)
-    return to_table(result, prefixes)
+    return to_table(result, prefixes, lang=lang, names=names, headings=headings)
 
 
 def _plain_strings(result: QueryResult) -> QueryResult:

@@ -5,6 +5,8 @@ because the fix needs a look into the knowledge graph:
   the two properties are probably swapped;
 * a technical form without a fitting standard (``samsh:StandardFitsTechnicalForm``): the
   standards the knowledge graph links to that form alone, ready to write as ``dct:conformsTo``;
+* a known term given with ``sam:addresses`` that is no need (a form, most likely): the needs
+  the knowledge graph says that form meets, to write instead;
 * a misspelt ``sam:`` term given as the value of a checked property breaks two shapes
   (``samsh:KnownTerm`` and the property's class check): it is reported once — the more severe
   finding, with the suggestion; between equals the one naming the misspelling.
@@ -51,6 +53,15 @@ SWAPPED: dict[URIRef, tuple[URIRef, dict[str, str]]] = {
               "organisational form goes with sam:realises.",
     }),
 }
+
+#: The needs a form given as ``sam:addresses`` meets (``samsh:SolutionAddressesNeed``).
+NEEDS_OF_FORM = {
+    "nb": "Behov denne formen dekker ifølge kunnskapsgrafen: {}",
+    "nn": "Behov denne forma dekkjer etter kunnskapsgrafen: {}",
+    "en": "Needs this form meets according to the knowledge graph: {}",
+}
+#: At most this many needs are named in that hint.
+_NEEDS_SHOWN = 6
 
 #: The standards that fit a technical form, as ``dct:conformsTo`` values.
 FITTING_STANDARDS = {
@@ -108,6 +119,12 @@ def _hint(result: ValidationResult, lookup: Lookup, lang: str) -> str | None:
     if shape in SWAPPED:
         other, texts = SWAPPED[shape]
         return texts[lang] if lookup.is_a(value, other) else None
+    if shape == SAMSH.SolutionAddressesNeed:
+        needs = sorted(_needs_met(lookup, value), key=lookup.compact)
+        if not needs:
+            return None
+        shown = [_standard(lookup, need, lang) for need in needs[:_NEEDS_SHOWN]]
+        return NEEDS_OF_FORM[lang].format(", ".join(shown) + (", …" if len(needs) > _NEEDS_SHOWN else "."))
     if shape == SAMSH.StandardFitsTechnicalForm:
         standards = sorted(lookup.own_standards(value), key=lookup.compact)
         if not standards:
@@ -115,6 +132,16 @@ def _hint(result: ValidationResult, lookup: Lookup, lang: str) -> str | None:
         shown = ", ".join(_standard(lookup, standard, lang) for standard in standards)
         return FITTING_STANDARDS[lang].format(shown)
     return None
+
+
+def _needs_met(lookup: Lookup, form: Node) -> set[Node]:
+    """The ontology's needs ``sam:supportedBy`` ``form`` — directly, or through an
+    organisational form that ``form`` (a technical one) supports. Only the ontology's: a
+    need a catalogue declares is not seen alike by every engine (an endpoint's report reads
+    the records, not the whole catalogue), and the report must be the same everywhere."""
+    via = [form, *lookup.subjects(SAM.supportedBy, form)]
+    return {need for node in via for need in lookup.subjects(SAM.supportedBy, node)
+            if str(need).startswith(str(SAM)) and lookup.is_a(need, SAM.Need)}
 
 
 def _standard(lookup: Lookup, standard: Node, lang: str) -> str:

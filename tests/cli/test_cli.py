@@ -139,7 +139,7 @@ def test_from_clause_is_refused_locally(store: str, tmp_path: Path) -> None:
 
 def test_question_that_reads_solutions_notes_a_missing_data_option() -> None:
     code, out, err = run("query", "cq14-solutions-per-form")
-    assert code == 0 and "(0 rows)" in out
+    assert code == 0 and "(0 rader)" in out
     assert err == "samhandling: note: cq14-solutions-per-form reads solution descriptions; give them with --data FILE...\n"
 
 
@@ -197,7 +197,7 @@ def test_csv_and_table_formats(tmp_path: Path) -> None:
     code, out, _ = run("query", str(path), "--format", "csv")
     assert (code, out) == (0, "n\r\n5\r\n")
     code, out, _ = run("query", str(path))
-    assert code == 0 and out.splitlines()[2].strip() == "5" and "(1 row)" in out
+    assert code == 0 and out.splitlines()[2].strip() == "5" and "(1 rad)" in out
 
 
 def test_ask_and_construct(tmp_path: Path) -> None:

@@ -172,7 +172,7 @@ def test_default_publisher_is_helsedirektoratet_with_a_reachable_contact() -> No
 @pytest.mark.parametrize(("number", "why"), [
     ("983544623", "check digit"), ("98354462", "9 digits"), ("98354462x", "9 digits")])
 def test_a_wrong_organisation_number_is_a_usage_error(number: str, why: str) -> None:
-    code, text, err = run("--data", EXAMPLES, "--publisher", number)
+    code, text, err = run("--data", EXAMPLES, "--publisher", number, "--lang", "en")
     assert code == 2 and text == ""
     assert err.count("\n") == 1 and why in err and "Traceback" not in err
 

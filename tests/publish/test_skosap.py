@@ -230,21 +230,25 @@ def test_publisher_by_organisation_number_with_its_contact_point() -> None:
     (["--contact-url", "ftp://example.no/"], "not a web address"),
 ])
 def test_a_contact_point_that_reaches_no_one_is_refused(argv: list[str], fragment: str) -> None:
-    code, text, err = run(*argv)
+    code, text, err = run(*argv, "--lang", "en")
     assert code == 2 and text == ""
     assert err.count("\n") == 1 and fragment in err and "Traceback" not in err
+    code, text, err = run(*argv)  # Bokmål by default, as --lang says
+    assert code == 2 and err.count("\n") == 1 and fragment not in err and "--contact-" in err
 
 
-@pytest.mark.parametrize(("number", "why"), [
-    ("915933148", "check digit"),
-    ("12345678", "9 digits"),
-    ("91593314x", "9 digits"),
-    ("", "9 digits"),
+@pytest.mark.parametrize(("number", "why", "hvorfor"), [
+    ("915933148", "check digit", "kontrollsiffer"),
+    ("12345678", "9 digits", "9 sifre"),
+    ("91593314x", "9 digits", "9 sifre"),
+    ("", "9 digits", "9 sifre"),
 ])
-def test_a_wrong_organisation_number_is_a_usage_error(number: str, why: str) -> None:
-    code, text, err = run("--publisher", number)
+def test_a_wrong_organisation_number_is_a_usage_error(number: str, why: str, hvorfor: str) -> None:
+    code, text, err = run("--publisher", number, "--lang", "en")
     assert code == 2 and text == ""
     assert err.count("\n") == 1 and why in err and "Traceback" not in err
+    code, text, err = run("--publisher", number)  # in Bokmål by default, as --lang says
+    assert code == 2 and err.count("\n") == 1 and hvorfor in err
 
 
 def test_publisher_without_profile_and_infer_with_profile_are_refused() -> None:
@@ -253,8 +257,11 @@ def test_publisher_without_profile_and_infer_with_profile_are_refused() -> None:
     assert "--profile" in err.getvalue() and out.getvalue() == ""
     for option in ("--contact-email", "--contact-url"):
         out, err = io.StringIO(), io.StringIO()
-        assert main(["export", option, "x"], out=out, err=err) == 2
+        assert main(["export", option, "x", "--lang", "en"], out=out, err=err) == 2
         assert f"{option} needs --profile" in err.getvalue()
+        out, err = io.StringIO(), io.StringIO()
+        assert main(["export", option, "x"], out=out, err=err) == 2  # Bokmål by default
+        assert f"{option} krever --profile" in err.getvalue()
     code, _, err2 = run("--infer")
     assert code == 2 and "--infer" in err2
 

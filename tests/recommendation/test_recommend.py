@@ -346,7 +346,7 @@ def test_list_names_every_characteristic_and_need() -> None:
     (["--need", "sam:SendAndReceive"], ["not an interaction need (sam:Need)"]),
     (["--need", "sam:X> } ; DROP ALL ; #"], ["--need", "not an IRI"]),
     (["--has", "receiver-known", "--not", "receiver-known"], ["both with --has and --not"]),
-    (["--has", "reader-unknown", "receiver-known"], ["reader-unknown og receiver-known utelukker hverandre"]),
+    (["--has", "reader-unknown", "receiver-known", "--lang", "nb"], ["reader-unknown og receiver-known utelukker hverandre"]),
     (["--has", "receiver-known", "reader-unknown", "--lang", "nn"], ["reader-unknown og receiver-known utelukkar kvarandre"]),
     (["--has", "reader-unknown", "receiver-known", "--lang", "en"], ["reader-unknown and receiver-known exclude each other"]),
     (["--need", "sam:SendReferral", "--has", "reader-unknown", "--lang", "en"],
@@ -355,9 +355,32 @@ def test_list_names_every_characteristic_and_need() -> None:
     (["--list", "--need", "sam:SendReferral"], ["--list takes no --need"]),
 ])
 def test_errors_are_one_line_and_exit_2(argv: list[str], fragments: list[str]) -> None:
-    code, out, err = run("recommend", *argv)
+    code, out, err = run("recommend", *argv, *([] if "--lang" in argv else ["--lang", "en"]))
     assert_one_line_error(code, err, *fragments)
     assert out == ""
+
+
+@pytest.mark.parametrize(("lang", "fragments"), [
+    ("nb", ["ikke et samhandlingsbehov", "mente du sam:SendReferral?", "viser behovene"]),
+    ("nn", ["ikkje eit samhandlingsbehov", "meinte du sam:SendReferral?", "viser behova"]),
+])
+def test_errors_follow_lang(lang: str, fragments: list[str]) -> None:
+    code, out, err = run("recommend", "--need", "sam:SendReferal", "--lang", lang)
+    assert_one_line_error(code, err, *fragments)
+    code, out, err = run("recommend", "--has", "receiver-known", "--not", "receiver-known", "--lang", lang)
+    assert_one_line_error(code, err, "--has", {"nb": "både med", "nn": "både med"}[lang])
+
+
+def test_when_every_form_is_ruled_out_the_answer_says_by_what(graph: Graph) -> None:
+    from samhandling_kg.recommendation.render import MESSAGES
+
+    code, out, err = run("recommend", "--has", "reader-unknown", "--not", "legal-basis", "--lang", "en")
+    assert code == 0, err
+    ruled_out = [line for line in out.splitlines() if line.startswith(MESSAGES["en"]["all_ruled_out"][:20])]
+    assert len(ruled_out) == 1, out
+    for label in ("It is not known who will need the information", "legal basis"):
+        assert label.lower() in ruled_out[0].lower(), ruled_out
+    assert MESSAGES["en"]["nothing_recommended"] not in out
 
 
 def test_malformed_data_file_names_file_and_line(tmp_path: Path) -> None:

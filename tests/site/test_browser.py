@@ -245,11 +245,13 @@ def test_language_switch_keeps_the_page_changes_labels_and_is_remembered(
     page.wait_for_url(base + "nn/matrix.html")
     header = page.locator(f'table.matrix th[data-iri="{SAM.DataSharing}"]').inner_text()
     assert header == graph.label(SAM.DataSharing, "nn").value
-    # The choice is remembered: the start page and a Bokmål link now open in Nynorsk.
+    # The choice is remembered by the start page, which now opens in Nynorsk; a Bokmål
+    # address stays Bokmål (the address decides, not the last choice).
     watched.goto(base + "index.html")
     page.wait_for_url(base + "nn/index.html")
     watched.goto(base + "nb/needs.html")
-    page.wait_for_url(base + "nn/needs.html")
+    page.wait_for_timeout(300)
+    assert page.url == base + "nb/needs.html" and page.evaluate("document.documentElement.lang") == "nb"
     page.click("nav.langs a[data-lang=en]")
     page.wait_for_url(base + "en/needs.html")
     assert page.evaluate("document.documentElement.lang") == "en"
@@ -272,6 +274,26 @@ def test_default_language_comes_from_the_browser_then_bokmaal(
         context.close()
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("locale", ["en-US", "nn-NO", "nb-NO"])
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_language_folder_page_keeps_its_language_whatever_the_browser(
+        static_site: tuple[str, Path], browser: Any, locale: str, lang: str) -> None:
+    """A shared /nb/ or /nn/ link reads as its sender saw it: only the start page chooses."""
+    base, _ = static_site
+    context = Watched(browser, locale=locale)
+    try:
+        for name in ("index.html", "matrix.html", "concept/DataSharing.html", "guide.html"):
+            page = context.goto(base + f"{lang}/{name}")
+            page.wait_for_load_state("domcontentloaded")
+            page.wait_for_timeout(200)  # a script that moved the page would have done so now
+            assert page.url == base + f"{lang}/{name}"
+            assert page.evaluate("document.documentElement.lang") == lang
+        context.clean()
+    finally:
+        context.close()
+
+
 # --- the matrix and the diagram ---------------------------------------------------------------
 
 
@@ -285,6 +307,8 @@ def _graph_links(graph: SiteGraph) -> set[tuple[str, str]]:
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_matrix_and_diagram_show_every_form_and_link_of_the_graph(
         static_site: tuple[str, Path], graph: SiteGraph, watched: Watched, lang: str) -> None:
+    from samhandling_kg.site.i18n import chrome
+
     base, _ = static_site
     watched.context.add_init_script(f"localStorage.setItem('samhandling.lang', '{lang}')")
     page = watched.goto(base + f"{lang}/index.html")
@@ -323,12 +347,51 @@ def test_matrix_and_diagram_show_every_form_and_link_of_the_graph(
         "Array.from(x.querySelectorAll('tspan')).map(t => t.textContent).join(' ')])")
     assert len(texts) == len(boxes)
     for iri, name, shown in texts:
-        assert name == graph.label(URIRef(iri), lang).value
-        squeezed, full = shown.replace(" ", ""), name.replace(" ", "")  # wrapped over lines
+        label = graph.label(URIRef(iri), lang).value
+        if URIRef(iri) in graph.declared_needs:  # a need of a solution description says so
+            assert name == f"{label} ({chrome('declared_need', lang)})"
+        else:
+            assert name == label
+        squeezed, full = shown.replace(" ", ""), label.replace(" ", "")  # wrapped over lines
         assert squeezed == full or (squeezed.endswith("…") and full.startswith(squeezed[:-1])), (name, shown)
     edges = page.eval_on_selector_all("svg.diagram path.edge", "e => e.map(x => [x.dataset.from, x.dataset.to])")
     assert {(a, b) for a, b in edges} == _graph_links(graph)
     assert len(edges) == len({(a, b) for a, b in edges})
+    # The legal frameworks are linked to what they constrain (a need's links show when lit).
+    legal = page.eval_on_selector_all("svg.diagram path.legal-edge", "e => e.map(x => [x.dataset.from, x.dataset.to])")
+    drawn = graph.needs + graph.organisational_forms + graph.technical_forms
+    assert {(a, b) for a, b in legal} == {(str(n), str(f)) for n in drawn for f in graph.constrained_by(n)}
+    assert any(b for b in legal)
+    assert page.locator("svg.diagram rect.node-declared").count() == len(graph.declared_needs) > 0
+    watched.clean()
+
+
+def _lit(page: Any) -> dict[str, Any]:
+    return page.evaluate("""() => ({
+      on: Array.from(document.querySelectorAll('svg.diagram .box.on')).map(b => b.dataset.iri).sort(),
+      lines: Array.from(document.querySelectorAll('svg.diagram g.lit path')).length})""")
+
+
+@pytest.mark.browser
+def test_a_needs_paths_light_up_on_hover_and_focus(static_site: tuple[str, Path], graph: SiteGraph,
+                                                   watched: Watched) -> None:
+    base, _ = static_site
+    page = watched.goto(base + "nb/index.html")
+    need = _sam("CompareFastingGlucose")
+    forms = [f for f in graph.supported_by(need) if f in graph.organisational_forms]
+    technical = {t for f in forms for t in graph.supported_by(f) if t in graph.technical_forms}
+    frameworks = {x for n in (need, *forms) for x in graph.constrained_by(n)}
+    expected = sorted(map(str, {need, *forms, *technical, *frameworks}))
+    lines = len(forms) + sum(len([t for t in graph.supported_by(f) if t in graph.technical_forms]) for f in forms) \
+        + sum(len(graph.constrained_by(n)) for n in (need, *forms))
+    assert forms and technical and frameworks
+    box = page.locator(f'svg.diagram a[data-iri="{need}"]')
+    box.hover()
+    assert _lit(page) == {"on": expected, "lines": lines}
+    page.mouse.move(0, 0)
+    assert _lit(page) == {"on": [], "lines": 0}
+    box.focus()  # the keyboard lights the same paths
+    assert _lit(page) == {"on": expected, "lines": lines}
     watched.clean()
 
 
@@ -345,47 +408,80 @@ def _cli_rows(*argv: str) -> tuple[list[str], set[tuple[tuple[str, str, str], ..
     return variables, rows
 
 
-@pytest.mark.parametrize(("question", "fields"), [
-    ("cq03-technical-forms-for-organisational-form", {"form": "sam:LookUpAndMakeAvailable", "lang": "en"}),
-    ("cq06-support-evidence", {"organisationalForm": "sam:SendAndReceive", "technicalForm": "sam:MessageExchange",
-                               "lang": "nn"}),
-    ("cq14-solutions-per-form", {}),
+@pytest.mark.parametrize(("lang", "question", "fields"), [
+    ("en", "cq03-technical-forms-for-organisational-form", {"form": "sam:LookUpAndMakeAvailable"}),
+    ("nn", "cq06-support-evidence", {"organisationalForm": "sam:SendAndReceive",
+                                     "technicalForm": "sam:MessageExchange"}),
+    ("nb", "cq14-solutions-per-form", {}),
 ])
 def test_a_question_run_through_its_fields_answers_as_the_command_line(
-        served: tuple[str, SiteRoutes], watched: Watched, question: str, fields: dict[str, str]) -> None:
+        served: tuple[str, SiteRoutes], graph: SiteGraph, watched: Watched, lang: str, question: str,
+        fields: dict[str, str]) -> None:
+    from samhandling_kg.kg.questions import get_question
+
     base, _ = served
-    page = watched.goto(base + "nb/query.html")
+    page = watched.goto(base + f"{lang}/query.html")
     page.select_option("#question", question)
+    # No field for the answer's language: the page's language binds it.
+    assert page.locator("#param-lang").count() == 0
     for name, value in fields.items():
+        assert page.locator(f"label[for=param-{name}]").inner_text() == get_question(question).label(name, lang)
         page.select_option(f"#param-{name}", value)
     page.click("#run")
     page.wait_for_selector("#table-wrap table")
-    variables = page.eval_on_selector_all("#table-wrap thead th", "e => e.map(x => x.textContent)")
+    variables = page.eval_on_selector_all("#table-wrap thead th", "e => e.map(x => x.dataset.var)")
+    headings = page.eval_on_selector_all("#table-wrap thead th", "e => e.map(x => x.textContent)")
+    assert headings == [get_question(question).label(v, lang) for v in variables]
     shown = page.eval_on_selector_all(
         "#table-wrap tbody tr",
         "rows => rows.map(r => Array.from(r.cells).map(c => [c.dataset.type || null, c.dataset.value || null]))")
     rows = {tuple((v, t, value) for v, (t, value) in zip(variables, row) if t is not None) for row in shown}
-    expected_vars, expected = _cli_rows(question, *[f"--bind={k}={v}" for k, v in fields.items()])
+    bound = [f"--bind={k}={v}" for k, v in fields.items()] + [f"--bind=lang={lang}"]
+    expected_vars, expected = _cli_rows(question, *bound)
     assert variables == expected_vars
     assert rows == expected and len(shown) == len(expected)
-    # Compact IRIs link to the term's page.
-    link = page.locator("#table-wrap td[data-type=uri] a").first
-    assert re.fullmatch(r"[a-z]+:\S+", link.inner_text())
-    # The CSV download is the command line's CSV.
+    # A term shows by its label in the page's language, links to its page, and keeps its IRI
+    # on hover.
+    links = page.eval_on_selector_all(
+        "#table-wrap td[data-type=uri] a", "e => e.map(x => [x.title, x.textContent, x.getAttribute('href')])")
+    assert links
+    for iri, text, href in links:
+        assert text == graph.label(URIRef(iri), lang).value, iri
+        assert href == graph.page(URIRef(iri)), iri
+    # The CSV download is the command line's CSV (IRIs, not labels).
     with page.expect_download() as download:
         page.click("#download-csv")
-    _, out, _ = run("query", question, *[f"--bind={k}={v}" for k, v in fields.items()],
-                       "--data", *DATA, "--format", "csv")
+    _, out, _ = run("query", question, *bound, "--data", *DATA, "--format", "csv")
     got = Path(download.value.path()).read_text(encoding="utf-8")
     assert sorted(got.splitlines()[1:]) == sorted(out.splitlines()[1:])
     assert got.splitlines()[0] == out.splitlines()[0]
+    # The address holds the question and its values: opened afresh (as a shared link), it
+    # answers the same, in the same language.
+    shared = page.url
+    assert urllib.parse.parse_qs(urllib.parse.urlsplit(shared).query) == {
+        "q": [question], **{k: [v] for k, v in fields.items()}}
+    other = Watched(watched.context.browser, locale="en-US")
+    try:
+        again = other.goto(shared)
+        again.wait_for_selector("#table-wrap table")
+        assert again.evaluate("document.documentElement.lang") == lang
+        assert again.eval_on_selector_all(
+            "#table-wrap tbody tr",
+            "rows => rows.map(r => Array.from(r.cells).map(c => [c.dataset.type || null, c.dataset.value || null]))"
+        ) == shown
+        other.clean()
+    finally:
+        other.close()
     watched.clean()
 
 
 def test_a_wrong_value_gets_the_command_lines_one_line_error(served: tuple[str, SiteRoutes], watched: Watched) -> None:
+    from samhandling_kg.site.i18n import chrome
+
     base, _ = served
     page = watched.goto(base + "en/query.html")
     page.select_option("#question", "cq03-technical-forms-for-organisational-form")
+    page.click("#sparql summary")  # the query text waits behind a toggle
     page.click("#edit")  # the text is editable as a whole, and the selector says so
     assert page.locator("#question").input_value() == ""
     assert page.locator("#query").get_attribute("readonly") is None
@@ -399,6 +495,14 @@ def test_a_wrong_value_gets_the_command_lines_one_line_error(served: tuple[str, 
     page.wait_for_selector("#table-wrap pre")
     assert "DataSharing" in page.locator("#table-wrap pre").inner_text()
     assert not page.locator("#downloads").is_visible()  # CSV and JSON are for tables
+    # A query that cannot be read: the page says so in its language, offers nothing to
+    # download, and keeps the parser's own words behind a toggle.
+    page.fill("#query", "SELECT ?x WHERE { ?x a }")
+    page.click("#run")
+    page.wait_for_selector("#table-wrap .error")
+    assert page.locator("#table-wrap .error p").inner_text() == chrome("error_syntax", "en")
+    assert not page.locator("#downloads").is_visible()
+    assert page.locator("#table-wrap table").count() == 0
     watched.errors.clear()
     # A value the question refuses: the endpoint of the query page says what the CLI says.
     response = page.request.get(base + "question/cq03-technical-forms-for-organisational-form/query"

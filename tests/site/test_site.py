@@ -18,8 +18,9 @@ from rdflib.namespace import OWL, RDF, SKOS
 from samhandling_kg.core.namespace import SAM
 from samhandling_kg.core.terms import LANGUAGES
 from samhandling_kg.kg.graph import load_knowledge_graph, ontology_graph
+from samhandling_kg.kg.questions import get_question
 from samhandling_kg.site import ExtraPage, SiteBuilder, register_page
-from samhandling_kg.site.build import EXTRA_PAGES
+from samhandling_kg.site.build import EXTRA_PAGES, MANIFEST, write_site
 from samhandling_kg.site.diagram import diagram_svg
 from samhandling_kg.site.i18n import check_registry
 from samhandling_kg.site.model import SiteGraph
@@ -248,7 +249,14 @@ def test_the_query_pages_binding_is_the_command_lines(routes: SiteRoutes) -> Non
     fields = {q["id"]: q["fields"] for q in data["questions"]}
     assert {o["value"] for o in fields[qid][0]["options"]} == {
         "sam:SendAndReceive", "sam:LookUpAndMakeAvailable", "sam:ChangeAndShare"}
-    assert fields[qid][1]["default"] == "nn"
+    # No field for the answer's language: the page's language binds it; fields and columns
+    # carry the question file's labels in the page's language.
+    assert [f["name"] for f in fields[qid]] == ["form"]
+    question = next(q for q in data["questions"] if q["id"] == qid)
+    assert question["language_parameter"] == "lang"
+    assert fields[qid][0]["label"] == get_question(qid).label("form", "nn") == "Organisatorisk samhandlingsform"
+    assert question["columns"]["technicalForm"] == "Teknisk samhandlingsform"
+    assert data["labels"][str(SAM.DataSharing)] == ["Datadeling", "nn"]
 
 
 def test_hostile_text_in_the_data_stays_text() -> None:
@@ -272,3 +280,46 @@ def test_hostile_text_in_the_data_stays_text() -> None:
             text = text.replace(block, "")
         assert "'onmouseover='" not in text, name  # no attribute can be opened by a quote
     assert "alert(1)" in builder.language_files("nb")["nb/index.html"].decode()  # shown, as text
+
+
+def test_the_index_links_the_ontology_in_four_formats(site: Path) -> None:
+    for index in (site / "index.html", site / "nn" / "index.html"):
+        page = parse(index)
+        linked = {ref.rsplit("/", 1)[-1] for tag, ref, _ in page.refs if tag == "a"}
+        assert {"samhandling.ttl", "samhandling.jsonld", "samhandling.nt", "samhandling.rdf"} <= linked
+    graph = Graph().parse(site / "samhandling.nt", format="nt")
+    assert isomorphic(graph, Graph().parse(site / "samhandling.ttl", format="turtle"))
+
+
+def test_a_second_build_into_the_folder_leaves_no_stale_page_and_nothing_else_goes(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The real build lists exactly the files it wrote.
+    listed = set((site / MANIFEST).read_text(encoding="utf-8").splitlines())
+    written = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()} - {MANIFEST}
+    assert listed == written and "nb/catalogue.html" in listed
+    # Builds of a graph that changes: the pages of a term that went are removed, with their
+    # folder once empty; the user's own files, and a folder without a list, lose nothing.
+    builds = iter([{"index.html": b"1", "nb/concept/Old.html": b"old", "nb/concept/Kept.html": b"k",
+                    "rdf/Old.ttl": b"old"},
+                   {"index.html": b"2", "nb/concept/Kept.html": b"k2"}])
+    monkeypatch.setattr(SiteBuilder, "files", lambda self: next(builds))
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "mine.txt").write_text("the user's", encoding="utf-8")
+    (folder / "nb").mkdir()
+    (folder / "nb" / "notes.html").write_text("the user's page", encoding="utf-8")
+    assert write_site(folder) == 4
+    assert (folder / "rdf" / "Old.ttl").exists()
+    (folder / "nb" / "concept" / "extra.html").write_text("added by hand", encoding="utf-8")
+    assert write_site(folder) == 2
+    assert not (folder / "nb" / "concept" / "Old.html").exists() and not (folder / "rdf").exists()
+    assert (folder / "nb" / "concept" / "Kept.html").read_bytes() == b"k2"
+    assert (folder / "index.html").read_bytes() == b"2"
+    for own in ("mine.txt", "nb/notes.html", "nb/concept/extra.html"):
+        assert (folder / own).exists(), own
+    # A list that names files outside the folder removes nothing there.
+    (tmp_path / "outside.html").write_text("x", encoding="utf-8")
+    (folder / MANIFEST).write_text("../outside.html\n/etc/hostname\n", encoding="utf-8")
+    monkeypatch.setattr(SiteBuilder, "files", lambda self: {"index.html": b"3"})
+    write_site(folder)
+    assert (tmp_path / "outside.html").exists()

@@ -314,7 +314,7 @@ def test_virtuoso_row_cap_is_reported(virtuoso_server: Server, tmp_path: Path) -
     rq = query_file(tmp_path, "SELECT ?s ?o WHERE { ?s ?p ?o . ?o ?q ?r }")  # > 10,000 rows
     code, out, err = run("query", rq, "--endpoint", virtuoso_server.query_url)
     assert code == 0, err
-    assert out.rstrip().endswith("(10000 rows, truncated by the store)")
+    assert out.rstrip().endswith("(10000 rader, avkortet av lageret)")
     code, out, err = run("query", rq, "--endpoint", virtuoso_server.query_url, "--format", "csv")
     assert code == 0 and "capped the answer at 10000 rows" in err
     assert reader(virtuoso_server, None).query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 5").truncated is False
@@ -416,7 +416,7 @@ def test_no_rows_from_an_empty_default_graph_hints_at_graph(oxigraph_server: Ser
     assert run("load", "--graph-store", oxigraph_server.graph_store_url, "--graph", graph)[0] == 0
     rq = query_file(tmp_path, PROBES["grouping"][0])
     code, out, err = run("query", rq, "--endpoint", oxigraph_server.query_url)
-    assert code == 0 and out.rstrip().endswith("(0 rows)"), err
+    assert code == 0 and out.rstrip().endswith("(0 rader)"), err
     assert err.startswith("samhandling: note: the store's default graph is empty") and err.count("\n") == 1, err
     assert "--graph" in err
     code, out, err = run("query", rq, "--endpoint", oxigraph_server.query_url, "--graph", graph)

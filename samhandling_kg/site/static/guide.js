@@ -122,7 +122,7 @@
   }
   function reasonItem(reason, what) {
     var li = el("li", {"data-char": reason.characteristic, "data-effect": what});
-    li.append(named(reason.characteristic), " (" + names[reason.characteristic] + "): " + words[what] + " — ");
+    li.append(named(reason.characteristic), ": " + words[what] + " — ");
     var status = reason.status ? named(reason.status, false) : el("span", {}, "");
     if (reason.status) status.className = reason.status === data.stated ? "stated" : "derived";
     var statusLink = pages[reason.link] ? el("a", {href: pages[reason.link]}) : el("span");
@@ -197,7 +197,23 @@
     }
     answer.textContent = "";
     answer.append(el("h3", {}, words.organisational), rankedList(result.organisational, "organisational"));
-    if (!result.recommended.length) answer.append(el("p", {"id": "guide-nothing"}, words.nothing_recommended));
+    if (!result.recommended.length) {
+      // Every form ruled out: say by which characteristics (as `samhandling recommend` does).
+      var nothing = el("p", {"id": "guide-nothing"}), against = [];
+      if (result.organisational.length && result.organisational.every(function (r) { return r.ruledOutBy.length; })) {
+        result.organisational.forEach(function (r) {
+          r.ruledOutBy.forEach(function (x) { if (against.indexOf(x.characteristic) < 0) against.push(x.characteristic); });
+        });
+        var parts = words.all_ruled_out.split("{reasons}");
+        nothing.append(parts[0]);
+        var quotes = lang === "en" ? ["\u201c", "\u201d"] : ["\u00ab", "\u00bb"];
+        against.forEach(function (c, i) { if (i) nothing.append(", "); nothing.append(quotes[0], named(c), quotes[1]); });
+        nothing.append(parts[1] || "");
+      } else {
+        nothing.textContent = words.nothing_recommended;
+      }
+      answer.append(nothing);
+    }
     result.recommended.forEach(function (r) {
       var heading = el("h3", {});
       var parts = words.technical.split("{label}");
@@ -267,8 +283,26 @@
       set.querySelector("input[value='" + value + "']").checked = true;
     });
   }
-  needSelect.addEventListener("change", function () { fillFromNeed(); update(); });
-  form.addEventListener("change", function (event) { if (event.target !== needSelect) update(); });
+  // Where the answer stands: beside the questions on a wide screen (its own column), right
+  // after the question just answered on a narrow one, so the reader sees what changed.
+  var result = document.getElementById("guide-result"), side = document.getElementById("guide-side");
+  var narrow = window.matchMedia ? window.matchMedia("(max-width: 62rem)") : {matches: false};
+  function place(after) {
+    if (narrow.matches && after) {
+      after.insertAdjacentElement("afterend", result);
+    } else if (!narrow.matches && result.parentNode !== side) {
+      side.append(result);
+    }
+  }
+  if (narrow.addEventListener) narrow.addEventListener("change", function () { place(null); });
+  needSelect.addEventListener("change", function () {
+    fillFromNeed(); update(); place(needSelect.closest(".guide-need"));
+  });
+  form.addEventListener("change", function (event) {
+    if (event.target === needSelect) return;
+    update();
+    place(event.target.closest ? event.target.closest("fieldset") : null);
+  });
   form.addEventListener("reset", function () { setTimeout(update, 0); });
   form.addEventListener("submit", function (event) { event.preventDefault(); });
   var wanted = new URLSearchParams(location.search), need = wanted.get("need");

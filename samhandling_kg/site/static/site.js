@@ -1,10 +1,13 @@
-// Language choice: a stored choice wins, else the browser's language, else Bokmål.
-// The page is kept: switching goes to the same page in the other language folder.
+// Language: the address decides. A page under nb/, nn/ or en/ stays in that language, whatever
+// the browser says, so a shared link reads as its sender saw it. Only the site's start page
+// (the root index.html) chooses: a language picked earlier with the switch, else the browser's
+// language, else Bokmål. The switch keeps the page: it links to the same page in the other folder.
 (function () {
   "use strict";
   var KEY = "samhandling.lang";
   var html = document.documentElement;
   var languages = (html.getAttribute("data-languages") || "nb nn en").split(" ");
+  var atRoot = html.getAttribute("data-at-root") === "true";
   function stored() { try { return localStorage.getItem(KEY); } catch (e) { return null; } }
   function remember(lang) { try { localStorage.setItem(KEY, lang); } catch (e) { /* private mode */ } }
   function fromBrowser() {
@@ -17,13 +20,18 @@
     }
     return html.getAttribute("data-default-lang") || "nb";
   }
-  var wanted = stored();
-  if (languages.indexOf(wanted) < 0) wanted = fromBrowser();
-  var root = html.getAttribute("data-root") || "", page = html.getAttribute("data-page") || "index.html";
-  if (wanted !== html.lang) {
-    location.replace(root + wanted + "/" + page + location.search + location.hash);
-    return;
+  var root = html.getAttribute("data-root") || "";
+  var lang = html.lang;
+  if (atRoot) {
+    var wanted = stored();
+    if (languages.indexOf(wanted) < 0) wanted = fromBrowser();
+    if (wanted !== lang) {
+      location.replace(wanted + "/index.html" + location.search + location.hash);
+      return;
+    }
   }
+  // A choice made with the switch is what the start page opens next time. (The pages that keep
+  // state in the address, the query page and the guide, carry it over in the switch's links.)
   document.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest("a[data-lang]") : null;
     if (link) remember(link.getAttribute("data-lang"));
@@ -33,7 +41,7 @@
     var slugs = document.getElementById("concept-slugs"), name = location.hash.slice(1);
     if (!slugs || !name || document.getElementById(name)) return;
     if (JSON.parse(slugs.textContent).indexOf(name) >= 0) {
-      location.replace((root ? "" : wanted + "/") + "concept/" + name + ".html");
+      location.replace((atRoot ? lang + "/" : "") + "concept/" + name + ".html");
     }
   });
 })();
