@@ -135,3 +135,47 @@ def test_endpoint_options_are_checked(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == 2 and "FILE (or --endpoint URL)" in capsys.readouterr().err
     code, _, err = run("validate", "--endpoint", "http://127.0.0.1:1/sparql", "--engine", "pyshacl")
     assert code == 2 and "compiled engine" in err
+
+
+GENERAL_DATA = """
+@prefix ex: <https://example.org/general/> .
+ex:a ex:p ex:b , ex:c ; ex:q "x" , "long enough" ; ex:r 7 .
+ex:c a ex:C .
+"""
+GENERAL_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://example.org/general/> .
+ex:S a sh:NodeShape ; sh:targetNode ex:a , ex:b ;
+    sh:property [ sh:path ex:p ; sh:class ex:C ] , [ sh:path ex:q ; sh:minLength 3 ] ,
+                [ sh:path ex:r ; sh:maxInclusive 5 ] , [ sh:path ex:p ; sh:minCount 1 ] ,
+                [ sh:path ex:q ; sh:disjoint ex:p ] .
+"""
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("server", SERVERS, indirect=True)
+def test_general_shapes_at_the_endpoint(server: Server, tmp_path: Path) -> None:
+    """``--shapes … --profile none`` at an endpoint finds what it finds locally; a check that
+    needs Oxigraph's LATERAL is refused there in one line."""
+    data, shapes = tmp_path / "data.ttl", tmp_path / "shapes.ttl"
+    data.write_text(GENERAL_DATA, encoding="utf-8")
+    shapes.write_text(GENERAL_SHAPES, encoding="utf-8")
+    graph = f"https://example.org/validate/{uuid.uuid4()}"
+    loader(server, timeout=60).load([data], graph=graph)
+    local = validate(data, shapes=[shapes], profile="none", fail_on="info")
+    remote = validate_endpoint(server.query_url, graph=graph, store=reader(server, graph),
+                               shapes=[shapes], profile="none", fail_on="info")
+    def keys(report: object) -> list[tuple[object, ...]]:  # the shapes are read for each run
+        return sorted(key[:4] + ("_:" if str(key[4]).startswith("_:") else key[4],) + key[5:]
+                      for key in _keys(report))
+
+    assert keys(remote) == keys(local)
+    assert len(local.results) == 4  # ex:b class, "x" too short, 7 > 5, ex:b no ex:p
+    lateral = tmp_path / "lateral.ttl"
+    lateral.write_text(GENERAL_SHAPES.replace(
+        "sh:targetNode ex:a , ex:b ;",
+        'sh:targetNode ex:a ; sh:sparql [ sh:select "SELECT $this WHERE { { FILTER ($this = '
+        '<https://example.org/general/a>) } }" ] ;'), encoding="utf-8")
+    code, _, err = run("validate", "--endpoint", server.query_url, "--graph", graph,
+                       "--shapes", lateral, "--profile", "none")
+    assert code == 2 and err.count("\n") == 1 and "LATERAL" in err, err
