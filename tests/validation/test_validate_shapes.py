@@ -111,3 +111,25 @@ def test_json_report_of_general_shapes(files: tuple[Path, Path]) -> None:
     assert code == 1
     report = json.loads(out)
     assert report["conforms"] is False and len(report["results"]) == 2
+
+
+def test_zero_steps_from_a_node_outside_the_data(tmp_path: Path) -> None:
+    """Oxigraph matches the zero steps of p* only for nodes of the graph; SHACL counts the
+    focus node as its own value whether the data mentions it or not (ex:z)."""
+    data, shapes = tmp_path / "d.ttl", tmp_path / "s.ttl"
+    data.write_text("@prefix ex: <https://example.org/> .\nex:a ex:p ex:b .\n", encoding="utf-8")
+    shapes.write_text("""@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://example.org/> .
+ex:S a sh:NodeShape ; sh:targetNode ex:a , ex:z ; sh:property ex:P1 , ex:P2 , ex:P3 , ex:P4 .
+ex:P1 sh:path [ sh:zeroOrMorePath ex:p ] ; sh:minCount 2 .
+ex:P2 sh:path [ sh:zeroOrMorePath ex:p ] ; sh:maxCount 0 .
+ex:P3 sh:path [ sh:zeroOrOnePath ex:p ] ; sh:minCount 1 ; sh:nodeKind sh:Literal .
+ex:P4 sh:path [ sh:zeroOrMorePath ex:p ] ; sh:hasValue ex:z .
+""", encoding="utf-8")
+    found = {engine: sorted((r.focus_node.rsplit("/", 1)[1], r.source_shape.rsplit("/", 1)[1],
+                             r.value or "") for r in validate(
+                                 data, shapes=[shapes], profile="none", engine=engine).results)
+             for engine in ("compiled", "pyshacl")}
+    assert found["compiled"] == found["pyshacl"]
+    assert ("z", "P1", "") in found["compiled"] and ("z", "P3", "https://example.org/z") in found["compiled"]
+    assert ("a", "P4", "") in found["compiled"] and not any(f[:2] == ("z", "P4") for f in found["compiled"])

@@ -296,13 +296,16 @@ class Compiler:
         return "(" + " && ".join(tests) + ")" if tests else "true"
 
     def count(self, focus: str, path: str, test: str, *, v: str | None = None,
-              condition: str | None = None, zero: bool = True) -> str:
+              condition: str | None = None, zero: bool = True, itself: bool = False) -> str:
+        """``focus`` has a number of values (that meet ``condition``) passing ``test``.
+        ``itself``: the path is ``p*`` or ``p?`` and no condition, so a focus node the store
+        finds no row for (one outside the data) has one value, itself."""
         v = v or self.fresh()
         c = self.fresh("c")
         where = f"{focus} {path} {v} ." + (f" FILTER ({condition})" if condition else "")
         inner = f"SELECT {focus} (COUNT(DISTINCT {v}) AS {c}) WHERE {{ {where} }} GROUP BY {focus}"
-        if zero:  # a focus node without values counts 0
-            return f"OPTIONAL {{ {inner} }} FILTER (COALESCE({c}, 0) {test})"
+        if zero or itself:  # a focus node without values counts 0 (or 1: itself)
+            return f"OPTIONAL {{ {inner} }} FILTER (COALESCE({c}, {1 if itself else 0}) {test})"
         return f"{{ {inner} }} FILTER ({c} {test})"
 
     def zero_start(self, path_node: Node | None) -> bool:

@@ -27,12 +27,16 @@ def min_count(scope: Scope, value: Node) -> Iterator[Found]:
     if n == 1:
         yield Found(MIN, scope.absent(f"{scope.focus} {path} {scope.fresh()}"), False)
     elif n > 1:
-        yield Found(MIN, scope.compiler.count(scope.focus, path, f"< {n}"), False)
+        yield Found(MIN, scope.compiler.count(scope.focus, path, f"< {n}",
+                                              itself=scope.zero_start), False)
 
 
 def max_count(scope: Scope, value: Node) -> Iterator[Found]:
     n = scope.shapes.integer(scope.shape, SH.maxCount, value)
     path = scope.property_shape(SH.maxCount)
+    if scope.zero_start:  # the focus node is a value of its own, in the data or not
+        yield Found(MAX, scope.compiler.count(scope.focus, path, f"> {n}", itself=True), False)
+        return
     v = scope.fresh()
     yield Found(MAX, (f"{{ SELECT {scope.focus} WHERE {{ {scope.focus} {path} {v} }} "
                       f"GROUP BY {scope.focus} HAVING (COUNT(DISTINCT {v}) > {n}) }}"), False)
