@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import difflib
 import re
+import time
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 import owlrl
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from samhandling_kg.core import resources
+from samhandling_kg.core import limits, resources
+from samhandling_kg.core.errors import SamhandlingError
 from samhandling_kg.core.namespace import SAM
 from samhandling_kg.core.terms import PREFIXES, merge_into
 from samhandling_kg.io.network import no_network
@@ -80,7 +83,7 @@ def materialise(graph: Graph) -> Graph:
     closure = _copy(graph)
     with no_network():
         owlrl.DeductiveClosure(
-            owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
+            _BoundedSemantics, axiomatic_triples=False, datatype_axioms=False
         ).expand(closure)
     noise = [
         (s, p, o)
@@ -90,6 +93,31 @@ def materialise(graph: Graph) -> Graph:
     for triple in noise:
         closure.remove(triple)
     return closure
+
+
+class _BoundedSemantics(owlrl.OWLRL_Semantics):  # type: ignore[misc]
+    """owlrl's OWL 2 RL closure, stopped with one line when it runs longer than
+    :data:`limits.INFER_SECONDS` or derives more than :data:`limits.INFER_TRIPLES` triples: a
+    55 KB ``owl:sameAs`` chain derives the square of its length and ran for minutes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._seconds, self._most = limits.INFER_SECONDS.value(), limits.INFER_TRIPLES.value()
+        self._deadline = time.monotonic() + self._seconds
+        self._start = len(self.graph)
+        self._calls = 0
+
+    def store_triple(self, t: Any) -> None:
+        super().store_triple(t)
+        self._calls += 1
+        if self._calls % 2048:
+            return
+        if len(self.graph) + len(self.added_triples) - self._start > self._most:
+            raise SamhandlingError(f"inference derived more than {limits.INFER_TRIPLES.describe(self._most)}; "
+                                   "the data holds a shape (such as a long owl:sameAs chain) it cannot finish")
+        if time.monotonic() > self._deadline:
+            raise SamhandlingError(f"inference ran longer than {limits.INFER_SECONDS.describe(self._seconds)}; "
+                                   "the data holds a shape (such as a long owl:sameAs chain) it cannot finish")
 
 
 def _copy(graph: Graph) -> Graph:

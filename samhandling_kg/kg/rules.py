@@ -23,8 +23,12 @@ generated catalogues and names every difference.
 
 from __future__ import annotations
 
+import time
+
 import pyoxigraph as ox
 
+from samhandling_kg.core import limits
+from samhandling_kg.core.errors import SamhandlingError
 from samhandling_kg.io.oxigraph import solutions, term
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -113,11 +117,18 @@ def materialise_store(store: ox.Store, *, max_rounds: int = 100) -> int:
     before = len(store)
     rules = list(RULES) + _chain_rules(store)
     size = before
+    seconds, most = limits.INFER_SECONDS.value(), limits.INFER_TRIPLES.value()
+    deadline = time.monotonic() + seconds
     for _ in range(max_rounds):
         for _name, text in rules:
             store.update(text)
         now = len(store)
         if now == size:
             return now - before
+        if now - before > most or time.monotonic() > deadline:  # checked once a round
+            what = (f"derived more than {limits.INFER_TRIPLES.describe(most)}" if now - before > most
+                    else f"ran longer than {limits.INFER_SECONDS.describe(seconds)}")
+            raise SamhandlingError(f"inference {what}; the data holds a shape (such as a long "
+                                   "owl:sameAs chain) it cannot finish")
         size = now
     raise RuntimeError(f"no fixpoint after {max_rounds} rounds")
