@@ -31,7 +31,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDFS, SKOS
+from rdflib.namespace import DCTERMS, SKOS
 from rdflib.term import Node
 
 from samhandling_kg.core.errors import SamhandlingError
@@ -44,7 +44,13 @@ from samhandling_kg.kg.questions import LANGUAGE_PARAMETER, Question, list_quest
 from samhandling_kg.site.concept import concept_context, contact, counts, orgnr
 from samhandling_kg.site.concept import kinds as concept_kinds
 from samhandling_kg.site.diagram import diagram_svg
-from samhandling_kg.site.i18n import CHROME, DEFAULT_LANGUAGE, LANGUAGE_NAMES, PROPERTY_NAMES, chrome
+from samhandling_kg.site.i18n import (
+    CHROME,
+    DEFAULT_LANGUAGE,
+    LANGUAGE_NAMES,
+    PROPERTY_NAMES,
+    chrome,
+)
 from samhandling_kg.site.model import SiteGraph, all_languages_labels, sorted_by_label, texts_in
 from samhandling_kg.stores.local import OxigraphStore
 
@@ -476,7 +482,9 @@ def _script_json(text: str) -> Markup:
 
 
 def _severity_words(lang: str) -> Mapping[str, str]:
-    from samhandling_kg.validation.render import _WORDS  # the words of `samhandling validate`'s report
+    from samhandling_kg.validation.render import (
+        _WORDS,  # the words of `samhandling validate`'s report
+    )
 
     return _WORDS[lang]
 
