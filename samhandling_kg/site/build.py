@@ -52,6 +52,7 @@ from samhandling_kg.site.i18n import (
     chrome,
 )
 from samhandling_kg.site.model import SiteGraph, all_languages_labels, sorted_by_label, texts_in
+from samhandling_kg.site.output import _write_below
 from samhandling_kg.stores.local import OxigraphStore
 
 #: The site's style sheet and scripts (static/), copied as they are.
@@ -104,6 +105,7 @@ class SiteBuilder:
             loader=jinja2.PackageLoader("samhandling_kg.site", "templates"),
             autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
         )
+        self.env.globals["csp"] = PAGE_CSP
         self._reports: dict[str, object] = {}
         self._descriptions: dict[URIRef, tuple[str, str]] = {}
         self._oxigraph: OxigraphStore | None = None
@@ -511,6 +513,11 @@ def question_defaults(question: Question, lang: str) -> dict[str, str]:
     return question.defaults(lang)
 
 
+#: The Content-Security-Policy of every page, as a <meta> in the static site (a page opened
+#: from disk gets no header) and as serve's header: scripts, styles and requests from the
+#: site itself only. (frame-ancestors, which a <meta> cannot carry, is in serve's header.)
+PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; base-uri 'none'; form-action 'self'")
 #: The list of files the site wrote into its folder, kept there so the next build into the
 #: same folder removes the pages that no longer exist (a term renamed, a solution gone).
 MANIFEST = ".samhandling-site-files"
@@ -528,25 +535,25 @@ def write_site(output: str | Path, data: Iterable[str | Path] = ()) -> int:
         raise SamhandlingError(f"{folder}: not a folder")
     files = SiteBuilder(data).files()
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         earlier = _manifest(folder)
+        root = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise SamhandlingError(f"{folder}: cannot write the site: {exc.strerror or exc}") from None
+    try:
         for name, body in sorted(files.items()):
-            target = folder / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.tmp")
-            temporary.write_bytes(body)
-            os.replace(temporary, target)
+            _write_below(root, folder, name, body)
         for name in sorted(earlier - set(files)):
             stale = folder / name
             inside = folder.resolve() in stale.resolve().parents  # not through a link out
             if inside and stale.is_file() and not stale.is_symlink():
                 stale.unlink()
             _remove_empty_parents(stale.parent, folder)
-        manifest = folder / MANIFEST
-        temporary = manifest.with_name(f".{manifest.name}.tmp")
-        temporary.write_text("".join(f"{name}\n" for name in sorted(files)), encoding="utf-8")
-        os.replace(temporary, manifest)
+        _write_below(root, folder, MANIFEST, "".join(f"{name}\n" for name in sorted(files)).encode("utf-8"))
     except OSError as exc:
         raise SamhandlingError(f"{folder}: cannot write the site: {exc.strerror or exc}") from None
+    finally:
+        os.close(root)
     return len(files)
 
 

@@ -210,6 +210,13 @@ CHROME: Mapping[str, Mapping[str, str]] = {
     "run": {"nb": "Kjør", "nn": "Køyr", "en": "Run"},
     "edit_query": {"nb": "Rediger spørringen", "nn": "Rediger spørjinga", "en": "Edit the query"},
     "download_csv": {"nb": "Last ned CSV", "nn": "Last ned CSV", "en": "Download CSV"},
+    "download_csv_safe": {
+        "nb": "Celler som begynner med = + - @, tabulator eller linjeskift får en ' foran, så et "
+              "regneark ikke kjører dem som formler.",
+        "nn": "Celler som byrjar med = + - @, tabulator eller linjeskift får ein ' framfor, så eit "
+              "rekneark ikkje køyrer dei som formlar.",
+        "en": "Cells that start with = + - @, a tab or a line break get a leading ' so that a "
+              "spreadsheet does not run them as formulas."},
     "download_json": {"nb": "Last ned JSON", "nn": "Last ned JSON", "en": "Download JSON"},
     "running": {"nb": "Kjører …", "nn": "Køyrer …", "en": "Running …"},
     "own_query": {"nb": "Egen spørring", "nn": "Eiga spørjing", "en": "Your own query"},

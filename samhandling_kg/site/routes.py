@@ -20,7 +20,7 @@ from samhandling_kg.core.errors import SamhandlingError, printable
 from samhandling_kg.core.namespace import ONTOLOGY_IRI
 from samhandling_kg.kg.questions import get_question
 from samhandling_kg.query.run import bound_text
-from samhandling_kg.site.build import ONTOLOGY_FILES, SiteBuilder
+from samhandling_kg.site.build import ONTOLOGY_FILES, PAGE_CSP, SiteBuilder
 from samhandling_kg.site.i18n import DEFAULT_LANGUAGE
 from samhandling_kg.site.model import SiteGraph
 from samhandling_kg.stores.local import RdflibStore
@@ -39,8 +39,7 @@ _ONTOLOGY_FILE = {"turtle": "samhandling.ttl", "json-ld": "samhandling.jsonld", 
                   "nt": "samhandling.nt"}
 assert set(_ONTOLOGY_FILE.values()) == set(ONTOLOGY_FILES)
 #: Scripts and styles come from this server only; nothing else is loaded.
-_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+_CSP = PAGE_CSP + "; frame-ancestors 'none'"
 _W3ID_PATH = urllib.parse.urlsplit(str(ONTOLOGY_IRI)).path  # "/samhandling"
 
 

@@ -128,7 +128,11 @@
     }
     return td;
   }
+  // A spreadsheet opening the download runs a cell that starts with = + - @ TAB or CR as a
+  // formula (=HYPERLINK(...)): such cells get a leading ' (OWASP, "CSV injection"); the page
+  // says so next to the button. (The command line's --format csv keeps values exactly.)
   function csvField(value) {
+    if (/^[=+\-@\t\r]/.test(value)) { value = "'" + value; }
     return /[",\r\n]/.test(value) ? '"' + value.replace(/"/g, '""') + '"' : value;
   }
   function toCsv(json) {
