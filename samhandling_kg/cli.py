@@ -325,10 +325,9 @@ def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise SamhandlingError(f"--bind {name} is given twice ({values[name]!r} and {value!r}); "
                                    "a parameter takes one value")
         values[name] = value
-    if args.lang is not None:
-        if LANGUAGE_PARAMETER in values and values[LANGUAGE_PARAMETER] != args.lang:
-            raise SamhandlingError(f"--lang {args.lang} and --bind {LANGUAGE_PARAMETER}="
-                                   f"{values[LANGUAGE_PARAMETER]} disagree; give the language once")
+    if args.lang is not None and LANGUAGE_PARAMETER in values and values[LANGUAGE_PARAMETER] != args.lang:
+        raise SamhandlingError(f"--lang {args.lang} and --bind {LANGUAGE_PARAMETER}="
+                               f"{values[LANGUAGE_PARAMETER]} disagree; give the language once")
     values = {**question.defaults(args.lang or DEFAULT_LANGUAGE), **values}
     question.bindings(values)  # a bad value is refused before any file is read
     store: Store | None = None

@@ -150,11 +150,11 @@ def diagram_svg(site: SiteGraph, lang: str, link_prefix: str = "") -> str:
     constrained = site.label(SAM.constrainedBy, lang).value
     for box in [b for boxes in rows for b in boxes]:
         for framework in site.constrained_by(box.node):
-            target = legal_where.get(framework)
-            if target is None:
+            frame = legal_where.get(framework)
+            if frame is None:
                 continue
             x1, y1 = box.x + box.w, box.y + box.h / 2
-            x2, y2 = target.x, target.y + target.h / 2
+            x2, y2 = frame.x, frame.y + frame.h / 2
             latent = " legal-latent" if box.kind == "need" else ""
             name = f"{site.label(box.node, lang).value} – {constrained} – {site.label(framework, lang).value}"
             edges.append(f'<path class="legal-edge{latent}" data-from="{escape(str(box.node))}" '

@@ -123,8 +123,8 @@ def _hint(result: ValidationResult, lookup: Lookup, lang: str) -> str | None:
         needs = sorted(_needs_met(lookup, value), key=lookup.compact)
         if not needs:
             return None
-        shown = [_standard(lookup, need, lang) for need in needs[:_NEEDS_SHOWN]]
-        return NEEDS_OF_FORM[lang].format(", ".join(shown) + (", …" if len(needs) > _NEEDS_SHOWN else "."))
+        named = [_standard(lookup, need, lang) for need in needs[:_NEEDS_SHOWN]]
+        return NEEDS_OF_FORM[lang].format(", ".join(named) + (", …" if len(needs) > _NEEDS_SHOWN else "."))
     if shape == SAMSH.StandardFitsTechnicalForm:
         standards = sorted(lookup.own_standards(value), key=lookup.compact)
         if not standards:
