@@ -185,8 +185,9 @@ _XSD_STRING = str(XSD.string)
 _LANG_STRING = str(RDF.langString)
 
 
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    """An Oxigraph term as the rdflib term with the same meaning (literals as written)."""
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+    """An Oxigraph term as the rdflib term with the same meaning (literals as written); a
+    quoted triple (RDF-star), which nothing here reads, is a TypeError."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -237,4 +238,17 @@ def term(value: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None
     if value is None or isinstance(value, ox.Triple):
         raise TypeError(f"an RDF term was expected, not {value!r}")
     return value
+
+
+def to_ox_iri(term: Node) -> ox.NamedNode:
+    """An rdflib IRI as an Oxigraph one (a predicate of a pattern); anything else is a TypeError."""
+    converted = to_ox(term)
+    if not isinstance(converted, ox.NamedNode):
+        raise TypeError(f"not an IRI: {term!r}")
+    return converted
+
+
+def graph_list(*graphs: ox.NamedNode) -> list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]:
+    """Named graphs as the list pyoxigraph's ``default_graph=`` takes (typed as it declares)."""
+    return list(graphs)
 

@@ -20,7 +20,7 @@ from rdflib.term import Node
 from samhandling_kg.core.errors import InputError, SamhandlingError
 from samhandling_kg.core.labels import compact, name_of, pick_text
 from samhandling_kg.core.namespace import SAMSH
-from samhandling_kg.io.oxigraph import to_ox, to_rdflib
+from samhandling_kg.io.oxigraph import to_ox, to_ox_iri, to_rdflib
 from samhandling_kg.kg.graph import (
     bind_prefixes,
     closest_term,
@@ -130,7 +130,7 @@ class _View:
             return []
         found = []
         for graph in graphs:
-            for quad in self.store.quads_for_pattern(subject, to_ox(predicate), None, graph):
+            for quad in self.store.quads_for_pattern(subject, to_ox_iri(predicate), None, graph):
                 found.append(to_rdflib(quad.object))
         return found
 
@@ -140,7 +140,7 @@ class _View:
         except TypeError:
             return []
         return [to_rdflib(quad.subject) for graph in DATA_AND_BACKGROUND
-                for quad in self.store.quads_for_pattern(None, to_ox(predicate), value, graph)]
+                for quad in self.store.quads_for_pattern(None, to_ox_iri(predicate), value, graph)]
 
     def lookup(self) -> Lookup:
         """What the report's hints (:mod:`samhandling_kg.validation.hints`) read."""

@@ -14,6 +14,7 @@ from rdflib.term import Node
 
 from samhandling_kg.core.errors import InputError, SamhandlingError
 from samhandling_kg.core.namespace import ONTOLOGY_IRI, SAM
+from samhandling_kg.io.oxigraph import graph_list
 from samhandling_kg.kg.graph import (
     closest_term,
     ontology_local_names,
@@ -86,7 +87,7 @@ ASK {{
 def _has_records(given: _Input) -> bool:
     """True when the data holds a solution (typed, or a subject of the solution properties)
     or a need or form the user declares."""
-    return bool(given.store.query(_HAS_RECORDS, default_graph=DATA_AND_BACKGROUND, named_graphs=[DATA]))
+    return bool(given.store.query(_HAS_RECORDS, default_graph=graph_list(*DATA_AND_BACKGROUND), named_graphs=[DATA]))
 
 
 def _require_something_to_validate(given: _Input) -> None:

@@ -176,8 +176,9 @@ def validate_endpoint(
             if focus is None or (not general and not given.is_data_subject(focus)):
                 continue
             value = values.get("value") if check.reports_value else None
+            path = values.get("path") if check.selects_path else None
             findings.append(_finding(check, to_ox(focus, "r"),
-                                     to_ox(values["path"]) if check.selects_path and values.get("path") is not None else None,
+                                     to_ox(path) if path is not None else None,
                                      to_ox(value, "r") if value is not None else None,
                                      severity))
     if progress is not None:

@@ -50,7 +50,7 @@ from samhandling_kg.core.namespace import SAM
 from samhandling_kg.core.progress import ProgressCallback
 from samhandling_kg.core.terms import DEFAULT_LANGUAGE, LANGUAGES
 from samhandling_kg.io.network import no_network
-from samhandling_kg.io.oxigraph import to_rdflib
+from samhandling_kg.io.oxigraph import graph_list, solutions, to_rdflib
 from samhandling_kg.io.rdf import RdfBytes, expand_paths, parse_file
 from samhandling_kg.kg.graph import (
     bind_prefixes,
@@ -125,9 +125,9 @@ def _run_compiled(given: _Input, checks: tuple[CompiledCheck, ...] | None = None
     def run(check: CompiledCheck) -> list[Finding]:
         severity = severity_of(check.severity)
         with no_network():
-            rows = given.store.query(check.cached_query,
-                                     default_graph=by_value if check.sparql else graphs,
-                                     named_graphs=[DATA, focus])
+            rows = solutions(given.store.query(check.cached_query,
+                                               default_graph=graph_list(*(by_value if check.sparql else graphs)),
+                                               named_graphs=[DATA, focus]))
             return [_finding(check, row["this"], row["path"] if check.selects_path else None,
                              row["value"] if check.reports_value else None, severity)
                     for row in rows]
@@ -382,6 +382,6 @@ SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{DATA.value}> {{
 
 def _count_records(given: _Input) -> int | None:
     """The solutions to check (for progress only: one query, outside the engines)."""
-    for row in given.store.query(_COUNT_RECORDS):
+    for row in solutions(given.store.query(_COUNT_RECORDS)):
         return int(row["n"].value)
     return None

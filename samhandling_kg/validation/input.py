@@ -17,7 +17,7 @@ from rdflib.namespace import (
 )
 from rdflib.term import Node
 
-from samhandling_kg.io.oxigraph import load_file, to_ox, to_ox_quads, to_rdflib
+from samhandling_kg.io.oxigraph import load_file, to_ox, to_ox_iri, to_ox_quads, to_rdflib
 from samhandling_kg.io.rdf import RdfBytes, expand_paths
 from samhandling_kg.kg.graph import (
     shapes_graph,
@@ -98,14 +98,16 @@ class _Input:
         terms = _background_terms()
         candidates: set[Triple] = set()
         patterns: list[tuple[Any, Any]] = [(to_ox(t), None) for t in terms if not isinstance(t, Literal)]
-        patterns += [(None, to_ox(p)) for p in (RDFS.isDefinedBy, *_EQUATING)]
+        patterns += [(None, to_ox_iri(p)) for p in (RDFS.isDefinedBy, *_EQUATING)]
         for subject, predicate in patterns:
             for quad in self.store.quads_for_pattern(subject, predicate, None, DATA):
                 candidates.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
         refused = tuple(sorted((t for t in candidates if background_statement_kind(t, terms)),
                                key=lambda t: tuple(node_text(n) for n in t)))
         for s, p, o in refused:
-            self.store.remove(ox.Quad(to_ox(s), to_ox(p), to_ox(o), DATA))
+            subject = to_ox(s)
+            assert not isinstance(subject, ox.Literal)  # statements read from the store
+            self.store.remove(ox.Quad(subject, to_ox_iri(p), to_ox(o), DATA))
             self.refused.add(s)
         if refused:
             self._graph = None

@@ -139,8 +139,8 @@ class Finding:
     focus: Node
     path: Node | None
     value: Node | None
-    shape: Node
-    component: Node
+    shape: Node | None
+    component: Node | None
     severity: Severity
     #: The shape's own severity term (kept for a custom severity), and the structure of a
     #: complex path.
@@ -148,9 +148,9 @@ class Finding:
     path_triples: tuple[tuple[Node, Node, Node], ...] = field(default=(), compare=False)
 
 
-def severity_of(term: Node | str) -> Severity:
+def severity_of(term: Node | str | None) -> Severity:
     """The severity level of a shape's sh:severity: sh:Violation, sh:Warning, sh:Info, and
-    any other (a custom severity: SHACL allows any IRI) as a violation."""
+    any other (a custom severity: SHACL allows any IRI) or none as a violation."""
     text = str(term)
     if text.startswith("http://www.w3.org/ns/shacl#") and text[len("http://www.w3.org/ns/shacl#"):] in (
             "Violation", "Warning", "Info"):

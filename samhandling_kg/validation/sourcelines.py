@@ -28,7 +28,7 @@ from samhandling_kg.validation.model import DATA, Record, node_text
 if TYPE_CHECKING:
     from samhandling_kg.validation.assemble import _View
     from samhandling_kg.validation.input import _Input
-
+from samhandling_kg.io.oxigraph import solutions
 
 _DCT_TITLE = ox.NamedNode(str(DCTERMS.title))
 #: ``a`` (rdf:type) as a word of Turtle.
@@ -48,12 +48,13 @@ def _index_lines(name: str, data: bytes | None = None
         text = decode_text(read_bytes(name) if data is None else data, name)
     except InputError:
         text = ""
-    lines: Sequence[str] = text.splitlines()
+    split = text.splitlines()
+    lines: Sequence[str] = split
     tokens = _leading_tokens(text, len(lines))
     if tokens is None:  # line breaks other than \n and \r\n: line by line
         tokens = [line.split(None, 1)[0] if line.strip() else "" for line in lines]
     elif "\r" not in text:
-        lines = _Lines(text, lines)
+        lines = _Lines(text, split)
     # The first line of each token: the smallest number wins, as the last one written.
     starts = dict(zip(reversed(tokens), range(len(tokens), 0, -1)))
     return lines, starts, tokens
@@ -117,7 +118,7 @@ class _Locator:
         self.view = view
         self.lang = lang
         self.solutions: set[Node] = {
-            to_rdflib(row[0]) for row in self.store.query(_SOLUTIONS, named_graphs=[DATA])}
+            to_rdflib(row[0]) for row in solutions(self.store.query(_SOLUTIONS, named_graphs=[DATA]))}
         self._texts: dict[str, tuple[Sequence[str], dict[str, int]]] = {}
         self._tokens: dict[str, list[str]] = {}
         self._every: dict[str, dict[str, list[int]]] = {}
@@ -138,8 +139,8 @@ class _Locator:
         by IRI."""
         if not isinstance(focus, BNode):
             return focus
-        owners = [focus] if focus in self.solutions else []
-        seen = {focus}
+        owners: list[Node] = [focus] if focus in self.solutions else []
+        seen: set[Node] = {focus}
         queue: deque[Node] = deque([focus])
         while queue:
             for parent in self._parents(queue.popleft()):
