@@ -48,7 +48,7 @@ from rdflib.term import Node
 from samhandling_kg.core.errors import SamhandlingError, UnsupportedShape
 from samhandling_kg.core.namespace import SAM
 from samhandling_kg.core.progress import ProgressCallback
-from samhandling_kg.core.terms import DEFAULT_LANGUAGE, LANGUAGES
+from samhandling_kg.core.terms import DEFAULT_LANGUAGE, LANGUAGES, copy_prefixes
 from samhandling_kg.io.network import no_network
 from samhandling_kg.io.oxigraph import graph_list, solutions, to_rdflib
 from samhandling_kg.io.rdf import RdfBytes, expand_paths, parse_file
@@ -261,9 +261,7 @@ def read_shapes(shapes: Source | None) -> Graph | None:
     if isinstance(shapes, Graph):
         copy = Graph()
         copy += shapes
-        for prefix, namespace in shapes.namespaces():
-            copy.bind(prefix, namespace, override=False)
-        return copy
+        return copy_prefixes(copy, shapes, override=False)
     items = [shapes] if isinstance(shapes, (str, Path, RdfBytes)) else list(shapes)
     if not items:
         return None
