@@ -23,6 +23,7 @@ from samhandling_kg.core.labels import fallback_order
 from samhandling_kg.core.namespace import SAM
 from samhandling_kg.recommendation.data import decision_data
 from samhandling_kg.recommendation.render import MESSAGES
+from samhandling_kg.recommendation.rule import EXCLUSIVE
 from samhandling_kg.site.build import ExtraPage, _script_json, register_page
 from samhandling_kg.site.i18n import chrome
 from samhandling_kg.site.model import SiteGraph
@@ -58,6 +59,8 @@ def guide_data(site: SiteGraph, lang: str) -> dict[str, Any]:
     pages = {iri: page for iri in decision["labels"] if (page := site.page(URIRef(iri)))}
     words = {key: without_flags(MESSAGES[lang][key]) for key in _ANSWER_WORDS}
     words.update({key: chrome(key, lang) for key in _GUIDE_WORDS})
+    # The command line's own refusal of two characteristics that exclude each other.
+    words["exclusive"] = EXCLUSIVE[lang]["both"]
     return {"decision": decision, "pages": pages, "words": words, "lang": lang,
             "fallback": list(fallback_order(lang)), "stated": str(SAM.Stated)}
 

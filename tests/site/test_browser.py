@@ -837,3 +837,24 @@ def test_accessibility_by_axe(served: tuple[str, SiteRoutes], watched: Watched, 
            .response["passes"]}
     assert {"landmark-one-main", "heading-order", "label", "color-contrast"} <= ran
     watched.clean()
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_the_guide_refuses_characteristics_that_exclude_each_other(
+        static_site: tuple[str, Path], graph: SiteGraph, watched: Watched, lang: str) -> None:
+    """As `samhandling recommend --has receiver-known reader-unknown` refuses (exit 2, one line
+    naming both), the guide names the two instead of ranking on a contradiction."""
+    from samhandling_kg.recommendation.rule import EXCLUSIVE
+
+    base, _ = static_site
+    page = watched.goto(base + f"{lang}/guide.html?yes=receiver-known,reader-unknown")
+    refusal = page.locator("#guide-conflict")
+    assert refusal.count() == 1
+    text = refusal.inner_text()
+    for characteristic in ("ReceiverKnown", "ReaderUnknown"):
+        assert graph.label(_sam(characteristic), lang).value in text
+    before = EXCLUSIVE[lang]["both"].split("{a}")[1].split("{b}")[0]
+    assert before.strip() in text
+    assert page.locator("ol.ranking").count() == 0
+    code, _, err = run("recommend", "--has", "receiver-known", "reader-unknown", "--lang", lang)
+    assert code == 2 and before.strip() in err

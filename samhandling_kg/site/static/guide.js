@@ -49,6 +49,15 @@
   function recommend(needIri, yes, no) {
     var need = decision.needs.filter(function (n) { return n.iri === needIri; })[0] || null;
     var holds = new Set(yes), absent = new Set(no);
+    // Two characteristics that exclude each other (sam:excludes) cannot both hold: refused,
+    // as `samhandling recommend` refuses them, instead of ranking on a contradiction.
+    var conflict = null;
+    decision.characteristics.forEach(function (c) {
+      if (conflict || !holds.has(c.iri)) return;
+      (c.excludes || []).forEach(function (x) { if (!conflict && holds.has(x)) conflict = [c.iri, x]; });
+    });
+    if (conflict) return {conflict: conflict, need: need, organisational: [], recommended: [], open: [],
+                          standards: {}, frameworks: {}};
     var organisational = rank(decision.forms.filter(function (f) { return f.kind === "organisational"; })
       .map(function (f) { return f.iri; }), holds, absent);
     organisational.forEach(function (r) {
@@ -189,6 +198,16 @@
     // A short line for screen readers: what is recommended now (the list below has the reasons).
     var status = document.getElementById("guide-status");
     status.textContent = "";
+    if (result.conflict) {
+      var refused = el("p", {"id": "guide-conflict"});
+      var text = words.exclusive.split("{a}"), rest = (text[1] || "").split("{b}");
+      refused.append(text[0], named(result.conflict[0], false), rest[0], named(result.conflict[1], false),
+                     rest[1] || "");
+      status.textContent = refused.textContent;
+      answer.textContent = "";
+      answer.append(refused);
+      return;
+    }
     if (result.recommended.length) {
       status.append(words.recommended.charAt(0).toUpperCase() + words.recommended.slice(1) + ": ");
       result.recommended.forEach(function (r, i) { if (i) status.append(", "); status.append(named(r.form, false)); });
