@@ -177,7 +177,15 @@ def read_bytes(path: str | Path | RdfBytes) -> bytes:
             most = limits.INPUT.value()
             if info.st_size > most:
                 raise InputError(path, f"is larger than {limits.INPUT.describe(most)}")
-            rest = handle.read(most + 1 - len(head))  # a file that grows is still bounded
+            # read() allocates what it is asked for before it reads: ask for the size stat
+            # gave (and one byte more), not for the limit, then follow a file that grew, in
+            # bounded steps, up to the limit.
+            rest = handle.read(max(min(most, info.st_size) + 1 - len(head), 0))
+            while len(head) + len(rest) <= most:
+                more = handle.read(min(1 << 20, most + 1 - len(head) - len(rest)))
+                if not more:
+                    break
+                rest += more
             if len(head) + len(rest) > most:
                 raise InputError(path, f"is larger than {limits.INPUT.describe(most)}")
     except PermissionError:
