@@ -178,8 +178,9 @@ def test_ctrl_c_from_the_first_instant_exits_130_without_a_traceback(argv: list[
     time.sleep(delay)
     child.send_signal(signal.SIGINT)
     _, err = child.communicate(timeout=60)
-    if child.returncode == 0 and argv[0] != "validate":
-        assert err in (b"", b"samhandling: interrupted\n"), err  # serve stops with 0, questions may finish
+    if child.returncode == 0:
+        # serve stops with 0; questions, and validate on a quiet machine, may finish first
+        assert err in (b"", b"samhandling: interrupted\n"), err
     else:
         assert child.returncode == 130, (child.returncode, err)
     assert b"Traceback" not in err and b"KeyboardInterrupt" not in err, err
