@@ -182,7 +182,9 @@ def test_ctrl_c_from_the_first_instant_exits_130_without_a_traceback(argv: list[
         # serve stops with 0; questions, and validate on a quiet machine, may finish first
         assert err in (b"", b"samhandling: interrupted\n"), err
     else:
-        assert child.returncode == 130, (child.returncode, err)
+        # 130, or killed by the signal itself when it lands while the interpreter exits (which
+        # the shell also reports as 130)
+        assert child.returncode in (130, -signal.SIGINT), (child.returncode, err)
     assert b"Traceback" not in err and b"KeyboardInterrupt" not in err, err
 
 
