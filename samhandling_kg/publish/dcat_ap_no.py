@@ -26,7 +26,7 @@ from functools import cache
 from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SH, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from samhandling_kg.core import resources
@@ -233,6 +233,8 @@ class _Mapping:
     # --- parties ---------------------------------------------------------------------------
 
     def _agent(self, agent: Node) -> None:
+        if isinstance(agent, Literal):
+            return  # a text where a party belongs: kept as the value, and the check says so
         self.out.add((agent, RDF.type, FOAF.Agent))
         if isinstance(agent, URIRef):
             for name in names(self.source, agent):
@@ -285,6 +287,8 @@ class _Mapping:
             self._titled(address, ELI.LegalResource, described_by=law)
 
     def _concept(self, concept: Node) -> None:
+        if isinstance(concept, Literal):
+            return  # a literal is never the subject of a statement
         self.out.add((concept, RDF.type, SKOS.Concept))
         # Its kind (form or need) too, so a reader of the catalogue alone can tell them apart.
         for kind in (SAM.OrganisationalForm, SAM.TechnicalForm, SAM.Need):
@@ -296,6 +300,8 @@ class _Mapping:
     def _titled(self, node: Node, kind: URIRef, *, described_by: Node | None = None) -> None:
         """``node`` typed ``kind`` with a title per language: the graph's ``dct:title``, and
         its label in the languages that have no title (one title per language)."""
+        if isinstance(node, Literal):
+            return  # a text where a standard belongs: kept as the value, and the check says so
         about = described_by if described_by is not None else node
         self.out.add((node, RDF.type, kind))
         chosen: dict[str | None, Literal] = {}
@@ -330,23 +336,6 @@ def _check_shapes() -> Graph:
     return parse_file(_shapes_path())
 
 
-def _message(rule: Node, lang: str) -> str:
-    messages = [m for m in _check_shapes().objects(rule, SH.message) if isinstance(m, Literal)]
-    chosen = next((m for m in messages if m.language == lang), None) or next(
-        (m for m in messages if m.language == "en"), None)
-    return str(chosen) if chosen is not None else str(rule)
-
-
-def _rule(shape: URIRef, component: str) -> Node:
-    """The rule a result stands for: its shape, or for a SHACL-SPARQL constraint the constraint
-    itself (SHACL reports the node shape as source; each node shape here has at most one)."""
-    if component == str(SH.SPARQLConstraintComponent):
-        constraints = list(_check_shapes().objects(shape, SH.sparql))
-        if len(constraints) == 1:
-            return constraints[0]
-    return shape
-
-
 def check(graph: Graph, *, lang: str = DEFAULT_LANGUAGE, engine: str = "compiled") -> list[Finding]:
     """Findings of the project's DCAT-AP-NO shapes on ``graph``, sorted and without repeats
     (empty when it conforms). The shapes run through the public validation API
@@ -356,9 +345,11 @@ def check(graph: Graph, *, lang: str = DEFAULT_LANGUAGE, engine: str = "compiled
                       lang=lang)
     found = set()
     for result in report.results:
-        rule = _rule(URIRef(result.source_shape), result.constraint_component)
+        # A SHACL-SPARQL rule is named by its constraint (SHACL reports its node shape as the
+        # source shape), and its message is the constraint's own.
+        rule = result.source_constraint or result.source_shape
         focus = result.focus_term if result.focus_term is not None else URIRef(result.focus_node)
-        found.add(Finding(str(focus), str(rule), result.severity.value, _message(rule, lang)))
+        found.add(Finding(str(focus), rule, result.severity.value, result.message))
     return sorted(found, key=lambda f: (f.focus, f.shape, f.message))
 
 

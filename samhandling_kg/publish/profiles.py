@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from samhandling_kg.core.errors import printable
@@ -80,9 +80,11 @@ def _dcat_ap_no(data: Sequence[str | Path], publisher: str | None, email: str | 
     for finding in check(export.graph, lang=lang):
         record = record_of(export.graph, finding.focus)
         where = _named(export.graph, record, lang) if record is not None else f"<{finding.focus}>"
-        if record is not None and finding.focus != str(record) and not isinstance(
-                _term(export.graph, finding.focus), BNode):
-            where += f": <{finding.focus}>"
+        term = _term(export.graph, finding.focus)
+        if record is not None and finding.focus != str(record) and not isinstance(term, BNode):
+            # a literal where a party or standard belongs is quoted, not shown as an IRI
+            where += (f': "{printable(finding.focus)}"' if isinstance(term, Literal)
+                      else f": <{finding.focus}>")
         lines.append(f"samhandling: {finding.severity.lower()}: {where}: {printable(finding.message)}")
         status = 1 if finding.severity == "Violation" else status
     lines.append(f"samhandling: dcat-ap-no: {len(export.services)} data services, "

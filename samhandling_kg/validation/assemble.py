@@ -3,6 +3,7 @@ files and lines, in one order."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache, lru_cache
@@ -175,7 +176,9 @@ def _dedupe(results: Sequence[ValidationResult]) -> list[ValidationResult]:
 def _result(finding: Finding, shapes: Graph, view: _View, lang: str,
             locator: _Locator) -> ValidationResult:
     focus, path, value, shape = finding.focus, finding.path, finding.value, finding.shape
-    message = _message(shapes, shape, lang, value, view)
+    message = _constraint_message(finding, shapes, lang)
+    if message is None:
+        message = _message(shapes, shape, lang, value, view)
     if message is None:  # a shape without a message of its own (the user's)
         message = _DEFAULT_MESSAGE[lang].format(compact(view.names, finding.component)
                                                 if finding.component is not None else "?")
@@ -197,6 +200,7 @@ def _result(finding: Finding, shapes: Graph, view: _View, lang: str,
         message=message,
         source_shape=node_text(shape) if shape is not None else "",
         constraint_component=str(finding.component) if finding.component is not None else "",
+        source_constraint=node_text(finding.constraint) if finding.constraint is not None else None,
         record=node_text(record),
         file=file,
         line=line,
@@ -224,6 +228,42 @@ def _message(shapes: Graph, shape: Node | None, lang: str, value: Node | None,
         shown = view.label(value, lang) if value is not None else "?"
         text = text.replace("{?value}", shown).replace("{$value}", shown)
     return text
+
+
+def _constraint_message(finding: Finding, shapes: Graph, lang: str) -> str | None:
+    """The message of a SHACL-SPARQL result (SHACL 5.3.2): the solution's ``?message``, else
+    the constraint's own sh:message in ``lang`` with each ``{?name}``/``{$name}`` replaced by
+    the solution's value of that variable (its lexical form or IRI, as pySHACL writes it);
+    None when the constraint gives none (the shape's message is then the result's).
+
+    pySHACL gives no bindings but its own messages, one per sh:message, substituted and
+    without their language tag: the one that the template in ``lang`` matches is taken."""
+    bound = dict(finding.bindings)
+    given = bound.get("message")
+    if isinstance(given, Literal):
+        return str(given)
+    if finding.constraint is None:
+        return None
+    template = _shape_message(shapes, finding.constraint, lang)
+    if template is None:
+        return None
+    if finding.messages:
+        pattern = _template_pattern(template)
+        for text in sorted(str(m) for m in finding.messages):
+            if pattern.fullmatch(text):
+                return text
+    values: dict[str, str] = {name: str(term) for name, term in (
+        ("this", finding.focus), ("path", finding.path), ("value", finding.value),
+        *finding.bindings) if term is not None}
+    return re.sub(r"\{[?$](\w+)\}",
+                  lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+@lru_cache(maxsize=256)
+def _template_pattern(template: str) -> re.Pattern[str]:
+    """A message template as a pattern its substituted texts match."""
+    parts = re.split(r"\{[?$]\w+\}", template)
+    return re.compile("(?s)" + ".*".join(re.escape(p) for p in parts))
 
 
 @lru_cache(maxsize=1024)

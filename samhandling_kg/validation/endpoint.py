@@ -180,7 +180,9 @@ def validate_endpoint(
             findings.append(_finding(check, to_ox(focus, "r"),
                                      to_ox(path) if path is not None else None,
                                      to_ox(value, "r") if value is not None else None,
-                                     severity))
+                                     severity,
+                                     tuple((v, to_ox(bound, "r")) for v in check.bindings
+                                           if (bound := values.get(v)) is not None)))
     if progress is not None:
         progress("report", len(findings))
     given.fetch_report_triples()

@@ -129,7 +129,8 @@ def _run_compiled(given: _Input, checks: tuple[CompiledCheck, ...] | None = None
                                                default_graph=graph_list(*(by_value if check.sparql else graphs)),
                                                named_graphs=[DATA, focus]))
             return [_finding(check, row["this"], row["path"] if check.selects_path else None,
-                             row["value"] if check.reports_value else None, severity)
+                             row["value"] if check.reports_value else None, severity,
+                             tuple((v, row[v]) for v in check.bindings))
                     for row in rows]
 
     def write(key: str) -> list[Future[list[Finding]]]:
@@ -150,7 +151,8 @@ def _threads() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
-def _finding(check: CompiledCheck, focus: Any, path: Any, value: Any, severity: Severity) -> Finding:
+def _finding(check: CompiledCheck, focus: Any, path: Any, value: Any, severity: Severity,
+             bindings: tuple[tuple[str, Any], ...] = ()) -> Finding:
     focus_term = unwrap(to_rdflib(focus))
     value_term = unwrap(to_rdflib(value)) if value is not None else None
     if value_term is None and check.node_shape and check.reports_value:
@@ -164,6 +166,9 @@ def _finding(check: CompiledCheck, focus: Any, path: Any, value: Any, severity: 
         severity=severity,
         severity_term=check.severity,
         path_triples=check.path_triples if path is None else (),
+        constraint=check.constraint,
+        bindings=tuple((name, unwrap(to_rdflib(term))) for name, term in bindings
+                       if term is not None),
     )
 
 
@@ -222,6 +227,8 @@ def _run_pyshacl(given: _Input, shapes: Graph | None = None, *, background: bool
             severity=severity_of(severity),
             severity_term=severity,
             path_triples=_path_triples(shapes_graph, path),
+            constraint=report.value(node, SH.sourceConstraint),
+            messages=tuple(report.objects(node, SH.resultMessage)),
         ))
     return findings
 

@@ -72,6 +72,9 @@ class ValidationResult:
     #: The structure of a complex result path (the triples under :attr:`path_term`).
     path_structure: tuple[tuple[Node, Node, Node], ...] = field(default=(), repr=False,
                                                                 compare=False)
+    #: The SHACL-SPARQL constraint that fired (sh:sourceConstraint: a node shape may hold
+    #: several), as :attr:`source_shape` is written; None for any other finding.
+    source_constraint: str | None = field(default=None, repr=False, compare=False)
 
     def as_json(self) -> dict[str, object]:
         """The object the public contract fixes for ``--format json``."""
@@ -146,6 +149,12 @@ class Finding:
     #: complex path.
     severity_term: Node | None = field(default=None, compare=False)
     path_triples: tuple[tuple[Node, Node, Node], ...] = field(default=(), compare=False)
+    #: The SHACL-SPARQL constraint behind the finding (sh:sourceConstraint), and what the
+    #: engine gives for its message: the compiled engine the solution's bindings of the
+    #: SELECT's other variables, pySHACL its own sh:resultMessage values.
+    constraint: Node | None = field(default=None, compare=False)
+    bindings: tuple[tuple[str, Node], ...] = field(default=(), compare=False)
+    messages: tuple[Node, ...] = field(default=(), compare=False)
 
 
 def severity_of(term: Node | str | None) -> Severity:

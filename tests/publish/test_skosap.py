@@ -21,6 +21,7 @@ from samhandling_kg import SAM, load_knowledge_graph, ontology_graph
 from samhandling_kg.cli import main
 from samhandling_kg.publish.publisher import publisher_iri
 from samhandling_kg.publish.skos_ap_no import (
+    CHECKS,
     COLLECTION,
     DERIVED_FROM_SOURCE,
     EUVOC,
@@ -30,9 +31,13 @@ from samhandling_kg.publish.skos_ap_no import (
     VCARD,
     XKOS,
     check,
+    check_reference,
     code_lists,
     skos_ap_no,
 )
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from national_gen import CONCEPT_DEFECTS, concept_specs, with_concepts
 
 DIRECTORATE = URIRef("https://data.brreg.no/enhetsregisteret/api/enheter/915933149")
 HELSEDIREKTORATET = URIRef("https://data.brreg.no/enhetsregisteret/api/enheter/983544622")
@@ -450,6 +455,51 @@ def test_each_broken_variant_fails_on_its_rule(name: str, small: Graph) -> None:
     broken += small
     mutate(broken)
     assert shape in shapes_fired(broken)
+
+
+# --- the compiled check against pySHACL ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", BROKEN)
+def test_the_compiled_check_finds_what_pyshacl_finds(name: str, small: Graph) -> None:
+    mutate, _ = BROKEN[name]
+    broken = Graph()
+    broken += small
+    mutate(broken)
+    compiled = check(broken)
+    assert compiled and compiled == check_reference(broken)
+
+
+def test_both_engines_agree_on_the_knowledge_graphs_export(exported: Graph) -> None:
+    assert check(exported) == check_reference(exported) == []
+    for profile in CHECKS:
+        bare = check(exported, profile=profile, with_code_lists=False, lang="en")
+        assert bare == check_reference(exported, profile=profile, with_code_lists=False, lang="en")
+    assert check(exported, profile="digdir-like", with_code_lists=False)  # the bare run finds
+
+
+def test_both_engines_agree_on_generated_concepts_with_every_defect(tmp_path: Path) -> None:
+    graph = skos_ap_no(with_concepts(tmp_path, [[d] for d in CONCEPT_DEFECTS] + [[]] * 4))
+    for lang in ("nb", "nn", "en"):
+        compiled = check(graph, lang=lang)
+        # every defective concept found, none of the valid ones
+        assert {f.focus.rsplit("/", 1)[-1] for f in compiled} == {
+            f"need-{n}" for n in range(len(CONCEPT_DEFECTS))}
+        assert compiled == check_reference(graph, lang=lang)
+    realistic = skos_ap_no(with_concepts(tmp_path, concept_specs(150, seed=3)))
+    assert check(realistic) == check_reference(realistic)
+
+
+def test_a_sparql_rule_speaks_the_language_asked_with_its_values(small: Graph) -> None:
+    # The constraint's own message, its {?lang} filled in (pySHACL drops the language tag of
+    # the messages it fills in; the report picks the one in the language asked for).
+    broken = Graph()
+    broken += small
+    _two_definitions_in_one_language(broken)
+    for engine in ("compiled", "pyshacl"):
+        messages = {f.message for f in check(broken, lang="nn", engine=engine)
+                    if f.shape.endswith("#ConceptOneDefinitionPerLanguage")}
+        assert messages == {"Høgst éin definisjon per språk: nb har fleire."}
 
 
 def test_every_rule_of_the_check_has_a_broken_variant() -> None:

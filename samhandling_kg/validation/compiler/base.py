@@ -14,6 +14,7 @@ where the finding brings its own result path).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -440,9 +441,10 @@ def compile_shapes(shapes: Graph) -> tuple[CompiledCheck, ...]:
                 target_insert=(f"{prologue}INSERT {{ GRAPH <{FOCUS}> {{ <{key}> <{FOCUS_OF}> ?this }} }}\n"
                                "{using}"
                                f"WHERE {{ {target} }}"),
-                selects_path="?path" in head, reports_value=found.reports_value,
+                selects_path=re.search(r"\?path\b", head) is not None, reports_value=found.reports_value,
                 local_only=found.local_only, path_triples=path_triples,
-                sparql=isinstance(pattern, Headed) and found.component != SH.ClosedConstraintComponent))
+                sparql=isinstance(pattern, Headed) and found.component != SH.ClosedConstraintComponent,
+                constraint=found.constraint, bindings=found.bindings))
         for child in sorted(shapes.objects(member, SH.property), key=str):
             if not compiler.active(child):
                 continue

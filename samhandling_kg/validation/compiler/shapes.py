@@ -69,6 +69,12 @@ class CompiledCheck:
     path_triples: tuple[tuple[Node, Node, Node], ...] = field(default=(), compare=False)
     #: True for a SHACL-SPARQL check (it reads the data as SPARQL sees it).
     sparql: bool = False
+    #: The sh:sparql constraint a SHACL-SPARQL check answers (the report's
+    #: sh:sourceConstraint, whose sh:message is the result's), None for any other.
+    constraint: Node | None = None
+    #: The other variables its SELECT projects: each row's bindings of them are the values
+    #: the constraint's message substitutes for ``{?name}`` (and ``?message``, SHACL 5.3.2).
+    bindings: tuple[str, ...] = ()
 
 
 #: Where a local run writes the focus nodes of each target once, instead of computing them in
@@ -90,6 +96,9 @@ class Found:
     #: More variables the rows are distinct by (one result per pair for sh:lessThan, per
     #: language for sh:uniqueLang).
     distinct_by: str = ""
+    #: A SHACL-SPARQL constraint's node, and the other variables its SELECT projects.
+    constraint: Node | None = None
+    bindings: tuple[str, ...] = ()
 
 
 class Headed(str):

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rdflib import BNode, Literal, URIRef
@@ -284,7 +284,7 @@ def constraint(scope: Scope, node: Node) -> Iterator[Found]:
     select = compiler.shapes.one(node, SH.select)
     if select is None:
         raise MalformedShape(f"shape {name(shape)}: a sh:sparql constraint without sh:select")
-    yield _select(scope, str(select), SH.SPARQLConstraintComponent, {})
+    yield replace(_select(scope, str(select), SH.SPARQLConstraintComponent, {}), constraint=node)
 
 
 def _substitute(text: str, scope: Scope, parameters: dict[str, Node]) -> str:
@@ -310,7 +310,11 @@ def _select(scope: Scope, text: str, component: URIRef, parameters: dict[str, No
         raise MalformedShape(f"shape {name(shape)}: a SPARQL constraint must project $this")
     check_prebinding(body, shape, ("this",))
     body = _substitute(body, scope, parameters)
-    selected = [v for v in ("this", "path", "value") if v in projection]
+    # Every projected variable is kept: each solution is a result (SHACL 5.3.2), and the
+    # variables beyond $this, ?path and ?value fill the message's {?name} placeholders.
+    others = tuple(v for v in projection if v not in ("this", "path", "value")
+                   and not v.startswith("samh_"))
+    selected = [v for v in ("this", "path", "value") if v in projection] + list(others)
     items = " ".join(_substitute(projection[v], scope, parameters) for v in selected)
     names = " ".join("?" + v for v in selected)
     distinct_word = "DISTINCT " if distinct else ""
@@ -318,14 +322,15 @@ def _select(scope: Scope, text: str, component: URIRef, parameters: dict[str, No
     if needs_lateral(body):
         local = f"LATERAL {{ SELECT {items} WHERE {{ {body} }} }}"
         return Found(component, Headed(head, body, local, f"SELECT {distinct_word}{names}"),
-                     local_only=LATERAL_REASON)
+                     local_only=LATERAL_REASON, bindings=others)
     if _BOUND_FIRST.match(code(body)):
         # The group starts with a triple pattern whose subject is $this: every solution of it
         # binds ?this, so evaluating it once for all subjects and joining the focus nodes by
         # hash gives what pre-binding gives, in one pass.
         local = f"{{ SELECT {items} WHERE {{ {body} }} }}"
-        return Found(component, Headed(head, body, local, f"SELECT {distinct_word}{names}"))
-    return Found(component, Headed(head, body))
+        return Found(component, Headed(head, body, local, f"SELECT {distinct_word}{names}"),
+                     bindings=others)
+    return Found(component, Headed(head, body), bindings=others)
 
 
 #: A group that starts with a triple pattern whose subject is $this and whose predicate is
