@@ -66,8 +66,11 @@ class _RemoteInput(_Input):
     def is_data_subject(self, node: Node) -> bool:
         return node not in _ontology_subjects()
 
-    def select(self, query: str) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]]:
-        """All rows of a SELECT, fetched in pages in a fixed order."""
+    def select(self, query: str, more: tuple[str, ...] = ()
+               ) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]]:
+        """All rows of a SELECT, fetched in pages in a fixed order (by ``more`` variables too:
+        a SHACL-SPARQL constraint's rows may differ in those alone)."""
+        order = "".join(f" ?{variable}" for variable in more)
         head = re.search(r"^SELECT ", query, re.MULTILINE)
         assert head is not None
         prologue, body = query[:head.start()], query[head.start():]
@@ -78,7 +81,7 @@ class _RemoteInput(_Input):
         where = display_url(str(self.remote.endpoint))
         while True:
             text = (f"{prologue}SELECT * WHERE {{ {{ {body} }} }} "
-                    f"ORDER BY ?this ?path ?value ?s ?p ?o LIMIT {page} OFFSET {len(rows)}")
+                    f"ORDER BY ?this ?path ?value{order} ?s ?p ?o LIMIT {page} OFFSET {len(rows)}")
             result = self.remote.query(text, source="compiled profile")
             variables = result.variables
             got = list(result.rows)
@@ -169,7 +172,7 @@ def validate_endpoint(
         progress("check", None)
     for check in checks:
         severity = severity_of(check.severity)
-        variables, rows = given.select(check.query)
+        variables, rows = given.select(check.query, check.bindings)
         for row in rows:
             values = dict(zip(variables, row))
             focus = values.get("this")

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,3 +82,18 @@ def test_import_leaves_the_host_process_as_it_was() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_peer_engine_of_the_benchmarks_is_an_extra_the_tests_never_need() -> None:
+    # pyshacl-turbo is measured by benchmarks/general_shapes.py only: the `bench` extra, for
+    # the Pythons its wheel is built for; CI installs `.[test]`, and no test imports it.
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "optional-dependencies"]
+    (turbo,) = [r for r in extras["bench"] if r.startswith("pyshacl-turbo")]
+    assert turbo.endswith("; python_version >= '3.11'")
+    assert not any("turbo" in r for r in extras["test"])
+    importing = [str(p.relative_to(ROOT)) for p in (ROOT / "tests").rglob("*.py")
+                 if re.search(r"^\s*(import|from)\s+pyshacl_turbo", p.read_text(encoding="utf-8"),
+                              re.MULTILINE)]
+    assert importing == []
+    assert "pyshacl_turbo" in (ROOT / "benchmarks" / "general_shapes.py").read_text(encoding="utf-8")

@@ -179,3 +179,43 @@ def test_general_shapes_at_the_endpoint(server: Server, tmp_path: Path) -> None:
     code, _, err = run("validate", "--endpoint", server.query_url, "--graph", graph,
                        "--shapes", lateral, "--profile", "none")
     assert code == 2 and err.count("\n") == 1 and "LATERAL" in err, err
+
+
+PER_LANGUAGE = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://example.org/> .
+ex:Node a sh:NodeShape ;
+    sh:targetClass ex:Thing ;
+    sh:sparql ex:NamePerLanguage .
+ex:NamePerLanguage a sh:SPARQLConstraint ;
+    sh:message "Navn på {?lang}: {?name}."@nb , "Namn på {?lang}: {?name}."@nn ,
+        "Name in {?lang}: {?name}."@en ;
+    sh:select \"\"\"SELECT $this ?lang ?name WHERE {
+        $this <https://example.org/name> ?name BIND (LANG(?name) AS ?lang) }\"\"\" .
+"""
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("server", SERVERS, indirect=True)
+def test_sparql_messages_and_solutions_at_the_endpoint(server: Server, tmp_path: Path) -> None:
+    """A SHACL-SPARQL constraint's message, filled from each solution, and one result per
+    solution (rows that differ in a message variable alone), in pages, as locally."""
+    data, shapes = tmp_path / "data.ttl", tmp_path / "shapes.ttl"
+    data.write_text("""@prefix ex: <https://example.org/> .
+ex:a a ex:Thing ; ex:name "a"@nb , "b"@nn , "c"@en , "d"@se .
+""", encoding="utf-8")
+    shapes.write_text(PER_LANGUAGE, encoding="utf-8")
+    graph = f"https://example.org/validate/{uuid.uuid4()}"
+    loader(server, timeout=60).load([data], graph=graph)
+
+    def found(report: object) -> list[tuple[str, str, str | None]]:
+        return sorted((r.focus_node, r.message, r.source_constraint)  # type: ignore[attr-defined]
+                      for r in report.results)  # type: ignore[attr-defined]
+
+    local = validate(data, shapes=[shapes], profile="none", lang="en")
+    remote = validate_endpoint(server.query_url, graph=graph, store=reader(server, graph),
+                               shapes=[shapes], profile="none", lang="en", page_size=1)
+    assert found(remote) == found(local)
+    assert [m for _, m, _ in found(local)] == ["Name in en: c.", "Name in nb: a.", "Name in nn: b.",
+                                               "Name in se: d."]
+    assert {c for _, _, c in found(local)} == {"https://example.org/NamePerLanguage"}
