@@ -6,7 +6,8 @@ import re
 import sys
 from array import array
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any, overload
 
@@ -102,6 +103,14 @@ def _leading_tokens(text: str, count: int) -> list[str] | None:
     return tokens[:count] if len(tokens) >= count else None
 
 
+@lru_cache(maxsize=4096)
+def _naming(words: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
+    """A test of whether a line names one of ``words`` (spellings of a predicate; ``a`` as
+    the word of Turtle): one regular expression, a report asks it of millions of lines."""
+    return re.compile("|".join(_A_WORD.pattern if word == "a" else re.escape(word)
+                               for word in words)).search
+
+
 _SOLUTIONS = f"""
 SELECT DISTINCT ?s WHERE {{ GRAPH <{DATA.value}> {{
   {{ ?s a <{SAM.Solution}> }} UNION {{ ?s <{SAM.realises}>|<{SAM.uses}>|<{SAM.addresses}> ?o }}
@@ -128,6 +137,7 @@ class _Locator:
         self._candidate_cache: dict[tuple[str, str], list[str]] = {}
         self._namespaces: dict[str, tuple[tuple[str, str], ...]] = {}
         self._records: dict[str, Record] = {}
+        self._blocks: dict[tuple[str, str], list[tuple[int, str]]] = {}
 
     def _parents(self, node: Node) -> list[Node]:
         term = to_ox(node)
@@ -242,7 +252,6 @@ class _Locator:
         missing property) or it cannot be told."""
         if not isinstance(path, URIRef) or isinstance(focus, BNode):
             return None
-        lines, _ = self._lines(name)
         subjects = self._candidates(name, str(focus))
         predicates = self._candidates(name, str(path)) + (["a"] if path == RDF.type else [])
         if isinstance(value, URIRef):
@@ -251,28 +260,38 @@ class _Locator:
             values = [str(value)[:40]] if str(value) else []
         else:
             values = []
-        block: list[int] = []
-        for start in sorted({n for token in subjects for n in self._starting(name, token)}):
-            for number in range(start, len(lines) + 1):
-                block.append(number)
-                if lines[number - 1].rstrip().endswith("."):  # the end of the statement
-                    break
+        block = self._block(name, subjects)
         if not block:
             return None
 
-        def names(text: str, words: list[str]) -> bool:
-            return any(_A_WORD.search(text) if w == "a" else w in text for w in words)
-
-        with_path = [n for n in block if names(lines[n - 1], predicates)]
-        both = [n for n in with_path if values and names(lines[n - 1], values)]
+        naming_path = _naming(tuple(predicates))
+        with_path = [(n, text) for n, text in block if naming_path(text)]
+        both = [n for n, text in with_path if any(v in text for v in values)]
         if both:
             return both[0]
         if values:
             # A value on a continuation line (``dct:title "a"@nb ,\n "b"@nb``).
-            after = [n for n in block if names(lines[n - 1], values)]
+            after = [n for n, text in block if any(v in text for v in values)]
             if after:
                 return after[0]
-        return with_path[0] if with_path else None
+        return with_path[0][0] if with_path else None
+
+    def _block(self, name: str, subjects: list[str]) -> list[tuple[int, str]]:
+        """The numbered lines of the statements ``subjects`` (one node's spellings) start in
+        ``name``: read once per node, whose findings come one per check."""
+        key = (name, subjects[0])
+        found = self._blocks.get(key)
+        if found is None:
+            lines, _ = self._lines(name)
+            found = []
+            for start in sorted({n for token in subjects for n in self._starting(name, token)}):
+                for number in range(start, len(lines) + 1):
+                    text = lines[number - 1]
+                    found.append((number, text))
+                    if text.rstrip().endswith("."):  # the end of the statement
+                        break
+            self._blocks[key] = found
+        return found
 
     def title(self, node: Node) -> str:
         if self._titles is None:
