@@ -348,12 +348,22 @@ def validate(
     user = read_shapes(shapes)
     # Refused here, before any data is read (pySHACL reads the shapes its own way).
     shapes_graph, checks = checks_for(user, profile, compiled=engine == "compiled")
-    general = profile == "none"
     if progress is not None:
         if not isinstance(source, (Graph, str, Path, RdfBytes)):
             source = list(source)  # counted first, read after: an iterator is read once
         progress("read", _count_files(source))
     given = _read(source, as_written=user is not None)
+    try:
+        return _validate_read(given, checks, shapes_graph, user=user, lang=lang, engine=engine,
+                              threshold=threshold, general=profile == "none", progress=progress)
+    finally:
+        given.close()
+
+
+def _validate_read(given: _Input, checks: tuple[CompiledCheck, ...], shapes_graph: Graph, *,
+                   user: Graph | None, lang: str, engine: str, threshold: Severity,
+                   general: bool, progress: ProgressCallback | None) -> ValidationReport:
+    """:func:`validate` once the data is read."""
     refused: tuple[Any, ...] = ()
     if not general:
         # Statements that would change the ontology's terms never reach the checks (whichever
