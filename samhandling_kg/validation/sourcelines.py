@@ -49,13 +49,11 @@ def _index_lines(name: str, data: bytes | None = None
         text = decode_text(read_bytes(name) if data is None else data, name)
     except InputError:
         text = ""
-    split = text.splitlines()
-    lines: Sequence[str] = split
+    lines: Sequence[str] = (text.splitlines() if "\r" in text or _other_breaks(text)
+                            else _Lines(text))
     tokens = _leading_tokens(text, len(lines))
     if tokens is None:  # line breaks other than \n and \r\n: line by line
         tokens = [line.split(None, 1)[0] if line.strip() else "" for line in lines]
-    elif "\r" not in text:
-        lines = _Lines(text, split)
     # The first line of each token: the smallest number wins, as the last one written.
     starts = dict(zip(reversed(tokens), range(len(tokens), 0, -1)))
     return lines, starts, tokens
@@ -66,9 +64,23 @@ class _Lines(Sequence[str]):
     a catalogue's millions of lines as separate strings would take a sixth of the memory
     of a large validation."""
 
-    def __init__(self, text: str, lines: list[str]) -> None:
+    #: Characters split at a time: the lines of a whole catalogue as strings at once would
+    #: be a transient as large again as the text.
+    CHUNK = 1 << 20
+
+    def __init__(self, text: str) -> None:
         self._text = text
-        self._ends = array("q", accumulate(map(len, lines)))  # without the line breaks
+        #: Where each line ends, counted without the line breaks (the lines of
+        #: ``text.splitlines()``, found a chunk at a time).
+        self._ends = array("q")
+        done, position, size = 0, 0, len(text)
+        while position < size:
+            cut = text.find("\n", min(position + self.CHUNK, size - 1))
+            if cut == -1:
+                cut = size
+            ends = list(accumulate(map(len, text[position:cut].split("\n")), initial=done))
+            self._ends.extend(ends[1:])
+            done, position = ends[-1], cut + 1
 
     def __len__(self) -> int:
         return len(self._ends)
@@ -92,11 +104,15 @@ class _Lines(Sequence[str]):
         return iter(self._text.splitlines())
 
 
+def _other_breaks(text: str) -> bool:
+    return any(mark in text for mark in _OTHER_BREAKS)
+
+
 def _leading_tokens(text: str, count: int) -> list[str] | None:
     """``line.split(None, 1)[0]`` (or "") of each of the ``count`` lines of ``text``, found
     in one pass; None when the text breaks lines otherwise than :meth:`str.splitlines` does
     with \n and \r\n alone."""
-    if any(mark in text for mark in _OTHER_BREAKS) or text.count("\r") != text.count("\r\n"):
+    if _other_breaks(text) or text.count("\r") != text.count("\r\n"):
         return None
     # Interned: a catalogue repeats a few dozen tokens (its predicates) a million times.
     tokens = list(map(sys.intern, _LEADING_TOKEN.findall(text)))
