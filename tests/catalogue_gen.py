@@ -41,8 +41,28 @@ DEFECTS: tuple[str, ...] = (
 )
 
 
-def record(i: int, defects: Iterable[str] = (), publisher: str = PUBLISHERS[0]) -> str:
-    """One solution description in Turtle (and the blank nodes and concepts it owns)."""
+#: How a record is written (``--record-shape`` of benchmarks/engine.py): ``full``, every
+#: property of the profile once, in Turtle blocks; ``minimal``, only what the profile requires
+#: (each record then has the warnings and infos of what it leaves out); ``rich``, several
+#: values where the profile allows them (forms, needs, standards, laws, contacts, keywords);
+#: ``flat``, the full record as N-Triples-like Turtle: one statement a line, every IRI whole,
+#: as a triple store's export writes it.
+RECORD_SHAPES = ("full", "minimal", "rich", "flat")
+
+#: What a minimal record leaves out (recommended and optional properties).
+_OPTIONAL = ("nn-title", "en-title", "nn-description", "en-description", "conforms-to",
+             "legal-basis", "access-rights", "contact", "landing-page")
+
+
+def record(i: int, defects: Iterable[str] = (), publisher: str = PUBLISHERS[0],
+           shape: str = "full") -> str:
+    """One solution description in Turtle (and the blank nodes and concepts it owns), in the
+    record shape ``shape`` (:data:`RECORD_SHAPES`)."""
+    if shape not in RECORD_SHAPES:
+        raise ValueError(f"unknown record shape {shape!r}; known: {', '.join(RECORD_SHAPES)}")
+    if shape == "flat":
+        return _flat(record(i, defects, publisher))
+    rich, left_out = shape == "rich", set(_OPTIONAL) if shape == "minimal" else set()
     d = set(defects)
     unknown = d - set(DEFECTS)
     if unknown:
@@ -65,9 +85,9 @@ def record(i: int, defects: Iterable[str] = (), publisher: str = PUBLISHERS[0]) 
         titles.append(f'"Løsning {i}"@nb')
     if "two-nb-titles" in d:
         titles.append(f'"Løysing nummer {i}"@nb')
-    if "no-nn-title" not in d:
+    if "no-nn-title" not in d and "nn-title" not in left_out:
         titles.append(f'"Løysing {i}"@nn')
-    if "no-en-title" not in d:
+    if "no-en-title" not in d and "en-title" not in left_out:
         titles.append(f'"Solution {i}"@en')
     if "title-no-lang" in d:
         titles.append(f'"Solution {i} (plain)"')
@@ -78,9 +98,9 @@ def record(i: int, defects: Iterable[str] = (), publisher: str = PUBLISHERS[0]) 
     descriptions = []
     if "no-nb-description" not in d:
         descriptions.append(f'"Generert løsning nummer {i}."@nb')
-    if "no-nn-description" not in d:
+    if "no-nn-description" not in d and "nn-description" not in left_out:
         descriptions.append(f'"Generert løysing nummer {i}."@nn')
-    if "no-en-description" not in d:
+    if "no-en-description" not in d and "en-description" not in left_out:
         descriptions.append(f'"Generated solution number {i}."@en')
     if "description-no-lang" in d:
         descriptions.append(f'"Plain description {i}."')
@@ -109,30 +129,39 @@ def record(i: int, defects: Iterable[str] = (), publisher: str = PUBLISHERS[0]) 
     if "no-realises" not in d:
         lines.append(f"sam:realises {realises}")
     if "no-uses" not in d:
-        lines.append(f"sam:uses {uses}")
+        lines.append(f"sam:uses {uses}" + (" , sam:DocumentSharing" if rich else ""))
     if "no-addresses" not in d:
         if "addresses-not-need" in d:
             lines.append("sam:addresses sam:DataSharing")
         elif "need-unmet" in d or "own-need-incomplete" in d:
             lines.append(f"sam:addresses ex:need-{i}")
         else:
-            lines.append("sam:addresses sam:ExaminationsMeasurementsFindings")
-    if "no-conforms-to" not in d:
+            lines.append("sam:addresses sam:ExaminationsMeasurementsFindings" + (
+                " , sam:RecordDocuments , sam:ClinicalBackgroundInformation" if rich else ""))
+    if "no-conforms-to" not in d and "conforms-to" not in left_out:
         if "conforms-to-literal" in d:
             lines.append('dct:conformsTo "HL7 FHIR R4"')
         elif "standard-unfitting" in d:
             lines.append("dct:conformsTo <https://example.org/standard/other>")
         else:
-            lines.append("dct:conformsTo sam:HL7_FHIR_R4")
-    if "no-legal-basis" not in d:
+            lines.append("dct:conformsTo sam:HL7_FHIR_R4" + (
+                " , sam:IHE_XDSb , sam:IHE_MHD" if rich else ""))
+    if "no-legal-basis" not in d and "legal-basis" not in left_out:
         lines.append("dcatap:applicableLegislation " + (
-            '"Pasientjournalloven"' if "legal-basis-literal" in d else "sam:Pasientjournalloven"))
-    if "no-access-rights" not in d:
+            '"Pasientjournalloven"' if "legal-basis-literal" in d else "sam:Pasientjournalloven")
+            + (" , sam:Helsepersonelloven , sam:Personopplysningsloven" if rich else ""))
+    if "no-access-rights" not in d and "access-rights" not in left_out:
         lines.append('dct:accessRights [ a dct:RightsStatement ; rdfs:label "Tilgang med HelseID."@nb ]')
-    if "no-contact" not in d:
+    if "no-contact" not in d and "contact" not in left_out:
         reach = "" if "contact-unreachable" in d else f" ; vcard:hasEmail <mailto:post{i}@example.org>"
         lines.append(f'dcat:contactPoint [ a vcard:Organization ; vcard:fn "Verksemd {i}"{reach} ]')
-    if "no-landing-page" not in d:
+        if rich:
+            lines.append(f'dcat:contactPoint [ a vcard:Organization ; vcard:fn "Brukarstøtte {i}" ; '
+                         f'vcard:hasURL <https://example.org/support/{i}> ]')
+    if rich:
+        lines.append(f'dcat:keyword "journal"@nb , "journal"@nn , "record"@en , "nummer {i}"@nb')
+        lines.append(f'dct:alternative "L{i}"@nb , "S{i}"@en')
+    if "no-landing-page" not in d and "landing-page" not in left_out:
         if "landing-page-literal" in d:
             lines.append(f'dcat:landingPage "https://example.org/solution/{i}"')
         elif "landing-page-ftp" in d:
@@ -158,9 +187,18 @@ def record(i: int, defects: Iterable[str] = (), publisher: str = PUBLISHERS[0]) 
     return text
 
 
-def catalogue_text(specs: Sequence[Iterable[str]], *, start: int = 0) -> str:
+def _flat(text: str) -> str:
+    """``text`` (records in :data:`PREFIXES`' Turtle) as one statement a line, IRIs whole:
+    parsed and written back by Oxigraph, blank nodes kept as they are labelled."""
+    import pyoxigraph as ox
+
+    triples = ox.parse(PREFIXES + text, ox.RdfFormat.TURTLE)
+    return "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples)
+
+
+def catalogue_text(specs: Sequence[Iterable[str]], *, start: int = 0, shape: str = "full") -> str:
     """Turtle holding one record per item of ``specs`` (the defects of that record)."""
-    return PREFIXES + "\n".join(record(start + n, spec, PUBLISHERS[n % len(PUBLISHERS)])
+    return PREFIXES + "\n".join(record(start + n, spec, PUBLISHERS[n % len(PUBLISHERS)], shape)
                                 for n, spec in enumerate(specs))
 
 
@@ -171,12 +209,14 @@ def realistic_specs(records: int, *, seed: int = 1, defective: float = 0.1) -> l
             for _ in range(records)]
 
 
-def write_catalogue(path: Path, records: int, *, seed: int = 1, defective: float = 0.1) -> Path:
-    """A catalogue file of ``records`` realistic records (see :func:`realistic_specs`)."""
+def write_catalogue(path: Path, records: int, *, seed: int = 1, defective: float = 0.1,
+                    shape: str = "full") -> Path:
+    """A catalogue file of ``records`` realistic records (see :func:`realistic_specs`) in
+    the record shape ``shape`` (:data:`RECORD_SHAPES`)."""
     specs = realistic_specs(records, seed=seed, defective=defective)
     with path.open("w", encoding="utf-8") as out:
         out.write(PREFIXES)
         for n, spec in enumerate(specs):
-            out.write(record(n, spec, PUBLISHERS[n % len(PUBLISHERS)]))
+            out.write(record(n, spec, PUBLISHERS[n % len(PUBLISHERS)], shape))
             out.write("\n")
     return path

@@ -61,13 +61,16 @@ _XMLNS = re.compile(r"""xmlns:([A-Za-z_][\w.-]*)\s*=\s*["']([^"']*)["']""")
 
 def load_file(store: ox.Store, path: str | Path, graph: ox.NamedNode | ox.DefaultGraph,
               *, prefixes: bool = True,
-              transform: Callable[[list[ox.Quad]], list[ox.Quad]] | None = None) -> dict[str, str]:
+              transform: Callable[[list[ox.Quad]], list[ox.Quad]] | None = None,
+              bulk: bool = False) -> dict[str, str]:
     """Parse ``path`` into ``graph`` of ``store`` (named graphs of quad formats merged into
     it); return the prefixes the file declares (not looked for, ``{}``, without ``prefixes``:
     the search is a scan of the whole text). Raises :class:`InputError` and leaves the store
     as it was on any problem. With ``transform``, the statements are parsed as written (the
     store keeps some literals by value, not as written), handed to ``transform`` as quads of
-    ``graph``, and what it returns is added."""
+    ``graph``, and what it returns is added. ``bulk``: an on-disk store, written by
+    Oxigraph's bulk loader (one transaction per file would hold the file's statements in
+    memory); a file that fails may then leave part of itself in the store."""
     fmt = format_for(path)
     data = read_bytes(path)
     check_limits(data, path, fmt)
@@ -101,6 +104,9 @@ def load_file(store: ox.Store, path: str | Path, graph: ox.NamedNode | ox.Defaul
                               for q in ox.parse(data, NATIVE[fmt], base_iri=_base_iri(path))]
                     store.extend(transform(parsed))
                     quads = False
+                elif bulk:
+                    target.bulk_load(data, NATIVE[fmt], base_iri=_base_iri(path),
+                                     to_graph=None if quads else graph)
                 else:
                     target.load(data, NATIVE[fmt], base_iri=_base_iri(path),
                                 to_graph=None if quads else graph)

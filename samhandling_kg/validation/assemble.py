@@ -41,38 +41,64 @@ from samhandling_kg.validation.model import (
 from samhandling_kg.validation.sourcelines import _Locator
 
 
+class Assembler:
+    """Findings (of any engine) become results as they arrive: messages, records, files and
+    lines. The compiled engine hands over each check's findings while the other checks still
+    run (:func:`~samhandling_kg.validation.engines.validate`); :meth:`report` then adds the
+    hints, the records and the one order."""
+
+    def __init__(self, given: _Input, *, lang: str, locator: _Locator | None = None,
+                 shapes: Graph | None = None) -> None:
+        self.given = given
+        self.lang = lang
+        self.shapes = _shapes() if shapes is None else shapes
+        self.locator = _Locator(given, _View(given), lang) if locator is None else locator
+        #: The results of each batch, by the batch's number (the engine's order).
+        self._batches: dict[int, list[ValidationResult]] = {}
+
+    def add(self, number: int, findings: Sequence[Finding]) -> None:
+        """The findings of batch ``number`` (any order of batches; the report's order is
+        theirs by number)."""
+        view, locator = self.locator.view, self.locator
+        self._batches[number] = [_result(f, self.shapes, view, self.lang, locator) for f in findings]
+
+    def report(self, *, fail_on: Severity, refused: Sequence[Triple] = (),
+               general: bool = False) -> ValidationReport:
+        """The report of what was added, and of the ``refused`` statements about the
+        ontology's terms. ``general`` (``--profile none``): no hints of the profile, and
+        every result kept as the engine found it (SHACL's report, not the profile's one
+        message per shape and value)."""
+        given, lang, locator = self.given, self.lang, self.locator
+        results = [r for number in sorted(self._batches) for r in self._batches[number]]
+        if not general:
+            results = with_hints(results, locator.view.lookup(), lang)
+        for result in background_results(refused, _ontology_graph(), lang) if refused else ():
+            assert result.focus_term is not None
+            file, line = locator.where(result.focus_term)
+            results.append(replace(result, file=file, line=line))
+        records = locator.records([r.record for r in results])
+        order = {record.node: index for index, record in enumerate(records)}
+        results.sort(key=lambda r: (order.get(r.record, len(order)), r.severity.rank,
+                                    _shape_order(r.source_shape), r.focus_node,
+                                    r.path or "", r.value or "", r.constraint_component))
+        return ValidationReport(
+            results=tuple(results if general else _dedupe(results)),
+            records=tuple(records),
+            files=tuple(given.files),
+            lang=lang,
+            fail_on=fail_on,
+        )
+
+
 def report_for(given: _Input, findings: Sequence[Finding], *, lang: str, fail_on: Severity,
                refused: Sequence[Triple] = (), locator: _Locator | None = None,
                shapes: Graph | None = None, general: bool = False) -> ValidationReport:
     """The report of ``findings`` (of any engine) and of the ``refused`` statements about the
-    ontology's terms: messages, records, files and lines (``locator``: one already made for
-    ``given`` in ``lang``). ``shapes`` holds the messages (default: the profile's);
-    ``general`` (``--profile none``): no hints of the profile, and every result kept as the
-    engine found it (SHACL's report, not the profile's one message per shape and value)."""
-    if shapes is None:
-        shapes = _shapes()
-    if locator is None:
-        locator = _Locator(given, _View(given), lang)
-    view = locator.view
-    results = [_result(f, shapes, view, lang, locator) for f in findings]
-    if not general:
-        results = with_hints(results, view.lookup(), lang)
-    for result in background_results(refused, _ontology_graph(), lang) if refused else ():
-        assert result.focus_term is not None
-        file, line = locator.where(result.focus_term)
-        results.append(replace(result, file=file, line=line))
-    records = locator.records([r.record for r in results])
-    order = {record.node: index for index, record in enumerate(records)}
-    results.sort(key=lambda r: (order.get(r.record, len(order)), r.severity.rank,
-                                _shape_order(r.source_shape), r.focus_node,
-                                r.path or "", r.value or "", r.constraint_component))
-    return ValidationReport(
-        results=tuple(results if general else _dedupe(results)),
-        records=tuple(records),
-        files=tuple(given.files),
-        lang=lang,
-        fail_on=fail_on,
-    )
+    ontology's terms (``locator``: one already made for ``given`` in ``lang``; ``shapes``
+    holds the messages, default: the profile's): :class:`Assembler` in one step."""
+    assembler = Assembler(given, lang=lang, locator=locator, shapes=shapes)
+    assembler.add(0, findings)
+    return assembler.report(fail_on=fail_on, refused=refused, general=general)
 
 
 def _too_deep(given: _Input, data: Graph) -> SamhandlingError:

@@ -15,7 +15,8 @@ One pipeline, two engines (:data:`ENGINES`):
    (the reference). Shapes target ``sam:Solution`` instances (the ontology has none) and needs
    or forms the user declares; as a guarantee on top, a finding whose focus node is not a
    subject of the user's data is dropped: no result points into the ontology.
-4. :func:`report_for` writes messages, records, files and lines: the same for every engine.
+4. :class:`~samhandling_kg.validation.assemble.Assembler` writes messages, records, files and
+   lines: the same for every engine.
 
 :func:`validate_endpoint` runs step 3 (compiled) at a SPARQL endpoint instead.
 
@@ -29,9 +30,10 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from functools import lru_cache
 from pathlib import Path
+from queue import Queue
 from typing import Any
 
 import pyoxigraph as ox
@@ -55,7 +57,7 @@ from samhandling_kg.io.rdf import RdfBytes, expand_paths, parse_file
 from samhandling_kg.kg.graph import (
     bind_prefixes,
 )
-from samhandling_kg.validation.assemble import _too_deep, _View, report_for
+from samhandling_kg.validation.assemble import Assembler, _too_deep, _View
 from samhandling_kg.validation.background import _ontology_graph
 from samhandling_kg.validation.compiler.checks import (
     FOCUS,
@@ -98,8 +100,8 @@ class _PreparedQueryGraph(Graph):
 
 
 def _run_compiled(given: _Input, checks: tuple[CompiledCheck, ...] | None = None, *,
-                  background: bool = True, keep: Callable[[Node], bool] | None = None
-                  ) -> list[Finding]:
+                  background: bool = True, keep: Callable[[Node], bool] | None = None,
+                  each: Callable[[int, list[Finding]], None] | None = None) -> list[Finding]:
     """Compiled checks (the profile's by default: :func:`compiled_profile`), run in the
     private Oxigraph store over the data and (``background``) the ontology as one default
     graph. ``keep`` filters findings by focus node (default: subjects of the user's data).
@@ -109,7 +111,11 @@ def _run_compiled(given: _Input, checks: tuple[CompiledCheck, ...] | None = None
     queued as soon as they are written. The targets and checks run on a few threads:
     Oxigraph releases the GIL while it evaluates, so a machine's cores share the work
     (:func:`_threads`). A SHACL-SPARQL check reads the data as SPARQL reads it
-    (:data:`DATA_BY_VALUE`) where the data holds literals kept as written."""
+    (:data:`DATA_BY_VALUE`) where the data holds literals kept as written.
+
+    ``each``, when given, is called on this thread with the number of each check (its place
+    in ``checks``) and its kept findings as soon as the check ends, in the order they end;
+    the returned list holds them all in the order of ``checks``."""
     if checks is None:
         checks = compiled_profile()
     if keep is None:
@@ -133,16 +139,31 @@ def _run_compiled(given: _Input, checks: tuple[CompiledCheck, ...] | None = None
                              tuple((v, row[v]) for v in check.bindings))
                     for row in rows]
 
-    def write(key: str) -> list[Future[list[Finding]]]:
+    def write(key: str) -> list[tuple[Future[list[Finding]], CompiledCheck]]:
         """Write one target's focus nodes, then queue the checks that read them."""
         with no_network():
             given.store.update(inserts[key])
-        return [pool.submit(run, check) for check in checks if check.target_key == key]
+        return [(pool.submit(run, check), check) for check in checks if check.target_key == key]
 
+    numbers = {id(check): number for number, check in enumerate(checks)}
+    found: dict[int, list[Finding]] = {}
     with ThreadPoolExecutor(_threads()) as pool:
-        written = [pool.submit(write, key) for key in inserts]
-        found = [future.result() for target in written for future in target.result()]
-    return [f for part in found for f in part if keep(f.focus)]
+        writing = {pool.submit(write, key) for key in inserts}
+        running: dict[Future[list[Finding]], int] = {}
+        pending: set[Future[Any]] = set(writing)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                if future in writing:
+                    queued = future.result()
+                    running.update((f, numbers[id(check)]) for f, check in queued)
+                    pending.update(f for f, _ in queued)
+                    continue
+                number = running[future]
+                found[number] = [f for f in future.result() if keep(f.focus)]
+                if each is not None:
+                    each(number, found[number])
+    return [f for number in sorted(found) for f in found[number]]
 
 
 def _threads() -> int:
@@ -334,12 +355,22 @@ def validate(
     user = read_shapes(shapes)
     # Refused here, before any data is read (pySHACL reads the shapes its own way).
     shapes_graph, checks = checks_for(user, profile, compiled=engine == "compiled")
-    general = profile == "none"
     if progress is not None:
         if not isinstance(source, (Graph, str, Path, RdfBytes)):
             source = list(source)  # counted first, read after: an iterator is read once
         progress("read", _count_files(source))
     given = _read(source, as_written=user is not None)
+    try:
+        return _validate_read(given, checks, shapes_graph, user=user, lang=lang, engine=engine,
+                              threshold=threshold, general=profile == "none", progress=progress)
+    finally:
+        given.close()
+
+
+def _validate_read(given: _Input, checks: tuple[CompiledCheck, ...], shapes_graph: Graph, *,
+                   user: Graph | None, lang: str, engine: str, threshold: Severity,
+                   general: bool, progress: ProgressCallback | None) -> ValidationReport:
+    """:func:`validate` once the data is read."""
     refused: tuple[Any, ...] = ()
     if not general:
         # Statements that would change the ontology's terms never reach the checks (whichever
@@ -351,22 +382,31 @@ def validate(
     keep: Callable[[Node], bool] = (lambda node: True) if general else given.is_data_subject
     if progress is not None:
         progress("check", None if general else _count_records(given))
-    locator = None
     if engine == "compiled":
         # The compiled checks run in Oxigraph, off the GIL: meanwhile this thread finds what
-        # the report needs whatever the findings (every record's title, file and line).
+        # the report needs whatever the findings (every record's title, file and line), then
+        # turns each check's findings into results as the check ends.
+        arrived: Queue[tuple[int, list[Finding]] | None] = Queue()
         with ThreadPoolExecutor(1) as runner:
             running = runner.submit(_run_compiled, given, checks, background=not general,
-                                    keep=keep)
+                                    keep=keep, each=lambda number, found: arrived.put((number, found)))
+            running.add_done_callback(lambda _: arrived.put(None))
             locator = _Locator(given, _View(given), lang)
             locator.prepare()
-            findings = running.result()
+            assembler = Assembler(given, lang=lang, locator=locator, shapes=shapes_graph)
+            count = 0
+            while (batch := arrived.get()) is not None:
+                assembler.add(*batch)
+                count += len(batch[1])
+            running.result()  # an engine's error, raised here
     else:
         findings = _run_pyshacl(given, shapes_graph, background=not general, keep=keep)
+        assembler = Assembler(given, lang=lang, shapes=shapes_graph)
+        assembler.add(0, findings)
+        count = len(findings)
     if progress is not None:
-        progress("report", len(findings) + len(refused))
-    return report_for(given, findings, lang=lang, fail_on=threshold, refused=refused,
-                      locator=locator, shapes=shapes_graph, general=general)
+        progress("report", count + len(refused))
+    return assembler.report(fail_on=threshold, refused=refused, general=general)
 
 
 def _count_files(source: Source) -> int | None:

@@ -106,8 +106,14 @@ def with_hints(results: Iterable[ValidationResult], lookup: Lookup, lang: str) -
     """``results`` with the hints of this module added to their messages, and one finding per
     misspelt term."""
     hinted = []
+    # A hint depends on the shape and the value alone: a catalogue repeats a few of them
+    # thousands of times, and each reads the store.
+    known: dict[tuple[str, Node | None], str | None] = {}
     for result in _one_finding_per_misspelt_term(list(results), lang):
-        extra = _hint(result, lookup, lang)
+        key = (result.source_shape, result.value_term)
+        if key not in known:
+            known[key] = _hint(result, lookup, lang)
+        extra = known[key]
         hinted.append(replace(result, message=f"{result.message} {extra}") if extra else result)
     return hinted
 

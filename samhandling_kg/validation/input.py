@@ -3,6 +3,7 @@ as background, and the shapes."""
 
 from __future__ import annotations
 
+import tempfile
 import warnings
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -17,6 +18,7 @@ from rdflib.namespace import (
 )
 from rdflib.term import Node
 
+from samhandling_kg.core import limits
 from samhandling_kg.io.oxigraph import load_file, to_ox, to_ox_iri, to_ox_quads, to_rdflib
 from samhandling_kg.io.rdf import RdfBytes, expand_paths
 from samhandling_kg.kg.graph import (
@@ -40,8 +42,11 @@ class _Input:
     the ontology beside it (graph :data:`BACKGROUND`). Every engine validates this, so a step
     that cleans the data runs once, before the engine."""
 
-    def __init__(self) -> None:
-        self.store = ox.Store()
+    def __init__(self, *, spill: bool = False) -> None:
+        #: ``spill``: the store on disk, in a temporary folder (:data:`~samhandling_kg.core.
+        #: limits.SPILL`), removed by :meth:`close` or when the input is collected.
+        self._folder = tempfile.TemporaryDirectory(prefix="samhandling-validate-") if spill else None
+        self.store = ox.Store(self._folder.name) if self._folder is not None else ox.Store()
         self.files: list[str] = []
         self.prefixes: dict[str, str] = {}
         self.file_prefixes: dict[str, dict[str, str]] = {}
@@ -58,6 +63,18 @@ class _Input:
         #: True when :data:`DATA` holds literals in their written form and
         #: :data:`DATA_BY_VALUE` the data as SPARQL reads it.
         self.by_value = False
+
+    @property
+    def spilled(self) -> bool:
+        """True when the store is on disk."""
+        return self._folder is not None
+
+    def close(self) -> None:
+        """Let the store go, and remove its folder when it is on disk."""
+        if self._folder is not None:
+            folder, self._folder = self._folder, None
+            del self.store  # RocksDB's files closed before the folder goes
+            folder.cleanup()
 
     def data_graph(self) -> Graph:
         """The data as an rdflib graph (for pySHACL and for the hints of an input error)."""
@@ -132,7 +149,10 @@ def _read(source: Source, *, as_written: bool = False) -> _Input:
     """The data of ``source`` in a private store. ``as_written``: literals the store would
     rewrite are kept as written (:func:`~.compiler.literals.keep_as_written`), and a copy of
     the data as SPARQL reads it is put beside them for SHACL-SPARQL."""
-    given = _Input()
+    items = [] if isinstance(source, Graph) else (
+        [source] if isinstance(source, (str, Path, RdfBytes)) else list(source))
+    paths = [] if isinstance(source, Graph) else expand_paths(items)
+    given = _Input(spill=_input_size(paths) > limits.SPILL.value())
     transform = None
     if as_written:
         def transform(quads: list[ox.Quad]) -> list[ox.Quad]:
@@ -147,17 +167,17 @@ def _read(source: Source, *, as_written: bool = False) -> _Input:
         given.prefixes = {str(p): str(n) for p, n in source.namespaces() if str(p)}
         given.finish_reading()
         return given
-    items = [source] if isinstance(source, (str, Path, RdfBytes)) else list(source)
     indexer = ThreadPoolExecutor(1)
     try:
-        for path in expand_paths(items):
+        for path in paths:
             if isinstance(path, RdfBytes):  # standard input: its lines are shown as a file's
                 given.in_memory[str(path)] = path.data
             given.line_index[str(path)] = indexer.submit(
                 _index_lines, str(path), given.in_memory.get(str(path)))
             # Each file whole or not at all: the first bad one raises, naming it, before any
             # output.
-            prefixes = load_file(given.store, path, DATA, transform=transform)
+            prefixes = load_file(given.store, path, DATA, transform=transform,
+                                 bulk=given.spilled)
             given.files.append(str(path))
             given.file_prefixes[str(path)] = prefixes
             for prefix, namespace in prefixes.items():
@@ -165,11 +185,27 @@ def _read(source: Source, *, as_written: bool = False) -> _Input:
     except BaseException:
         for future in given.line_index.values():
             future.cancel()
+        given.close()
         raise
     finally:
         indexer.shutdown(wait=False)
     given.finish_reading()
     return given
+
+
+def _input_size(paths: Sequence[str | Path | RdfBytes]) -> int:
+    """The bytes of ``paths`` together (a file that cannot be read counts 0: reading it
+    raises the error)."""
+    total = 0
+    for path in paths:
+        if isinstance(path, RdfBytes):
+            total += len(path.data)
+            continue
+        try:
+            total += Path(path).stat().st_size
+        except OSError:
+            pass
+    return total
 
 
 @cache

@@ -6,7 +6,8 @@ import re
 import sys
 from array import array
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any, overload
 
@@ -48,13 +49,11 @@ def _index_lines(name: str, data: bytes | None = None
         text = decode_text(read_bytes(name) if data is None else data, name)
     except InputError:
         text = ""
-    split = text.splitlines()
-    lines: Sequence[str] = split
+    lines: Sequence[str] = (text.splitlines() if "\r" in text or _other_breaks(text)
+                            else _Lines(text))
     tokens = _leading_tokens(text, len(lines))
     if tokens is None:  # line breaks other than \n and \r\n: line by line
         tokens = [line.split(None, 1)[0] if line.strip() else "" for line in lines]
-    elif "\r" not in text:
-        lines = _Lines(text, split)
     # The first line of each token: the smallest number wins, as the last one written.
     starts = dict(zip(reversed(tokens), range(len(tokens), 0, -1)))
     return lines, starts, tokens
@@ -65,9 +64,23 @@ class _Lines(Sequence[str]):
     a catalogue's millions of lines as separate strings would take a sixth of the memory
     of a large validation."""
 
-    def __init__(self, text: str, lines: list[str]) -> None:
+    #: Characters split at a time: the lines of a whole catalogue as strings at once would
+    #: be a transient as large again as the text.
+    CHUNK = 1 << 20
+
+    def __init__(self, text: str) -> None:
         self._text = text
-        self._ends = array("q", accumulate(map(len, lines)))  # without the line breaks
+        #: Where each line ends, counted without the line breaks (the lines of
+        #: ``text.splitlines()``, found a chunk at a time).
+        self._ends = array("q")
+        done, position, size = 0, 0, len(text)
+        while position < size:
+            cut = text.find("\n", min(position + self.CHUNK, size - 1))
+            if cut == -1:
+                cut = size
+            ends = list(accumulate(map(len, text[position:cut].split("\n")), initial=done))
+            self._ends.extend(ends[1:])
+            done, position = ends[-1], cut + 1
 
     def __len__(self) -> int:
         return len(self._ends)
@@ -91,15 +104,27 @@ class _Lines(Sequence[str]):
         return iter(self._text.splitlines())
 
 
+def _other_breaks(text: str) -> bool:
+    return any(mark in text for mark in _OTHER_BREAKS)
+
+
 def _leading_tokens(text: str, count: int) -> list[str] | None:
     """``line.split(None, 1)[0]`` (or "") of each of the ``count`` lines of ``text``, found
     in one pass; None when the text breaks lines otherwise than :meth:`str.splitlines` does
     with \n and \r\n alone."""
-    if any(mark in text for mark in _OTHER_BREAKS) or text.count("\r") != text.count("\r\n"):
+    if _other_breaks(text) or text.count("\r") != text.count("\r\n"):
         return None
     # Interned: a catalogue repeats a few dozen tokens (its predicates) a million times.
     tokens = list(map(sys.intern, _LEADING_TOKEN.findall(text)))
     return tokens[:count] if len(tokens) >= count else None
+
+
+@lru_cache(maxsize=4096)
+def _naming(words: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
+    """A test of whether a line names one of ``words`` (spellings of a predicate; ``a`` as
+    the word of Turtle): one regular expression, a report asks it of millions of lines."""
+    return re.compile("|".join(_A_WORD.pattern if word == "a" else re.escape(word)
+                               for word in words)).search
 
 
 _SOLUTIONS = f"""
@@ -128,6 +153,7 @@ class _Locator:
         self._candidate_cache: dict[tuple[str, str], list[str]] = {}
         self._namespaces: dict[str, tuple[tuple[str, str], ...]] = {}
         self._records: dict[str, Record] = {}
+        self._blocks: dict[tuple[str, str], list[tuple[int, str]]] = {}
 
     def _parents(self, node: Node) -> list[Node]:
         term = to_ox(node)
@@ -242,7 +268,6 @@ class _Locator:
         missing property) or it cannot be told."""
         if not isinstance(path, URIRef) or isinstance(focus, BNode):
             return None
-        lines, _ = self._lines(name)
         subjects = self._candidates(name, str(focus))
         predicates = self._candidates(name, str(path)) + (["a"] if path == RDF.type else [])
         if isinstance(value, URIRef):
@@ -251,28 +276,38 @@ class _Locator:
             values = [str(value)[:40]] if str(value) else []
         else:
             values = []
-        block: list[int] = []
-        for start in sorted({n for token in subjects for n in self._starting(name, token)}):
-            for number in range(start, len(lines) + 1):
-                block.append(number)
-                if lines[number - 1].rstrip().endswith("."):  # the end of the statement
-                    break
+        block = self._block(name, subjects)
         if not block:
             return None
 
-        def names(text: str, words: list[str]) -> bool:
-            return any(_A_WORD.search(text) if w == "a" else w in text for w in words)
-
-        with_path = [n for n in block if names(lines[n - 1], predicates)]
-        both = [n for n in with_path if values and names(lines[n - 1], values)]
+        naming_path = _naming(tuple(predicates))
+        with_path = [(n, text) for n, text in block if naming_path(text)]
+        both = [n for n, text in with_path if any(v in text for v in values)]
         if both:
             return both[0]
         if values:
             # A value on a continuation line (``dct:title "a"@nb ,\n "b"@nb``).
-            after = [n for n in block if names(lines[n - 1], values)]
+            after = [n for n, text in block if any(v in text for v in values)]
             if after:
                 return after[0]
-        return with_path[0] if with_path else None
+        return with_path[0][0] if with_path else None
+
+    def _block(self, name: str, subjects: list[str]) -> list[tuple[int, str]]:
+        """The numbered lines of the statements ``subjects`` (one node's spellings) start in
+        ``name``: read once per node, whose findings come one per check."""
+        key = (name, subjects[0])
+        found = self._blocks.get(key)
+        if found is None:
+            lines, _ = self._lines(name)
+            found = []
+            for start in sorted({n for token in subjects for n in self._starting(name, token)}):
+                for number in range(start, len(lines) + 1):
+                    text = lines[number - 1]
+                    found.append((number, text))
+                    if text.rstrip().endswith("."):  # the end of the statement
+                        break
+            self._blocks[key] = found
+        return found
 
     def title(self, node: Node) -> str:
         if self._titles is None:

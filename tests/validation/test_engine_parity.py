@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from catalogue_gen import DEFECTS, catalogue_text
+from catalogue_gen import DEFECTS, RECORD_SHAPES, catalogue_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
@@ -95,6 +95,20 @@ def test_every_defect_in_one_catalogue(tmp_path: Path) -> None:
     found = assert_same(path)
     shapes = {key[4].rsplit("#", 1)[1] for key in found}
     assert len(shapes) >= 38, sorted(shapes)
+
+
+@pytest.mark.parametrize("shape", [s for s in RECORD_SHAPES if s != "full"])
+def test_every_defect_in_every_record_shape(tmp_path: Path, shape: str) -> None:
+    """The benchmark's record shapes (benchmarks/engine.py --record-shape): valid records
+    have no violation (minimal ones only the warnings and infos of what they leave out), and
+    both engines find the same in every defect."""
+    valid = tmp_path / "valid.ttl"
+    valid.write_text(catalogue_text([[], []], shape=shape), encoding="utf-8")
+    severities = {key[3] for key in assert_same(valid).elements()}
+    assert severities == ({"Warning", "Info"} if shape == "minimal" else set()), severities
+    path = tmp_path / "all.ttl"
+    path.write_text(catalogue_text([[]] + [[d] for d in DEFECTS], shape=shape), encoding="utf-8")
+    assert "Violation" in {key[3] for key in assert_same(path)}
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

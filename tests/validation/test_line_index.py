@@ -31,6 +31,21 @@ def test_the_index_holds_the_lines_splitlines_gives(text: str) -> None:
         assert tokens[number - 1] == token and token not in tokens[:number - 1]
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["ex:a", " ", "æøå", "😀", "\n", "\n\n", ""]), max_size=60).map("".join),
+       st.integers(min_value=1, max_value=8))
+def test_the_compact_lines_are_found_a_chunk_at_a_time(text: str, chunk: int) -> None:
+    """A large file's lines are split a chunk at a time (never all at once): any chunk size
+    gives the lines splitlines gives, a line break at a chunk's edge or not."""
+    original = _Lines.CHUNK
+    try:
+        _Lines.CHUNK = chunk
+        lines = _Lines(text)
+    finally:
+        _Lines.CHUNK = original
+    assert [lines[i] for i in range(len(lines))] == text.splitlines()
+
+
 def test_a_catalogue_file_is_indexed_compactly() -> None:
     text = "@prefix ex: <https://example.org/> .\nex:a ex:p 1 .\n\nex:b ex:p 2 .\n"
     lines, starts, _ = _index_lines("mem.ttl", text.encode("utf-8"))

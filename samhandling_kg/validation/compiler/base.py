@@ -227,7 +227,9 @@ class Compiler:
             parts.append(target_pattern(self, shape, target))
         if not parts:
             return None
-        union = " UNION ".join("{ " + p + " }" for p in parts)
+        # Sorted and without repeats: shapes that select the same focus nodes in another
+        # order share one text, so their focus nodes are written once (compile_shapes keys).
+        union = " UNION ".join("{ " + p + " }" for p in sorted(set(parts)))
         return "{ SELECT DISTINCT ?this WHERE { " + union + " } }"
 
     # --- constraints ----------------------------------------------------------------
