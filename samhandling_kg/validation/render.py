@@ -217,6 +217,10 @@ def to_turtle(report: ValidationReport) -> str:
         shape = result.source_shape
         graph.add((node, SH.sourceShape, BNode(shape[2:]) if shape.startswith("_:") else URIRef(shape)))
         graph.add((node, SH.sourceConstraintComponent, URIRef(result.constraint_component)))
+        constraint = result.source_constraint
+        if constraint is not None:  # the SHACL-SPARQL constraint behind a result
+            graph.add((node, SH.sourceConstraint,
+                       BNode(constraint[2:]) if constraint.startswith("_:") else URIRef(constraint)))
     return graph.serialize(format="longturtle")
 
 

@@ -7,6 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import run
+from rdflib import Graph, URIRef
+from rdflib.namespace import SH
 
 from samhandling_kg import validate
 
@@ -99,3 +102,17 @@ def test_a_bound_message_variable_is_the_message(tmp_path: Path) -> None:
     report = validate(data, shapes=shapes, profile="none", lang="en")
     assert [r.message for r in report.results
             if r.source_constraint == "https://example.org/NoName"] == ["Ingen."]
+
+
+def test_the_turtle_report_names_the_constraint(files: tuple[Path, Path]) -> None:
+    data, shapes = files
+    code, out, _ = run("validate", data, "--shapes", shapes, "--profile", "none", "--format",
+                       "turtle", "--lang", "en")
+    assert code == 1
+    graph = Graph().parse(data=out, format="turtle")
+    named = {(str(graph.value(r, SH.resultMessage)), graph.value(r, SH.sourceConstraint))
+             for r in graph.subjects(SH.sourceConstraint, None)}
+    two = URIRef("https://example.org/TwoPerLanguage")
+    assert {("Several names in en: 3.", two), ("Several names in nb: 2.", two),
+            ("No name.", URIRef("https://example.org/NoName"))} <= named
+    assert len(named) == 4  # and the shape's blank-node constraint
