@@ -15,9 +15,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from samhandling_kg.core.errors import SamhandlingError, localised
+from samhandling_kg.core.errors import SamhandlingError, fill, localised
 from samhandling_kg.core.terms import DEFAULT_LANGUAGE, LANGUAGES
 from samhandling_kg.core.text import printable, printable_lines
+from samhandling_kg.core.usage import TEXTS, language_in, usage_line
 from samhandling_kg.core.version import __version__
 from samhandling_kg.io.rdf import INPUT_FORMATS, STDIN, read_stdin
 from samhandling_kg.kg.graph import load_knowledge_graph
@@ -33,10 +34,13 @@ from samhandling_kg.stores.endpoint import EndpointStore, open_store
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with a one-line error (it prints the whole usage by default)."""
+    """argparse with a one-line error (it prints the whole usage by default), in
+    ``language`` (core/usage.py; None: English)."""
+
+    language: str | None = None
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_ERROR, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+        self.exit(EXIT_ERROR, usage_line(self.prog, message, self.language))
 
 
 def _port(text: str) -> int:
@@ -73,20 +77,19 @@ def _stdin_inputs(items: list[Any], input_format: str | None, option: str) -> li
     """``items`` with ``-`` replaced by standard input read whole (once), in ``input_format``."""
     if STDIN not in items:
         if input_format is not None:
-            raise SamhandlingError(f"--input-format is for standard input ('{STDIN}'); files are "
-                                   "read by their ending")
+            raise localised(SamhandlingError, TEXTS["input-format-files"], stdin=STDIN)
         return items
     if items.count(STDIN) > 1:
-        raise SamhandlingError(f"standard input ('{STDIN}') can be read once; give it once")
+        raise localised(SamhandlingError, TEXTS["stdin-twice"], stdin=STDIN)
     if input_format is None:
-        raise SamhandlingError(f"standard input ('{STDIN}') has no file ending to tell its format: "
-                               f"add --input-format FORMAT ({', '.join(INPUT_FORMATS)}), "
-                               f"e.g. '{option} - --input-format ttl'")
+        raise localised(SamhandlingError, TEXTS["stdin-format"], stdin=STDIN, known=", ".join(INPUT_FORMATS),
+                        option=option)
     given = read_stdin(sys.stdin.buffer, input_format)
     return [given if item == STDIN else item for item in items]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(language: str | None = None) -> _Parser:
+    """The parser; its usage errors in ``language`` (None: English)."""
     parser = _Parser(
         prog="samhandling",
         description="Knowledge graph of the Norwegian e-health digital interaction forms.",
@@ -236,6 +239,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_lang(rec, "the text")
     rec.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
     rec.set_defaults(handler=_cmd_recommend)
+    parser.language = language
+    for sub in commands.choices.values():
+        sub.language = language
     return parser
 
 
@@ -284,14 +290,13 @@ def _validate_report(args: argparse.Namespace, progress: Any) -> Any:
         from samhandling_kg.validation.endpoint import validate_endpoint
 
         if args.files or args.engine != "compiled":
-            raise SamhandlingError("--endpoint validates the catalogue at the endpoint with the "
-                                   "compiled engine; give no FILE and no --engine pyshacl")
+            raise localised(SamhandlingError, TEXTS["validate-endpoint-files"])
         report = validate_endpoint(args.endpoint, graph=args.graph,
                                    background_graph=args.background_graph, lang=args.lang,
                                    fail_on=args.fail_on, progress=progress,
                                    shapes=args.shapes or None, profile=args.profile)
     elif args.graph or args.background_graph:
-        raise SamhandlingError("--graph and --background-graph need --endpoint")
+        raise localised(SamhandlingError, TEXTS["validate-graph-endpoint"])
     else:
         args.files = _stdin_inputs(args.files, args.input_format, "samhandling validate")
         report = validate(args.files, lang=args.lang, fail_on=args.fail_on, engine=args.engine,
@@ -310,8 +315,7 @@ def _query_argument(args: argparse.Namespace) -> str:
         if last != STDIN and (last.endswith(".rq") or not (Path(last).suffix or Path(last).exists())):
             args.data = args.data[:-1]
             return last
-    raise SamhandlingError("query: QUERY is missing; give it first, as in "
-                           "'samhandling query QUERY --data FILE...'")
+    raise localised(SamhandlingError, TEXTS["query-missing"])
 
 
 def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -320,27 +324,26 @@ def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for item in args.bind:
         name, sep, value = item.partition("=")
         if not sep or not name:
-            raise SamhandlingError(f"--bind wants NAME=VALUE, not {item!r}")
+            raise localised(SamhandlingError, TEXTS["bind-form"], item=item, item_repr=repr(item))
         if name in values:  # the last would silently win
-            raise SamhandlingError(f"--bind {name} is given twice ({values[name]!r} and {value!r}); "
-                                   "a parameter takes one value")
+            raise localised(SamhandlingError, TEXTS["bind-twice"], name=name, first=values[name], second=value,
+                            first_repr=repr(values[name]), second_repr=repr(value))
         values[name] = value
     if args.lang is not None and LANGUAGE_PARAMETER in values and values[LANGUAGE_PARAMETER] != args.lang:
-        raise SamhandlingError(f"--lang {args.lang} and --bind {LANGUAGE_PARAMETER}="
-                               f"{values[LANGUAGE_PARAMETER]} disagree; give the language once")
+        raise localised(SamhandlingError, TEXTS["lang-disagree"], lang=args.lang, param=LANGUAGE_PARAMETER,
+                        value=values[LANGUAGE_PARAMETER])
     values = {**question.defaults(args.lang or DEFAULT_LANGUAGE), **values}
     question.bindings(values)  # a bad value is refused before any file is read
     store: Store | None = None
     if args.endpoint or args.graph:  # --- stores (docs/stores.md) ---
         if not args.endpoint:
-            raise SamhandlingError("--graph needs --endpoint (it names a graph of the endpoint)")
+            raise localised(SamhandlingError, TEXTS["query-graph-endpoint"])
         if args.data or args.infer or args.store is not None:
-            raise SamhandlingError("--data, --infer and --store work on local files; with --endpoint "
-                                   "load the files into the store first ('samhandling load')")
+            raise localised(SamhandlingError, TEXTS["query-local-options"])
         store = open_store(endpoint=args.endpoint, graph=args.graph, on_warning=_warner(err))
     elif question.needs_data and not args.data:
-        err.write(f"samhandling: note: {question.id} reads solution descriptions; give them "
-                  "with --data FILE...\n")
+        note = fill(TEXTS["note-data"], id=question.id)[args.lang or DEFAULT_LANGUAGE]
+        err.write(f"samhandling: {note}\n")
     args.data = _stdin_inputs(args.data, args.input_format, "--data")
     if store is None:
         store = local_store(args.data, infer=args.infer, engine=args.store or LOCAL_ENGINES[0])
@@ -359,8 +362,8 @@ def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if hint:
             err.write(f"samhandling: note: {printable(hint)}\n")
     if result.truncated and args.format != "table":  # the table says so in its last line
-        err.write(f"samhandling: warning: {args.endpoint} capped the answer at "
-                       f"{len(result.rows)} rows; it is incomplete\n")
+        capped = fill(TEXTS["capped"], endpoint=args.endpoint, rows=len(result.rows))
+        err.write(f"samhandling: {capped[args.lang or DEFAULT_LANGUAGE]}\n")
     return EXIT_OK
 
 
@@ -531,6 +534,13 @@ class _OutputError(SamhandlingError):
     """Standard output failed (a full disk, /dev/full)."""
 
 
+def _error_language(args: argparse.Namespace) -> str | None:
+    """The language of a command's error lines: its --lang (``query``'s default, None, is
+    the default language); None (English) for commands without one."""
+    lang: str | None = getattr(args, "lang", None)
+    return lang or (DEFAULT_LANGUAGE if args.command == "query" else None)
+
+
 def _drop_output(out: TextIO) -> None:
     """Point standard output at /dev/null, so that Python's flush at exit does not fail again
     on what is still buffered (and print a traceback)."""
@@ -549,19 +559,20 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     # rdflib logs warnings (e.g. ill-typed literals) through the root logger; they are not
     # errors of ours and would break the one-line-per-error rule.
     logging.getLogger("rdflib").setLevel(logging.ERROR)
-    parser = build_parser()
-    if not (sys.argv[1:] if argv is None else argv):  # a bare 'samhandling': the help, as usage
+    given = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(language_in(given, ("validate", "query"), DEFAULT_LANGUAGE, LANGUAGES))
+    if not given:  # a bare 'samhandling': the help, as usage
         err.write(parser.format_help())
         return EXIT_ERROR
     try:
         args, extra = parser.parse_known_args(argv)
         if extra:  # name the subcommand, whose --help lists what it takes
             prog = f"{parser.prog} {args.command}"
-            parser.exit(EXIT_ERROR, f"{prog}: unrecognized arguments: {' '.join(extra)} (see '{prog} --help')\n")
+            parser.exit(EXIT_ERROR, usage_line(prog, f"unrecognized arguments: {' '.join(extra)}",
+                                               parser.language))
         if args.command == "validate" and not args.files and not args.endpoint:
-            prog = f"{parser.prog} validate"
-            parser.exit(EXIT_ERROR, f"{prog}: the following arguments are required: FILE "
-                        f"(or --endpoint URL) (see '{prog} --help')\n")
+            lang = parser.language or "en"
+            parser.exit(EXIT_ERROR, usage_line(f"{parser.prog} validate", TEXTS["validate-required"][lang], lang))
     except SystemExit as exc:  # --help, --version and usage errors
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_ERROR
     handler: Callable[[argparse.Namespace, TextIO, TextIO], int] = args.handler
@@ -570,7 +581,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except SamhandlingError as exc:
         if isinstance(exc, _OutputError):
             _drop_output(out)
-        err.write(f"samhandling: {printable(exc.in_language(getattr(args, 'lang', None)))}\n")
+        err.write(f"samhandling: {printable(exc.in_language(_error_language(args)))}\n")
         return EXIT_ERROR
     except BrokenPipeError:  # output piped into e.g. head
         _drop_output(out)

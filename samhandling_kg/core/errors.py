@@ -6,6 +6,7 @@ Every error a user can cause is a :class:`SamhandlingError`; anything else escap
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 from samhandling_kg.core.text import printable
 
@@ -25,13 +26,43 @@ class SamhandlingError(Exception):
         return (self.texts or {}).get(lang or "") or str(self)
 
 
-def localised(error: type[SamhandlingError], texts: dict[str, str], **values: object) -> SamhandlingError:
-    """``error`` with its message in nb, nn and en (``texts``, each filled from ``values``);
-    ``str()`` is the English one."""
-    filled = {lang: text.format(**values) for lang, text in texts.items()}
+def fill(texts: dict[str, str], **values: object) -> dict[str, str]:
+    """``texts`` (one per language) each filled from ``values``; a value that is itself an
+    error (or a dict of texts) gives its own text in that language."""
+    def value(item: object, lang: str) -> object:
+        if isinstance(item, SamhandlingError):
+            return item.in_language(lang)
+        if isinstance(item, dict):
+            return item.get(lang, item.get("en", ""))
+        return item
+
+    return {lang: text.format(**{k: value(v, lang) for k, v in values.items()})
+            for lang, text in texts.items()}
+
+
+_Error = TypeVar("_Error", bound="SamhandlingError")
+
+
+def localised(error: type[_Error], texts: dict[str, str], **values: object) -> _Error:
+    """``error`` with its message in nb, nn and en (``texts``, each filled from ``values``,
+    see :func:`fill`); ``str()`` is the English one."""
+    filled = fill(texts, **values)
     instance = error(filled["en"])
     instance.texts = filled
     return instance
+
+
+def input_error(source: str | Path, texts: dict[str, str], line: int | None = None,
+                **values: object) -> InputError:
+    """An :class:`InputError` whose reason is given in nb, nn and en (``texts`` filled as by
+    :func:`fill`); ``str()`` is ``FILE:LINE: reason`` in English, each language's text puts
+    the same place before its own reason."""
+    reasons = fill(texts, **values)
+    error = InputError(source, reasons["en"], line)
+    error.reasons = reasons
+    where = f"{error.source}:{line}" if line is not None else error.source
+    error.texts = {lang: f"{where}: {reason}" for lang, reason in reasons.items()}
+    return error
 
 
 class InputError(SamhandlingError):
@@ -41,6 +72,8 @@ class InputError(SamhandlingError):
         self.source = str(source)
         self.line = line
         self.reason = message
+        #: The reason in each language, when the raiser gave them (:func:`input_error`).
+        self.reasons: dict[str, str] | None = None
         where = f"{self.source}:{line}" if line is not None else self.source
         super().__init__(f"{where}: {message}")
 
@@ -92,4 +125,4 @@ class UnsupportedShape(SamhandlingError):
 
 #: (``printable`` is re-exported: the one escaping function lives in core/text.py.)
 __all__ = ["EndpointError", "InputError", "Interrupted", "QueryError", "SamhandlingError",
-           "UnsupportedShape", "UpdateRefused", "printable"]
+           "UnsupportedShape", "UpdateRefused", "fill", "input_error", "localised", "printable"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from samhandling_kg.core.errors import SamhandlingError
+from samhandling_kg.core.errors import SamhandlingError, localised
 
 MIB = 1 << 20
 
@@ -29,7 +29,11 @@ class Limit:
         if not given:
             return self.default
         if not given.isdigit() or int(given) <= 0:
-            raise SamhandlingError(f"{self.env}: not a positive whole number of {self.unit}: {given[:40]!r}")
+            raise localised(SamhandlingError, {
+                "nb": "{env}: «{given}» er ikke et positivt heltall ({unit})",
+                "nn": "{env}: «{given}» er ikkje eit positivt heiltal ({unit})",
+                "en": "{env}: not a positive whole number of {unit}: {given_repr}"},
+                env=self.env, given=given[:40], given_repr=repr(given[:40]), unit=UNITS[self.unit])
         return int(given)
 
     def describe(self, value: int | None = None) -> str:
@@ -37,13 +41,31 @@ class Limit:
         amount = self.value() if value is None else value
         return f"{amount_text(amount, self.unit)} (the limit; {self.env} raises it)"
 
+    def described(self, value: int | None = None) -> dict[str, str]:
+        """:meth:`describe` in nb, nn and en (for :func:`~samhandling_kg.core.errors.localised`)."""
+        amount = self.value() if value is None else value
+        return {"nb": f"{amount_text(amount, self.unit, 'nb')} (grensen; kan økes med {self.env})",
+                "nn": f"{amount_text(amount, self.unit, 'nn')} (grensa; kan aukast med {self.env})",
+                "en": self.describe(amount)}
 
-def amount_text(amount: int, unit: str) -> str:
+
+#: The units of the limits in each language.
+UNITS = {"bytes": {"nb": "byte", "nn": "byte", "en": "bytes"},
+         "characters": {"nb": "tegn", "nn": "teikn", "en": "characters"},
+         "rows": {"nb": "rader", "nn": "rader", "en": "rows"},
+         "seconds": {"nb": "sekunder", "nn": "sekund", "en": "seconds"},
+         "triples": {"nb": "tripler", "nn": "triplar", "en": "triples"}}
+
+
+def amount_text(amount: int, unit: str, lang: str = "en") -> str:
+    """``amount`` of ``unit`` for a reader of ``lang`` (MiB for whole mebibytes)."""
     if unit == "bytes" and amount >= MIB and amount % MIB == 0:
         return f"{amount // MIB} MiB"
     if unit == "bytes" and amount >= MIB:
-        return f"{amount / MIB:.1f} MiB"
-    return f"{amount:,} {unit}".replace(",", " ") if amount >= 10_000 else f"{amount} {unit}"
+        text = f"{amount / MIB:.1f}"
+        return f"{text if lang == 'en' else text.replace('.', ',')} MiB"
+    name = UNITS.get(unit, {}).get(lang, unit)
+    return f"{amount:,} {name}".replace(",", " ") if amount >= 10_000 else f"{amount} {name}"
 
 
 #: The largest literal or IRI a reader takes, in bytes of the file (pyoxigraph's parsers stop

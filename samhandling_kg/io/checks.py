@@ -14,8 +14,21 @@ import defusedxml
 import defusedxml.ElementTree
 
 from samhandling_kg.core import limits
-from samhandling_kg.core.errors import InputError, printable
+from samhandling_kg.core.errors import input_error, printable
 from samhandling_kg.core.terms import ABSOLUTE_IRI, IRI_FORBIDDEN
+
+# The messages of input errors that more than one reader gives, in nb, nn and en
+# (core.errors.input_error): a parser's own detail ({reason}) is quoted as it wrote it.
+TOO_DEEP = {"nb": "er nøstet for dypt til å kunne leses", "nn": "er nøsta for djupt til å kunne lesast",
+            "en": "nested too deeply to parse"}
+MALFORMED = {"nb": "ugyldig {syntax}: «{reason}»", "nn": "ugyldig {syntax}: «{reason}»",
+             "en": "malformed {syntax}: {reason}"}
+LONG_IRI = {"nb": "har en IRI som er lengre enn {limit}", "nn": "har ein IRI som er lengre enn {limit}",
+            "en": "holds an IRI longer than {limit}"}
+LONG_TOKEN = {"nb": "har en literal eller IRI som er lengre enn {limit}",
+              "nn": "har ein literal eller IRI som er lengre enn {limit}",
+              "en": "holds a literal or IRI longer than {limit}"}
+LARGER = {"nb": "er større enn {limit}", "nn": "er større enn {limit}", "en": "is larger than {limit}"}
 
 
 def _check_xml(data: bytes, source: str | Path) -> None:
@@ -25,21 +38,29 @@ def _check_xml(data: bytes, source: str | Path) -> None:
     try:
         root = defusedxml.ElementTree.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except defusedxml.EntitiesForbidden:
-        raise InputError(source, "XML entity declarations are not accepted (expand them first)") from None
+        raise input_error(source, {"nb": "XML-entitetsdeklarasjoner godtas ikke (ekspander dem først)",
+                                   "nn": "XML-entitetsdeklarasjonar vert ikkje godtekne (ekspander dei først)",
+                                   "en": "XML entity declarations are not accepted (expand them first)"}) from None
     except defusedxml.ExternalReferenceForbidden:
-        raise InputError(source, "XML external references are not accepted") from None
+        raise input_error(source, {"nb": "eksterne referanser i XML godtas ikke",
+                                   "nn": "eksterne referansar i XML vert ikkje godtekne",
+                                   "en": "XML external references are not accepted"}) from None
     except defusedxml.DTDForbidden:
         # Entities and attribute defaults of a DTD would change the data behind the reader's
         # back (an ATTLIST default can set rdf:about); RDF needs none of them.
-        raise InputError(source, "XML DTDs (<!DOCTYPE …>) are not accepted; remove the DOCTYPE") from None
+        raise input_error(source, {"nb": "XML-DTD-er (<!DOCTYPE …>) godtas ikke; fjern DOCTYPE",
+                                   "nn": "XML-DTD-ar (<!DOCTYPE …>) vert ikkje godtekne; fjern DOCTYPE",
+                                   "en": "XML DTDs (<!DOCTYPE …>) are not accepted; remove the DOCTYPE"}) from None
     except XMLParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
-        raise InputError(source, f"malformed XML: {_strip_position(str(exc))}", line) from None
+        raise input_error(source, MALFORMED, line, syntax="XML", reason=_strip_position(str(exc))) from None
     except RecursionError:
-        raise InputError(source, "nested too deeply to parse") from None
+        raise input_error(source, TOO_DEEP) from None
     if root.tag == "{http://www.w3.org/2002/07/owl#}Ontology":
         # The RDF/XML reader would read an OWL/XML document as some other triples, or none.
-        raise InputError(source, "is OWL/XML, which is not read; save it as RDF/XML or Turtle", line=1)
+        raise input_error(source, {"nb": "er OWL/XML, som ikke leses; lagre den som RDF/XML eller Turtle",
+                                   "nn": "er OWL/XML, som ikkje vert lesen; lagra henne som RDF/XML eller Turtle",
+                                   "en": "is OWL/XML, which is not read; save it as RDF/XML or Turtle"}, line=1)
 
 
 #: Different namespace declarations one XML file may hold: rdflib's RDF/XML reader copies
@@ -55,8 +76,11 @@ def _check_xml_namespaces(data: bytes, source: str | Path) -> None:
     for match in _XMLNS.finditer(data):
         distinct.add(match.group())
         if len(distinct) > MAX_XML_NAMESPACES:
-            raise InputError(source, f"more than {MAX_XML_NAMESPACES} different XML namespace "
-                             "declarations (the limit per file)", data.count(b"\n", 0, match.start()) + 1)
+            raise input_error(source, {
+                "nb": "mer enn {most} ulike deklarasjoner av XML-navnerom (grensen per fil)",
+                "nn": "meir enn {most} ulike deklarasjonar av XML-namnerom (grensa per fil)",
+                "en": "more than {most} different XML namespace declarations (the limit per file)"},
+                data.count(b"\n", 0, match.start()) + 1, most=MAX_XML_NAMESPACES)
 
 
 def _check_json_ld(text: str, source: str | Path) -> None:
@@ -64,32 +88,41 @@ def _check_json_ld(text: str, source: str | Path) -> None:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(source, f"malformed JSON: {exc.msg}", exc.lineno) from None
+        raise input_error(source, MALFORMED, exc.lineno, syntax="JSON", reason=exc.msg) from None
     except RecursionError:
-        raise InputError(source, "nested too deeply to parse") from None
+        raise input_error(source, TOO_DEEP) from None
     except ValueError as exc:  # e.g. a number of more than 4300 digits
-        raise InputError(source, f"malformed JSON: {printable(str(exc))[:120]}") from None
+        raise input_error(source, MALFORMED, syntax="JSON", reason=printable(str(exc))[:120]) from None
     if not isinstance(document, (dict, list)):
-        raise InputError(source, "a JSON-LD document is an object or an array", line=1)
+        raise input_error(source, {"nb": "et JSON-LD-dokument er et objekt eller en liste",
+                                   "nn": "eit JSON-LD-dokument er eit objekt eller ei liste",
+                                   "en": "a JSON-LD document is an object or an array"}, line=1)
     prefixes = 0
     for context in _contexts(document):
         reference = context if isinstance(context, str) else (
             context.get("@import") if isinstance(context, dict) else None)
         if isinstance(reference, str):
-            raise InputError(
-                source,
-                f"JSON-LD context '{printable(reference)[:200]}' is not fetched; put the context inline in the file",
-            )
+            raise input_error(source, {
+                "nb": "JSON-LD-konteksten «{ref}» hentes ikke; skriv konteksten inn i filen",
+                "nn": "JSON-LD-konteksten «{ref}» vert ikkje henta; skriv konteksten inn i fila",
+                "en": "JSON-LD context '{ref}' is not fetched; put the context inline in the file"},
+                ref=printable(reference)[:200])
         if isinstance(context, dict):
             prefixes += sum(1 for value in context.values() if _is_prefix_definition(value))
             if prefixes > MAX_JSON_LD_PREFIXES:
-                raise InputError(source, f"more than {MAX_JSON_LD_PREFIXES} prefix definitions in "
-                                 "JSON-LD contexts (the limit per file)")
+                raise input_error(source, {
+                    "nb": "mer enn {most} prefiksdefinisjoner i JSON-LD-kontekster (grensen per fil)",
+                    "nn": "meir enn {most} prefiksdefinisjonar i JSON-LD-kontekstar (grensa per fil)",
+                    "en": "more than {most} prefix definitions in JSON-LD contexts (the limit per file)"},
+                    most=MAX_JSON_LD_PREFIXES)
         elif context is not None:
             # rdflib would take any other value (a number, a list inside the list) for a
             # reference to load.
-            raise InputError(source, f"a JSON-LD context is an object, a string or null, "
-                             f"not {printable(json.dumps(context))[:80]}")
+            raise input_error(source, {
+                "nb": "en JSON-LD-kontekst er et objekt, en streng eller null, ikke {value}",
+                "nn": "ein JSON-LD-kontekst er eit objekt, ein streng eller null, ikkje {value}",
+                "en": "a JSON-LD context is an object, a string or null, not {value}"},
+                value=printable(json.dumps(context))[:80])
 
 
 #: Prefix definitions (terms whose IRI ends in / or #) the JSON-LD contexts of one file may
@@ -144,7 +177,7 @@ def check_limits(data: Any, source: str | Path, fmt: str) -> None:
     size = len(data)
     most = limits.INPUT.value()
     if size > most:
-        raise InputError(source, f"is larger than {limits.INPUT.describe(most)}")
+        raise input_error(source, LARGER, limit=limits.INPUT.described(most))
     token, iri = limits.TOKEN.value(), limits.IRI.value()
     if size > min(token, iri):
         _long_lines(data, source, token, iri)
@@ -172,12 +205,10 @@ def _long_lines(data: Any, source: str | Path, token: int, iri: int) -> None:
         end = len(data) if end == -1 else end
         line = bytes(data[start:end])
         if len(line) > token and max(map(len, line.split(b'"'))) > token:
-            raise InputError(source, f"holds a literal or IRI longer than {limits.TOKEN.describe(token)}",
-                             _line(data, start))
+            raise input_error(source, LONG_TOKEN, _line(data, start), limit=limits.TOKEN.described(token))
         for match in _LONG_IRI_TEXT.finditer(line):
             if len(match.group()) - 1 > iri:
-                raise InputError(source, f"holds an IRI longer than {limits.IRI.describe(iri)}",
-                                 _line(data, start))
+                raise input_error(source, LONG_IRI, _line(data, start), limit=limits.IRI.described(iri))
         offset = end + 1
 
 
@@ -205,8 +236,10 @@ def _long_quoted(data: Any, source: str | Path, token: int) -> None:
             open_at = (at, quote)
         elif quote == open_at[1] and at >= open_at[0] + 3:
             if at - open_at[0] - 3 > token:
-                raise InputError(source, f"holds a literal longer than {limits.TOKEN.describe(token)}",
-                                 _line(data, open_at[0]))
+                raise input_error(source, {"nb": "har en literal som er lengre enn {limit}",
+                                           "nn": "har ein literal som er lengre enn {limit}",
+                                           "en": "holds a literal longer than {limit}"},
+                                  _line(data, open_at[0]), limit=limits.TOKEN.described(token))
             open_at = None
 
 
@@ -227,8 +260,11 @@ def _base_chains(data: Any, source: str | Path, fmt: str, iri: int) -> None:
         if value is not None:
             total = len(value) if _SCHEME.match(value) else total + len(value)
             if total > iri:
-                raise InputError(source, "relative base IRIs that build on each other make IRIs "
-                                 f"longer than {limits.IRI.describe(iri)}", _line(data, at))
+                raise input_error(source, {
+                    "nb": "relative basis-IRI-er som bygger på hverandre, gir IRI-er lengre enn {limit}",
+                    "nn": "relative basis-IRI-ar som byggjer på kvarandre, gjev IRI-ar lengre enn {limit}",
+                    "en": "relative base IRIs that build on each other make IRIs longer than {limit}"},
+                    _line(data, at), limit=limits.IRI.described(iri))
 
 
 def _occurrences(data: Any, needle: bytes, *, fold: bool) -> Iterator[int]:

@@ -32,8 +32,8 @@ from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
 from samhandling_kg.core import limits
-from samhandling_kg.core.errors import InputError, printable
-from samhandling_kg.io.checks import _check_json_ld, _check_xml, check_limits
+from samhandling_kg.core.errors import input_error, printable
+from samhandling_kg.io.checks import MALFORMED, TOO_DEEP, _check_json_ld, _check_xml, check_limits
 from samhandling_kg.io.network import no_network
 from samhandling_kg.io.rdf import (
     _FORMAT_NAMES,
@@ -113,10 +113,15 @@ def load_file(store: ox.Store, path: str | Path, graph: ox.NamedNode | ox.Defaul
         except (SyntaxError, ValueError) as exc:
             _diagnose(data, path, fmt, exc)
         except RecursionError:
-            raise InputError(path, "nested too deeply to parse") from None
+            raise input_error(path, TOO_DEEP) from None
         except MemoryError:  # pyoxigraph's own bound on one token (16 MiB), raised past ours
-            raise InputError(path, f"holds a literal or IRI longer than the reader takes (16 MiB; "
-                             f"{limits.TOKEN.env} cannot raise it past that)") from None
+            raise input_error(path, {
+                "nb": "har en literal eller IRI som er lengre enn leseren tar (16 MiB; {env} kan "
+                      "ikke heve grensen forbi det)",
+                "nn": "har ein literal eller IRI som er lengre enn lesaren tek (16 MiB; {env} kan "
+                      "ikkje heve grensa forbi det)",
+                "en": "holds a literal or IRI longer than the reader takes (16 MiB; {env} cannot "
+                      "raise it past that)"}, env=limits.TOKEN.env) from None
         found = declared.result() if declared is not None else None
     if quads:
         store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in target)
@@ -139,8 +144,8 @@ def _diagnose(data: bytes, path: str | Path, fmt: str, exc: Exception) -> None:
     if match:
         line, message = int(match.group(1)), match.group(2)
     reason = printable(" ".join(message.split())[:200])
-    raise InputError(path, f"malformed {_FORMAT_NAMES.get(fmt, fmt)}: {reason}",
-                     line if isinstance(line, int) and line > 0 else None) from None
+    raise input_error(path, MALFORMED, line if isinstance(line, int) and line > 0 else None,
+                      syntax=_FORMAT_NAMES.get(fmt, fmt), reason=reason) from None
 
 
 def _load_via_rdflib(store: ox.Store, data: bytes, path: str | Path, fmt: str,

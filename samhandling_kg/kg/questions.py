@@ -37,7 +37,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Identifier, Node
 
 from samhandling_kg.core import resources
-from samhandling_kg.core.errors import InputError, QueryError
+from samhandling_kg.core.errors import QueryError, input_error, localised
 from samhandling_kg.core.terms import (
     ABSOLUTE_IRI,
     DEFAULT_LANGUAGE,
@@ -72,9 +72,12 @@ class Parameter:
         if self.kind == "literal":
             if self.choices and value not in self.choices:
                 folded = [c for c in self.choices if c.lower() == value.strip().lower()]
-                hint = f" (did you mean {folded[0]}?)" if folded else ""
-                raise QueryError(f"parameter '{self.name}' is one of {', '.join(self.choices)}, "
-                                 f"not {value!r}{hint}")
+                raise localised(QueryError, {
+                    "nb": "parameteren «{name}» tar en av verdiene {choices}, ikke «{value}»{hint}",
+                    "nn": "parameteren «{name}» tek ein av verdiane {choices}, ikkje «{value}»{hint}",
+                    "en": "parameter '{name}' is one of {choices}, not {value_repr}{hint}"},
+                    name=self.name, choices=", ".join(self.choices), value=value, value_repr=repr(value),
+                    hint=_did_you_mean(folded[0]) if folded else "")
             return Literal(value)
         try:
             return expand_iri(value, prefixes)
@@ -84,7 +87,8 @@ class Parameter:
             if re.fullmatch(r"[A-Za-z_][\w.-]*", value.strip()) and self.of_class is not None:
                 for prefix, namespace in prefixes.items():
                     if str(self.of_class).startswith(namespace):
-                        raise QueryError(f"{exc} (did you mean {prefix}:{value.strip()}?)") from None
+                        raise localised(QueryError, dict.fromkeys(("nb", "nn", "en"), "{exc}{hint}"),
+                                        exc=exc, hint=_did_you_mean(f"{prefix}:{value.strip()}")) from None
             raise
 
 
@@ -130,23 +134,43 @@ class Question:
         known = {p.name for p in self.parameters}
         unknown = sorted(set(values) - known)
         if unknown:
-            allowed = ", ".join(sorted(known)) or "none"
-            raise QueryError(f"{self.id}: unknown parameter {', '.join(unknown)} (parameters: {allowed})")
+            allowed = ", ".join(sorted(known))
+            raise localised(QueryError, {
+                "nb": "{id}: ukjent parameter {unknown} (parametere: {nb})",
+                "nn": "{id}: ukjend parameter {unknown} (parametrar: {nn})",
+                "en": "{id}: unknown parameter {unknown} (parameters: {en})"},
+                id=self.id, unknown=", ".join(unknown), nb=allowed or "ingen", nn=allowed or "ingen",
+                en=allowed or "none")
         bound: dict[str, Node] = {}
         for parameter in self.parameters:
             value = values.get(parameter.name, parameter.default)
             if value is None:
-                raise QueryError(f"{self.id}: parameter '{parameter.name}' needs a value ({parameter.description})")
+                raise localised(QueryError, {
+                    "nb": "{id}: parameteren «{name}» må ha en verdi ({nb})",
+                    "nn": "{id}: parameteren «{name}» må ha ein verdi ({nn})",
+                    "en": "{id}: parameter '{name}' needs a value ({en})"},
+                    id=self.id, name=parameter.name, en=parameter.description,
+                    nb=self.label(parameter.name, "nb"), nn=self.label(parameter.name, "nn"))
             if not isinstance(value, Identifier):  # text (rdflib's terms are str too)
                 try:
                     bound[parameter.name] = parameter.term(str(value), self.prefixes)
                 except QueryError as exc:
-                    raise QueryError(f"{self.id}: {exc}") from None
+                    raise localised(QueryError, dict.fromkeys(("nb", "nn", "en"), "{id}: {exc}"),
+                                    id=self.id, exc=exc) from None
             elif parameter.kind == "iri" and not isinstance(value, URIRef):
-                raise QueryError(f"{self.id}: parameter '{parameter.name}' wants an IRI, not {value!r}")
+                raise localised(QueryError, {
+                    "nb": "{id}: parameteren «{name}» skal ha en IRI, ikke «{value}»",
+                    "nn": "{id}: parameteren «{name}» skal ha ein IRI, ikkje «{value}»",
+                    "en": "{id}: parameter '{name}' wants an IRI, not {value_repr}"},
+                    id=self.id, name=parameter.name, value=value, value_repr=repr(value))
             else:
                 bound[parameter.name] = value
         return bound
+
+
+def _did_you_mean(name: str) -> dict[str, str]:
+    """`` (did you mean NAME?)`` in nb, nn and en."""
+    return {"nb": f" (mente du {name}?)", "nn": f" (meinte du {name}?)", "en": f" (did you mean {name}?)"}
 
 
 def expand_iri(value: str, prefixes: Mapping[str, str]) -> URIRef:
@@ -157,10 +181,17 @@ def expand_iri(value: str, prefixes: Mapping[str, str]) -> URIRef:
     prefix, colon, local = text.partition(":")
     if colon and prefix in prefixes and not local.startswith("//"):
         if not local:
-            raise QueryError(f"not an IRI of a term: {value!r} names a namespace")
+            raise localised(QueryError, {
+                "nb": "ikke IRI-en til et begrep: «{value}» er et navnerom",
+                "nn": "ikkje IRI-en til eit omgrep: «{value}» er eit namnerom",
+                "en": "not an IRI of a term: {value_repr} names a namespace"},
+                value=value, value_repr=repr(value))
         text = prefixes[prefix] + local
     if not ABSOLUTE_IRI.match(text) or IRI_FORBIDDEN.search(text):
-        raise QueryError(f"not an IRI or known prefixed name: {value!r}")
+        raise localised(QueryError, {
+            "nb": "verken en IRI eller et kjent prefiksnavn: «{value}»",
+            "nn": "verken ein IRI eller eit kjent prefiksnamn: «{value}»",
+            "en": "not an IRI or known prefixed name: {value_repr}"}, value=value, value_repr=repr(value))
     return URIRef(text)
 
 
@@ -180,24 +211,36 @@ def parse_question(path: str | Path, *, require_header: bool = True) -> Question
         if match:
             name, lang, label = match.groups()
             if lang not in LANGUAGES:
-                raise InputError(path, f"label {name}@{lang}: the language is one of {', '.join(LANGUAGES)}",
-                                 line=number)
+                raise input_error(path, {"nb": "label {label}: språket er ett av {known}",
+                                         "nn": "label {label}: språket er eitt av {known}",
+                                         "en": "label {label}: the language is one of {known}"},
+                                  number, label=f"{name}@{lang}", known=", ".join(LANGUAGES))
             if lang in labels.get(name, {}):
-                raise InputError(path, f"label {name}@{lang} is given twice", line=number)
+                raise input_error(path, {"nb": "label {label} er gitt to ganger",
+                                         "nn": "label {label} er gjeven to gonger",
+                                         "en": "label {label} is given twice"}, number, label=f"{name}@{lang}")
             labels.setdefault(name, {})[lang] = label
     qid = (fields.get("id") or [path.stem])[0]
     if require_header:
         missing = [f for f in ("id", *LANGUAGES) if f not in fields]
         if missing:
-            raise InputError(path, f"question header lacks {', '.join(missing)}", line=1)
+            raise input_error(path, {"nb": "spørsmålshodet mangler {missing}",
+                                     "nn": "spørsmålshovudet manglar {missing}",
+                                     "en": "question header lacks {missing}"}, 1, missing=", ".join(missing))
         if qid != path.stem:
-            raise InputError(path, f"id '{qid}' differs from the file name", line=1)
+            raise input_error(path, {"nb": "id «{id}» er ikke det samme som filnavnet",
+                                     "nn": "id «{id}» er ikkje det same som filnamnet",
+                                     "en": "id '{id}' differs from the file name"}, 1, id=qid)
     prefixes = {**PREFIXES, **dict(re.findall(r"(?im)^\s*PREFIX\s+([\w-]*):\s*<([^>]*)>", text))}
     parameters = []
     for spec in fields.get("param", []):
         match = _PARAM.match(spec)
         if not match:
-            raise InputError(path, f"bad param line {spec!r}: want NAME iri|literal [DEFAULT] [-- text]")
+            raise input_error(path, {
+                "nb": "ugyldig param-linje «{spec}»: skriv NAME iri|literal [DEFAULT] [-- tekst]",
+                "nn": "ugyldig param-linje «{spec}»: skriv NAME iri|literal [DEFAULT] [-- tekst]",
+                "en": "bad param line {spec_repr}: want NAME iri|literal [DEFAULT] [-- text]"},
+                spec=spec, spec_repr=repr(spec))
         name, kind, restriction, default, description = match.groups()
         if default is not None and default.startswith('"') and default.endswith('"'):
             default = default[1:-1]
@@ -206,7 +249,8 @@ def parse_question(path: str | Path, *, require_header: bool = True) -> Question
             try:
                 of_class = expand_iri(restriction, prefixes)
             except QueryError as exc:
-                raise InputError(path, f"param {name}: {exc}") from None
+                raise input_error(path, dict.fromkeys(("nb", "nn", "en"), "param {name}: {exc}"),
+                                  name=name, exc=exc) from None
         elif restriction:
             choices = tuple(restriction.split("|"))
         parameters.append(Parameter(name, kind, default, description or "", of_class, choices))  # type: ignore[arg-type]
@@ -263,8 +307,12 @@ def get_question(qid: str) -> Question:
         return question
     # (An id far longer than any question's is no misspelling of one: not compared.)
     close = difflib.get_close_matches(qid, list(_catalogue()), n=1, cutoff=0.8) if len(qid) < 200 else []
-    hint = f"did you mean {close[0]}? " if close else ""
-    raise QueryError(f"unknown question '{qid}'; {hint}'samhandling questions' lists them")
+    hints = ({"nb": f"mente du {close[0]}? ", "nn": f"meinte du {close[0]}? ", "en": f"did you mean {close[0]}? "}
+             if close else {"nb": "", "nn": "", "en": ""})
+    raise localised(QueryError, {
+        "nb": "ukjent spørsmål «{qid}»; {hint}«samhandling questions» viser dem",
+        "nn": "ukjend spørsmål «{qid}»; {hint}«samhandling questions» viser dei",
+        "en": "unknown question '{qid}'; {hint}'samhandling questions' lists them"}, qid=qid, hint=hints)
 
 
 def resolve_query(name: str) -> Question:

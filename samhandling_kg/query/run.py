@@ -8,7 +8,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from samhandling_kg.core.errors import QueryError
+from samhandling_kg.core.errors import QueryError, localised
 from samhandling_kg.core.namespace import SAM
 from samhandling_kg.core.terms import shorten
 from samhandling_kg.kg.graph import closest_term, load_knowledge_graph
@@ -29,9 +29,12 @@ def check_parameter_terms(question: Question, bindings: Mapping[str, Node], stor
         if parameter.of_class is None or not isinstance(term, URIRef):
             continue
         if not store.query(_INSTANCE_OF, {"term": term, "cls": parameter.of_class}).boolean:
-            raise QueryError(f"{question.id}: {parameter.name}={_short(term, question)} is not an "
-                             f"instance of {_short(parameter.of_class, question)}"
-                             f"{_suggestion(term)}")
+            raise localised(QueryError, {
+                "nb": "{id}: {name}={term} er ikke en instans av {cls}{hint}",
+                "nn": "{id}: {name}={term} er ikkje ein instans av {cls}{hint}",
+                "en": "{id}: {name}={term} is not an instance of {cls}{hint}"},
+                id=question.id, name=parameter.name, term=_short(term, question),
+                cls=_short(parameter.of_class, question), hint=_suggestion(term))
 
 
 _INSTANCE_OF = (
@@ -44,9 +47,11 @@ def _short(term: URIRef, question: Question) -> str:
     return shorten(term, question.prefixes, brackets=True)
 
 
-def _suggestion(term: URIRef) -> str:
+def _suggestion(term: URIRef) -> dict[str, str]:
     close = closest_term(str(term)) if term.startswith(str(SAM)) else None
-    return f" (did you mean {close}?)" if close else ""
+    if not close:
+        return {"nb": "", "nn": "", "en": ""}
+    return {"nb": f" (mente du {close}?)", "nn": f" (meinte du {close}?)", "en": f" (did you mean {close}?)"}
 
 
 #: The engines a local query runs on; the first is the default. The command line's
@@ -65,7 +70,11 @@ def local_store(
     engine: embedded Oxigraph by default, or rdflib, the reference. A ``graph`` given is
     queried as it is, on rdflib."""
     if engine not in LOCAL_ENGINES:
-        raise QueryError(f"unknown local engine {engine!r}; one of {', '.join(LOCAL_ENGINES)}")
+        raise localised(QueryError, {
+            "nb": "ukjent lokal motor «{engine}»; en av {known}",
+            "nn": "ukjend lokal motor «{engine}»; ein av {known}",
+            "en": "unknown local engine {engine_repr}; one of {known}"},
+            engine=engine, engine_repr=repr(engine), known=", ".join(LOCAL_ENGINES))
     if graph is not None:
         return RdflibStore(graph)
     if engine == "oxigraph":

@@ -12,6 +12,7 @@ from rdflib.term import Node
 
 from samhandling_kg.core.errors import (
     QueryError,
+    localised,
 )
 from samhandling_kg.core.terms import IRI_FORBIDDEN
 from samhandling_kg.sparql.guard import check_read_query
@@ -24,7 +25,10 @@ def sparql_term(term: Node, name: str = "parameter") -> str:
     """An IRI or literal written as SPARQL syntax, refusing anything that could break out."""
     if isinstance(term, URIRef):
         if IRI_FORBIDDEN.search(str(term)):
-            raise QueryError(f"{name}: not a valid IRI: {str(term)!r}")
+            raise localised(QueryError, {"nb": "{name}: ikke en gyldig IRI: «{iri}»",
+                                         "nn": "{name}: ikkje ein gyldig IRI: «{iri}»",
+                                         "en": "{name}: not a valid IRI: {iri_repr}"},
+                            name=name, iri=str(term), iri_repr=repr(str(term)))
         return f"<{term}>"
     if isinstance(term, Literal):
         lexical = (str(term).replace("\\", "\\\\").replace('"', '\\"')
@@ -33,12 +37,18 @@ def sparql_term(term: Node, name: str = "parameter") -> str:
         lexical = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", lexical)
         if term.language:
             if not re.fullmatch(r"[A-Za-z]+(-[A-Za-z0-9]+)*", term.language):
-                raise QueryError(f"{name}: bad language tag {term.language!r}")
+                raise localised(QueryError, {"nb": "{name}: ugyldig språkkode «{tag}»",
+                                             "nn": "{name}: ugyldig språkkode «{tag}»",
+                                             "en": "{name}: bad language tag {tag_repr}"},
+                                name=name, tag=term.language, tag_repr=repr(term.language))
             return f'"{lexical}"@{term.language}'
         if term.datatype is not None and term.datatype != XSD.string:
             return f'"{lexical}"^^{sparql_term(URIRef(term.datatype), name)}'
         return f'"{lexical}"'
-    raise QueryError(f"{name}: only IRIs and literals can be bound, not {type(term).__name__}")
+    raise localised(QueryError, {"nb": "{name}: bare IRI-er og literaler kan bindes, ikke {kind}",
+                                 "nn": "{name}: berre IRI-ar og literalar kan bindast, ikkje {kind}",
+                                 "en": "{name}: only IRIs and literals can be bound, not {kind}"},
+                    name=name, kind=type(term).__name__)
 
 
 _TOKEN = re.compile(
@@ -75,7 +85,9 @@ def bind_with_values(text: str, kind: QueryKind, bindings: Mapping[str, Node]) -
         return text
     for name in bindings:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise QueryError(f"not a variable name: {name!r}")
+            raise localised(QueryError, {"nb": "ikke et variabelnavn: «{name}»",
+                                         "nn": "ikkje eit variabelnamn: «{name}»",
+                                         "en": "not a variable name: {name_repr}"}, name=name, name_repr=repr(name))
     # One single-variable block per parameter: the same solutions as one multi-variable row,
     # and Virtuoso 7.2's compiler fails on the multi-variable form in some queries (SP031).
     terms = {name: sparql_term(term, name) for name, term in bindings.items()}
@@ -109,12 +121,17 @@ def bind_with_values(text: str, kind: QueryKind, bindings: Mapping[str, Node]) -
     where = next((g for g in top if g.preceded_by_where), None)
     if where is None:
         if not top:
-            raise QueryError("cannot find the WHERE group to bind the parameters in")
+            raise localised(QueryError, {"nb": "finner ikke WHERE-gruppen parameterne skal bindes i",
+                                         "nn": "finn ikkje WHERE-gruppa parametrane skal bindast i",
+                                         "en": "cannot find the WHERE group to bind the parameters in"})
         # CONSTRUCT {template} {pattern}: the pattern is the second group; otherwise the first.
         where = top[1] if kind == "CONSTRUCT" and len(top) > 1 else top[0]
     elif kind == "CONSTRUCT" and len(top) == 1:
-        raise QueryError("parameters cannot be bound in the short form CONSTRUCT WHERE { … }; "
-                         "write CONSTRUCT { … } WHERE { … }")
+        raise localised(QueryError, {
+            "nb": "parametere kan ikke bindes i kortformen CONSTRUCT WHERE {{ … }}; skriv CONSTRUCT {{ … }} WHERE {{ … }}",
+            "nn": "parametrar kan ikkje bindast i kortforma CONSTRUCT WHERE {{ … }}; skriv CONSTRUCT {{ … }} WHERE {{ … }}",
+            "en": "parameters cannot be bound in the short form CONSTRUCT WHERE {{ … }}; write CONSTRUCT {{ … }} "
+                  "WHERE {{ … }}"})
     inserts: list[tuple[int, str]] = []
     for group in closed:
         inside_where = where.start <= group.start <= where.end

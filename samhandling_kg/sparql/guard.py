@@ -18,6 +18,7 @@ from samhandling_kg.core.errors import (
     QueryError,
     SamhandlingError,
     UpdateRefused,
+    localised,
     printable,
 )
 from samhandling_kg.core.terms import merge_into
@@ -36,17 +37,29 @@ def check_read_query(text: str, source: str = "query") -> tuple[Query, QueryKind
         prepared = prepareQuery(text)
     except ParseException as exc:
         if not _has_content(text):
-            raise QueryError(f"{source}: is empty; a query file holds one SELECT, ASK, CONSTRUCT or DESCRIBE") from None
+            raise localised(QueryError, {
+                "nb": "{source}: er tom; en spørringsfil inneholder én SELECT, ASK, CONSTRUCT eller DESCRIBE",
+                "nn": "{source}: er tom; ei spørjefil inneheld éin SELECT, ASK, CONSTRUCT eller DESCRIBE",
+                "en": "{source}: is empty; a query file holds one SELECT, ASK, CONSTRUCT or DESCRIBE"},
+                source=source) from None
         if _is_update(text):
-            raise UpdateRefused(
-                f"{source}: is a SPARQL update; only read queries (SELECT, ASK, CONSTRUCT, "
-                "DESCRIBE) run"
-            ) from None
-        raise QueryError(f"{source}:{exc.lineno}: malformed SPARQL: {_parse_reason(exc)}") from None
+            raise localised(UpdateRefused, {
+                "nb": "{source}: er en SPARQL-oppdatering; bare lesespørringer (SELECT, ASK, "
+                      "CONSTRUCT, DESCRIBE) kjøres",
+                "nn": "{source}: er ei SPARQL-oppdatering; berre lesespørjingar (SELECT, ASK, "
+                      "CONSTRUCT, DESCRIBE) vert køyrde",
+                "en": "{source}: is a SPARQL update; only read queries (SELECT, ASK, CONSTRUCT, "
+                      "DESCRIBE) run"}, source=source) from None
+        raise localised(QueryError, MALFORMED_SPARQL, where=f"{source}:{exc.lineno}",
+                        reason=_parse_reason(exc)) from None
     except RecursionError:
-        raise QueryError(f"{source}: malformed SPARQL: nested too deeply to parse") from None
+        raise localised(QueryError, {
+            "nb": "{source}: ugyldig SPARQL: nøstet for dypt til å kunne leses",
+            "nn": "{source}: ugyldig SPARQL: nøsta for djupt til å kunne lesast",
+            "en": "{source}: malformed SPARQL: nested too deeply to parse"}, source=source) from None
     except Exception as exc:  # rdflib raises plain Exceptions for e.g. unknown prefixes
-        raise QueryError(f"{source}: malformed SPARQL: {printable(' '.join(str(exc).split())[:200])}") from None
+        raise localised(QueryError, MALFORMED_SPARQL, where=source,
+                        reason=printable(' '.join(str(exc).split())[:200])) from None
     kind = _ALGEBRA_KINDS.get(prepared.algebra.name)
     if kind is None:  # pragma: no cover - the parser only produces the four kinds
         raise QueryError(f"{source}: unsupported query form {prepared.algebra.name}")
@@ -85,6 +98,10 @@ _STRUCTURE = re.compile(
 )
 _TREE_WORDS = {"UNION", "MINUS", "OPTIONAL"}
 
+#: A query the parser refused, in nb, nn and en (the parser's own reason quoted as it wrote it).
+MALFORMED_SPARQL = {"nb": "{where}: ugyldig SPARQL: «{reason}»", "nn": "{where}: ugyldig SPARQL: «{reason}»",
+                    "en": "{where}: malformed SPARQL: {reason}"}
+
 
 def check_query_text(text: str, source: str = "query") -> None:
     """The one check of a query's size and shape, before any parser sees it (locally, at
@@ -96,32 +113,57 @@ def check_query_text(text: str, source: str = "query") -> None:
     found = SURROGATE.search(text) or SURROGATE_ESCAPE.search(text)
     if found:
         line = text.count("\n", 0, found.start()) + 1
-        raise QueryError(f"{source}:{line}: an escape ({printable(found.group())}) stands for a lone "
-                         "surrogate, which is not a Unicode character")
+        raise localised(QueryError, {
+            "nb": "{where}: en escape-sekvens ({escape}) står for et enslig surrogat, som ikke er et Unicode-tegn",
+            "nn": "{where}: ein escape-sekvens ({escape}) står for eit einsleg surrogat, som ikkje er eit "
+                  "Unicode-teikn",
+            "en": "{where}: an escape ({escape}) stands for a lone surrogate, which is not a Unicode character"},
+            where=f"{source}:{line}", escape=printable(found.group()))
     if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"{source}: the query is {len(text):,} characters long; the limit is "
-                         f"{MAX_QUERY_CHARS:,} (put long lists of values into a data file)")
+        raise localised(QueryError, {
+            "nb": "{source}: spørringen er {size_no} tegn lang; grensen er {most_no} (legg lange "
+                  "verdilister i en datafil)",
+            "nn": "{source}: spørjinga er {size_no} teikn lang; grensa er {most_no} (legg lange "
+                  "verdilister i ei datafil)",
+            "en": "{source}: the query is {size:,} characters long; the limit is {most:,} (put long "
+                  "lists of values into a data file)"},
+            source=source, size=len(text), most=MAX_QUERY_CHARS, size_no=f"{len(text):,}".replace(",", " "),
+            most_no=f"{MAX_QUERY_CHARS:,}".replace(",", " "))
     count = 0
     for match in _OPERATORS.finditer(text):
         count += 1
         if count > MAX_QUERY_OPERATORS:
             line = text.count("\n", 0, match.start()) + 1
-            raise QueryError(f"{source}:{line}: the query joins more than {MAX_QUERY_OPERATORS} "
-                             "expressions or patterns with ||, && or UNION (the limit)")
+            raise localised(QueryError, {
+                "nb": "{where}: spørringen binder sammen mer enn {most} uttrykk eller mønstre med "
+                      "||, && eller UNION (grensen)",
+                "nn": "{where}: spørjinga bind saman meir enn {most} uttrykk eller mønster med "
+                      "||, && eller UNION (grensa)",
+                "en": "{where}: the query joins more than {most} expressions or patterns with ||, "
+                      "&& or UNION (the limit)"}, where=f"{source}:{line}", most=MAX_QUERY_OPERATORS)
     depth = operators = 0
     for match in _STRUCTURE.finditer(text):
         kind = match.lastgroup
         if kind == "open":
             depth += 1
             if depth > MAX_NESTING:
-                raise QueryError(f"{source}: brackets nested more than {MAX_NESTING} deep (the limit)")
+                raise localised(QueryError, {
+                    "nb": "{source}: parenteser nøstet mer enn {most} nivåer dypt (grensen)",
+                    "nn": "{source}: parentesar nøsta meir enn {most} nivå djupt (grensa)",
+                    "en": "{source}: brackets nested more than {most} deep (the limit)"},
+                    source=source, most=MAX_NESTING)
         elif kind == "close":
             depth = max(depth - 1, 0)
         elif kind == "op" or (kind == "word" and match.group().upper() in _TREE_WORDS):
             operators += 1
             if operators > MAX_OPERATORS:
-                raise QueryError(f"{source}: more than {MAX_OPERATORS} operators (property path "
-                                 "steps, UNIONs, triple patterns, …): the limit")
+                raise localised(QueryError, {
+                    "nb": "{source}: mer enn {most} operatorer (steg i egenskapsstier, UNION-er, "
+                          "trippelmønstre, …): grensen",
+                    "nn": "{source}: meir enn {most} operatorar (steg i eigenskapsstiar, UNION-ar, "
+                          "trippelmønster, …): grensa",
+                    "en": "{source}: more than {most} operators (property path steps, UNIONs, "
+                          "triple patterns, …): the limit"}, source=source, most=MAX_OPERATORS)
 
 
 def _is_update(text: str) -> bool:
@@ -177,21 +219,34 @@ def canonical_query(text: str, source: str = "query") -> str:
     def expand(match: re.Match[str]) -> str:
         code = int(match.group(1) or match.group(2), 16)
         if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
-            raise QueryError(f"{source}:{_line_of(text, match.start())}: malformed SPARQL: "
-                             f"{match.group()!r} is not a Unicode character")
+            raise localised(QueryError, {
+                "nb": "{where}: ugyldig SPARQL: «{escape}» er ikke et Unicode-tegn",
+                "nn": "{where}: ugyldig SPARQL: «{escape}» er ikkje eit Unicode-teikn",
+                "en": "{where}: malformed SPARQL: {escape_repr} is not a Unicode character"},
+                where=f"{source}:{_line_of(text, match.start())}", escape=match.group(),
+                escape_repr=repr(match.group()))
         return chr(code)
 
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise QueryError(f"{source}:{_line_of(text, exc.start)}: malformed SPARQL: "
-                         "a lone surrogate is not a Unicode character") from None
+        raise localised(QueryError, {
+            "nb": "{where}: ugyldig SPARQL: et enslig surrogat er ikke et Unicode-tegn",
+            "nn": "{where}: ugyldig SPARQL: eit einsleg surrogat er ikkje eit Unicode-teikn",
+            "en": "{where}: malformed SPARQL: a lone surrogate is not a Unicode character"},
+            where=f"{source}:{_line_of(text, exc.start)}") from None
     expanded = _CODEPOINT_ESCAPE.sub(expand, text)
     residual = _RESIDUAL_ESCAPE.search(expanded)
     if residual:
-        raise QueryError(f"{source}:{_line_of(expanded, residual.start())}: malformed SPARQL: "
-                         f"an escape expands into another escape ({residual.group()!r}); "
-                         "write the character itself")
+        raise localised(QueryError, {
+            "nb": "{where}: ugyldig SPARQL: en escape-sekvens blir til en ny escape-sekvens («{escape}»); "
+                  "skriv selve tegnet",
+            "nn": "{where}: ugyldig SPARQL: ein escape-sekvens vert til ein ny escape-sekvens («{escape}»); "
+                  "skriv sjølve teiknet",
+            "en": "{where}: malformed SPARQL: an escape expands into another escape ({escape_repr}); "
+                  "write the character itself"},
+            where=f"{source}:{_line_of(expanded, residual.start())}", escape=residual.group(),
+            escape_repr=repr(residual.group()))
     pieces: list[str] = []
     position = 0
     for lexeme in _LEXEME.finditer(expanded):
@@ -236,10 +291,14 @@ def refuse_service(text: str, source: str = "query") -> None:
             continue
         if _VARNAME_TAIL.search(text, max(0, start - 200), start):
             continue
-        raise QueryError(
-            f"{source}:{_line_of(text, start)}: SERVICE clauses are not run (they would reach the "
-            "network); if the word is part of a string, split it, e.g. CONCAT(\"SERV\", \"ICE\")"
-        )
+        raise localised(QueryError, {
+            "nb": "{where}: SERVICE-ledd kjøres ikke (de ville nå ut på nettet); er ordet en del av "
+                  "en streng, del det opp, f.eks. CONCAT(\"SERV\", \"ICE\")",
+            "nn": "{where}: SERVICE-ledd vert ikkje køyrde (dei ville nå ut på nettet); er ordet ein "
+                  "del av ein streng, del det opp, t.d. CONCAT(\"SERV\", \"ICE\")",
+            "en": "{where}: SERVICE clauses are not run (they would reach the network); if the word is "
+                  "part of a string, split it, e.g. CONCAT(\"SERV\", \"ICE\")"},
+            where=f"{source}:{_line_of(text, start)}")
 
 
 def check_read_query_local(text: str, source: str = "query") -> tuple[Query, QueryKind]:
@@ -251,11 +310,22 @@ def check_read_query_local(text: str, source: str = "query") -> tuple[Query, Que
     prepared, kind = check_read_query(text, source)
     refuse_service(text, source)
     if has_service_clause(prepared):
-        raise QueryError(f"{source}: SERVICE clauses are not run locally (they would reach the network)")
+        raise localised(QueryError, {
+            "nb": "{source}: SERVICE-ledd kjøres ikke lokalt (de ville nå ut på nettet)",
+            "nn": "{source}: SERVICE-ledd vert ikkje køyrde lokalt (dei ville nå ut på nettet)",
+            "en": "{source}: SERVICE clauses are not run locally (they would reach the network)"},
+            source=source)
     if prepared.algebra.get("datasetClause"):
-        raise QueryError(f"{source}: cannot run the query locally: FROM and FROM NAMED name graphs "
-                         "to fetch, but local queries run over the ontology and the --data files as "
-                         "one graph (remove them, or query an --endpoint)")
+        raise localised(QueryError, {
+            "nb": "{source}: spørringen kan ikke kjøres lokalt: FROM og FROM NAMED viser til grafer "
+                  "som må hentes, men lokale spørringer kjøres over ontologien og --data-filene som "
+                  "én graf (fjern dem, eller spør et --endpoint)",
+            "nn": "{source}: spørjinga kan ikkje køyrast lokalt: FROM og FROM NAMED viser til grafar "
+                  "som må hentast, men lokale spørjingar vert køyrde over ontologien og --data-filene "
+                  "som éin graf (fjern dei, eller spør eit --endpoint)",
+            "en": "{source}: cannot run the query locally: FROM and FROM NAMED name graphs to fetch, "
+                  "but local queries run over the ontology and the --data files as one graph (remove "
+                  "them, or query an --endpoint)"}, source=source)
     return prepared, kind
 
 
@@ -293,12 +363,22 @@ def run_on_graph(
     except RecursionError:
         # The text parsed (nesting is caught there): it is the data that is too deep for
         # rdflib, which follows a property path one recursive call per step.
-        raise QueryError(f"{source}: cannot run the query over this data: a property path (such "
-                         "as p* or p+) meets a chain of statements in the data too long to follow "
-                         "(about a thousand steps or more)") from None
+        raise localised(QueryError, {
+            "nb": "{source}: spørringen kan ikke kjøres over disse dataene: en egenskapssti (som p* "
+                  "eller p+) møter en kjede av utsagn i dataene som er for lang å følge (omtrent "
+                  "tusen steg eller flere)",
+            "nn": "{source}: spørjinga kan ikkje køyrast over desse dataa: ein eigenskapssti (som p* "
+                  "eller p+) møter ei kjede av utsegner i dataa som er for lang å følgje (om lag "
+                  "tusen steg eller fleire)",
+            "en": "{source}: cannot run the query over this data: a property path (such as p* or p+) "
+                  "meets a chain of statements in the data too long to follow (about a thousand "
+                  "steps or more)"}, source=source) from None
     except Exception as exc:  # e.g. FROM NAMED over a plain graph: rdflib raises a bare Exception
         reason = printable(" ".join(str(exc).split())[:200]) or type(exc).__name__
-        raise QueryError(f"{source}: cannot run the query: {reason}") from None
+        raise localised(QueryError, {
+            "nb": "{source}: spørringen kan ikke kjøres: «{reason}»",
+            "nn": "{source}: spørjinga kan ikkje køyrast: «{reason}»",
+            "en": "{source}: cannot run the query: {reason}"}, source=source, reason=reason) from None
     if kind == "SELECT":
         variables = tuple(str(v) for v in (result.vars or ()))
         return QueryResult(kind, variables, rows)

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from samhandling_kg.core.errors import EndpointError, QueryError, SamhandlingError
+from samhandling_kg.core.errors import EndpointError, QueryError, SamhandlingError, localised
 from samhandling_kg.core.terms import IRI_FORBIDDEN
 from samhandling_kg.io.oxigraph import to_rdflib
 from samhandling_kg.io.streams import write_ntriples
@@ -124,7 +124,10 @@ class OxigraphStore:
         try:
             return kind, self.store.query(bound)
         except (SyntaxError, ValueError, OSError) as exc:
-            raise QueryError(f"{source}: {' '.join(str(exc).split())[:300]}") from None
+            raise localised(QueryError, {"nb": "{source}: Oxigraph kan ikke kjøre spørringen: «{detail}»",
+                                         "nn": "{source}: Oxigraph kan ikkje køyre spørjinga: «{detail}»",
+                                         "en": "{source}: {detail}"},
+                            source=source, detail=' '.join(str(exc).split())[:300]) from None
 
     def load(self, files: Sequence[str | Path] = (), *, graph: str | None = None,
              include_ontology: bool = True) -> LoadReport:

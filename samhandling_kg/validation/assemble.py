@@ -18,7 +18,7 @@ from rdflib.namespace import (
 )
 from rdflib.term import Node
 
-from samhandling_kg.core.errors import InputError, SamhandlingError
+from samhandling_kg.core.errors import SamhandlingError, input_error, localised
 from samhandling_kg.core.labels import compact, name_of, pick_text
 from samhandling_kg.core.namespace import SAMSH
 from samhandling_kg.io.oxigraph import to_ox, to_ox_iri, to_rdflib
@@ -106,11 +106,15 @@ def _too_deep(given: _Input, data: Graph) -> SamhandlingError:
     longest chain."""
     depth, predicate = max((longest_chain(data, p), p) for p in (RDFS.subClassOf, RDF.rest, SKOS.broader))
     name = {RDFS.subClassOf: "rdfs:subClassOf", RDF.rest: "rdf:rest", SKOS.broader: "skos:broader"}[predicate]
-    message = (f"a chain of {depth} {name} statements is too deep to validate (the checks follow "
-               "such chains step by step; keep them below a few hundred)")
+    message = {"nb": "en kjede av {depth} {name}-utsagn er for dyp til å valideres (kontrollene følger "
+                     "slike kjeder steg for steg; hold dem under noen hundre)",
+               "nn": "ei kjede av {depth} {name}-utsegner er for djup til å validerast (kontrollane følgjer "
+                     "slike kjeder steg for steg; hald dei under nokre hundre)",
+               "en": "a chain of {depth} {name} statements is too deep to validate (the checks follow "
+                     "such chains step by step; keep them below a few hundred)"}
     if len(given.files) == 1:
-        return InputError(given.files[0], message)
-    return SamhandlingError(message)
+        return input_error(given.files[0], message, depth=depth, name=name)
+    return localised(SamhandlingError, message, depth=depth, name=name)
 
 
 def longest_chain(graph: Graph, predicate: URIRef) -> int:

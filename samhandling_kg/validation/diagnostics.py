@@ -12,7 +12,7 @@ from rdflib.namespace import (
 )
 from rdflib.term import Node
 
-from samhandling_kg.core.errors import InputError, SamhandlingError
+from samhandling_kg.core.errors import SamhandlingError, fill, input_error, localised
 from samhandling_kg.core.namespace import ONTOLOGY_IRI, SAM
 from samhandling_kg.io.oxigraph import graph_list
 from samhandling_kg.kg.graph import (
@@ -96,26 +96,38 @@ def _require_something_to_validate(given: _Input) -> None:
     if _has_records(given):
         return
     data = given.data_graph()
-    reason = "no solution description (sam:Solution) found"
-    hints: list[str] = []
+    texts = [NO_SOLUTION]
     if len(data) == 0 and not given.restated:
-        hints.append("the input holds no RDF statements" if len(given.files) != 1
-                     else "the file holds no RDF statements")
+        texts.append({"nb": "inndataene har ingen RDF-utsagn", "nn": "inndataa har ingen RDF-utsegner",
+                      "en": "the input holds no RDF statements"} if len(given.files) != 1 else
+                     {"nb": "filen har ingen RDF-utsagn", "nn": "fila har ingen RDF-utsegner",
+                      "en": "the file holds no RDF statements"})
     for variant in _namespace_variants(data):
-        hints.append(f"the data uses the namespace <{variant}>, but the ontology's is <{SAM}>")
+        texts.append(fill({"nb": "dataene bruker navnerommet <{variant}>, men ontologiens er <{sam}>",
+                           "nn": "dataa brukar namnerommet <{variant}>, men ontologien sitt er <{sam}>",
+                           "en": "the data uses the namespace <{variant}>, but the ontology's is <{sam}>"},
+                          variant=variant, sam=SAM))
     unknown = _unknown_terms(data)
     if unknown:
         first = "sam:" + str(unknown[0])[len(str(SAM)):]
-        hint = f"{first} is not a term of the ontology"
         close = closest_term(str(unknown[0]))
-        if close:
-            hint += f" — did you mean {close}?"
-        hints.append(hint)
-    message = "; ".join([reason, *hints])
+        texts.append(fill({"nb": "{first} er ikke et begrep i ontologien{nb}",
+                           "nn": "{first} er ikkje eit omgrep i ontologien{nn}",
+                           "en": "{first} is not a term of the ontology{en}"}, first=first,
+                          nb=f" — mente du {close}?" if close else "", nn=f" — meinte du {close}?" if close else "",
+                          en=f" — did you mean {close}?" if close else ""))
+    message = {lang: "; ".join(text[lang] for text in texts) for lang in ("nb", "nn", "en")}
     if len(given.files) == 1:
-        raise InputError(given.files[0], message)
+        raise input_error(given.files[0], dict.fromkeys(message, "{message}"), message=message)
     if given.files:
-        raise SamhandlingError(f"{message} (in {len(given.files)} files: "
-                               f"{', '.join(given.files[:3])}"
-                               f"{', …' if len(given.files) > 3 else ''})")
-    raise SamhandlingError(message)
+        raise localised(SamhandlingError, {
+            "nb": "{message} (i {count} filer: {files})", "nn": "{message} (i {count} filer: {files})",
+            "en": "{message} (in {count} files: {files})"}, message=message, count=len(given.files),
+            files=f"{', '.join(given.files[:3])}{', …' if len(given.files) > 3 else ''}")
+    raise localised(SamhandlingError, dict.fromkeys(message, "{message}"), message=message)
+
+
+#: The input holds nothing to validate.
+NO_SOLUTION = {"nb": "fant ingen løsningsbeskrivelse (sam:Solution)",
+               "nn": "fann inga løysingsskildring (sam:Solution)",
+               "en": "no solution description (sam:Solution) found"}

@@ -18,7 +18,7 @@ from rdflib.namespace import (
 from rdflib.term import Node
 
 from samhandling_kg.core import limits
-from samhandling_kg.core.errors import SamhandlingError, UnsupportedShape
+from samhandling_kg.core.errors import SamhandlingError, UnsupportedShape, localised
 from samhandling_kg.core.namespace import SAM
 from samhandling_kg.core.progress import ProgressCallback
 from samhandling_kg.core.terms import DEFAULT_LANGUAGE, IRI_FORBIDDEN, LANGUAGES
@@ -27,6 +27,7 @@ from samhandling_kg.io.oxigraph import to_ox, to_rdflib
 from samhandling_kg.stores.endpoint import open_store
 from samhandling_kg.validation.assemble import report_for
 from samhandling_kg.validation.background import _ontology_quads
+from samhandling_kg.validation.compiler.sparql import LATERAL_REASON, LATERAL_REASONS
 from samhandling_kg.validation.engines import _finding, checks_for, read_shapes
 from samhandling_kg.validation.input import _Input
 from samhandling_kg.validation.model import (
@@ -87,12 +88,19 @@ class _RemoteInput(_Input):
             got = list(result.rows)
             rows.extend(got)
             if len(rows) > most:  # a store that answers every page full would never end
-                raise SamhandlingError(f"{where}: a check of the profile got more than "
-                                       f"{limits.ROWS.describe(most)}; the store keeps answering "
-                                       "full pages")
+                raise localised(SamhandlingError, {
+                    "nb": "{where}: en kontroll i profilen fikk mer enn {limit}; lageret fortsetter å svare "
+                          "med fulle sider",
+                    "nn": "{where}: ein kontroll i profilen fekk meir enn {limit}; lageret held fram med å "
+                          "svare med fulle sider",
+                    "en": "{where}: a check of the profile got more than {limit}; the store keeps answering "
+                          "full pages"}, where=where, limit=limits.ROWS.described(most))
             if result.truncated:
                 if not got:
-                    raise SamhandlingError(f"{where}: the endpoint cut an answer to no rows; cannot validate")
+                    raise localised(SamhandlingError, {
+                        "nb": "{where}: endepunktet kuttet et svar til null rader; kan ikke validere",
+                        "nn": "{where}: endepunktet kutta eit svar til null rader; kan ikkje validere",
+                        "en": "{where}: the endpoint cut an answer to no rows; cannot validate"}, where=where)
                 floor = min(limits.ROW_FLOOR, max(1, self.page_size // 2))
                 if len(got) < floor:  # a request per row would never end
                     raise SamhandlingError(
@@ -147,26 +155,43 @@ def validate_endpoint(
     """
 
     if lang not in LANGUAGES:
-        raise SamhandlingError(f"unknown language {lang!r}; known: {', '.join(LANGUAGES)}")
+        raise localised(SamhandlingError, {
+            "nb": "ukjent språk «{lang}»; kjente språk: {known}",
+            "nn": "ukjend språk «{lang}»; kjende språk: {known}",
+            "en": "unknown language {lang_repr}; known: {known}"},
+            lang=lang, lang_repr=repr(lang), known=", ".join(LANGUAGES))
     threshold = Severity.parse(fail_on)
     user = read_shapes(shapes)
     shapes_graph, checks = checks_for(user, profile)
     general = profile == "none"
     for check in checks:
         if check.local_only:
-            raise UnsupportedShape(f"shape {node_text(check.shape)}: {check.local_only}; validate "
-                                   "the data locally instead of at --endpoint")
+            reasons = (LATERAL_REASONS if check.local_only == LATERAL_REASON
+                       else dict.fromkeys(("nb", "nn", "en"), check.local_only))
+            raise localised(UnsupportedShape, {
+                "nb": "SHACL-formen {shape}: {reason}; valider dataene lokalt i stedet for ved --endpoint",
+                "nn": "SHACL-forma {shape}: {reason}; valider dataa lokalt i staden for ved --endpoint",
+                "en": "shape {shape}: {reason}; validate the data locally instead of at --endpoint"},
+                shape=node_text(check.shape), reason=reasons)
     if store is None:
         store = open_store(endpoint=endpoint, graph=graph)
     if background_graph:
         if IRI_FORBIDDEN.search(background_graph) or not background_graph:
-            raise SamhandlingError(f"--background-graph: not an IRI: {background_graph!r}")
+            raise localised(SamhandlingError, {
+                "nb": "--background-graph: ikke en IRI: «{graph}»",
+                "nn": "--background-graph: ikkje ein IRI: «{graph}»",
+                "en": "--background-graph: not an IRI: {graph_repr}"},
+                graph=background_graph, graph_repr=repr(background_graph))
         store.extra_default_graphs = (background_graph,)
     given = _RemoteInput(store, page_size)
     if user is None and not store.query(_REMOTE_HAS_RECORDS, source="compiled profile").boolean:
         where = f" (graph <{graph}>)" if graph else ""
-        raise SamhandlingError(f"{display_url(endpoint)}{where}: no solution description "
-                               "(sam:Solution) found")
+        raise localised(SamhandlingError, {
+            "nb": "{url}{nb}: fant ingen løsningsbeskrivelse (sam:Solution)",
+            "nn": "{url}{nn}: fann inga løysingsskildring (sam:Solution)",
+            "en": "{url}{en}: no solution description (sam:Solution) found"},
+            url=display_url(endpoint), en=where, nb=f" (grafen <{graph}>)" if graph else "",
+            nn=f" (grafen <{graph}>)" if graph else "")
     findings: list[Finding] = []
     if progress is not None:
         progress("check", None)

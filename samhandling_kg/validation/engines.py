@@ -47,7 +47,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node
 
-from samhandling_kg.core.errors import SamhandlingError, UnsupportedShape
+from samhandling_kg.core.errors import SamhandlingError, UnsupportedShape, localised
 from samhandling_kg.core.namespace import SAM
 from samhandling_kg.core.progress import ProgressCallback
 from samhandling_kg.core.terms import DEFAULT_LANGUAGE, LANGUAGES, copy_prefixes
@@ -226,12 +226,12 @@ def _run_pyshacl(given: _Input, shapes: Graph | None = None, *, background: bool
         # rdflib follows property paths (rdfs:subClassOf*) by recursion, one call per step.
         raise _too_deep(given, given.data_graph()) from None
     except ReportableRuntimeError as exc:
-        raise UnsupportedShape(f"pySHACL cannot run these shapes: {' '.join(str(exc.message).split())[:300]}") from None
+        raise localised(UnsupportedShape, _PYSHACL_CANNOT, detail=" ".join(str(exc.message).split())[:300]) from None
     except NotImplementedError as exc:  # pySHACL's word for $shapesGraph and the like
-        raise UnsupportedShape(f"pySHACL cannot run these shapes: {' '.join(str(exc).split())[:300]}") from None
+        raise localised(UnsupportedShape, _PYSHACL_CANNOT, detail=" ".join(str(exc).split())[:300]) from None
     if not isinstance(report, Graph):  # pySHACL's ValidationFailure: shapes it cannot run
         text = " ".join(str(getattr(report, "message", report)).split())[:300]
-        raise UnsupportedShape(f"pySHACL cannot run these shapes: {text}")
+        raise localised(UnsupportedShape, _PYSHACL_CANNOT, detail=text)
     findings = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(node, SH.focusNode)
@@ -299,16 +299,28 @@ def read_shapes(shapes: Source | None) -> Graph | None:
     return graph
 
 
+#: Shapes the reference engine refused, pySHACL's own reason quoted as it wrote it.
+_PYSHACL_CANNOT = {"nb": "pySHACL kan ikke kjøre disse SHACL-formene: «{detail}»",
+                   "nn": "pySHACL kan ikkje køyre desse SHACL-formene: «{detail}»",
+                   "en": "pySHACL cannot run these shapes: {detail}"}
+
+
 def checks_for(user: Graph | None, profile: str, *, compiled: bool = True
                ) -> tuple[Graph, tuple[CompiledCheck, ...]]:
     """The shapes graph and (``compiled``) its compiled checks for ``profile`` with the
     ``user``'s shapes on top (the profile's are compiled once per process)."""
     if profile not in PROFILES:
-        raise SamhandlingError(f"unknown profile {profile!r}; known: {', '.join(PROFILES)}")
+        raise localised(SamhandlingError, {
+            "nb": "ukjent profil «{profile}»; kjente profiler: {known}",
+            "nn": "ukjend profil «{profile}»; kjende profilar: {known}",
+            "en": "unknown profile {profile_repr}; known: {known}"},
+            profile=profile, profile_repr=repr(profile), known=", ".join(PROFILES))
     if profile == "none":
         if user is None:
-            raise SamhandlingError("--profile none validates with the given shapes alone; give "
-                                   "--shapes SHAPES")
+            raise localised(SamhandlingError, {
+                "nb": "--profile none validerer bare med SHACL-formene du gir; oppgi --shapes SHAPES",
+                "nn": "--profile none validerer berre med SHACL-formene du gjev; gje --shapes SHAPES",
+                "en": "--profile none validates with the given shapes alone; give --shapes SHAPES"})
         return user, compile_shapes(user) if compiled else ()
     if user is None:
         return _shapes(), compiled_profile() if compiled else ()
@@ -348,9 +360,17 @@ def validate(
     engine's loop (the command line's :class:`~samhandling_kg.core.progress.Progress` prints them).
     """
     if lang not in LANGUAGES:
-        raise SamhandlingError(f"unknown language {lang!r}; known: {', '.join(LANGUAGES)}")
+        raise localised(SamhandlingError, {
+            "nb": "ukjent språk «{lang}»; kjente språk: {known}",
+            "nn": "ukjend språk «{lang}»; kjende språk: {known}",
+            "en": "unknown language {lang_repr}; known: {known}"},
+            lang=lang, lang_repr=repr(lang), known=", ".join(LANGUAGES))
     if engine not in ENGINES:
-        raise SamhandlingError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
+        raise localised(SamhandlingError, {
+            "nb": "ukjent motor «{engine}»; kjente motorer: {known}",
+            "nn": "ukjend motor «{engine}»; kjende motorar: {known}",
+            "en": "unknown engine {engine_repr}; known: {known}"},
+            engine=engine, engine_repr=repr(engine), known=", ".join(ENGINES))
     threshold = Severity.parse(fail_on)
     user = read_shapes(shapes)
     # Refused here, before any data is read (pySHACL reads the shapes its own way).

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from rdflib import BNode
 from rdflib.term import Node
 
-from samhandling_kg.core.errors import SamhandlingError
+from samhandling_kg.core.errors import SamhandlingError, localised
 from samhandling_kg.core.terms import DEFAULT_LANGUAGE
 
 
@@ -40,7 +40,11 @@ class Severity(str, enum.Enum):
             return cls(name)
         except ValueError:
             known = ", ".join(s.value.lower() for s in cls)
-            raise SamhandlingError(f"unknown severity {text!r}; known: {known}") from None
+            raise localised(SamhandlingError, {
+                "nb": "ukjent alvorlighetsgrad «{text}»; kjente grader: {known}",
+                "nn": "ukjend alvorsgrad «{text}»; kjende gradar: {known}",
+                "en": "unknown severity {text_repr}; known: {known}"},
+                text=text, text_repr=repr(text), known=known) from None
 
 
 _RANK = {Severity.VIOLATION: 0, Severity.WARNING: 1, Severity.INFO: 2}

@@ -62,12 +62,12 @@ def test_query_data_reads_standard_input() -> None:
 
 
 def test_standard_input_without_a_format_is_refused_saying_how() -> None:
-    one_line(*command("validate", "-", stdin=b"")[::2], "--input-format", "ttl")
-    one_line(*command("query", "cq14-solutions-per-form", "--data", "-", stdin=b"")[::2],
+    one_line(*command("validate", "--lang", "en", "-", stdin=b"")[::2], "--input-format", "ttl")
+    one_line(*command("query", "--lang", "en", "cq14-solutions-per-form", "--data", "-", stdin=b"")[::2],
              "--input-format")
-    one_line(*command("validate", "-", "-", "--input-format", "ttl", stdin=b"")[::2], "once")
-    one_line(*command("validate", str(INVALID / "valid.ttl"), "--input-format", "ttl", stdin=b"")[::2],
-             "standard input")
+    one_line(*command("validate", "--lang", "en", "-", "-", "--input-format", "ttl", stdin=b"")[::2], "once")
+    one_line(*command("validate", "--lang", "en", str(INVALID / "valid.ttl"), "--input-format", "ttl",
+                      stdin=b"")[::2], "standard input")
     code, _, err = command("validate", "-", "--input-format", "csv", stdin=b"")
     assert code == 2 and "--input-format" in err and "Traceback" not in err
 

@@ -116,7 +116,7 @@ def test_bypasses_are_refused_by_the_command(make, canary: Canary, tmp_path: Pat
     path, before = tmp_path / "q.rq", canary.rings
     path.write_bytes(make(canary.url).encode("utf-8"))
     for store_name in ("oxigraph", "rdflib"):
-        assert main(["query", str(path), "--store", store_name]) == 2
+        assert main(["query", "--lang", "en", str(path), "--store", store_name]) == 2
         err = capsys.readouterr().err
         assert REFUSAL[make.__name__] in err and len(err.strip().splitlines()) == 1
     assert canary.rings == before
@@ -294,6 +294,6 @@ def test_a_path_that_crashes_pyoxigraph_is_refused_locally(tmp_path: Path,
     path = tmp_path / "deep.rq"
     path.write_text("PREFIX e: <http://example.org/> SELECT * WHERE { ?s "
                     + "/".join(["e:p"] * 12_000) + " ?o }", encoding="utf-8")
-    assert main(["query", str(path)]) == 2
+    assert main(["query", "--lang", "en", str(path)]) == 2
     err = capsys.readouterr().err
     assert "more than 2000 operators" in err and err.count("\n") == 1

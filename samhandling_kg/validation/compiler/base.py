@@ -27,6 +27,7 @@ from rdflib.namespace import (
 )
 from rdflib.term import Node
 
+from samhandling_kg.core.errors import localised
 from samhandling_kg.validation.compiler.literals import sparql_term
 from samhandling_kg.validation.compiler.shapes import (
     FOCUS,
@@ -40,8 +41,13 @@ from samhandling_kg.validation.compiler.shapes import (
     UnsupportedShape,
     name,
     same,
+    shape_error,
     simple_path,
 )
+
+#: A path that is not one.
+NOT_A_PATH = {"nb": "sh:path {node} er ikke en SHACL-sti", "nn": "sh:path {node} er ikkje ein SHACL-sti",
+              "en": "sh:path {node} is not a SHACL path"}
 
 if TYPE_CHECKING:
     from samhandling_kg.validation.compiler.registry import Component
@@ -112,8 +118,10 @@ class Scope:
 
     def property_shape(self, parameter: URIRef) -> str:
         if self.path is None:
-            raise MalformedShape(f"shape {name(self.shape)}: {name(parameter)} belongs on a "
-                                 "property shape (one with sh:path)")
+            raise shape_error(MalformedShape, self.shape, {
+                "nb": "{param} hører hjemme i en egenskapsform (en med sh:path)",
+                "nn": "{param} høyrer heime i ei eigenskapsform (ei med sh:path)",
+                "en": "{param} belongs on a property shape (one with sh:path)"}, param=name(parameter))
         return self.path
 
 
@@ -144,23 +152,28 @@ class Compiler:
         if isinstance(node, URIRef):
             return f"<{node}>"
         g = self.g
-        where = f"shape {name(shape)}: " if shape is not None else ""
         if not isinstance(node, BNode) or node in seen:
-            raise MalformedShape(f"{where}sh:path {name(node)} is not a SHACL path")
+            raise shape_error(MalformedShape, shape, NOT_A_PATH, node=name(node))
         seen = seen | {node}
         if (node, RDF.first, None) in g:
             items = self.shapes.members(shape or node, SH.path, node)
             if len(items) < 2:
-                raise MalformedShape(f"{where}a sequence path needs at least two members")
+                raise shape_error(MalformedShape, shape, {
+                    "nb": "en sekvenssti må ha minst to ledd",
+                    "nn": "ein sekvenssti må ha minst to ledd",
+                    "en": "a sequence path needs at least two members"})
             return "(" + "/".join(self.path(i, shape, seen) for i in items) + ")"
         kinds = [(p, o) for p, o in g.predicate_objects(node) if p in _PATH_KINDS]
         if len(kinds) != 1:
-            raise MalformedShape(f"{where}sh:path {name(node)} is not a SHACL path")
+            raise shape_error(MalformedShape, shape, NOT_A_PATH, node=name(node))
         predicate, inner = kinds[0]
         if predicate == SH.alternativePath:
             items = self.shapes.members(shape or node, SH.alternativePath, inner)
             if len(items) < 2:
-                raise MalformedShape(f"{where}an alternative path needs at least two members")
+                raise shape_error(MalformedShape, shape, {
+                    "nb": "en alternativ sti må ha minst to ledd",
+                    "nn": "ein alternativ sti må ha minst to ledd",
+                    "en": "an alternative path needs at least two members"})
             return "(" + "|".join(self.path(i, shape, seen) for i in items) + ")"
         return _PATH_KINDS[predicate].format(self.path(inner, shape, seen))  # type: ignore[index]
 
@@ -207,10 +220,15 @@ class Compiler:
             classes.append(shape)  # an implicit class target
         for cls in classes:
             if isinstance(cls, Literal):
-                raise MalformedShape(f"shape {name(shape)}: sh:targetClass {name(cls)} is not a class")
+                raise shape_error(MalformedShape, shape, {
+                    "nb": "sh:targetClass {cls} er ikke en klasse",
+                    "nn": "sh:targetClass {cls} er ikkje ein klasse",
+                    "en": "sh:targetClass {cls} is not a class"}, cls=name(cls))
             if isinstance(cls, BNode):
-                raise UnsupportedShape(f"shape {name(shape)}: a blank node as sh:targetClass is "
-                                       "not supported")
+                raise shape_error(UnsupportedShape, shape, {
+                    "nb": "en blank node som sh:targetClass støttes ikke",
+                    "nn": "ein blank node som sh:targetClass er ikkje støtta",
+                    "en": "a blank node as sh:targetClass is not supported"})
             t = "?samh_class"  # scoped by the sub-SELECT
             parts.append(f"?this <{RDF.type}> <{cls}> .")
             parts.append(f"{t} <{RDFS.subClassOf}>+ <{cls}> . ?this <{RDF.type}> {t} .")
@@ -253,8 +271,11 @@ class Compiler:
         if not self.active(shape):
             return "true"
         if shape in self._conforming:
-            raise UnsupportedShape(f"shape {name(shape)} refers to itself (a recursive shape); "
-                                   "SHACL leaves its meaning open")
+            raise localised(UnsupportedShape, {
+                "nb": "SHACL-formen {shape} viser til seg selv (en rekursiv form); SHACL lar betydningen stå åpen",
+                "nn": "SHACL-forma {shape} viser til seg sjølv (ei rekursiv form); SHACL lèt tydinga stå open",
+                "en": "shape {shape} refers to itself (a recursive shape); SHACL leaves its meaning open"},
+                shape=name(shape))
         flat = self.value_test(shape, value)
         if flat is not None:
             return flat
@@ -367,7 +388,10 @@ def declared_prefixes(shapes: Graph) -> dict[str, str]:
         if prefix is None or namespace is None:
             continue
         if prefixes.get(str(prefix), str(namespace)) != str(namespace):
-            raise UnsupportedShape(f"prefix {prefix}: declared with two namespaces")
+            raise localised(UnsupportedShape, {"nb": "prefikset {prefix}: er deklarert med to navnerom",
+                                               "nn": "prefikset {prefix}: er deklarert med to namnerom",
+                                               "en": "prefix {prefix}: declared with two namespaces"},
+                            prefix=prefix)
         prefixes[str(prefix)] = str(namespace)
     return prefixes
 
@@ -404,11 +428,17 @@ def compile_shapes(shapes: Graph) -> tuple[CompiledCheck, ...]:
         """The checks of ``member``, whose focus nodes are those of ``target`` (written under
         ``key``) followed along the paths of ``chain`` (the property shapes holding it)."""
         if len(chain) > 8:
-            raise UnsupportedShape(f"shape {name(member)}: sh:property nested more than 8 deep")
+            raise shape_error(UnsupportedShape, member, {
+                "nb": "sh:property er nøstet mer enn 8 nivåer dypt",
+                "nn": "sh:property er nøsta meir enn 8 nivå djupt",
+                "en": "sh:property nested more than 8 deep"})
         path_node = compiler.shapes.one(member, SH.path)
         severity = compiler.shapes.one(member, SH.severity) or _SEVERITY_DEFAULT
         if not isinstance(severity, URIRef):
-            raise MalformedShape(f"shape {name(member)}: sh:severity {name(severity)} is not an IRI")
+            raise shape_error(MalformedShape, member, {
+                "nb": "sh:severity {severity} er ikke en IRI",
+                "nn": "sh:severity {severity} er ikkje ein IRI",
+                "en": "sh:severity {severity} is not an IRI"}, severity=name(severity))
         path_triples = compiler.path_triples(path_node) if isinstance(path_node, BNode) else ()
         if chain:
             # One focus node per value of the holding shapes' paths: a value reached from two

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from samhandling_kg.core.errors import SamhandlingError, UnsupportedShape
+from samhandling_kg.core.errors import SamhandlingError, UnsupportedShape, localised
 
 #: The prefix of the private datatype of a literal kept as written: the original datatype
 #: IRI follows it.
@@ -132,5 +132,11 @@ def sparql_term(term: Node) -> str:
             return f'"{text}"^^<{term.datatype}>'
         return f'"{text}"'
     if isinstance(term, BNode):
-        raise UnsupportedShape(f"a blank node ({term}) as a constant of a shape is not supported")
-    raise SamhandlingError(f"not an RDF term: {term!r}")
+        raise localised(UnsupportedShape, {
+            "nb": "en blank node ({term}) som konstant i en SHACL-form støttes ikke",
+            "nn": "ein blank node ({term}) som konstant i ei SHACL-form er ikkje støtta",
+            "en": "a blank node ({term}) as a constant of a shape is not supported"}, term=term)
+    raise localised(SamhandlingError, {
+        "nb": "ikke en RDF-term: {term}",
+        "nn": "ikkje ein RDF-term: {term}",
+        "en": "not an RDF term: {term}"}, term=repr(term))

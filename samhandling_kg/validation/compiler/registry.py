@@ -30,7 +30,7 @@ from samhandling_kg.validation.compiler import (
     value_range,
     value_type,
 )
-from samhandling_kg.validation.compiler.shapes import Found, UnsupportedShape, name
+from samhandling_kg.validation.compiler.shapes import Found, UnsupportedShape, name, shape_error
 
 if TYPE_CHECKING:
     from samhandling_kg.validation.compiler.base import Compiler, Scope
@@ -121,8 +121,10 @@ def components_of(compiler: Compiler, shape: Node) -> list[tuple[Component, Node
         elif predicate in COMPANIONS or predicate in NOT_CONSTRAINTS:
             continue
         elif str(predicate).startswith(str(SH)):
-            raise UnsupportedShape(f"shape {name(shape)}: the SHACL parameter {name(predicate)} is "
-                                   "not supported by the compiled engine; use --engine pyshacl")
+            raise shape_error(UnsupportedShape, shape, {
+                "nb": "SHACL-parameteren {param} støttes ikke av den kompilerte motoren; bruk --engine pyshacl",
+                "nn": "SHACL-parameteren {param} er ikkje støtta av den kompilerte motoren; bruk --engine pyshacl",
+                "en": "the SHACL parameter {param} is not supported by the compiled engine; use --engine pyshacl"}, param=name(predicate))
     for custom, value in sparql.custom_components(compiler, shape):
         found.append((Component(custom.iri, custom.compile), value))
     return found

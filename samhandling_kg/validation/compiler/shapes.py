@@ -15,7 +15,7 @@ from rdflib.namespace import (
 )
 from rdflib.term import Node
 
-from samhandling_kg.core.errors import UnsupportedShape
+from samhandling_kg.core.errors import UnsupportedShape, localised
 from samhandling_kg.validation.compiler.literals import sparql_term
 
 __all__ = ["UnsupportedShape"]
@@ -23,6 +23,16 @@ __all__ = ["UnsupportedShape"]
 
 class MalformedShape(UnsupportedShape):
     """A shape's parameter is not what SHACL allows (``sh:minCount "x"``)."""
+
+
+def shape_error(error: type[UnsupportedShape], shape: Node | None, texts: dict[str, str],
+                **values: object) -> UnsupportedShape:
+    """``error`` about ``shape`` in nb, nn and en: ``shape NAME: `` (nb ``SHACL-formen NAME: ``)
+    before each of ``texts``; nothing before them when ``shape`` is None."""
+    lead = ({"nb": "SHACL-formen {shape}: ", "nn": "SHACL-forma {shape}: ", "en": "shape {shape}: "}
+            if shape is not None else {"nb": "", "nn": "", "en": ""})
+    return localised(error, {lang: lead[lang] + text for lang, text in texts.items()},
+                     shape=name(shape) if shape is not None else "", **values)
 
 
 def name(node: Node) -> str:
@@ -166,33 +176,44 @@ class Shapes:
     def one(self, shape: Node, parameter: URIRef) -> Node | None:
         values = list(self.g.objects(shape, parameter))
         if len(values) > 1 and parameter in _SINGLE:
-            raise MalformedShape(f"shape {name(shape)}: {name(parameter)} has {len(values)} values; "
-                                 "SHACL allows one")
+            raise shape_error(MalformedShape, shape, {
+                "nb": "{param} har {count} verdier; SHACL tillater én",
+                "nn": "{param} har {count} verdiar; SHACL tillèt éin",
+                "en": "{param} has {count} values; SHACL allows one"}, param=name(parameter), count=len(values))
         return values[0] if values else None
 
     def integer(self, shape: Node, parameter: URIRef, value: Node) -> int:
         """A non-negative xsd:integer parameter (sh:minCount, sh:maxLength…)."""
         if not (isinstance(value, Literal) and value.datatype == XSD.integer
                 and re.fullmatch(r"[+-]?[0-9]+", str(value)) and int(str(value)) >= 0):
-            raise MalformedShape(f"shape {name(shape)}: {name(parameter)} {name(value)} is not a "
-                                 "non-negative xsd:integer")
+            raise shape_error(MalformedShape, shape, {
+                "nb": "{param} {value} er ikke en xsd:integer større enn eller lik 0",
+                "nn": "{param} {value} er ikkje ein xsd:integer større enn eller lik 0",
+                "en": "{param} {value} is not a non-negative xsd:integer"}, param=name(parameter), value=name(value))
         return int(str(value))
 
     def boolean(self, shape: Node, parameter: URIRef, value: Node) -> bool:
         if not (isinstance(value, Literal) and value.datatype == XSD.boolean):
-            raise MalformedShape(f"shape {name(shape)}: {name(parameter)} {name(value)} is not an "
-                                 "xsd:boolean")
+            raise shape_error(MalformedShape, shape, {
+                "nb": "{param} {value} er ikke en xsd:boolean",
+                "nn": "{param} {value} er ikkje ein xsd:boolean",
+                "en": "{param} {value} is not an xsd:boolean"}, param=name(parameter), value=name(value))
         return is_true(value)
 
     def iri(self, shape: Node, parameter: URIRef, value: Node) -> URIRef:
         if not isinstance(value, URIRef):
-            raise MalformedShape(f"shape {name(shape)}: {name(parameter)} {name(value)} is not an IRI")
+            raise shape_error(MalformedShape, shape, {
+                "nb": "{param} {value} er ikke en IRI",
+                "nn": "{param} {value} er ikkje ein IRI",
+                "en": "{param} {value} is not an IRI"}, param=name(parameter), value=name(value))
         return value
 
     def string(self, shape: Node, parameter: URIRef, value: Node) -> str:
         if not isinstance(value, Literal) or value.language or value.datatype not in (None, XSD.string):
-            raise MalformedShape(f"shape {name(shape)}: {name(parameter)} {name(value)} is not a "
-                                 "string literal")
+            raise shape_error(MalformedShape, shape, {
+                "nb": "{param} {value} er ikke en strengliteral",
+                "nn": "{param} {value} er ikkje ein strengliteral",
+                "en": "{param} {value} is not a string literal"}, param=name(parameter), value=name(value))
         return str(value)
 
     def members(self, shape: Node, parameter: URIRef, value: Node) -> list[Node]:
@@ -204,8 +225,10 @@ class Shapes:
             first = list(self.g.objects(node, RDF.first))
             rest = list(self.g.objects(node, RDF.rest))
             if isinstance(node, Literal) or node in seen or len(first) != 1 or len(rest) != 1:
-                raise MalformedShape(f"shape {name(shape)}: {name(parameter)} is not a well-formed "
-                                     "RDF list")
+                raise shape_error(MalformedShape, shape, {
+                    "nb": "{param} er ikke en velformet RDF-liste",
+                    "nn": "{param} er ikkje ei velforma RDF-liste",
+                    "en": "{param} is not a well-formed RDF list"}, param=name(parameter))
             seen.add(node)
             items.append(first[0])
             node = rest[0]

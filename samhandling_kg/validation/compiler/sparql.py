@@ -27,6 +27,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
+from samhandling_kg.core.errors import localised
 from samhandling_kg.validation.compiler.literals import sparql_term
 from samhandling_kg.validation.compiler.shapes import (
     Found,
@@ -34,6 +35,7 @@ from samhandling_kg.validation.compiler.shapes import (
     MalformedShape,
     UnsupportedShape,
     name,
+    shape_error,
 )
 
 if TYPE_CHECKING:
@@ -43,6 +45,25 @@ if TYPE_CHECKING:
 
 LATERAL_REASON = ("a SHACL-SPARQL constraint that needs $this pre-bound inside a nested group "
                   "or subquery (Oxigraph's LATERAL; no SPARQL 1.1 endpoint has it)")
+#: :data:`LATERAL_REASON` in nb, nn and en.
+LATERAL_REASONS = {
+    "nb": "en SHACL-SPARQL-begrensning som trenger $this forhåndsbundet inne i en nøstet gruppe eller "
+          "underspørring (Oxigraphs LATERAL; ingen SPARQL 1.1-endepunkter har det)",
+    "nn": "ei SHACL-SPARQL-avgrensing som treng $this førehandsbunden inne i ei nøsta gruppe eller "
+          "underspørjing (LATERAL i Oxigraph; ingen SPARQL 1.1-endepunkt har det)",
+    "en": LATERAL_REASON}
+_UNREADABLE_SELECT = {"nb": "SELECT-delen av SPARQL-spørringen kan ikke leses",
+                      "nn": "SELECT-delen av SPARQL-spørjinga kan ikkje lesast",
+                      "en": "cannot read the SELECT of its SPARQL query"}
+_OWN_PREFIXES = {"nb": "en SPARQL-spørring deklarerer egne prefikser; bruk sh:prefixes",
+                 "nn": "ei SPARQL-spørjing deklarerer eigne prefiks; bruk sh:prefixes",
+                 "en": "a SPARQL query declares its own prefixes; use sh:prefixes"}
+_SHAPES_GRAPH = {"nb": "$shapesGraph støttes ikke av den kompilerte motoren (SHACL-formene er ingen graf "
+                       "spørringene leser)",
+                 "nn": "$shapesGraph er ikkje støtta av den kompilerte motoren (SHACL-formene er ingen graf "
+                       "spørjingane les)",
+                 "en": "$shapesGraph is not supported by the compiled engine (the shapes are no graph its "
+                       "queries read)"}
 
 
 def _is_iri_node(value: Node) -> bool:
@@ -99,13 +120,16 @@ def _projection(text: str, shape: Node) -> dict[str, str]:
             item = text[position:end + 1]
             alias = re.search(r"\bAS\s+[?$](\w+)\s*\)\s*$", code(item), re.IGNORECASE)
             if not alias:
-                raise MalformedShape(f"shape {name(shape)}: cannot read {item!r} in a SELECT")
+                raise shape_error(MalformedShape, shape, {
+                    "nb": "kan ikke lese «{item}» i en SELECT",
+                    "nn": "kan ikkje lese «{item}» i ein SELECT",
+                    "en": "cannot read {item_repr} in a SELECT"}, item=item, item_repr=repr(item))
             found[alias.group(1)] = item
             position = end + 1
             continue
         match = re.compile(r"[?$](\w+)").match(blanked, position)
         if not match:
-            raise MalformedShape(f"shape {name(shape)}: cannot read the SELECT of its SPARQL query")
+            raise shape_error(MalformedShape, shape, _UNREADABLE_SELECT)
         found[match.group(1)] = "?" + match.group(1)
         position = match.end()
     return found
@@ -116,16 +140,17 @@ def split_select(text: str, shape: Node) -> tuple[dict[str, str], str, bool]:
     DISTINCT, of a SHACL-SPARQL ``sh:select``."""
     blanked = code(text)
     if re.search(r"^\s*(PREFIX|BASE)\b", blanked, re.IGNORECASE | re.MULTILINE):
-        raise UnsupportedShape(f"shape {name(shape)}: a SPARQL query declares its own prefixes; "
-                               "use sh:prefixes")
+        raise shape_error(UnsupportedShape, shape, _OWN_PREFIXES)
     head = re.match(r"\s*SELECT\s+(DISTINCT\s+|REDUCED\s+)?(.*?)\s*(WHERE\s*)?\{", blanked,
                     re.IGNORECASE | re.DOTALL)
     if not head:
-        raise MalformedShape(f"shape {name(shape)}: cannot read the SELECT of its SPARQL query")
+        raise shape_error(MalformedShape, shape, _UNREADABLE_SELECT)
     projected = text[head.start(2):head.end(2)]
     if "*" in head.group(2):
-        raise UnsupportedShape(f"shape {name(shape)}: a SPARQL constraint must name what it "
-                               "projects ($this ?value ?path), not *")
+        raise shape_error(UnsupportedShape, shape, {
+            "nb": "en SPARQL-begrensning må navngi det den projiserer ($this ?value ?path), ikke *",
+            "nn": "ei SPARQL-avgrensing må namngje det ho projiserer ($this ?value ?path), ikkje *",
+            "en": "a SPARQL constraint must name what it projects ($this ?value ?path), not *"})
     projection = _projection(projected, shape)
     start = head.end() - 1
     depth = 0
@@ -136,22 +161,29 @@ def split_select(text: str, shape: Node) -> tuple[dict[str, str], str, bool]:
             depth -= 1
             if depth == 0:
                 if blanked[index + 1:].strip():
-                    raise UnsupportedShape(f"shape {name(shape)}: solution modifiers after the "
-                                           "WHERE group of a SPARQL constraint are not supported")
+                    raise shape_error(UnsupportedShape, shape, {
+                        "nb": "løsningsmodifikatorer etter WHERE-gruppen i en SPARQL-begrensning støttes ikke",
+                        "nn": "løysingsmodifikatorar etter WHERE-gruppa i ei SPARQL-avgrensing er ikkje støtta",
+                        "en": "solution modifiers after the WHERE group of a SPARQL constraint are not supported"})
                 distinct = bool(head.group(1)) and head.group(1).strip().upper() == "DISTINCT"
                 return projection, text[start + 1:index], distinct
-    raise MalformedShape(f"shape {name(shape)}: unbalanced braces in its SPARQL query")
+    raise shape_error(MalformedShape, shape, {
+        "nb": "krøllparentesene i SPARQL-spørringen er ikke balansert",
+        "nn": "krøllparentesane i SPARQL-spørjinga er ikkje balanserte",
+        "en": "unbalanced braces in its SPARQL query"})
 
 
 def ask_body(text: str, shape: Node) -> str:
     blanked = code(text)
     if re.search(r"^\s*(PREFIX|BASE)\b", blanked, re.IGNORECASE | re.MULTILINE):
-        raise UnsupportedShape(f"shape {name(shape)}: a SPARQL query declares its own prefixes; "
-                               "use sh:prefixes")
+        raise shape_error(UnsupportedShape, shape, _OWN_PREFIXES)
     head = re.match(r"\s*ASK\s*(WHERE\s*)?\{", blanked, re.IGNORECASE)
     end = blanked.rfind("}")
     if not head or end < head.end():
-        raise MalformedShape(f"shape {name(shape)}: cannot read the ASK of its SPARQL validator")
+        raise shape_error(MalformedShape, shape, {
+            "nb": "ASK-delen av SPARQL-validatoren kan ikke leses",
+            "nn": "ASK-delen av SPARQL-validatoren kan ikkje lesast",
+            "en": "cannot read the ASK of its SPARQL validator"})
     return text[head.end():end]
 
 
@@ -159,28 +191,31 @@ def check_prebinding(body: str, shape: Node, prebound: tuple[str, ...]) -> None:
     """Refuse what SHACL 5.2.1 does not allow with pre-bound variables."""
     blanked = code(body)
     if uses(body, "shapesGraph"):
-        raise UnsupportedShape(f"shape {name(shape)}: $shapesGraph is not supported by the "
-                               "compiled engine (the shapes are no graph its queries read)")
+        raise shape_error(UnsupportedShape, shape, _SHAPES_GRAPH)
     for keyword in ("MINUS", "VALUES", "SERVICE", "FROM", "GRAPH"):
         if re.search(rf"\b{keyword}\b", blanked, re.IGNORECASE):
-            raise UnsupportedShape(f"shape {name(shape)}: {keyword} is not allowed in a SHACL-SPARQL "
-                                   "query (SHACL 5.2.1)")
+            raise shape_error(UnsupportedShape, shape, {
+                "nb": "{keyword} er ikke tillatt i en SHACL-SPARQL-spørring (SHACL 5.2.1)",
+                "nn": "{keyword} er ikkje tillate i ei SHACL-SPARQL-spørjing (SHACL 5.2.1)",
+                "en": "{keyword} is not allowed in a SHACL-SPARQL query (SHACL 5.2.1)"}, keyword=keyword)
     for variable in prebound:
         if re.search(rf"\bAS\s+[?$]{variable}\b", blanked, re.IGNORECASE):
-            raise UnsupportedShape(f"shape {name(shape)}: a SHACL-SPARQL query may not bind the "
-                                   f"pre-bound variable ${variable} (SHACL 5.2.1)")
+            raise shape_error(UnsupportedShape, shape, {
+                "nb": "en SHACL-SPARQL-spørring kan ikke binde den forhåndsbundne variabelen ${variable} (SHACL 5.2.1)",
+                "nn": "ei SHACL-SPARQL-spørjing kan ikkje binde den førehandsbundne variabelen ${variable} (SHACL 5.2.1)",
+                "en": "a SHACL-SPARQL query may not bind the pre-bound variable ${variable} (SHACL 5.2.1)"}, variable=variable)
     for sub in _subqueries(body):
         projection = re.match(r"\s*SELECT\s+(DISTINCT\s+|REDUCED\s+)?(.*?)\s*(WHERE\s*)?\{",
                               code(sub), re.IGNORECASE | re.DOTALL)
         projected = projection.group(2) if projection else ""
         for variable in prebound:
             if not re.search(rf"[?$]{variable}\b", projected):
-                raise UnsupportedShape(f"shape {name(shape)}: a subquery of a SHACL-SPARQL query "
-                                       f"must project the pre-bound variable ${variable} "
-                                       "(SHACL 5.2.1)")
+                raise shape_error(UnsupportedShape, shape, {
+                    "nb": "en underspørring i en SHACL-SPARQL-spørring må projisere den forhåndsbundne variabelen ${variable} (SHACL 5.2.1)",
+                    "nn": "ei underspørjing i ei SHACL-SPARQL-spørjing må projisere den førehandsbundne variabelen ${variable} (SHACL 5.2.1)",
+                    "en": "a subquery of a SHACL-SPARQL query must project the pre-bound variable ${variable} (SHACL 5.2.1)"}, variable=variable)
     if uses(body, "shapesGraph"):
-        raise UnsupportedShape(f"shape {name(shape)}: $shapesGraph is not supported by the "
-                               "compiled engine (the shapes are no graph its queries read)")
+        raise shape_error(UnsupportedShape, shape, _SHAPES_GRAPH)
 
 
 _SELECT = re.compile(r"\bSELECT\b", re.IGNORECASE)
@@ -275,15 +310,21 @@ def constraint(scope: Scope, node: Node) -> Iterator[Found]:
     if not compiler.active(node):
         return
     if not scope.top:
-        raise UnsupportedShape(f"shape {name(shape)}: a SHACL-SPARQL constraint inside sh:node, "
-                               "sh:not, sh:and, sh:or, sh:xone or a qualified value shape is not "
-                               "supported by the compiled engine")
+        raise shape_error(UnsupportedShape, shape, {
+            "nb": "en SHACL-SPARQL-begrensning inne i sh:node, sh:not, sh:and, sh:or, sh:xone eller en kvalifisert verdiform støttes ikke av den kompilerte motoren",
+            "nn": "ei SHACL-SPARQL-avgrensing inne i sh:node, sh:not, sh:and, sh:or, sh:xone eller ei kvalifisert verdiform er ikkje støtta av den kompilerte motoren",
+            "en": "a SHACL-SPARQL constraint inside sh:node, sh:not, sh:and, sh:or, sh:xone or a qualified value shape is not supported by the compiled engine"})
     if (node, SH.ask, None) in compiler.g and (node, SH.select, None) not in compiler.g:
-        raise MalformedShape(f"shape {name(shape)}: a SPARQL constraint is a SELECT (sh:select); "
-                             "sh:ask belongs to validators")
+        raise shape_error(MalformedShape, shape, {
+            "nb": "en SPARQL-begrensning er en SELECT (sh:select); sh:ask hører til validatorer",
+            "nn": "ei SPARQL-avgrensing er ein SELECT (sh:select); sh:ask høyrer til validatorar",
+            "en": "a SPARQL constraint is a SELECT (sh:select); sh:ask belongs to validators"})
     select = compiler.shapes.one(node, SH.select)
     if select is None:
-        raise MalformedShape(f"shape {name(shape)}: a sh:sparql constraint without sh:select")
+        raise shape_error(MalformedShape, shape, {
+            "nb": "en sh:sparql-begrensning uten sh:select",
+            "nn": "ei sh:sparql-avgrensing utan sh:select",
+            "en": "a sh:sparql constraint without sh:select"})
     yield replace(_select(scope, str(select), SH.SPARQLConstraintComponent, {}), constraint=node)
 
 
@@ -291,12 +332,17 @@ def _substitute(text: str, scope: Scope, parameters: dict[str, Node]) -> str:
     shape = scope.shape
     if uses(text, "PATH"):
         if scope.path is None:
-            raise MalformedShape(f"shape {name(shape)}: $PATH in a SPARQL query of a node shape")
+            raise shape_error(MalformedShape, shape, {
+                "nb": "$PATH i en SPARQL-spørring i en nodeform",
+                "nn": "$PATH i ei SPARQL-spørjing i ei nodeform",
+                "en": "$PATH in a SPARQL query of a node shape"})
         text = replace_variable(text, "PATH", scope.path)
     if uses(text, "currentShape"):
         if not isinstance(shape, URIRef):
-            raise UnsupportedShape(f"shape {name(shape)}: $currentShape of a blank node shape is not "
-                                   "supported")
+            raise shape_error(UnsupportedShape, shape, {
+                "nb": "$currentShape i en SHACL-form som er en blank node, støttes ikke",
+                "nn": "$currentShape i ei SHACL-form som er ein blank node, er ikkje støtta",
+                "en": "$currentShape of a blank node shape is not supported"})
         text = replace_variable(text, "currentShape", f"<{shape}>")
     for variable, value in parameters.items():
         text = replace_variable(text, variable, sparql_term(value))
@@ -307,7 +353,10 @@ def _select(scope: Scope, text: str, component: URIRef, parameters: dict[str, No
     shape = scope.shape
     projection, body, distinct = split_select(text, shape)
     if "this" not in projection:
-        raise MalformedShape(f"shape {name(shape)}: a SPARQL constraint must project $this")
+        raise shape_error(MalformedShape, shape, {
+            "nb": "en SPARQL-begrensning må projisere $this",
+            "nn": "ei SPARQL-avgrensing må projisere $this",
+            "en": "a SPARQL constraint must project $this"})
     check_prebinding(body, shape, ("this",))
     body = _substitute(body, scope, parameters)
     # Every projected variable is kept: each solution is a result (SHACL 5.3.2), and the
@@ -355,8 +404,10 @@ def _parameters(compiler: Compiler, component: Node) -> list[tuple[URIRef, bool]
     for parameter in compiler.g.objects(component, SH.parameter):
         path = compiler.shapes.one(parameter, SH.path)
         if not isinstance(path, URIRef):
-            raise MalformedShape(f"constraint component {name(component)}: a parameter's sh:path "
-                                 "must be an IRI")
+            raise localised(MalformedShape, {
+                "nb": "begrensningskomponenten {component}: sh:path til en parameter må være en IRI",
+                "nn": "avgrensingskomponenten {component}: sh:path til ein parameter må vere ein IRI",
+                "en": "constraint component {component}: a parameter's sh:path must be an IRI"}, component=name(component))
         optional = compiler.shapes.one(parameter, SH.optional)
         found.append((path, optional is not None and compiler.shapes.boolean(parameter, SH.optional, optional)))
     return sorted(found, key=lambda p: str(p[0]))
@@ -390,7 +441,10 @@ def custom_components(compiler: Compiler, shape: Node) -> list[tuple[Custom, Nod
         if not all((shape, p, None) in compiler.g for p, optional in parameters if not optional):
             continue
         if not isinstance(component, URIRef):
-            raise UnsupportedShape(f"shape {name(shape)}: a blank node constraint component")
+            raise shape_error(UnsupportedShape, shape, {
+                "nb": "en begrensningskomponent som er en blank node, støttes ikke",
+                "nn": "ein avgrensingskomponent som er ein blank node, er ikkje støtta",
+                "en": "a blank node constraint component"})
 
         def compile_(scope: Scope, _shape: Node, component: URIRef = component,
                     parameters: list[tuple[URIRef, bool]] = parameters) -> Iterator[Found]:
@@ -406,30 +460,39 @@ def _custom(scope: Scope, component: URIRef, parameters: list[tuple[URIRef, bool
     for path, _optional in parameters:
         values = list(compiler.g.objects(shape, path))
         if len(values) > 1:
-            raise UnsupportedShape(f"shape {name(shape)}: several values of the parameter "
-                                   f"{name(path)} of {name(component)} are not supported")
+            raise shape_error(UnsupportedShape, shape, {
+                "nb": "flere verdier av parameteren {param} i {component} støttes ikke",
+                "nn": "fleire verdiar av parameteren {param} i {component} er ikkje støtta",
+                "en": "several values of the parameter {param} of {component} are not supported"}, param=name(path), component=name(component))
         if values:
             if isinstance(values[0], BNode):
-                raise UnsupportedShape(f"shape {name(shape)}: a blank node as the value of "
-                                       f"{name(path)} is not supported")
+                raise shape_error(UnsupportedShape, shape, {
+                    "nb": "en blank node som verdi av {param} støttes ikke",
+                    "nn": "ein blank node som verdi av {param} er ikkje støtta",
+                    "en": "a blank node as the value of {param} is not supported"}, param=name(path))
             bound[_local_name(path)] = values[0]
     node_shape = scope.path is None
     specific = compiler.shapes.one(component, SH.nodeValidator if node_shape else SH.propertyValidator)
     validator = specific if specific is not None else compiler.shapes.one(component, SH.validator)
     if validator is None:
-        raise UnsupportedShape(f"shape {name(shape)}: the constraint component {name(component)} has "
-                               f"no validator for a {'node' if node_shape else 'property'} shape")
+        raise shape_error(UnsupportedShape, shape, {
+            "nb": "begrensningskomponenten {component} har ingen validator for en {nb}",
+            "nn": "avgrensingskomponenten {component} har ingen validator for ei {nn}",
+            "en": "the constraint component {component} has no validator for a {en} shape"}, component=name(component), nb='nodeform' if node_shape else 'egenskapsform', nn='nodeform' if node_shape else 'eigenskapsform', en='node' if node_shape else 'property')
     select = compiler.shapes.one(validator, SH.select)
     ask = compiler.shapes.one(validator, SH.ask)
     if select is not None and specific is not None:
         if not scope.top:
-            raise UnsupportedShape(f"shape {name(shape)}: the SELECT validator of {name(component)} "
-                                   "inside sh:node, sh:or and the like is not supported")
+            raise shape_error(UnsupportedShape, shape, {
+                "nb": "SELECT-validatoren til {component} inne i sh:node, sh:or og liknende støttes ikke",
+                "nn": "SELECT-validatoren til {component} inne i sh:node, sh:or og liknande er ikkje støtta",
+                "en": "the SELECT validator of {component} inside sh:node, sh:or and the like is not supported"}, component=name(component))
         return _select(scope, str(select), component, bound)
     if ask is None:
-        raise MalformedShape(f"shape {name(shape)}: the validator of {name(component)} has no "
-                             "sh:ask (sh:validator) or sh:select (sh:nodeValidator, "
-                             "sh:propertyValidator)")
+        raise shape_error(MalformedShape, shape, {
+            "nb": "validatoren til {component} har verken sh:ask (sh:validator) eller sh:select (sh:nodeValidator, sh:propertyValidator)",
+            "nn": "validatoren til {component} har verken sh:ask (sh:validator) eller sh:select (sh:nodeValidator, sh:propertyValidator)",
+            "en": "the validator of {component} has no sh:ask (sh:validator) or sh:select (sh:nodeValidator, sh:propertyValidator)"}, component=name(component))
     body = ask_body(str(ask), shape)
     check_prebinding(body, shape, ("this", "value"))
     body = _substitute(body, scope, bound)
@@ -444,16 +507,22 @@ def _custom(scope: Scope, component: URIRef, parameters: list[tuple[URIRef, bool
 def target_pattern(compiler: Compiler, shape: Node, target: Node) -> str:
     select = compiler.shapes.one(target, SH.select)
     if select is None:
-        raise UnsupportedShape(f"shape {name(shape)}: only SPARQL-based targets (sh:select) are "
-                               "supported among sh:target")
+        raise shape_error(UnsupportedShape, shape, {
+            "nb": "blant sh:target støttes bare SPARQL-baserte mål (sh:select)",
+            "nn": "blant sh:target er berre SPARQL-baserte mål (sh:select) støtta",
+            "en": "only SPARQL-based targets (sh:select) are supported among sh:target"})
     text = str(select).strip()
     blanked = code(text)
     if re.search(r"^\s*(PREFIX|BASE)\b", blanked, re.IGNORECASE | re.MULTILINE):
-        raise UnsupportedShape(f"shape {name(shape)}: a SPARQL target declares its own prefixes; "
-                               "use sh:prefixes")
+        raise shape_error(UnsupportedShape, shape, {
+            "nb": "et SPARQL-mål deklarerer egne prefikser; bruk sh:prefixes",
+            "nn": "eit SPARQL-mål deklarerer eigne prefiks; bruk sh:prefixes",
+            "en": "a SPARQL target declares its own prefixes; use sh:prefixes"})
     if re.search(r"\b(SERVICE|FROM|GRAPH)\b", blanked, re.IGNORECASE):
-        raise UnsupportedShape(f"shape {name(shape)}: SERVICE, FROM and GRAPH are not allowed in a "
-                               "SPARQL target")
+        raise shape_error(UnsupportedShape, shape, {
+            "nb": "SERVICE, FROM og GRAPH er ikke tillatt i et SPARQL-mål",
+            "nn": "SERVICE, FROM og GRAPH er ikkje tillate i eit SPARQL-mål",
+            "en": "SERVICE, FROM and GRAPH are not allowed in a SPARQL target"})
     return "{ " + text + " }"
 
 

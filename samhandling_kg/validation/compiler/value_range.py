@@ -12,7 +12,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node, URIRef
 
 from samhandling_kg.validation.compiler.literals import sparql_term, value_of
-from samhandling_kg.validation.compiler.shapes import Found, MalformedShape, name
+from samhandling_kg.validation.compiler.shapes import Found, MalformedShape, name, shape_error
 
 if TYPE_CHECKING:
     from samhandling_kg.validation.compiler.base import Compiler, Scope
@@ -21,7 +21,10 @@ if TYPE_CHECKING:
 
 def _bound(shape: Node, parameter: URIRef, bound: Node) -> str:
     if not isinstance(bound, Literal):
-        raise MalformedShape(f"shape {name(shape)}: {name(parameter)} {name(bound)} is not a literal")
+        raise shape_error(MalformedShape, shape, {
+            "nb": "{param} {bound} er ikke en literal",
+            "nn": "{param} {bound} er ikkje ein literal",
+            "en": "{param} {bound} is not a literal"}, param=name(parameter), bound=name(bound))
     return sparql_term(bound)
 
 

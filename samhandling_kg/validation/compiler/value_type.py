@@ -15,7 +15,7 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from samhandling_kg.validation.compiler.literals import VALUE_TYPES, datatype_of
-from samhandling_kg.validation.compiler.shapes import Found, MalformedShape, name
+from samhandling_kg.validation.compiler.shapes import Found, MalformedShape, name, shape_error
 from samhandling_kg.validation.compiler.xsd import sparql_well_formed
 
 if TYPE_CHECKING:
@@ -34,11 +34,17 @@ NODE_KINDS = {
 
 def _class_node(shape: Node, value: Node) -> Node:
     if isinstance(value, Literal):
-        raise MalformedShape(f"shape {name(shape)}: sh:class {name(value)} is not a class")
+        raise shape_error(MalformedShape, shape, {
+            "nb": "sh:class {cls} er ikke en klasse",
+            "nn": "sh:class {cls} er ikkje ein klasse",
+            "en": "sh:class {cls} is not a class"}, cls=name(value))
     if isinstance(value, BNode):
         from samhandling_kg.validation.compiler.shapes import UnsupportedShape
 
-        raise UnsupportedShape(f"shape {name(shape)}: a blank node as sh:class is not supported")
+        raise shape_error(UnsupportedShape, shape, {
+            "nb": "en blank node som sh:class støttes ikke",
+            "nn": "ein blank node som sh:class er ikkje støtta",
+            "en": "a blank node as sh:class is not supported"})
     return value
 
 
@@ -54,7 +60,10 @@ def class_(scope: Scope, cls: Node) -> Iterator[Found]:
 
 def datatype_test(compiler: Compiler, shape: Node, value: str, datatype: Node) -> str:
     if not isinstance(datatype, URIRef):
-        raise MalformedShape(f"shape {name(shape)}: sh:datatype {name(datatype)} is not an IRI")
+        raise shape_error(MalformedShape, shape, {
+            "nb": "sh:datatype {datatype} er ikke en IRI",
+            "nn": "sh:datatype {datatype} er ikkje ein IRI",
+            "en": "sh:datatype {datatype} is not an IRI"}, datatype=name(datatype))
     if datatype == RDF.langString:
         return f'(isLiteral({value}) && LANG({value}) != "")'
     # Only a literal of a datatype the store reads by value may be kept in the private form.
@@ -73,8 +82,10 @@ def datatype(scope: Scope, dt: Node) -> Iterator[Found]:
 
 def node_kind_test(compiler: Compiler, shape: Node, value: str, kind: Node) -> str:
     if kind not in NODE_KINDS:
-        raise MalformedShape(f"shape {name(shape)}: sh:nodeKind {name(kind)} is not one of SHACL's "
-                             "six node kinds")
+        raise shape_error(MalformedShape, shape, {
+            "nb": "sh:nodeKind {kind} er ikke en av de seks nodetypene i SHACL",
+            "nn": "sh:nodeKind {kind} er ikkje ein av dei seks nodetypane i SHACL",
+            "en": "sh:nodeKind {kind} is not one of SHACL's six node kinds"}, kind=name(kind))
     return NODE_KINDS[kind].format(v=value)  # type: ignore[index]
 
 
