@@ -93,3 +93,20 @@ ROW_FLOOR = 100
 #: derived triples.
 INFER_SECONDS = Limit("SAMHANDLING_MAX_INFER_SECONDS", 120, "seconds")
 INFER_TRIPLES = Limit("SAMHANDLING_MAX_INFERRED", 2_000_000, "triples")
+
+#: The inference limits' messages (``{limit}``: :meth:`Limit.described`), in the site's words
+#: for OWL 2 RL inference («sluttet av reglene»).
+INFERENCE_DERIVED = {
+    "nb": "OWL 2 RL-reglene sluttet mer enn {limit}; dataene har en form (som en lang "
+          "owl:sameAs-kjede) reglene ikke blir ferdige med",
+    "nn": "OWL 2 RL-reglane slutta meir enn {limit}; dataa har ei form (som ei lang "
+          "owl:sameAs-kjede) reglane ikkje vert ferdige med",
+    "en": "inference derived more than {limit}; the data holds a shape (such as a long owl:sameAs "
+          "chain) it cannot finish"}
+INFERENCE_RAN = {
+    "nb": "OWL 2 RL-reglene brukte mer enn {limit}; dataene har en form (som en lang "
+          "owl:sameAs-kjede) reglene ikke blir ferdige med",
+    "nn": "OWL 2 RL-reglane brukte meir enn {limit}; dataa har ei form (som ei lang "
+          "owl:sameAs-kjede) reglane ikkje vert ferdige med",
+    "en": "inference ran longer than {limit}; the data holds a shape (such as a long owl:sameAs "
+          "chain) it cannot finish"}

@@ -35,6 +35,7 @@ from samhandling_kg.core.errors import (
     printable,
 )
 from samhandling_kg.core.terms import IRI_FORBIDDEN
+from samhandling_kg.io import messages
 from samhandling_kg.io.checks import (
     LONG_IRI,
     LONG_TOKEN,
@@ -90,10 +91,7 @@ def input_format(name: str) -> str:
     """The rdflib format for an ``--input-format`` name (``ttl``, ``nt``, ``jsonld``…)."""
     fmt = FORMATS.get("." + name.lower().lstrip("."))
     if fmt is None:
-        raise localised(SamhandlingError, {
-            "nb": "ukjent inndataformat «{name}»; kjente formater: {known}",
-            "nn": "ukjend inndataformat «{name}»; kjende format: {known}",
-            "en": "unknown input format {name_repr}; known: {known}"},
+        raise localised(SamhandlingError, messages.UNKNOWN_INPUT_FORMAT,
             name=name, name_repr=repr(name), known=", ".join(INPUT_FORMATS))
     return fmt
 
@@ -115,11 +113,9 @@ def read_stdin(stream: IO[bytes], name: str, *, source: str = "<stdin>") -> RdfB
             parts.append(block)
             size += len(block)
     except OSError as exc:
-        raise input_error(source, {"nb": "kan ikke leses: «{detail}»", "nn": "kan ikkje lesast: «{detail}»",
-                          "en": "cannot read: {detail}"}, detail=exc.strerror or exc) from None
+        raise input_error(source, messages.CANNOT_READ, detail=exc.strerror or exc) from None
     if size > most:
-        raise input_error(source, {"nb": "er større enn {limit}", "nn": "er større enn {limit}",
-                          "en": "is larger than {limit}"}, limit=limits.INPUT.described(most))
+        raise input_error(source, messages.LARGER, limit=limits.INPUT.described(most))
     return RdfBytes(source, b"".join(parts), fmt)
 
 
@@ -164,10 +160,7 @@ def format_for(path: str | Path | RdfBytes) -> str:
         return FORMATS[suffix]
     except KeyError:
         known = ", ".join(sorted(FORMATS))
-        raise input_error(path, {
-            "nb": "ukjent filendelse for RDF «{nb}»; kjente endelser: {known}",
-            "nn": "ukjend filending for RDF «{nn}»; kjende endingar: {known}",
-            "en": "unknown RDF file ending '{en}'; known: {known}"}, known=known,
+        raise input_error(path, messages.UNKNOWN_ENDING, known=known,
             nb=suffix or "(ingen)", nn=suffix or "(inga)", en=suffix or "(none)") from None
 
 
@@ -180,21 +173,14 @@ def read_bytes(path: str | Path | RdfBytes) -> bytes:
         info = p.stat()  # follows links: a link to a regular file is read as that file
     except FileNotFoundError:
         if p.is_symlink():
-            raise input_error(path, {"nb": "symbolsk lenke som peker til ingenting",
-                                     "nn": "symbolsk lenkje som peikar til ingenting",
-                                     "en": "broken symbolic link"}) from None
-        raise input_error(path, {"nb": "filen finnes ikke", "nn": "fila finst ikkje",
-                                 "en": "no such file"}) from None
+            raise input_error(path, messages.BROKEN_LINK) from None
+        raise input_error(path, messages.NO_SUCH_FILE) from None
     except OSError as exc:
-        raise input_error(path, {"nb": "kan ikke leses: «{detail}»", "nn": "kan ikkje lesast: «{detail}»",
-                          "en": "cannot read: {detail}"}, detail=exc.strerror or exc) from None
+        raise input_error(path, messages.CANNOT_READ, detail=exc.strerror or exc) from None
     if stat.S_ISDIR(info.st_mode):
-        raise input_error(path, {"nb": "er en mappe, ikke en fil", "nn": "er ei mappe, ikkje ei fil",
-                                 "en": "is a folder, not a file"})
+        raise input_error(path, messages.A_FOLDER)
     if not stat.S_ISREG(info.st_mode):
-        raise input_error(path, {"nb": "er ikke en vanlig fil (enhet, rør eller sokkel)",
-                                 "nn": "er ikkje ei vanleg fil (eining, røyr eller sokkel)",
-                                 "en": "is not a regular file (device, pipe or socket)"})
+        raise input_error(path, messages.NOT_REGULAR)
     try:
         with p.open("rb") as handle:
             head = handle.read(_HEAD_BYTES)
@@ -203,8 +189,7 @@ def read_bytes(path: str | Path | RdfBytes) -> bytes:
             _check_head(head, path)
             most = limits.INPUT.value()
             if info.st_size > most:
-                raise input_error(path, {"nb": "er større enn {limit}", "nn": "er større enn {limit}",
-                          "en": "is larger than {limit}"}, limit=limits.INPUT.described(most))
+                raise input_error(path, messages.LARGER, limit=limits.INPUT.described(most))
             # read() allocates what it is asked for before it reads: ask for the size stat
             # gave (and one byte more), not for the limit, then follow a file that grew, in
             # bounded steps, up to the limit.
@@ -215,14 +200,11 @@ def read_bytes(path: str | Path | RdfBytes) -> bytes:
                     break
                 rest += more
             if len(head) + len(rest) > most:
-                raise input_error(path, {"nb": "er større enn {limit}", "nn": "er større enn {limit}",
-                          "en": "is larger than {limit}"}, limit=limits.INPUT.described(most))
+                raise input_error(path, messages.LARGER, limit=limits.INPUT.described(most))
     except PermissionError:
-        raise input_error(path, {"nb": "mangler lesetilgang", "nn": "manglar lesetilgang",
-                                 "en": "permission denied"}) from None
+        raise input_error(path, messages.PERMISSION_DENIED) from None
     except OSError as exc:
-        raise input_error(path, {"nb": "kan ikke leses: «{detail}»", "nn": "kan ikkje lesast: «{detail}»",
-                          "en": "cannot read: {detail}"}, detail=exc.strerror or exc) from None
+        raise input_error(path, messages.CANNOT_READ, detail=exc.strerror or exc) from None
     return head + rest if rest else head
 
 
@@ -244,13 +226,9 @@ def _check_head(head: bytes, source: str | Path) -> None:
 def decode_text(data: bytes, source: str | Path) -> str:
     """UTF-8 text without a byte-order mark; other encodings are refused with the line."""
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        raise input_error(source, {"nb": "er kodet i UTF-32; RDF-filer må være UTF-8",
-                                   "nn": "er koda i UTF-32; RDF-filer må vere UTF-8",
-                                   "en": "is UTF-32 encoded; RDF files must be UTF-8"}, line=1)
+        raise input_error(source, messages.UTF32, line=1)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise input_error(source, {"nb": "er kodet i UTF-16; RDF-filer må være UTF-8",
-                                   "nn": "er koda i UTF-16; RDF-filer må vere UTF-8",
-                                   "en": "is UTF-16 encoded; RDF files must be UTF-8"}, line=1)
+        raise input_error(source, messages.UTF16, line=1)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -258,14 +236,10 @@ def decode_text(data: bytes, source: str | Path) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         bad = data[exc.start : exc.start + 1].hex()
-        raise input_error(source, {"nb": "er ikke gyldig UTF-8 (byte 0x{bad})",
-                                   "nn": "er ikkje gyldig UTF-8 (byte 0x{bad})",
-                                   "en": "is not valid UTF-8 (byte 0x{bad})"}, line=line, bad=bad) from None
+        raise input_error(source, messages.NOT_UTF8, line=line, bad=bad) from None
     nul = text.find("\x00")
     if nul >= 0:
-        raise input_error(source, {"nb": "inneholder binære data (NUL-byte)",
-                                   "nn": "inneheld binære data (NUL-byte)",
-                                   "en": "contains binary data (NUL byte)"}, line=text.count("\n", 0, nul) + 1)
+        raise input_error(source, messages.BINARY, line=text.count("\n", 0, nul) + 1)
     return text
 
 
@@ -321,10 +295,7 @@ def parse_bytes(data: bytes, source: str | Path, graph: Graph | None = None, *, 
                 scratch.parse(data=payload, format=format, publicID=_base_iri(source))
     except NetworkRefused as exc:
         # The guard stopped a fetch that the checks above did not foresee: name the file.
-        raise input_error(source, {
-            "nb": "viser til noe utenfor filen, og det hentes ikke («{exc}»)",
-            "nn": "viser til noko utanfor fila, og det vert ikkje henta («{exc}»)",
-            "en": "refers to something outside the file, which is not fetched ({exc})"}, exc=exc) from None
+        raise input_error(source, messages.OUTSIDE, exc=exc) from None
     except SamhandlingError:
         raise
     except RecursionError:
@@ -455,9 +426,8 @@ def _check_terms(graph: Graph, payload: str | bytes, source: str | Path) -> None
                     raise input_error(source, LONG_IRI, _line_of(payload, str(term)[:200]),
                                       limit=limits.IRI.described(longest_iri))
                 if IRI_FORBIDDEN.search(term):
-                    raise input_error(source, {"nb": "ugyldig IRI {iri}", "nn": "ugyldig IRI {iri}",
-                                               "en": "invalid IRI {iri}"}, _line_of(payload, str(term)),
-                                      iri=printable(repr(str(term)))[:120])
+                    raise input_error(source, messages.INVALID_IRI, _line_of(payload, str(term)),
+                                      iri=printable(str(term))[:120], iri_repr=printable(repr(str(term)))[:120])
                 if SURROGATE.search(term):
                     _refuse_surrogate(payload, source)
             elif isinstance(term, Literal):
@@ -465,26 +435,16 @@ def _check_terms(graph: Graph, payload: str | bytes, source: str | Path) -> None
                     raise input_error(source, LONG_TOKEN, _line_of(payload, str(term)[:200]),
                                       limit=limits.TOKEN.described(longest_token))
                 if position != "object":
-                    raise input_error(source, {"nb": "en literal kan ikke være {nb} i et trippel",
-                                               "nn": "ein literal kan ikkje vere {nn} i eit trippel",
-                                               "en": "a literal cannot be the {en} of a triple"},
+                    raise input_error(source, messages.LITERAL_POSITION,
                                       _line_of(payload, str(term)), en=position,
                                       nb=_POSITIONS[position][0], nn=_POSITIONS[position][1])
                 if SURROGATE.search(term) or (term.datatype is not None and SURROGATE.search(term.datatype)):
                     _refuse_surrogate(payload, source)
             elif isinstance(term, BNode) and type(term) is BNode:
                 if position == "predicate":
-                    raise input_error(source, {"nb": "en blank node kan ikke være predikat",
-                                               "nn": "ein blank node kan ikkje vere predikat",
-                                               "en": "a blank node cannot be a predicate"})
+                    raise input_error(source, messages.BNODE_PREDICATE)
             else:
-                raise input_error(source, {
-                    "nb": "{kind}-termer (Notation3-formler, variabler) er ikke RDF; bare vanlige "
-                          "tripler leses",
-                    "nn": "{kind}-termar (Notation3-formlar, variablar) er ikkje RDF; berre vanlege "
-                          "triplar vert lesne",
-                    "en": "{kind} terms (Notation3 formulas, variables) are not RDF; only plain "
-                          "triples are read"}, kind=type(term).__name__)
+                raise input_error(source, messages.NOT_RDF_TERMS, kind=type(term).__name__)
 
 
 #: A lone UTF-16 surrogate: no Unicode character, so no RDF term can hold it. rdflib (and
@@ -499,10 +459,7 @@ def _refuse_surrogate(payload: str | bytes, source: str | Path) -> NoReturn:
     found = SURROGATE_ESCAPE.search(text)
     escape = f" ({found.group()})" if found else ""
     line = text.count("\n", 0, found.start()) + 1 if found else None
-    raise input_error(source, {
-        "nb": "en escape-sekvens{escape} står for et enslig surrogat, som ikke er et Unicode-tegn",
-        "nn": "ein escape-sekvens{escape} står for eit einsleg surrogat, som ikkje er eit Unicode-teikn",
-        "en": "an escape{escape} stands for a lone surrogate, which is not a Unicode character"},
+    raise input_error(source, messages.SURROGATE_IN_ESCAPE,
         line, escape=escape)
 
 
@@ -557,17 +514,12 @@ def expand_paths(paths: Iterable[str | Path | RdfBytes], *, allow_none: bool = F
             continue
         path = Path(item)
         if not os.path.lexists(path):  # before its ending is looked at: say what is wrong
-            raise input_error(item, {"nb": "filen eller mappen finnes ikke",
-                                     "nn": "fila eller mappa finst ikkje",
-                                     "en": "no such file or folder"})
+            raise input_error(item, messages.NO_SUCH_FILE_OR_FOLDER)
         if path.is_dir():
             inside = sorted(_rdf_files_in(path))
             if not inside:
                 known = ", ".join(sorted(FORMATS))
-                raise input_error(path, {
-                    "nb": "mappen inneholder ingen RDF-filer (kjente endelser: {known})",
-                    "nn": "mappa inneheld ingen RDF-filer (kjende endingar: {known})",
-                    "en": "folder holds no RDF files (known endings: {known})"}, known=known)
+                raise input_error(path, messages.FOLDER_WITHOUT_RDF, known=known)
         else:
             inside = [path]
         for p in inside:
@@ -576,9 +528,7 @@ def expand_paths(paths: Iterable[str | Path | RdfBytes], *, allow_none: bool = F
                 seen.add(key)
                 found.append(p)
     if not found and not allow_none:
-        raise localised(SamhandlingError, {"nb": "ingen RDF-filer er oppgitt",
-                                           "nn": "ingen RDF-filer er oppgjevne",
-                                           "en": "no RDF files given"})
+        raise localised(SamhandlingError, messages.NO_FILES)
     return found
 
 
@@ -594,13 +544,9 @@ def _rdf_files_in(folder: Path) -> Iterator[Path]:
             with os.scandir(current) as entries:
                 listed = list(entries)
         except PermissionError:
-            raise input_error(current, {"nb": "mappen kan ikke leses: mangler lesetilgang",
-                                        "nn": "mappa kan ikkje lesast: manglar lesetilgang",
-                                        "en": "cannot read the folder: permission denied"}) from None
+            raise input_error(current, messages.FOLDER_PERMISSION_DENIED) from None
         except OSError as exc:
-            raise input_error(current, {"nb": "mappen kan ikke leses: «{detail}»",
-                                        "nn": "mappa kan ikkje lesast: «{detail}»",
-                                        "en": "cannot read the folder: {detail}"},
+            raise input_error(current, messages.CANNOT_READ_FOLDER,
                               detail=exc.strerror or exc) from None
         for entry in listed:
             if entry.name.startswith("."):

@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from samhandling_kg.core import limits, resources
-from samhandling_kg.core.errors import SamhandlingError
+from samhandling_kg.core.errors import SamhandlingError, localised
 from samhandling_kg.core.namespace import SAM
 from samhandling_kg.core.terms import PREFIXES, merge_into
 from samhandling_kg.io.network import no_network
@@ -113,11 +113,9 @@ class _BoundedSemantics(owlrl.OWLRL_Semantics):  # type: ignore[misc]
         if self._calls % 2048:
             return
         if len(self.graph) + len(self.added_triples) - self._start > self._most:
-            raise SamhandlingError(f"inference derived more than {limits.INFER_TRIPLES.describe(self._most)}; "
-                                   "the data holds a shape (such as a long owl:sameAs chain) it cannot finish")
+            raise localised(SamhandlingError, limits.INFERENCE_DERIVED, limit=limits.INFER_TRIPLES.described(self._most))
         if time.monotonic() > self._deadline:
-            raise SamhandlingError(f"inference ran longer than {limits.INFER_SECONDS.describe(self._seconds)}; "
-                                   "the data holds a shape (such as a long owl:sameAs chain) it cannot finish")
+            raise localised(SamhandlingError, limits.INFERENCE_RAN, limit=limits.INFER_SECONDS.described(self._seconds))
 
 
 def _copy(graph: Graph) -> Graph:

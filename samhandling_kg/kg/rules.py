@@ -28,7 +28,7 @@ import time
 import pyoxigraph as ox
 
 from samhandling_kg.core import limits
-from samhandling_kg.core.errors import SamhandlingError
+from samhandling_kg.core.errors import SamhandlingError, localised
 from samhandling_kg.io.oxigraph import solutions, term
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -126,9 +126,8 @@ def materialise_store(store: ox.Store, *, max_rounds: int = 100) -> int:
         if now == size:
             return now - before
         if now - before > most or time.monotonic() > deadline:  # checked once a round
-            what = (f"derived more than {limits.INFER_TRIPLES.describe(most)}" if now - before > most
-                    else f"ran longer than {limits.INFER_SECONDS.describe(seconds)}")
-            raise SamhandlingError(f"inference {what}; the data holds a shape (such as a long "
-                                   "owl:sameAs chain) it cannot finish")
+            if now - before > most:
+                raise localised(SamhandlingError, limits.INFERENCE_DERIVED, limit=limits.INFER_TRIPLES.described(most))
+            raise localised(SamhandlingError, limits.INFERENCE_RAN, limit=limits.INFER_SECONDS.described(seconds))
         size = now
     raise RuntimeError(f"no fixpoint after {max_rounds} rounds")

@@ -90,6 +90,11 @@ CASES: dict[str, Case] = {
     "limit-iri": Case(
         lambda t: ["validate", str(_write(t, "iri.ttl", "<https://e.org/" + "a" * 300 + "> <https://e.org/b> 1 .\n"))],
         lambda t: f"{t / 'iri.ttl'}:1:", env=(("SAMHANDLING_MAX_IRI", "100"),)),
+    "limit-inference": Case(
+        lambda t: ["query", "cq01-organisational-forms", "--infer", "--store", "rdflib", "--data", str(_write(t, "chain.nt", "".join(
+            f"<https://e.org/x{i}> <http://www.w3.org/2002/07/owl#sameAs> <https://e.org/x{i + 1}> .\n"
+            for i in range(400))))], lambda _: "SAMHANDLING_MAX_INFERRED", env=(("SAMHANDLING_MAX_INFERRED", "20000"),),
+        names=("owl", "sameas")),
     "limit-not-a-number": Case(lambda t: ["validate", str(VALID)], lambda _: "SAMHANDLING_MAX_INPUT",
                                env=(("SAMHANDLING_MAX_INPUT", "lots"),)),
     # --- validation's own errors ---

@@ -48,7 +48,7 @@ def _fields(text: str) -> set[str]:
 def test_the_messages_are_found() -> None:
     """(The scan finds the messages of the layers that raise them.)"""
     places = {place for place, _, _ in TEXTS_FOUND}
-    assert {"io/rdf.py", "io/checks.py", "sparql/guard.py", "kg/questions.py",
+    assert {"io/messages.py", "io/checks.py", "sparql/guard.py", "kg/questions.py",
             "validation/compiler/sparql.py", "core/usage.py"} <= places, places
     assert len(TEXTS_FOUND) > 100
 

@@ -338,10 +338,12 @@ PATCHING = {"unreadable", "unreadable_subfolder"}
 
 # --------------------------------------------------------------------------------- running
 
-def _english(argv: list[str]) -> list[str]:
-    """The manifest's messages are the English ones: validate and query (whose errors follow
-    --lang, default nb) run with --lang en unless the case gives a language."""
-    if argv and argv[0] in ("validate", "query") and not any(a.startswith("--lang") for a in argv):
+def _english(argv: list[str], error: bool = True) -> list[str]:
+    """The manifest's error messages are the English ones: validate, query and export (whose
+    errors follow --lang, default nb) run with --lang en where the case expects an error
+    (``error``) and gives no language; answers stay in the default language."""
+    if (error and argv and argv[0] in ("validate", "query", "export")
+            and not any(a.startswith("--lang") for a in argv)):
         return [*argv, "--lang", "en"]
     return argv
 
@@ -349,7 +351,7 @@ def _english(argv: list[str]) -> list[str]:
 def _commands(case: dict[str, Any], path: Path) -> list[list[str]]:
     if "argv" in case:
         return [_english([a.replace("{file}", str(path)).replace("{corpus}", str(CORPUS))
-                          for a in case["argv"]])]
+                          for a in case["argv"]], case.get("exit") == 2)]
     probe = str(CORPUS / "queries" / "probe.rq")
     default = ["query"] if path.suffix == ".rq" else ["data", "validate"]
     argv = {
@@ -361,7 +363,7 @@ def _commands(case: dict[str, Any], path: Path) -> list[list[str]]:
         "export": ["export", "--format", "nt", "--data", str(path)],
         "query": ["query", str(path)],
     }
-    return [_english(argv[name]) for name in case.get("commands", default)]
+    return [_english(argv[name], case.get("exit") == 2) for name in case.get("commands", default)]
 
 
 class CaseTimeout(Exception):

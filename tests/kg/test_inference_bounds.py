@@ -18,8 +18,8 @@ def _chain(path: Path, length: int) -> Path:
 
 
 @pytest.mark.parametrize("argv", [
-    ["export", "--infer", "--format", "nt", "--data", "{f}"],
-    ["query", "cq01-organisational-forms", "--infer", "--store", "rdflib", "--data", "{f}"],
+    ["export", "--infer", "--format", "nt", "--data", "{f}", "--lang", "en"],
+    ["query", "cq01-organisational-forms", "--infer", "--store", "rdflib", "--data", "{f}", "--lang", "en"],
 ])
 def test_an_owl_same_as_chain_stops_at_the_derived_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                        argv: list[str]) -> None:

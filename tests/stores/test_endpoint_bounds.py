@@ -79,7 +79,7 @@ def _with(mode: str) -> type[_Hostile]:
 def test_an_endpoint_that_answers_every_page_full_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SAMHANDLING_MAX_ROWS", "20000")
     with http_server(_with("full")) as url:
-        code, _, err = run("validate", "--endpoint", f"{url}/sparql")
+        code, _, err = run("validate", "--lang", "en", "--endpoint", f"{url}/sparql")
     assert_one_line_error(code, err, "20 000 rows", "SAMHANDLING_MAX_ROWS")
     assert _Hostile.requests < 20
 

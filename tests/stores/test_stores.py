@@ -291,14 +291,15 @@ def test_misspelt_parameter_is_refused_at_an_endpoint_too(oxigraph_server: Serve
     graph = f"https://example.org/test/{uuid.uuid4()}"
     loader(oxigraph_server).load(graph=graph)
     for where in ((), ("--endpoint", oxigraph_server.query_url, "--graph", graph)):
-        code, _, err = run("query", "cq05-forms-for-need", "--bind", "need=sam:CompareFastingGlukose",
+        code, _, err = run("query", "--lang", "en", "cq05-forms-for-need",
+                           "--bind", "need=sam:CompareFastingGlukose",
                            *where)
         assert_one_line_error(code, err, "did you mean sam:CompareFastingGlucose?")
 
 
 @pytest.mark.server
 def test_query_endpoint_refuses_updates(oxigraph_server: Server, tmp_path: Path) -> None:
-    code, _, err = run("query", query_file(tmp_path, "CLEAR ALL"), "--endpoint", oxigraph_server.query_url)
+    code, _, err = run("query", "--lang", "en", query_file(tmp_path, "CLEAR ALL"), "--endpoint", oxigraph_server.query_url)
     assert_one_line_error(code, err, "update")
 
 
@@ -315,7 +316,7 @@ def test_virtuoso_row_cap_is_reported(virtuoso_server: Server, tmp_path: Path) -
     code, out, err = run("query", rq, "--endpoint", virtuoso_server.query_url)
     assert code == 0, err
     assert out.rstrip().endswith("(10000 rader, avkortet av lageret)")
-    code, out, err = run("query", rq, "--endpoint", virtuoso_server.query_url, "--format", "csv")
+    code, out, err = run("query", "--lang", "en", rq, "--endpoint", virtuoso_server.query_url, "--format", "csv")
     assert code == 0 and "capped the answer at 10000 rows" in err
     assert reader(virtuoso_server, None).query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 5").truncated is False
 

@@ -129,11 +129,11 @@ def test_a_cap_that_returns_nothing_is_an_error() -> None:
 
 
 def test_endpoint_options_are_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run("validate", "--graph", "https://example.org/g", str(tmp_path / "x.ttl"))
+    code, _, err = run("validate", "--lang", "en", "--graph", "https://example.org/g", str(tmp_path / "x.ttl"))
     assert code == 2 and "--graph and --background-graph need --endpoint" in err
-    code, _, _ = run("validate")
+    code, _, _ = run("validate", "--lang", "en")
     assert code == 2 and "FILE (or --endpoint URL)" in capsys.readouterr().err
-    code, _, err = run("validate", "--endpoint", "http://127.0.0.1:1/sparql", "--engine", "pyshacl")
+    code, _, err = run("validate", "--lang", "en", "--endpoint", "http://127.0.0.1:1/sparql", "--engine", "pyshacl")
     assert code == 2 and "compiled engine" in err
 
 

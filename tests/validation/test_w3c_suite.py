@@ -47,7 +47,7 @@ def outcome(name: str) -> tuple[str, str]:
     ``broken`` (anything else: a traceback, several lines, an unreadable report)."""
     entry = next(e for e in ENTRIES if e.name == name)
     code, out, err = run("validate", entry.data, "--shapes", entry.shapes, "--profile", "none",
-                         "--format", "turtle")
+                         "--format", "turtle", "--lang", "en")  # REFUSED holds the English lines
     if code == 2:
         one_line = err.count("\n") == 1 and "Traceback" not in err and not out
         return ("refused" if one_line else "broken"), err.strip()
