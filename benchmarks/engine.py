@@ -19,6 +19,9 @@ Rows:
 
 * pyoxigraph parse: ``Store().load`` of the file alone, the floor any engine stands on;
 * validate compiled: ``samhandling validate FILE --format json`` (the default engine);
+* pyshacl-turbo (``pip install .[bench]``): its ``validate`` on the profile's shapes and an
+  rdflib graph of the ontology and the file (its parse included, as the CLI rows include
+  theirs); "not installed" where it is not;
 * validate pySHACL: the same with ``--engine pyshacl``; any run (of any row) longer than
   ``--cap`` seconds is stopped, the larger sizes are not run, and their figures are
   extrapolated linearly from the largest size that finished, or from one run on a tenth of
@@ -39,6 +42,7 @@ Prints figures and ratios; asserts nothing. Timings stay out of the tests.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import itertools
 import json
 import os
@@ -95,6 +99,25 @@ def _work(kind: str, path: str) -> Callable[[], str]:
             results = json.loads(out.getvalue())["results"] if out.getvalue() else []
             return f"exit {code}, {len(results)} findings"
         return check
+    if kind == "turbo":
+        import pyshacl_turbo  # the bench extra (Python 3.11 and later)
+        from rdflib import Graph
+        from rdflib.namespace import RDF, SH
+
+        from samhandling_kg.kg.graph import shapes_graph
+
+        shapes = shapes_graph()
+        ontology = str(resources.ontology_path())
+
+        def turbo() -> str:
+            # The data and the ontology in one graph, as the project's engines see them.
+            data = Graph().parse(ontology).parse(path)
+            _, report, _ = pyshacl_turbo.validate(data, shacl_graph=shapes, advanced=True,
+                                                  inference="none", do_owl_imports=False)
+            if not isinstance(report, Graph):
+                return f"failed: {str(getattr(report, 'message', report))[:100]}"
+            return f"{len(set(report.subjects(RDF.type, SH.ValidationResult)))} findings"
+        return turbo
     if kind.startswith("question:"):
         _, store_name, question = kind.split(":")
 
@@ -299,7 +322,8 @@ def main(argv: list[str] | None = None) -> int:
           f"pyoxigraph {pyoxigraph.__version__}, rdflib {rdflib.__version__}, "
           f"pySHACL {pyshacl.__version__}; cap {args.cap:g} s per run")
     kinds = [("pyoxigraph parse (floor)", "parse"), ("validate, compiled (default)", "compiled"),
-             ("validate, pySHACL", "pyshacl"), ("Jena SHACL", "jena")]
+             ("validate, pySHACL", "pyshacl"), ("pyshacl-turbo (same shapes)", "turbo"),
+             ("Jena SHACL", "jena")]
     for question in QUESTION_TEXT:
         kinds += [(f"{question[:4]} --store rdflib", f"question:rdflib:{question}"),
                   (f"{question[:4]} --store oxigraph", f"question:oxigraph:{question}"),
@@ -334,6 +358,9 @@ def main(argv: list[str] | None = None) -> int:
                     if isinstance(figure, str):
                         cells = [figure]
                         break
+                elif kind == "turbo" and importlib.util.find_spec("pyshacl_turbo") is None:
+                    cells = ["not installed (pip install .[bench], Python 3.11 and later)"]
+                    break
                 else:
                     figure = measure(kind, paths[size], args.cap)
                 if figure is None and last is None:
@@ -394,6 +421,7 @@ def main(argv: list[str] | None = None) -> int:
             floor = wall("parse")
             parts = [f"compiled/parse floor {wall('compiled') / floor:.1f}×",
                      f"pySHACL/compiled {wall('pyshacl') / wall('compiled'):.0f}×",
+                     f"pyshacl-turbo/compiled {wall('turbo') / wall('compiled'):.1f}×",
                      f"Jena/compiled {wall('jena') / wall('compiled'):.1f}×"]
             for question in QUESTION_TEXT:
                 raw = wall(f"raw:{question}")

@@ -151,7 +151,7 @@ class _Locator:
         self._where: dict[Node, tuple[str | None, int | None]] = {}
         self._titles: dict[Any, tuple[int, str, bool]] | None = None
         self._candidate_cache: dict[tuple[str, str], list[str]] = {}
-        self._namespaces: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._namespaces: dict[str, dict[int, dict[str, list[str]]]] = {}
         self._records: dict[str, Record] = {}
         self._blocks: dict[tuple[str, str], list[tuple[int, str]]] = {}
 
@@ -238,13 +238,23 @@ class _Locator:
         return self._candidate_cache[key]
 
     def _spellings(self, name: str, iri: str) -> list[str]:
-        if name not in self._namespaces:
-            self._namespaces[name] = (
-                tuple(self.given.file_prefixes.get(name, self.given.prefixes).items()))
-        return [f"<{iri}>",
-                *(f"{prefix}:{iri[len(namespace):]}" for prefix, namespace in self._namespaces[name]
-                  if iri.startswith(namespace) and len(iri) > len(namespace)),
-                f'"{iri}"']
+        """``iri`` as ``name`` may write it: whole, with each of the file's prefixes whose
+        namespace starts it, and quoted."""
+        by_length = self._namespaces.get(name)
+        if by_length is None:
+            # Namespaces by length, then by text: each IRI tries a few slices of itself
+            # instead of every namespace (a catalogue asks this of every record).
+            by_length = {}
+            for prefix, namespace in self.given.file_prefixes.get(name, self.given.prefixes).items():
+                by_length.setdefault(len(namespace), {}).setdefault(namespace, []).append(prefix)
+            self._namespaces[name] = by_length
+        found = [f"<{iri}>"]
+        for length, namespaces in by_length.items():
+            if len(iri) > length:
+                for prefix in namespaces.get(iri[:length], ()):
+                    found.append(f"{prefix}:{iri[length:]}")
+        found.append(f'"{iri}"')
+        return found
 
     def _line(self, name: str, node: Node, anywhere: bool) -> int | None:
         lines, starts = self._lines(name)
