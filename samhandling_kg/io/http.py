@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 
 from samhandling_kg.core import limits
-from samhandling_kg.core.errors import EndpointError, SamhandlingError
+from samhandling_kg.core.errors import EndpointError, SamhandlingError, fill, localised
 
 #: Seconds a remote store may stay silent before the request fails (SAMHANDLING_TIMEOUT).
 DEFAULT_TIMEOUT = 60.0
@@ -87,11 +87,20 @@ def check_url(url: str) -> str:
         port = parts.port  # ValueError when out of range or not a number
     except ValueError as exc:
         reason = "port out of range (1-65535)" if "port" in str(exc).lower() else str(exc)
-        raise SamhandlingError(f"{display_url(url)}: not a valid URL: {reason}") from None
+        raise localised(SamhandlingError, {
+            "nb": "{url}: ikke en gyldig URL: {nb}", "nn": "{url}: ikkje ein gyldig URL: {nn}",
+            "en": "{url}: not a valid URL: {en}"}, url=display_url(url), en=reason,
+            nb="porten er utenfor området (1-65535)" if "port" in str(exc).lower() else f"«{exc}»",
+            nn="porten er utanfor området (1-65535)" if "port" in str(exc).lower() else f"«{exc}»") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SamhandlingError(f"{display_url(url) if parts.hostname else repr(url)}: not an http(s) URL")
+        raise localised(SamhandlingError, {
+            "nb": "{url}: ikke en http(s)-URL", "nn": "{url}: ikkje ein http(s)-URL",
+            "en": "{url}: not an http(s) URL"}, url=display_url(url) if parts.hostname else repr(url))
     if port == 0:
-        raise SamhandlingError(f"{display_url(url)}: not a valid URL: port out of range (1-65535)")
+        raise localised(SamhandlingError, {
+            "nb": "{url}: ikke en gyldig URL: porten er utenfor området (1-65535)",
+            "nn": "{url}: ikkje ein gyldig URL: porten er utanfor området (1-65535)",
+            "en": "{url}: not a valid URL: port out of range (1-65535)"}, url=display_url(url))
     if parts.username or parts.password:
         raise SamhandlingError(f"{display_url(url)}: put credentials in {USER_ENV} and "
                                f"{PASSWORD_ENV}, not in the URL")
@@ -214,10 +223,15 @@ class HttpClient:
         """Whether the store's authentication scheme is known (later requests go out signed)."""
         return self._auth is not None and self._auth.scheme is not None
 
-    def error(self, url: str, what: str, *, uncertain: bool = False) -> EndpointError:
-        """An :class:`EndpointError` naming the URL. ``uncertain``: the request was sent whole
-        and its answer lost, so the store may have done what it asked."""
-        return EndpointError(self.redact(f"{display_url(url)}: {what}"), uncertain=uncertain)
+    def error(self, url: str, what: str | dict[str, str], *, uncertain: bool = False) -> EndpointError:
+        """An :class:`EndpointError` naming the URL, ``what`` in English or in nb, nn and en.
+        ``uncertain``: the request was sent whole and its answer lost, so the store may have
+        done what it asked."""
+        texts = what if isinstance(what, dict) else {"en": what}
+        error = EndpointError(self.redact(f"{display_url(url)}: {texts['en']}"), uncertain=uncertain)
+        if isinstance(what, dict):
+            error.texts = {lang: self.redact(f"{display_url(url)}: {text}") for lang, text in texts.items()}
+        return error
 
     def request(self, method: str, url: str, *, body: bytes | Path | None = None,
                 params: Iterable[tuple[str, str]] = (),
@@ -254,27 +268,30 @@ class HttpClient:
                     response.close()
         except httpx.ReadTimeout:
             # The request went out whole; the store may have acted on it.
-            raise self.error(url, f"timed out after {self.timeout:g} s", uncertain=True) from None
+            raise self.error(url, fill(_TIMED_OUT, s=f"{self.timeout:g}"), uncertain=True) from None
         except httpx.TimeoutException:
-            raise self.error(url, f"timed out after {self.timeout:g} s") from None
+            raise self.error(url, fill(_TIMED_OUT, s=f"{self.timeout:g}")) from None
         except httpx.ConnectError as exc:
             raise self.error(url, _connect_failure(exc)) from None
         except httpx.WriteError as exc:
-            what = "uploading" if body is not None else "sending the request"
-            raise self.error(url, f"connection lost while {what} ({type(exc).__name__})") from None
+            raise self.error(url, fill(_LOST["upload" if body is not None else "send"], kind=type(exc).__name__)) from None
         except (httpx.ReadError, httpx.RemoteProtocolError) as exc:
             if upload is not None:  # uncertain only if the whole file went out
-                raise self.error(url, f"connection lost while uploading ({type(exc).__name__})",
+                raise self.error(url, fill(_LOST["upload"], kind=type(exc).__name__),
                                  uncertain=upload.done) from None
-            raise self.error(url, f"connection lost while waiting for the answer ({type(exc).__name__})",
-                             uncertain=True) from None
+            raise self.error(url, fill(_LOST["answer"], kind=type(exc).__name__), uncertain=True) from None
         except httpx.StreamError:
-            raise self.error(url, "the store asked for the credentials again in the middle of an "
-                                  "upload; try again") from None
+            raise self.error(url, {
+                "nb": "lageret ba om påloggingen på nytt midt i en opplasting; prøv igjen",
+                "nn": "lageret bad om pålogginga på nytt midt i ei opplasting; prøv igjen",
+                "en": "the store asked for the credentials again in the middle of an upload; try again"}) from None
         except httpx.HTTPError as exc:
-            raise self.error(url, f"request failed ({type(exc).__name__}: {exc})") from None
+            raise self.error(url, fill({"nb": "forespørselen feilet («{kind}: {exc}»)",
+                                        "nn": "førespurnaden feila («{kind}: {exc}»)",
+                                        "en": "request failed ({kind}: {exc})"},
+                                       kind=type(exc).__name__, exc=exc)) from None
         if response.status_code not in set(ok):
-            raise self.error(url, self.describe(response))
+            raise self.error(url, self.described(response))
         return response
 
     def _read_bounded(self, url: str, response: httpx.Response) -> None:
@@ -287,29 +304,55 @@ class HttpClient:
             for chunk in response.iter_bytes(_CHUNK):
                 size += len(chunk)
                 if size > most:
-                    raise self.error(url, f"the answer is larger than {limits.ANSWER.describe(most)}")
+                    raise self.error(url, fill({"nb": "svaret er større enn {limit}",
+                                                "nn": "svaret er større enn {limit}",
+                                                "en": "the answer is larger than {limit}"},
+                                               limit=limits.ANSWER.described(most)))
                 parts.append(chunk)
         finally:
             response.close()
         response._content = b"".join(parts)  # what response.read() would have set
 
     def describe(self, response: httpx.Response) -> str:
+        return self.described(response)["en"]
+
+    def described(self, response: httpx.Response) -> dict[str, str]:
+        """What a refusing answer means, in nb, nn and en (the store's own words quoted)."""
         status = f"{response.status_code} {response.reason_phrase}".strip()
         if response.status_code == 401:
             if self.credentials:
-                return f"{status}: the store refused the credentials from {USER_ENV}/{PASSWORD_ENV}"
-            return f"{status}: the store wants credentials; set {USER_ENV} and {PASSWORD_ENV}"
+                return fill({"nb": "{status}: lageret avviste påloggingen fra {env}",
+                             "nn": "{status}: lageret avviste påloggina frå {env}",
+                             "en": "{status}: the store refused the credentials from {env}"},
+                            status=status, env=f"{USER_ENV}/{PASSWORD_ENV}")
+            return fill({"nb": "{status}: lageret krever pålogging; sett {user} og {password}",
+                         "nn": "{status}: lageret krev pålogging; set {user} og {password}",
+                         "en": "{status}: the store wants credentials; set {user} and {password}"},
+                        status=status, user=USER_ENV, password=PASSWORD_ENV)
         if response.status_code == 403:
-            return f"{status}: access forbidden for these credentials"
+            return fill({"nb": "{status}: ingen tilgang med denne påloggingen",
+                         "nn": "{status}: inga tilgang med denne pålogginga",
+                         "en": "{status}: access forbidden for these credentials"}, status=status)
         if response.status_code == 404:
-            return f"{status}: nothing at this address (check the URL)"
+            return fill({"nb": "{status}: ingenting på denne adressen (sjekk URL-en)",
+                         "nn": "{status}: ingenting på denne adressa (sjekk URL-en)",
+                         "en": "{status}: nothing at this address (check the URL)"}, status=status)
         if 300 <= response.status_code < 400:
-            target = display_url(response.headers.get("Location", "?"))
-            return (f"{status}: redirected to {target}; redirects are not followed (credentials "
-                    "go only to the URL you give): use that URL")
-        detail = " ".join(response.content[:300].decode("utf-8", "replace").split())
-        kind = "server error" if response.status_code >= 500 else "request refused"
-        return f"{kind} {status}" + (f": {detail[:200]}" if detail else "")
+            return fill({"nb": "{status}: videresendt til {target}; videresendinger følges ikke (påloggingen "
+                               "går bare til URL-en du gir): bruk den URL-en",
+                         "nn": "{status}: vidaresend til {target}; vidaresendingar vert ikkje følgde "
+                               "(pålogginga går berre til URL-en du gjev): bruk den URL-en",
+                         "en": "{status}: redirected to {target}; redirects are not followed (credentials "
+                               "go only to the URL you give): use that URL"},
+                        status=status, target=display_url(response.headers.get("Location", "?")))
+        detail = " ".join(response.content[:300].decode("utf-8", "replace").split())[:200]
+        texts = ({"nb": "serverfeil {status}", "nn": "serverfeil {status}", "en": "server error {status}"}
+                 if response.status_code >= 500 else
+                 {"nb": "forespørselen ble avvist: {status}", "nn": "førespurnaden vart avvist: {status}",
+                  "en": "request refused {status}"})
+        if detail:
+            texts = {lang: text + (": {detail}" if lang == "en" else ": «{detail}»") for lang, text in texts.items()}
+        return fill(texts, status=status, detail=detail)
 
     def close(self) -> None:
         self._client.close()
@@ -329,7 +372,40 @@ class _Upload:
         self.done = True
 
 
-def _connect_failure(exc: httpx.ConnectError) -> str:
+#: A connection lost while uploading, sending the request or waiting for the answer.
+_LOST = {
+    "upload": {"nb": "forbindelsen ble brutt under opplastingen ({kind})",
+               "nn": "sambandet vart brote under opplastinga ({kind})",
+               "en": "connection lost while uploading ({kind})"},
+    "send": {"nb": "forbindelsen ble brutt mens forespørselen ble sendt ({kind})",
+             "nn": "sambandet vart brote medan førespurnaden vart send ({kind})",
+             "en": "connection lost while sending the request ({kind})"},
+    "answer": {"nb": "forbindelsen ble brutt før svaret kom ({kind})",
+               "nn": "sambandet vart brote før svaret kom ({kind})",
+               "en": "connection lost while waiting for the answer ({kind})"}}
+#: A request that got no answer in time.
+_TIMED_OUT = {"nb": "fikk ikke svar på {s} s", "nn": "fekk ikkje svar på {s} s", "en": "timed out after {s} s"}
+_REFUSED = {"nb": "tilkoblingen ble avvist (kjører lageret?)", "nn": "tilkoplinga vart avvist (køyrer lageret?)",
+            "en": "connection refused (is the store running?)"}
+
+
+def _connect_failure(exc: httpx.ConnectError) -> dict[str, str]:
+    """Why a connection failed, in nb, nn and en (the system's own words quoted)."""
+    english = _connect_failure_en(exc)
+    if english == _REFUSED["en"]:
+        return dict(_REFUSED)
+    detail = english.partition("(")[2].removesuffix(")")
+    for start, nb, nn in (("TLS certificate not trusted", "TLS-sertifikatet er ikke til å stole på",
+                           "TLS-sertifikatet er ikkje til å stole på"),
+                          ("TLS failed", "TLS feilet", "TLS feila"),
+                          ("cannot resolve the host name", "finner ikke vertsnavnet", "finn ikkje vertsnamnet"),
+                          ("cannot connect", "får ikke koblet til", "får ikkje kopla til")):
+        if english.startswith(start):
+            return {"nb": f"{nb} («{detail}»)", "nn": f"{nn} («{detail}»)", "en": english}
+    return dict.fromkeys(("nb", "nn", "en"), english)
+
+
+def _connect_failure_en(exc: httpx.ConnectError) -> str:
     cause: BaseException | None = exc
     while cause is not None:
         if isinstance(cause, ssl.SSLCertVerificationError):

@@ -145,6 +145,12 @@ CASES: dict[str, Case] = {
     "query-graph-without-endpoint": Case(lambda t: ["query", QUESTION, "--graph", "urn:g"], lambda _: "--endpoint"),
     "query-missing-data-file": Case(lambda t: ["query", QUESTION, "--data", str(t / "gone.ttl")],
                                     lambda t: f"{t / 'gone.ttl'}:"),
+    "query-endpoint-refused": Case(lambda t: ["query", QUESTION, "--endpoint", "http://127.0.0.1:9/sparql"],
+                                   lambda _: "http://127.0.0.1:9/sparql:"),
+    "query-endpoint-not-http": Case(lambda t: ["query", QUESTION, "--endpoint", "ftp://example.org/sparql"],
+                                    lambda _: "ftp://example.org/sparql:", names=("http",)),
+    "validate-endpoint-refused": Case(lambda t: ["validate", "--endpoint", "http://127.0.0.1:9/sparql"],
+                                      lambda _: "http://127.0.0.1:9/sparql:"),
     "query-usage-choice": Case(lambda t: ["query", QUESTION, "--format", "xml"], lambda _: "--format"),
     "query-usage-data": Case(lambda t: ["query", QUESTION, "--data"], lambda _: "--data"),
 }

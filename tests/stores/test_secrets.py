@@ -205,7 +205,7 @@ def test_credentials_never_follow_a_redirect_to_another_origin(command: str, tmp
             if command == "query":
                 query = tmp_path / "q.rq"
                 query.write_text("ASK {}")
-                argv = ["query", str(query), "--endpoint", f"{store}/sparql"]
+                argv = ["query", "--lang", "en", str(query), "--endpoint", f"{store}/sparql"]
             else:
                 argv = ["load", "--graph-store", f"{store}/store", "--graph", "https://example.org/g"]
             code, out, err = run_logged(caplog, *argv)
@@ -235,7 +235,7 @@ def test_an_echoed_basic_header_is_redacted(command: str, tmp_path: Path,
         if command == "query":
             query = tmp_path / "q.rq"
             query.write_text("ASK {}")
-            argv = ["query", str(query), "--endpoint", f"{store}/sparql"]
+            argv = ["query", "--lang", "en", str(query), "--endpoint", f"{store}/sparql"]
         else:
             argv = ["load", "--graph-store", f"{store}/store", "--graph", "https://example.org/g"]
         code, out, err = run_logged(caplog, *argv)
@@ -250,7 +250,7 @@ def test_an_echoed_basic_header_is_redacted(command: str, tmp_path: Path,
 def test_a_broken_url_is_one_line(url: str, command: str, tmp_path: Path) -> None:
     query = tmp_path / "q.rq"
     query.write_text("ASK {}")
-    argv = (["query", str(query), "--endpoint", url.replace("/store", "/sparql")] if command == "query"
+    argv = (["query", "--lang", "en", str(query), "--endpoint", url.replace("/store", "/sparql")] if command == "query"
             else ["load", "--graph-store", url])
     out, err = io.StringIO(), io.StringIO()
     code = main(argv, out=out, err=err)

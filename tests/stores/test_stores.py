@@ -351,7 +351,7 @@ def stub() -> Iterator[str]:
     ("/html", "not SPARQL JSON results"),
 ])
 def test_endpoint_failures_are_one_line(stub: str, path: str, fragment: str, tmp_path: Path) -> None:
-    code, out, err = run("query", query_file(tmp_path, "SELECT * WHERE { ?s ?p ?o }"),
+    code, out, err = run("query", "--lang", "en", query_file(tmp_path, "SELECT * WHERE { ?s ?p ?o }"),
                          "--endpoint", stub + path)
     assert_one_line_error(code, err, stub + path, fragment)
     assert out == ""
@@ -360,14 +360,14 @@ def test_endpoint_failures_are_one_line(stub: str, path: str, fragment: str, tmp
 def test_endpoint_timeout(stub: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SAMHANDLING_TIMEOUT", "1")
     started = time.monotonic()
-    code, _, err = run("query", query_file(tmp_path, "ASK {}"), "--endpoint", stub + "/slow")
+    code, _, err = run("query", "--lang", "en", query_file(tmp_path, "ASK {}"), "--endpoint", stub + "/slow")
     assert_one_line_error(code, err, stub + "/slow", "timed out after 1 s")
     assert time.monotonic() - started < 3
 
 
 def test_unreachable_endpoint(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}/sparql"
-    code, _, err = run("query", query_file(tmp_path, "ASK {}"), "--endpoint", url)
+    code, _, err = run("query", "--lang", "en", query_file(tmp_path, "ASK {}"), "--endpoint", url)
     assert_one_line_error(code, err, url, "connection refused")
 
 
@@ -375,17 +375,17 @@ def test_unreachable_endpoint(tmp_path: Path) -> None:
 def test_not_found_and_unauthorised(oxigraph_server: Server, virtuoso_server: Server, tmp_path: Path,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     rq = query_file(tmp_path, "ASK {}")
-    code, _, err = run("query", rq, "--endpoint", oxigraph_server.base + "/nothing-here")
+    code, _, err = run("query", "--lang", "en", rq, "--endpoint", oxigraph_server.base + "/nothing-here")
     assert_one_line_error(code, err, "/nothing-here", "404")
-    code, _, err = run("query", rq, "--endpoint", virtuoso_server.base + "/sparql-auth")
+    code, _, err = run("query", "--lang", "en", rq, "--endpoint", virtuoso_server.base + "/sparql-auth")
     assert_one_line_error(code, err, "/sparql-auth", "401", "SAMHANDLING_USER")
     monkeypatch.setenv("SAMHANDLING_USER", "dba")
     monkeypatch.setenv("SAMHANDLING_PASSWORD", "Wrong-Pa55word-4711")
-    code, out, err = run("query", rq, "--endpoint", virtuoso_server.base + "/sparql-auth")
+    code, out, err = run("query", "--lang", "en", rq, "--endpoint", virtuoso_server.base + "/sparql-auth")
     assert_one_line_error(code, err, "401", "refused the credentials")
     assert "Wrong-Pa55word-4711" not in out + err
     monkeypatch.setenv("SAMHANDLING_PASSWORD", "dba")  # Digest, answered right
-    code, out, err = run("query", rq, "--endpoint", virtuoso_server.base + "/sparql-auth")
+    code, out, err = run("query", "--lang", "en", rq, "--endpoint", virtuoso_server.base + "/sparql-auth")
     assert (code, out.strip()) == (0, "yes"), err
 
 
