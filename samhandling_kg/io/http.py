@@ -47,7 +47,10 @@ def credentials_from_env(env: Mapping[str, str] | None = None) -> tuple[str, str
     if user is None and password is None:
         return None
     if not user or password is None:
-        raise SamhandlingError(f"set both {USER_ENV} and {PASSWORD_ENV}, or neither")
+        raise localised(SamhandlingError, {"nb": "sett både {user} og {password}, eller ingen av dem",
+                                           "nn": "set både {user} og {password}, eller ingen av dei",
+                                           "en": "set both {user} and {password}, or neither"},
+                        user=USER_ENV, password=PASSWORD_ENV)
     return user, password
 
 
@@ -61,7 +64,10 @@ def timeout_from_env(env: Mapping[str, str] | None = None) -> float:
     except ValueError:
         seconds = -1.0
     if not 0 < seconds < 1e6:
-        raise SamhandlingError(f"{TIMEOUT_ENV} must be a number of seconds, not {value!r}")
+        raise localised(SamhandlingError, {"nb": "{env} må være et antall sekunder, ikke «{value}»",
+                                           "nn": "{env} må vere eit tal sekund, ikkje «{value}»",
+                                           "en": "{env} must be a number of seconds, not {value_repr}"},
+                        env=TIMEOUT_ENV, value=value, value_repr=repr(value))
     return seconds
 
 
@@ -102,8 +108,10 @@ def check_url(url: str) -> str:
             "nn": "{url}: ikkje ein gyldig URL: porten er utanfor området (1-65535)",
             "en": "{url}: not a valid URL: port out of range (1-65535)"}, url=display_url(url))
     if parts.username or parts.password:
-        raise SamhandlingError(f"{display_url(url)}: put credentials in {USER_ENV} and "
-                               f"{PASSWORD_ENV}, not in the URL")
+        raise localised(SamhandlingError, {"nb": "{url}: legg påloggingen i {user} og {password}, ikke i URL-en",
+                                           "nn": "{url}: legg pålogginga i {user} og {password}, ikkje i URL-en",
+                                           "en": "{url}: put credentials in {user} and {password}, not in the URL"},
+                        url=display_url(url), user=USER_ENV, password=PASSWORD_ENV)
     return url
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from rdflib import URIRef
 from rdflib.term import Node
 
-from samhandling_kg.core.errors import SamhandlingError
+from samhandling_kg.core.errors import SamhandlingError, localised
 from samhandling_kg.core.namespace import ONTOLOGY_IRI
 from samhandling_kg.core.terms import ABSOLUTE_IRI, IRI_FORBIDDEN
 from samhandling_kg.io.http import (
@@ -105,7 +105,10 @@ class EndpointStore:
         if self.endpoint is None:
             raise SamhandlingError("an endpoint store needs a query endpoint URL")
         if (graph is not None and IRI_FORBIDDEN.search(graph)) or graph == "":
-            raise SamhandlingError(f"--graph: not an IRI: {graph!r}")
+            raise localised(SamhandlingError, {"nb": "--graph: ikke en IRI: «{graph}»",
+                                               "nn": "--graph: ikkje ein IRI: «{graph}»",
+                                               "en": "--graph: not an IRI: {graph_repr}"},
+                            graph=graph, graph_repr=repr(graph))
 
     def sibling(self) -> EndpointStore:
         """The same store on a connection of its own, which warns nobody (its owner warned

@@ -103,10 +103,15 @@ class _RemoteInput(_Input):
                         "en": "{where}: the endpoint cut an answer to no rows; cannot validate"}, where=where)
                 floor = min(limits.ROW_FLOOR, max(1, self.page_size // 2))
                 if len(got) < floor:  # a request per row would never end
-                    raise SamhandlingError(
-                        f"{where}: the store caps its answers at {len(got)} row{'s' if len(got) != 1 else ''} "
-                        f"(X-SPARQL-MaxRows), fewer than the {floor} a page needs; "
-                        "raise its limit (Virtuoso: ResultSetMaxRows)")
+                    raise localised(SamhandlingError, {
+                        "nb": "{where}: lageret avkorter svarene sine ved {rows} {nb} (X-SPARQL-MaxRows), færre "
+                              "enn de {floor} en side trenger; hev grensen (Virtuoso: ResultSetMaxRows)",
+                        "nn": "{where}: lageret kortar av svara sine ved {rows} {nn} (X-SPARQL-MaxRows), færre "
+                              "enn dei {floor} ei side treng; hev grensa (Virtuoso: ResultSetMaxRows)",
+                        "en": "{where}: the store caps its answers at {rows} {en} (X-SPARQL-MaxRows), fewer "
+                              "than the {floor} a page needs; raise its limit (Virtuoso: ResultSetMaxRows)"},
+                        where=where, rows=len(got), floor=floor, nb="rad" if len(got) == 1 else "rader",
+                        nn="rad" if len(got) == 1 else "rader", en="row" if len(got) == 1 else "rows")
                 # The store's own cap is below the page: fetch the rest in pages of that size.
                 page = min(page, len(got))
                 continue

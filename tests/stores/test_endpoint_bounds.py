@@ -86,7 +86,7 @@ def test_an_endpoint_that_answers_every_page_full_is_stopped(monkeypatch: pytest
 
 def test_a_row_cap_below_the_floor_is_one_line() -> None:
     with http_server(_with("maxrows-1")) as url:
-        code, _, err = run("validate", "--endpoint", f"{url}/sparql")
+        code, _, err = run("validate", "--lang", "en", "--endpoint", f"{url}/sparql")
     assert_one_line_error(code, err, "1 row")
     assert _Hostile.requests < 10
 
