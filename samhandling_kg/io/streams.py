@@ -10,7 +10,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, cast
 
-from samhandling_kg.core.errors import InputError
+from samhandling_kg.core.errors import input_error
+from samhandling_kg.io import messages
 from samhandling_kg.io.checks import check_limits
 from samhandling_kg.io.network import no_network
 from samhandling_kg.io.rdf import RdfBytes, _base_iri, format_for, parse_file, read_bytes
@@ -74,13 +75,16 @@ def _stream_file(path: Path, fmt: str, out: IO[bytes], *, turtle: bool = False) 
     except SyntaxError as exc:
         names = {"turtle": "Turtle", "nt": "N-Triples", "nquads": "N-Quads", "trig": "TriG"}
         reason = re.sub(r"^Parser error at line \d+ column \d+: ", "", str(exc.msg or exc))
-        raise InputError(path, f"malformed {names[fmt]}: {reason}", exc.lineno) from None
+        raise input_error(path, messages.MALFORMED, exc.lineno, syntax=names[fmt], reason=reason) from None
     except UnicodeDecodeError:
-        raise InputError(path, "is not valid UTF-8") from None
+        raise input_error(path, {"nb": "er ikke gyldig UTF-8", "nn": "er ikkje gyldig UTF-8",
+                                 "en": "is not valid UTF-8"}) from None
     except MemoryError:  # pyoxigraph's own bound on one token (16 MiB), raised past ours
-        raise InputError(path, "holds a literal or IRI longer than the reader takes (16 MiB)") from None
+        raise input_error(path, {"nb": "har en literal eller IRI som er lengre enn leseren tar (16 MiB)",
+                                 "nn": "har ein literal eller IRI som er lengre enn lesaren tek (16 MiB)",
+                                 "en": "holds a literal or IRI longer than the reader takes (16 MiB)"}) from None
     except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+        raise input_error(path, messages.CANNOT_READ, detail=exc.strerror or exc) from None
     return counter.lines
 
 
@@ -94,7 +98,7 @@ def _check_mapped(path: Path, fmt: str) -> None:
             with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
                 check_limits(mapped, path, fmt)
     except (OSError, ValueError) as exc:
-        raise InputError(path, f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+        raise input_error(path, messages.CANNOT_READ, detail=getattr(exc, "strerror", None) or exc) from None
 
 
 class _LineCounter(io.RawIOBase):

@@ -20,6 +20,7 @@ from samhandling_kg.core.errors import (
     EndpointError,
     InputError,
     QueryError,
+    localised,
     printable,
 )
 from samhandling_kg.core.terms import IRI_FORBIDDEN
@@ -243,6 +244,12 @@ def _plain_strings(result: QueryResult) -> QueryResult:
     return replace(result, rows=tuple(tuple(fix(t) for t in row) for row in result.rows))
 
 
+#: An answer that is not SPARQL JSON results; {nb}, {nn}, {en}: why, in each language.
+_NOT_JSON = {"nb": "{source}: svaret er ikke SPARQL JSON-resultater ({nb})",
+             "nn": "{source}: svaret er ikkje SPARQL JSON-resultat ({nn})",
+             "en": "{source}: the answer is not SPARQL JSON results ({en})"}
+
+
 def _json_answer(payload: bytes, source: str) -> Any:
     """A store's answer read as JSON. Nesting deeper than the interpreter's recursion limit
     (about 1,000 levels; results are 4 deep) is one line, not a RecursionError: the C decoder
@@ -250,8 +257,8 @@ def _json_answer(payload: bytes, source: str) -> Any:
     try:
         return json.loads(payload.decode("utf-8"))
     except RecursionError:
-        raise EndpointError(f"{source}: the answer is not SPARQL JSON results (JSON nested too "
-                            "deeply)") from None
+        raise localised(EndpointError, _NOT_JSON, source=source, nb="JSON nøstet for dypt",
+                        nn="JSON nøsta for djupt", en="JSON nested too deeply") from None
 
 
 def raw_bindings(payload: bytes, source: str) -> tuple[tuple[str, ...], list[dict[str, dict[str, Any]]]]:
@@ -266,7 +273,8 @@ def raw_bindings(payload: bytes, source: str) -> tuple[tuple[str, ...], list[dic
             raise TypeError
     except (ValueError, UnicodeDecodeError, KeyError, TypeError):
         start = " ".join(payload[:80].decode("utf-8", "replace").split())
-        raise EndpointError(f"{source}: the answer is not SPARQL JSON results (it begins {start!r})") from None
+        raise localised(EndpointError, _NOT_JSON, source=source, nb=f"det begynner «{start}»",
+                        nn=f"det byrjar «{start}»", en=f"it begins {start!r}") from None
     names = tuple(v for v in variables if isinstance(v, str))
     rows = [{name: term for name, term in row.items()
              if name in names and isinstance(term, dict) and isinstance(term.get("type"), str)
@@ -285,13 +293,20 @@ def decode_answer(kind: QueryKind, payload: bytes, source: str, *, graph_format:
                 result = result_from_json(_json_answer(payload, source))
         except (ValueError, UnicodeDecodeError) as exc:
             start = " ".join(payload[:80].decode("utf-8", "replace").split())
-            raise EndpointError(f"{source}: the answer is not SPARQL JSON results ({exc}; "
-                                f"it begins {start!r})") from None
+            raise localised(EndpointError, _NOT_JSON, source=source, nb=f"«{exc}»; det begynner «{start}»",
+                            nn=f"«{exc}»; det byrjar «{start}»", en=f"{exc}; it begins {start!r}") from None
         if result.kind != kind:
-            raise EndpointError(f"{source}: asked a {kind} query but got {result.kind} results")
+            raise localised(EndpointError, {
+                "nb": "{source}: spurte med en {kind}-spørring, men fikk {got}-resultater",
+                "nn": "{source}: spurde med ei {kind}-spørjing, men fekk {got}-resultat",
+                "en": "{source}: asked a {kind} query but got {got} results"},
+                source=source, kind=kind, got=result.kind)
         return replace(_plain_strings(result), truncated=truncated)
     try:
         graph = parse_bytes(payload, source, format=graph_format)
     except InputError as exc:
-        raise EndpointError(f"{source}: the answer is not an RDF graph ({exc.reason})") from None
+        raise localised(EndpointError, {"nb": "{source}: svaret er ikke en RDF-graf ({reason})",
+                                        "nn": "{source}: svaret er ikkje ein RDF-graf ({reason})",
+                                        "en": "{source}: the answer is not an RDF graph ({reason})"},
+                        source=source, reason=exc.reasons or exc.reason) from None
     return QueryResult(kind, graph=graph, truncated=truncated)

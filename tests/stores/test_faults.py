@@ -124,7 +124,7 @@ def test_malformed_answers_are_one_line(query: str, behaviour: Behaviour, fragme
     base, routes = stub
     routes[("GET", "/sparql")] = routes[("POST", "/sparql")] = behaviour
     monkeypatch.setenv("SAMHANDLING_TIMEOUT", "3")
-    code, out, err = run("query", query_file(tmp_path, query), "--endpoint", base + "/sparql")
+    code, out, err = run("query", "--lang", "en", query_file(tmp_path, query), "--endpoint", base + "/sparql")
     assert_no_output_and_one_line_error(code, out, err, base + "/sparql", fragment)
 
 
