@@ -504,11 +504,12 @@ def test_a_wrong_value_gets_the_command_lines_one_line_error(served: tuple[str, 
     assert not page.locator("#downloads").is_visible()
     assert page.locator("#table-wrap table").count() == 0
     watched.errors.clear()
-    # A value the question refuses: the endpoint of the query page says what the CLI says.
+    # A value the question refuses: the endpoint of the query page says what the CLI says
+    # (in English: the endpoint serves every page's language; the page words it in its own).
     response = page.request.get(base + "question/cq03-technical-forms-for-organisational-form/query"
                                 "?form=sam:MessageExchange")
-    _, _, err = run("query", "cq03-technical-forms-for-organisational-form", "--bind",
-                       "form=sam:MessageExchange")
+    _, _, err = run("query", "cq03-technical-forms-for-organisational-form", "--lang", "en",
+                    "--bind", "form=sam:MessageExchange")
     assert response.status == 400 and response.text() == err
 
 

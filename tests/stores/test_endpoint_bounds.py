@@ -95,9 +95,10 @@ def test_a_row_cap_below_the_floor_is_one_line() -> None:
 def test_json_nested_100000_deep_is_one_line(command: str) -> None:
     with http_server(_with("deep")) as url:
         if command == "validate":
-            code, _, err = run("validate", "--endpoint", f"{url}/sparql")
+            code, _, err = run("validate", "--lang", "en", "--endpoint", f"{url}/sparql")
         else:
-            code, _, err = run("query", "cq01-organisational-forms", "--endpoint", f"{url}/sparql")
+            code, _, err = run("query", "cq01-organisational-forms", "--lang", "en",
+                               "--endpoint", f"{url}/sparql")
     assert_one_line_error(code, err, "nested")
 
 
