@@ -6,8 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 minimum=$(python3 -c "import re, pathlib; print(re.search(r'requires-python = \">=(\d+\.\d+)\"', pathlib.Path('pyproject.toml').read_text()).group(1))")
 interpreter=""
+# A candidate counts only if it runs: pyenv puts a shim named python3.10 on PATH that
+# exits 127 when that version is not selected.
 for candidate in "python$minimum" "$HOME/.pyenv/versions/$minimum"*/bin/python; do
-  if command -v "$candidate" >/dev/null 2>&1 || [ -x "$candidate" ]; then
+  if "$candidate" -c 'import sys' >/dev/null 2>&1; then
     interpreter=$(command -v "$candidate" || echo "$candidate")
     break
   fi
