@@ -69,7 +69,9 @@ class Assembler:
         every result kept as the engine found it (SHACL's report, not the profile's one
         message per shape and value)."""
         given, lang, locator = self.given, self.lang, self.locator
+        locator.forget_statements()
         results = [r for number in sorted(self._batches) for r in self._batches[number]]
+        self._batches.clear()
         if not general:
             results = with_hints(results, locator.view.lookup(), lang)
         for result in background_results(refused, _ontology_graph(), lang) if refused else ():

@@ -302,6 +302,11 @@ class _Locator:
                 return after[0]
         return with_path[0][0] if with_path else None
 
+    def forget_statements(self) -> None:
+        """Let the statement blocks read for :meth:`triple_line` go (every result has its
+        line): tens of MB on a large catalogue, while the report still needs memory."""
+        self._blocks.clear()
+
     def _block(self, name: str, subjects: list[str]) -> list[tuple[int, str]]:
         """The numbered lines of the statements ``subjects`` (one node's spellings) start in
         ``name``: read once per node, whose findings come one per check."""
