@@ -65,7 +65,7 @@ def test_data_the_reference_reader_refuses_is_refused_at_start(tmp_path: Path) -
     data = tmp_path / "big.ttl"
     data.write_text("<https://e.x/s> <https://e.x/p> " + "9" * 6000 + " .\n", encoding="utf-8")
     code, _, err = run("serve", "--port", "0", "--data", str(data))
-    assert_one_line_error(code, err, str(data), "4300 digits")
+    assert_one_line_error(code, err, str(data), "4300", "integer")
 
 
 def test_get_and_post_share_one_error_handling_and_failures_are_logged(
