@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import sys
 from decimal import Decimal
 
 import pyoxigraph as ox
@@ -178,7 +179,9 @@ def test_dates_against_python(year: int, month: int, day: int, zone: str) -> Non
     expected = _real_date(year, month, day) and zone_ok
     assert well_formed(text, XSD + "date") is expected
     assert sparql_says(text, XSD + "date") is expected
-    if not zone:  # rdflib reads dates through Python's datetime
+    if not zone and sys.version_info >= (3, 11):
+        # rdflib reads dates through Python's datetime from 3.11 on; on 3.10 through
+        # isodate, which lets a month 00 pass: no oracle there.
         assert rdflib_ill_typed(text, XSD + "date") is (not expected)
 
 
