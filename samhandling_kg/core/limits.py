@@ -78,8 +78,8 @@ IRI = Limit("SAMHANDLING_MAX_IRI", 16_384, "characters")
 INPUT = Limit("SAMHANDLING_MAX_INPUT", 1024 * MIB, "bytes")
 #: Validation reads up to this many bytes of input (all files together) into memory, about
 #: ten bytes of memory per byte of Turtle; a larger input goes to an on-disk store in the
-#: temporary directory, removed afterwards: some ten times slower, its memory bounded (a
-#: catalogue of a million records, 880 MB of Turtle, is validated within 9 GiB). Not a
+#: temporary directory, removed afterwards: some ten times slower, without the data in memory
+#: (a catalogue of a million records, 880 MB of Turtle, is validated within 9 GiB). Not a
 #: limit that stops anything: where the work happens.
 SPILL = Limit("SAMHANDLING_SPILL_ABOVE", 256 * MIB, "bytes")
 #: The largest answer of a store, counted after decoding (a gzip bomb), as it is read.
