@@ -165,11 +165,18 @@ def test_local_hosts_are_answered(site_server: tuple[int, io.StringIO], head: by
 
 
 def _entry_point() -> str:
-    """What the console script runs (pyproject's entry point), with a line on stdout once its
-    module is imported (before that, Python itself is starting and importing ``site``, and the
-    package's import is light: it imports nothing until a name is used)."""
+    """What the console script runs (pyproject's entry point), with a line on stdout once the
+    command is running: when the entry point starts importing the command line, inside its
+    Ctrl-C handler's reach. (A line printed before calling the entry point would leave a window
+    in which the interrupt lands in this harness's own frame, not in the command.)"""
     module, _, function = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]["samhandling"].partition(":")
-    return f"import sys; from {module} import {function}; print('started', flush=True); sys.exit({function}())"
+    return ("import sys\n"
+            "def started(event, args):\n"
+            "    if event == 'import' and args[0] == 'samhandling_kg.cli':\n"
+            "        print('started', flush=True)\n"
+            "sys.addaudithook(started)\n"
+            f"from {module} import {function}\n"
+            f"sys.exit({function}())\n")
 
 
 @pytest.mark.parametrize("delay", [0.0, 0.05, 0.2, 0.6])
