@@ -11,7 +11,7 @@ import contextlib
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -274,12 +274,12 @@ def _for_terminal(text: str, fmt: str) -> str:
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from samhandling_kg.core.progress import Progress, wants_progress
-    from samhandling_kg.validation.render import render
+    from samhandling_kg.validation.render import pieces
 
     progress = Progress(err, args.lang) if wants_progress(err, args.quiet) else None
     with progress or contextlib.nullcontext():
         report = _validate_report(args, progress)
-    _write(out, render(report, args.format))
+    _write(out, pieces(report, args.format))
     return EXIT_OK if report.conforms else EXIT_FINDINGS
 
 
@@ -520,9 +520,16 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                  err=err)
 
 
-def _write(out: TextIO, text: str) -> None:
+def _write(out: TextIO, texts: str | Iterable[str]) -> None:
+    """Write ``texts`` (one text, or the pieces of one, written as they come), ending with a
+    line break."""
     try:
-        out.write(text if text.endswith("\n") else text + "\n")
+        last = ""
+        for text in (texts,) if isinstance(texts, str) else texts:
+            out.write(text)
+            last = text or last
+        if not last.endswith("\n"):
+            out.write("\n")
         out.flush()  # a full disk shows here, not as a traceback when Python exits
     except BrokenPipeError:
         raise

@@ -113,9 +113,11 @@ def _run_compiled(given: _Input, checks: tuple[CompiledCheck, ...] | None = None
     (:func:`_threads`). A SHACL-SPARQL check reads the data as SPARQL reads it
     (:data:`DATA_BY_VALUE`) where the data holds literals kept as written.
 
-    ``each``, when given, is called on this thread with the number of each check (its place
-    in ``checks``) and its kept findings as soon as the check ends, in the order they end;
-    the returned list holds them all in the order of ``checks``."""
+    Returns the kept findings in the order of ``checks``; or, with ``each``, hands each
+    check's over instead, on this thread, as soon as the check ends (in the order they end),
+    with the number of the check (its place in ``checks``), and keeps none (a large
+    catalogue's findings would otherwise be held twice while the caller turns them into
+    results), returning an empty list."""
     if checks is None:
         checks = compiled_profile()
     if keep is None:
@@ -159,10 +161,12 @@ def _run_compiled(given: _Input, checks: tuple[CompiledCheck, ...] | None = None
                     running.update((f, numbers[id(check)]) for f, check in queued)
                     pending.update(f for f, _ in queued)
                     continue
-                number = running[future]
-                found[number] = [f for f in future.result() if keep(f.focus)]
+                number = running.pop(future)  # its findings go with it
+                kept = [f for f in future.result() if keep(f.focus)]
                 if each is not None:
-                    each(number, found[number])
+                    each(number, kept)
+                else:
+                    found[number] = kept
     return [f for number in sorted(found) for f in found[number]]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -63,10 +63,20 @@ _MARK = {Severity.VIOLATION: "✗", Severity.WARNING: "!", Severity.INFO: "i"}
 
 def render(report: ValidationReport, fmt: str) -> str:
     """The report in one of :data:`FORMATS`."""
+    return "".join(pieces(report, fmt))
+
+
+def pieces(report: ValidationReport, fmt: str) -> Iterator[str]:
+    """The report in one of :data:`FORMATS`, a piece at a time: what the command writes, so
+    that a large report's JSON (tens of MB for a national catalogue) is never one string
+    beside its results."""
+    if fmt == "json":
+        yield from _json_pieces(report)
+        return
     writers: dict[str, Callable[[ValidationReport], str]] = {
-        "text": to_text, "json": to_json, "turtle": to_turtle, "sarif": to_sarif, "junit": to_junit,
+        "text": to_text, "turtle": to_turtle, "sarif": to_sarif, "junit": to_junit,
     }
-    return writers[fmt](report)
+    yield writers[fmt](report)
 
 
 # --- text ------------------------------------------------------------------------------
@@ -147,10 +157,20 @@ def to_json(report: ValidationReport) -> str:
     Written as ``json.dumps(..., ensure_ascii=False, indent=2)`` writes it, but with the C
     string encoder on each value: with ``indent`` the json module writes in Python, a second
     per thousand findings."""
-    results = [_json_object(r.as_json()) for r in report.results]
-    listed = "[\n" + ",\n".join(results) + "\n  ]" if results else "[]"
-    return (f'{{\n  "conforms": {"true" if report.conforms else "false"},\n'
-            f'  "results": {listed}\n}}\n')
+    return "".join(_json_pieces(report))
+
+
+def _json_pieces(report: ValidationReport, batch: int = 1000) -> Iterator[str]:
+    """:func:`to_json`'s text, ``batch`` results a piece."""
+    yield f'{{\n  "conforms": {"true" if report.conforms else "false"},\n  "results": '
+    results = report.results
+    if not results:
+        yield "[]\n}\n"
+        return
+    for start in range(0, len(results), batch):
+        objects = ",\n".join(_json_object(r.as_json()) for r in results[start:start + batch])
+        yield ("[\n" if start == 0 else ",\n") + objects
+    yield "\n  ]\n}\n"
 
 
 def _json_object(fields: dict[str, object]) -> str:

@@ -92,7 +92,14 @@ class _Lines(Sequence[str]):
 
     def __getitem__(self, index: int | slice) -> str | Sequence[str]:
         if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                return [self[i] for i in range(start, stop, step)]
+            if start >= stop:
+                return []
+            # Consecutive lines are one stretch of the text: one slice, split.
+            first = (self._ends[start - 1] if start else 0) + start
+            return self._text[first:self._ends[stop - 1] + stop - 1].split("\n")
         if index < 0:
             index += len(self)
         if not 0 <= index < len(self):
@@ -153,7 +160,7 @@ class _Locator:
         self._candidate_cache: dict[tuple[str, str], list[str]] = {}
         self._namespaces: dict[str, dict[int, dict[str, list[str]]]] = {}
         self._records: dict[str, Record] = {}
-        self._blocks: dict[tuple[str, str], list[tuple[int, str]]] = {}
+        self._blocks: dict[tuple[str, str], list[tuple[int, int]]] = {}
 
     def _parents(self, node: Node) -> list[Node]:
         term = to_ox(node)
@@ -303,26 +310,28 @@ class _Locator:
         return with_path[0][0] if with_path else None
 
     def forget_statements(self) -> None:
-        """Let the statement blocks read for :meth:`triple_line` go (every result has its
-        line): tens of MB on a large catalogue, while the report still needs memory."""
+        """Let the statement blocks found for :meth:`triple_line` go (every result has its
+        line)."""
         self._blocks.clear()
 
     def _block(self, name: str, subjects: list[str]) -> list[tuple[int, str]]:
         """The numbered lines of the statements ``subjects`` (one node's spellings) start in
-        ``name``: read once per node, whose findings come one per check."""
+        ``name``. Where they are is found once per node, whose findings come one per check;
+        the lines themselves are read again each time (kept, a large catalogue's blocks
+        would hold a copy of most of its text while the checks run)."""
         key = (name, subjects[0])
-        found = self._blocks.get(key)
-        if found is None:
-            lines, _ = self._lines(name)
-            found = []
+        lines, _ = self._lines(name)
+        spans = self._blocks.get(key)
+        if spans is None:
+            spans = []
             for start in sorted({n for token in subjects for n in self._starting(name, token)}):
-                for number in range(start, len(lines) + 1):
-                    text = lines[number - 1]
-                    found.append((number, text))
-                    if text.rstrip().endswith("."):  # the end of the statement
-                        break
-            self._blocks[key] = found
-        return found
+                end = start
+                while end < len(lines) and not lines[end - 1].rstrip().endswith("."):
+                    end += 1  # to the end of the statement
+                spans.append((start, end))
+            self._blocks[key] = spans
+        return [(number, text) for start, end in spans
+                for number, text in enumerate(lines[start - 1:end], start=start)]
 
     def title(self, node: Node) -> str:
         if self._titles is None:

@@ -43,7 +43,13 @@ def test_the_compact_lines_are_found_a_chunk_at_a_time(text: str, chunk: int) ->
         lines = _Lines(text)
     finally:
         _Lines.CHUNK = original
-    assert [lines[i] for i in range(len(lines))] == text.splitlines()
+    expected = text.splitlines()
+    assert [lines[i] for i in range(len(lines))] == expected
+    # A stretch of lines (a statement block) is read as one slice of the text.
+    for start in range(-2, len(expected) + 2):
+        for stop in range(start, len(expected) + 3):
+            assert list(lines[start:stop]) == expected[start:stop], (start, stop)
+    assert list(lines[::2]) == expected[::2]
 
 
 def test_a_catalogue_file_is_indexed_compactly() -> None:

@@ -37,6 +37,18 @@ def test_json_report_is_json_dumps(items: list[tuple[str, str | None]]) -> None:
     assert to_json(report) == reference(report)
 
 
+@given(st.lists(st.text(), max_size=7), st.integers(min_value=1, max_value=3))
+@settings(max_examples=40, deadline=None)
+def test_the_pieces_the_command_writes_make_the_same_json(texts: list[str], batch: int) -> None:
+    """The command writes the report a batch of results at a time (``pieces``): joined, the
+    pieces are the report, whatever the batch."""
+    from samhandling_kg.validation.render import _json_pieces, pieces
+
+    report = ValidationReport(results=tuple(result(t, None) for t in texts), records=(), files=())
+    assert "".join(_json_pieces(report, batch)) == reference(report)
+    assert "".join(pieces(report, "json")) == reference(report)
+
+
 @pytest.mark.parametrize("path", [ROOT / "examples" / "helseid.ttl",
                                   *sorted((ROOT / "tests" / "invalid").glob("*.ttl"))[:4]],
                          ids=lambda p: p.name)
