@@ -77,3 +77,27 @@ def test_findings_point_at_their_lines_in_a_compactly_indexed_file(tmp_path: Pat
                if r.constraint_component.endswith("MinCountConstraintComponent")
                and r.path == "http://purl.org/dc/terms/title"}
     assert missing == {"https://example.org/one": 4, "https://example.org/two": 7}
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dictionaries(st.text(alphabet="pq", min_size=1, max_size=3),
+                       st.text(alphabet="ab/#:", max_size=8).map(lambda t: "h:" + t), max_size=6),
+       st.lists(st.text(alphabet="ab/#:", max_size=8).map(lambda t: "h:" + t), min_size=1, max_size=6))
+def test_an_iri_is_spelt_with_every_prefix_whose_namespace_starts_it(
+        prefixes: dict[str, str], iris: list[str]) -> None:
+    """The spellings a record's lines are looked up by (namespaces tried by length, not one
+    by one) are the definition's: whole, every prefix whose namespace starts the IRI and
+    leaves a local name, quoted."""
+    from types import SimpleNamespace
+
+    from samhandling_kg.validation.sourcelines import _Locator
+
+    locator = object.__new__(_Locator)
+    locator.given = SimpleNamespace(file_prefixes={"f.ttl": prefixes}, prefixes={})  # type: ignore[assignment]
+    locator._namespaces = {}
+    for iri in iris:
+        expected = [f"{prefix}:{iri[len(namespace):]}" for prefix, namespace in prefixes.items()
+                    if iri.startswith(namespace) and len(iri) > len(namespace)]
+        found = locator._spellings("f.ttl", iri)
+        assert found[0] == f"<{iri}>" and found[-1] == f'"{iri}"'
+        assert sorted(found[1:-1]) == sorted(expected), (prefixes, iri)
