@@ -158,11 +158,18 @@ class _ChallengeAuth(httpx.Auth):
             try:
                 retry = flow.send(response)
             except KeyError as exc:  # an algorithm httpx does not implement
-                raise EndpointError(f"{display_url(str(request.url))}: the store asks for Digest "
-                                    f"algorithm {exc.args[0]!r}, which is not supported") from None
+                raise localised(EndpointError, {
+                    "nb": "{url}: lageret ber om Digest-algoritmen {algorithm}, som ikke støttes",
+                    "nn": "{url}: lageret ber om Digest-algoritmen {algorithm}, som ikkje er støtta",
+                    "en": "{url}: the store asks for Digest algorithm {algorithm}, which is not "
+                          "supported"},
+                    url=display_url(str(request.url)), algorithm=repr(exc.args[0])) from None
             except httpx.ProtocolError:
-                raise EndpointError(f"{display_url(str(request.url))}: the store sent a malformed "
-                                    "Digest challenge") from None
+                raise localised(EndpointError, {
+                    "nb": "{url}: lageret sendte en ugyldig Digest-utfordring",
+                    "nn": "{url}: lageret sende ei ugyldig Digest-utfordring",
+                    "en": "{url}: the store sent a malformed Digest challenge"},
+                    url=display_url(str(request.url))) from None
             self._on_send(retry, "Digest")
             answer = yield retry
             try:

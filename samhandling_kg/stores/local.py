@@ -64,7 +64,11 @@ class OxigraphStore:
         try:
             self.store = ox.Store(self.location) if self.location else ox.Store()
         except OSError as exc:
-            raise SamhandlingError(f"{location}: cannot open the Oxigraph store: {exc}") from None
+            raise localised(SamhandlingError, {
+                "nb": "{location}: kan ikke åpne Oxigraph-lageret: {reason}",
+                "nn": "{location}: kan ikkje opne Oxigraph-lageret: {reason}",
+                "en": "{location}: cannot open the Oxigraph store: {reason}"},
+                location=location, reason=exc) from None
 
     @classmethod
     def with_knowledge_graph(cls, data: Iterable[str | Path] = (), *,

@@ -302,6 +302,31 @@ def test_digest_answers_the_algorithm_the_store_asks_for(algorithm: str, tmp_pat
     assert handler.accepted == [True]
 
 
+@pytest.mark.parametrize(("challenge", "words"), [
+    ('Digest realm="store", nonce="n0nce", qop="auth", algorithm=SHA-1024',
+     {"nb": "som ikke støttes", "nn": "som ikkje er støtta", "en": "which is not supported"}),
+    ("Digest realm=store",  # no nonce: not a challenge one can answer
+     {"nb": "ugyldig Digest-utfordring", "nn": "ugyldig Digest-utfordring",
+      "en": "malformed Digest challenge"}),
+])
+def test_a_digest_challenge_that_cannot_be_answered_is_named_in_the_reports_language(
+        challenge: str, words: dict[str, str]) -> None:
+    """No connection is made: httpx's mock transport plays the store."""
+    from samhandling_kg.core.errors import EndpointError
+    from samhandling_kg.io.http import HttpClient
+
+    def store(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(401, headers={"WWW-Authenticate": challenge})
+
+    client = HttpClient((USER, PASSWORD), timeout=5, transport=httpx.MockTransport(store))
+    with pytest.raises(EndpointError) as raised:
+        client.request("GET", "https://store.example.org/sparql", params=[("query", "ASK {}")])
+    for lang, phrase in words.items():
+        line = raised.value.in_language(lang)
+        assert line.startswith("https://store.example.org/sparql") and phrase in line, (lang, line)
+    assert_no_secret(*(raised.value.in_language(lang) for lang in words))
+
+
 def _mock_store(request: httpx.Request) -> httpx.Response:
     if "Authorization" not in request.headers:
         return httpx.Response(401, headers={"WWW-Authenticate": 'Basic realm="store"'})

@@ -422,3 +422,17 @@ def test_no_rows_from_an_empty_default_graph_hints_at_graph(oxigraph_server: Ser
     assert "--graph" in err
     code, out, err = run("query", rq, "--endpoint", oxigraph_server.query_url, "--graph", graph)
     assert code == 0 and err == "" and not out.rstrip().endswith("(0 rows)")
+
+
+def test_a_store_folder_that_cannot_be_opened_is_named_in_each_language(tmp_path: Path) -> None:
+    from samhandling_kg.core.errors import SamhandlingError
+    from samhandling_kg.stores.local import OxigraphStore
+
+    not_a_folder = tmp_path / "store"
+    not_a_folder.write_text("a file, where the store's folder belongs")
+    with pytest.raises(SamhandlingError) as raised:
+        OxigraphStore(not_a_folder)
+    for lang, phrase in {"nb": "kan ikke åpne Oxigraph-lageret", "nn": "kan ikkje opne Oxigraph-lageret",
+                         "en": "cannot open the Oxigraph store"}.items():
+        line = raised.value.in_language(lang)
+        assert line.startswith(f"{not_a_folder}: {phrase}: "), (lang, line)
