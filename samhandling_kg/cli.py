@@ -285,6 +285,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _validate_report(args: argparse.Namespace, progress: Any) -> Any:
     from samhandling_kg.validation.engines import validate
+    from samhandling_kg.validation.render import LIST_EVERY_RECORD
 
     if args.endpoint:
         from samhandling_kg.validation.endpoint import validate_endpoint
@@ -300,7 +301,8 @@ def _validate_report(args: argparse.Namespace, progress: Any) -> Any:
     else:
         args.files = _stdin_inputs(args.files, args.input_format, "samhandling validate")
         report = validate(args.files, lang=args.lang, fail_on=args.fail_on, engine=args.engine,
-                          progress=progress, shapes=args.shapes or None, profile=args.profile)
+                          progress=progress, shapes=args.shapes or None, profile=args.profile,
+                          every_record=args.format in LIST_EVERY_RECORD)
     return report
 
 

@@ -48,9 +48,11 @@ class Assembler:
     hints, the records and the one order."""
 
     def __init__(self, given: _Input, *, lang: str, locator: _Locator | None = None,
-                 shapes: Graph | None = None) -> None:
+                 shapes: Graph | None = None, every_record: bool = True) -> None:
         self.given = given
         self.lang = lang
+        #: Whether the report lists every record, or only those with findings.
+        self.every_record = every_record
         self.shapes = _shapes() if shapes is None else shapes
         self.locator = _Locator(given, _View(given), lang) if locator is None else locator
         #: The results of each batch, by the batch's number (the engine's order).
@@ -78,7 +80,7 @@ class Assembler:
             assert result.focus_term is not None
             file, line = locator.where(result.focus_term)
             results.append(replace(result, file=file, line=line))
-        records = locator.records([r.record for r in results])
+        records = locator.records([r.record for r in results], every=self.every_record)
         order = {record.node: index for index, record in enumerate(records)}
         results.sort(key=lambda r: (order.get(r.record, len(order)), r.severity.rank,
                                     _shape_order(r.source_shape), r.focus_node,

@@ -343,6 +343,7 @@ def validate(
     progress: ProgressCallback | None = None,
     shapes: Source | None = None,
     profile: str = "samhandling",
+    every_record: bool = True,
 ) -> ValidationReport:
     """Validate solution descriptions against the profile, or any data against any shapes.
 
@@ -362,6 +363,10 @@ def validate(
     ``progress``, when given, is called at the start of each stage with its name and a count:
     ``("read", files)``, ``("check", records)``, ``("report", findings)`` — never inside an
     engine's loop (the command line's :class:`~samhandling_kg.core.progress.Progress` prints them).
+    ``every_record``: :attr:`ValidationReport.records` holds every record of the data (the text
+    and JUnit reports list each, with or without findings); False, only the records with
+    findings (the results and their order are the same), which spares finding the title, file
+    and line of every other record: most of a large, mostly valid catalogue's.
     """
     if lang not in LANGUAGES:
         raise localised(SamhandlingError, {
@@ -386,14 +391,16 @@ def validate(
     given = _read(source, as_written=user is not None)
     try:
         return _validate_read(given, checks, shapes_graph, user=user, lang=lang, engine=engine,
-                              threshold=threshold, general=profile == "none", progress=progress)
+                              threshold=threshold, general=profile == "none", progress=progress,
+                              every_record=every_record)
     finally:
         given.close()
 
 
 def _validate_read(given: _Input, checks: tuple[CompiledCheck, ...], shapes_graph: Graph, *,
                    user: Graph | None, lang: str, engine: str, threshold: Severity,
-                   general: bool, progress: ProgressCallback | None) -> ValidationReport:
+                   general: bool, progress: ProgressCallback | None,
+                   every_record: bool = True) -> ValidationReport:
     """:func:`validate` once the data is read."""
     refused: tuple[Any, ...] = ()
     if not general:
@@ -408,16 +415,18 @@ def _validate_read(given: _Input, checks: tuple[CompiledCheck, ...], shapes_grap
         progress("check", None if general else _count_records(given))
     if engine == "compiled":
         # The compiled checks run in Oxigraph, off the GIL: meanwhile this thread finds what
-        # the report needs whatever the findings (every record's title, file and line), then
-        # turns each check's findings into results as the check ends.
+        # the report needs whatever the findings (with every_record, every record's title,
+        # file and line), then turns each check's findings into results as the check ends.
         arrived: Queue[tuple[int, list[Finding]] | None] = Queue()
         with ThreadPoolExecutor(1) as runner:
             running = runner.submit(_run_compiled, given, checks, background=not general,
                                     keep=keep, each=lambda number, found: arrived.put((number, found)))
             running.add_done_callback(lambda _: arrived.put(None))
             locator = _Locator(given, _View(given), lang)
-            locator.prepare()
-            assembler = Assembler(given, lang=lang, locator=locator, shapes=shapes_graph)
+            if every_record:
+                locator.prepare()
+            assembler = Assembler(given, lang=lang, locator=locator, shapes=shapes_graph,
+                                  every_record=every_record)
             count = 0
             while (batch := arrived.get()) is not None:
                 assembler.add(*batch)
@@ -425,7 +434,7 @@ def _validate_read(given: _Input, checks: tuple[CompiledCheck, ...], shapes_grap
             running.result()  # an engine's error, raised here
     else:
         findings = _run_pyshacl(given, shapes_graph, background=not general, keep=keep)
-        assembler = Assembler(given, lang=lang, shapes=shapes_graph)
+        assembler = Assembler(given, lang=lang, shapes=shapes_graph, every_record=every_record)
         assembler.add(0, findings)
         count = len(findings)
     if progress is not None:

@@ -26,6 +26,9 @@ from samhandling_kg.validation.model import Severity, ValidationReport, Validati
 from samhandling_kg.validation.profile_docs import profile_rows
 
 FORMATS: tuple[str, ...] = ("text", "json", "turtle", "sarif", "junit")
+#: The formats that list every record, with findings or not (the others need only the
+#: records of the results: ``validate(..., every_record=False)``).
+LIST_EVERY_RECORD: frozenset[str] = frozenset({"text", "junit"})
 
 _WORDS: dict[str, dict[str, str]] = {
     "en": {

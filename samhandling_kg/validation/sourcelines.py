@@ -386,8 +386,10 @@ class _Locator:
             self._records[text] = Record(text, self.title(node), kind, file, line)
         return self._records[text]
 
-    def records(self, extra: Iterable[str]) -> list[Record]:
-        nodes: dict[str, Node] = {node_text(n): n for n in self.solutions}
+    def records(self, extra: Iterable[str], *, every: bool = True) -> list[Record]:
+        """The records of the report, in its order: those of ``extra`` (the results' records),
+        and (``every``) every solution of the data."""
+        nodes: dict[str, Node] = {node_text(n): n for n in self.solutions} if every else {}
         for text in extra:
             if text not in nodes:
                 if not text.startswith("_:") and not _is_valid_uri(text):

@@ -1,0 +1,87 @@
+"""``validate(..., every_record=False)`` (what the command asks for the formats that do not
+list every record: JSON, Turtle, SARIF) gives the same results in the same order, and the
+records of the results only. The reference is the report with every record, assembled from
+the same findings of the same store (blank nodes are named anew by each parse, so two
+separate runs could not be compared term for term)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from catalogue_gen import DEFECTS, catalogue_text
+
+from samhandling_kg.cli import main
+from samhandling_kg.validation import engines
+from samhandling_kg.validation.assemble import Assembler
+from samhandling_kg.validation.compiler.checks import compiled_profile
+from samhandling_kg.validation.engines import _run_compiled
+from samhandling_kg.validation.input import _read
+from samhandling_kg.validation.model import Severity
+from samhandling_kg.validation.render import FORMATS, LIST_EVERY_RECORD, render
+
+ROOT = Path(__file__).resolve().parents[2]
+INVALID = sorted((ROOT / "tests" / "invalid").glob("*.ttl"))
+
+
+def both_reports(path: Path, lang: str) -> tuple[object, object]:
+    given = _read(str(path), as_written=False)
+    try:
+        refused = given.remove_background_statements()
+        given.add_background()
+        findings = _run_compiled(given, compiled_profile())
+        reports = []
+        for every in (True, False):
+            assembler = Assembler(given, lang=lang, every_record=every)
+            assembler.add(0, findings)
+            reports.append(assembler.report(fail_on=Severity.INFO, refused=refused))
+        return reports[0], reports[1]
+    finally:
+        given.close()
+
+
+def catalogue(tmp_path: Path) -> Path:
+    """Valid records between records with each defect the generator knows."""
+    path = tmp_path / "catalogue.ttl"
+    specs = [spec for defect in DEFECTS for spec in ([], [defect])]
+    path.write_text(catalogue_text(specs), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+@pytest.mark.parametrize("name", ["catalogue", "examples", *[p.name for p in INVALID]])
+def test_the_same_results_and_the_records_of_the_results(name: str, lang: str, tmp_path: Path) -> None:
+    paths = ([catalogue(tmp_path)] if name == "catalogue"
+             else sorted((ROOT / "examples").glob("*.ttl")) if name == "examples"
+             else [ROOT / "tests" / "invalid" / name])
+    for path in paths:
+        every, only = both_reports(path, lang)
+        assert only.results == every.results, path  # type: ignore[attr-defined]
+        with_findings = {result.record for result in every.results}  # type: ignore[attr-defined]
+        assert only.records == tuple(r for r in every.records if r.node in with_findings), path  # type: ignore[attr-defined]
+        if name == "catalogue":
+            assert len(every.records) > len(only.records) > 0  # type: ignore[attr-defined]
+        for fmt in sorted(set(FORMATS) - LIST_EVERY_RECORD):
+            assert render(only, fmt) == render(every, fmt), (path, fmt)  # type: ignore[arg-type]
+
+
+def test_the_command_asks_for_every_record_only_where_its_format_lists_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = catalogue(tmp_path)
+    asked: list[bool] = []
+    real = engines.validate
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        asked.append(kwargs["every_record"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engines, "validate", spy)
+    for fmt in FORMATS:
+        out, err = io.StringIO(), io.StringIO()
+        assert main(["validate", str(path), "--format", fmt, "--lang", "en", "--quiet"],
+                    out=out, err=err) == 1, err.getvalue()
+        assert asked.pop() is (fmt in LIST_EVERY_RECORD), fmt
+        if fmt == "text":  # every record listed: the valid ones (one before each defect) too
+            assert out.getvalue().count("✓ no findings") >= len(DEFECTS), out.getvalue()[-300:]
