@@ -334,12 +334,16 @@ class _Locator:
                 for number, text in enumerate(lines[start - 1:end], start=start)]
 
     def title(self, node: Node) -> str:
-        if self._titles is None:
-            self._titles = self._read_titles()
         try:
-            best = self._titles.get(to_ox(node))
+            subject = to_ox(node)
         except TypeError:
-            best = None
+            subject = None
+        best = None
+        if self._titles is not None:
+            best = self._titles.get(subject)
+        elif isinstance(subject, (ox.NamedNode, ox.BlankNode)):
+            best = self._best_titles(
+                self.store.quads_for_pattern(subject, _DCT_TITLE, None, DATA)).get(subject)
         if best is not None and best[2]:
             # Two titles in the chosen language: the one pick_text picks.
             text = pick_text(self.view.objects(node, DCTERMS.title, [DATA]), self.lang)
@@ -351,15 +355,15 @@ class _Locator:
         found = name_of(lambda s, p: self.view.objects(s, p, [DATA]), node, self.lang, others)
         return found.value if found is not None else compact(self.view.names, node)
 
-    def _read_titles(self) -> dict[Any, tuple[int, str, bool]]:
-        """The dct:title :func:`~samhandling_kg.core.labels.pick` picks for each subject of the data, found in
-        one pass (a catalogue's records are looked up by the thousand): subject → (rank of
-        its language, text, whether another title has that language)."""
+    def _best_titles(self, quads: Iterable[ox.Quad]) -> dict[Any, tuple[int, str, bool]]:
+        """The dct:title :func:`~samhandling_kg.core.labels.pick` picks for each subject of
+        ``quads`` (dct:title statements): subject → (rank of its language, text, whether
+        another title has that language)."""
         ranks: dict[str, int] = {}
         for wanted in (*fallback_order(self.lang), ""):
             ranks.setdefault(wanted, len(ranks))
         best: dict[Any, tuple[int, str, bool]] = {}
-        for quad in self.store.quads_for_pattern(None, _DCT_TITLE, None, DATA):
+        for quad in quads:
             title = quad.object
             if not isinstance(title, ox.Literal):
                 continue
@@ -376,6 +380,9 @@ class _Locator:
     def prepare(self) -> None:
         """The record of every solution (title, file, line): what the report needs whatever
         the findings, found ahead (while the checks run)."""
+        # Every solution's title in one pass: a catalogue's records are looked up by the
+        # thousand (without prepare, a record's titles are read when it is).
+        self._titles = self._best_titles(self.store.quads_for_pattern(None, _DCT_TITLE, None, DATA))
         for node in self.solutions:
             self._record(node_text(node), node)
 

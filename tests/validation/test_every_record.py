@@ -1,7 +1,8 @@
 """``validate(..., every_record=False)`` (what the command asks for the formats that do not
 list every record: JSON, Turtle, SARIF) gives the same results in the same order, and the
-records of the results only. The reference is the report with every record, assembled from
-the same findings of the same store (blank nodes are named anew by each parse, so two
+records of the results only, with the same titles (read record by record, not in one pass
+over every title). The reference is the report with every record, assembled from the same
+findings of the same store (blank nodes are named anew by each parse, so two
 separate runs could not be compared term for term)."""
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from catalogue_gen import DEFECTS, catalogue_text
 
 from samhandling_kg.cli import main
 from samhandling_kg.validation import engines
-from samhandling_kg.validation.assemble import Assembler
+from samhandling_kg.validation.assemble import Assembler, _View
 from samhandling_kg.validation.compiler.checks import compiled_profile
 from samhandling_kg.validation.engines import _run_compiled
 from samhandling_kg.validation.input import _read
 from samhandling_kg.validation.model import Severity
 from samhandling_kg.validation.render import FORMATS, LIST_EVERY_RECORD, render
+from samhandling_kg.validation.sourcelines import _Locator
 
 ROOT = Path(__file__).resolve().parents[2]
 INVALID = sorted((ROOT / "tests" / "invalid").glob("*.ttl"))
@@ -34,7 +36,10 @@ def both_reports(path: Path, lang: str) -> tuple[object, object]:
         findings = _run_compiled(given, compiled_profile())
         reports = []
         for every in (True, False):
-            assembler = Assembler(given, lang=lang, every_record=every)
+            locator = _Locator(given, _View(given), lang)
+            if every:
+                locator.prepare()  # as validate does: every record, the titles read in one pass
+            assembler = Assembler(given, lang=lang, locator=locator, every_record=every)
             assembler.add(0, findings)
             reports.append(assembler.report(fail_on=Severity.INFO, refused=refused))
         return reports[0], reports[1]
@@ -50,10 +55,30 @@ def catalogue(tmp_path: Path) -> Path:
     return path
 
 
+#: Records whose titles test the choice: two in one language, a tag in capitals, only another
+#: language, none but a label, none at all.
+TITLES = """@prefix sam: <https://w3id.org/samhandling#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix ex: <https://example.org/> .
+ex:two a sam:Solution ; dct:title "B"@nb , "A"@nb , "N"@nn ; sam:uses sam:Nothing .
+ex:caps a sam:Solution ; dct:title "Stor"@NB , "Engelsk"@en ; sam:uses sam:Nothing .
+ex:german a sam:Solution ; dct:title "Deutsch"@de ; skos:prefLabel "Merkelapp"@nb ; sam:uses sam:Nothing .
+ex:plain a sam:Solution ; dct:title "Uten språk" , "English"@en-GB ; sam:uses sam:Nothing .
+ex:label a sam:Solution ; skos:prefLabel "Bare merkelapp"@nn ; sam:uses sam:Nothing .
+ex:none a sam:Solution ; sam:uses sam:Nothing .
+_:blank a sam:Solution ; dct:title "Blank"@nn ; sam:uses sam:Nothing .
+ex:valid a sam:Solution ; dct:title "Gyldig"@nb .
+"""
+
+
 @pytest.mark.parametrize("lang", ["nb", "nn", "en"])
-@pytest.mark.parametrize("name", ["catalogue", "examples", *[p.name for p in INVALID]])
+@pytest.mark.parametrize("name", ["catalogue", "titles", "examples", *[p.name for p in INVALID]])
 def test_the_same_results_and_the_records_of_the_results(name: str, lang: str, tmp_path: Path) -> None:
+    if name == "titles":
+        (tmp_path / "titles.ttl").write_text(TITLES, encoding="utf-8")
     paths = ([catalogue(tmp_path)] if name == "catalogue"
+             else [tmp_path / "titles.ttl"] if name == "titles"
              else sorted((ROOT / "examples").glob("*.ttl")) if name == "examples"
              else [ROOT / "tests" / "invalid" / name])
     for path in paths:
