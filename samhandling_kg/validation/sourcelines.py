@@ -134,6 +134,10 @@ def _naming(words: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
                                for word in words)).search
 
 
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
+_SOLUTION = ox.NamedNode(str(SAM.Solution))
+_SOLUTION_PREDICATES = tuple(ox.NamedNode(str(p)) for p in (SAM.realises, SAM.uses, SAM.addresses))
+#: The solutions of the data; :meth:`_Locator.is_solution` asks the same of one node.
 _SOLUTIONS = f"""
 SELECT DISTINCT ?s WHERE {{ GRAPH <{DATA.value}> {{
   {{ ?s a <{SAM.Solution}> }} UNION {{ ?s <{SAM.realises}>|<{SAM.uses}>|<{SAM.addresses}> ?o }}
@@ -149,8 +153,8 @@ class _Locator:
         self.files = given.files
         self.view = view
         self.lang = lang
-        self.solutions: set[Node] = {
-            to_rdflib(row[0]) for row in solutions(self.store.query(_SOLUTIONS, named_graphs=[DATA]))}
+        self._solutions: set[Node] | None = None
+        self._is_solution: dict[Node, bool] = {}
         self._texts: dict[str, tuple[Sequence[str], dict[str, int]]] = {}
         self._tokens: dict[str, list[str]] = {}
         self._every: dict[str, dict[str, list[int]]] = {}
@@ -162,6 +166,30 @@ class _Locator:
         self._records: dict[str, Record] = {}
         self._blocks: dict[tuple[str, str], list[tuple[int, int]]] = {}
 
+    @property
+    def solutions(self) -> set[Node]:
+        """Every solution of the data (read when first asked for: the report of a format that
+        lists only the records of its results asks :meth:`is_solution` of a few instead)."""
+        if self._solutions is None:
+            self._solutions = {to_rdflib(row[0]) for row in solutions(
+                self.store.query(_SOLUTIONS, named_graphs=[DATA]))}
+        return self._solutions
+
+    def is_solution(self, node: Node) -> bool:
+        """Whether ``node`` is a solution of the data (:data:`_SOLUTIONS`)."""
+        if self._solutions is not None:
+            return node in self._solutions
+        found = self._is_solution.get(node)
+        if found is None:
+            found = False
+            subject = to_ox(node) if isinstance(node, (URIRef, BNode)) else None
+            if isinstance(subject, (ox.NamedNode, ox.BlankNode)):
+                found = any(True for _ in self.store.quads_for_pattern(subject, _RDF_TYPE, _SOLUTION, DATA)) \
+                    or any(any(True for _ in self.store.quads_for_pattern(subject, predicate, None, DATA))
+                           for predicate in _SOLUTION_PREDICATES)
+            self._is_solution[node] = found
+        return found
+
     def _parents(self, node: Node) -> list[Node]:
         term = to_ox(node)
         return [to_rdflib(q.subject) for q in self.store.quads_for_pattern(None, None, term, DATA)]
@@ -172,7 +200,7 @@ class _Locator:
         by IRI."""
         if not isinstance(focus, BNode):
             return focus
-        owners: list[Node] = [focus] if focus in self.solutions else []
+        owners: list[Node] = [focus] if self.is_solution(focus) else []
         seen: set[Node] = {focus}
         queue: deque[Node] = deque([focus])
         while queue:
@@ -180,7 +208,7 @@ class _Locator:
                 if parent in seen:
                     continue
                 seen.add(parent)
-                if parent in self.solutions:
+                if self.is_solution(parent):
                     owners.append(parent)
                 if isinstance(parent, BNode):
                     queue.append(parent)
@@ -192,7 +220,7 @@ class _Locator:
         if node not in self._where:
             found: tuple[str | None, int | None] = (None, None)
             # A solution is a subject of the data by its definition (_SOLUTIONS).
-            if not isinstance(node, BNode) and (node in self.solutions
+            if not isinstance(node, BNode) and (self.is_solution(node)
                                                 or self.given.is_data_subject(node)
                                                 or node in self.given.refused):
                 for anywhere in (False, True):
@@ -389,7 +417,7 @@ class _Locator:
     def _record(self, text: str, node: Node) -> Record:
         if text not in self._records:
             file, line = self.where(node)
-            kind = "solution" if node in self.solutions else "concept"
+            kind = "solution" if self.is_solution(node) else "concept"
             self._records[text] = Record(text, self.title(node), kind, file, line)
         return self._records[text]
 

@@ -15,6 +15,7 @@ import pytest
 from catalogue_gen import DEFECTS, catalogue_text
 
 from samhandling_kg.cli import main
+from samhandling_kg.io.oxigraph import to_rdflib
 from samhandling_kg.validation import engines
 from samhandling_kg.validation.assemble import Assembler, _View
 from samhandling_kg.validation.compiler.checks import compiled_profile
@@ -110,3 +111,23 @@ def test_the_command_asks_for_every_record_only_where_its_format_lists_them(
         assert asked.pop() is (fmt in LIST_EVERY_RECORD), fmt
         if fmt == "text":  # every record listed: the valid ones (one before each defect) too
             assert out.getvalue().count("✓ no findings") >= len(DEFECTS), out.getvalue()[-300:]
+
+
+@pytest.mark.parametrize("name", ["titles", *[p.name for p in INVALID]])
+def test_a_node_is_a_solution_as_the_list_of_every_solution_says(name: str, tmp_path: Path) -> None:
+    """``is_solution`` (asked of one node) agrees with ``solutions`` (read at once) on every
+    node of the data."""
+    path = tmp_path / "titles.ttl" if name == "titles" else ROOT / "tests" / "invalid" / name
+    if name == "titles":
+        path.write_text(TITLES, encoding="utf-8")
+    given = _read(str(path), as_written=False)
+    try:
+        every = _Locator(given, _View(given), "nb").solutions
+        asking = _Locator(given, _View(given), "nb")
+        nodes = {term for triple in given.store.quads_for_pattern(None, None, None) for term in
+                 (triple.subject, triple.object)}
+        for node in map(to_rdflib, nodes):
+            assert asking.is_solution(node) is (node in every), node
+        assert asking._solutions is None  # asked node by node, never read at once
+    finally:
+        given.close()
