@@ -9,9 +9,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
-import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -20,6 +19,7 @@ from samhandling_kg.core.terms import DEFAULT_LANGUAGE, LANGUAGES
 from samhandling_kg.core.text import printable, printable_lines
 from samhandling_kg.core.usage import TEXTS, language_in, usage_line
 from samhandling_kg.core.version import __version__
+from samhandling_kg.io.output import OutputError, drop_output, write_output
 from samhandling_kg.io.rdf import INPUT_FORMATS, STDIN, read_stdin
 from samhandling_kg.kg.graph import load_knowledge_graph
 from samhandling_kg.kg.questions import LANGUAGE_PARAMETER, list_questions, resolve_query
@@ -256,13 +256,13 @@ def _cmd_recommend(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                                "nn": "--list tek ingen --need, --has eller --not",
                                                "en": "--list takes no --need, --has or --not"})
         listed = render_list(decision_data(load_knowledge_graph(args.data)), args.lang, args.format)
-        _write(out, _for_terminal(listed, args.format))
+        write_output(out, _for_terminal(listed, args.format))
         return EXIT_OK
     try:
         result = recommend(args.need, args.has, args.not_, data=args.data)
     except ExclusiveCharacteristics as exc:  # one line naming both, in the language asked for
         raise SamhandlingError(exc.message(args.lang)) from None
-    _write(out, _for_terminal(render(result, args.lang, args.format), args.format))
+    write_output(out, _for_terminal(render(result, args.lang, args.format), args.format))
     return EXIT_OK
 
 
@@ -279,7 +279,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     progress = Progress(err, args.lang) if wants_progress(err, args.quiet) else None
     with progress or contextlib.nullcontext():
         report = _validate_report(args, progress)
-    _write(out, pieces(report, args.format))
+    write_output(out, pieces(report, args.format))
     return EXIT_OK if report.conforms else EXIT_FINDINGS
 
 
@@ -353,11 +353,11 @@ def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "table" and result.kind == "SELECT":
         # For people: labels in the reader's language, the question's names of the columns.
         lang = args.lang or DEFAULT_LANGUAGE
-        _write(out, format_result(result, "table", question.prefixes, lang=lang,
+        write_output(out, format_result(result, "table", question.prefixes, lang=lang,
                                   names=term_names(store, result, lang),
                                   headings={v: question.label(v, lang) for v in result.variables}))
     else:
-        _write(out, format_result(result, args.format, question.prefixes,
+        write_output(out, format_result(result, args.format, question.prefixes,
                                   lang=args.lang or DEFAULT_LANGUAGE if args.format == "table" else None))
     if isinstance(store, EndpointStore) and result.kind == "SELECT" and not result.rows:
         hint = store.default_graph_hint()
@@ -382,7 +382,7 @@ def _cmd_questions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         # Each parameter's name for a reader, from the question file (the query page's fields).
         lines += [f"      {p.name}: {question.label(p.name, args.lang)}\n" for p in question.parameters
                   if question.label(p.name, args.lang) != p.name]
-    _write(out, "".join(lines))
+    write_output(out, "".join(lines))
     return EXIT_OK
 
 
@@ -410,7 +410,7 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.output:
         write_atomically(Path(args.output), text)
     else:
-        _write(out, text)
+        write_output(out, text)
     return status
 
 
@@ -486,7 +486,7 @@ def _cmd_docs(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from samhandling_kg.site import write_site
 
     count = write_site(args.output, args.data)
-    _write(out, f"wrote {count} files to {args.output} (start page: "
+    write_output(out, f"wrote {count} files to {args.output} (start page: "
                 f"{Path(args.output) / 'index.html'})")
     return EXIT_OK
 
@@ -497,12 +497,12 @@ def _cmd_load(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if args.files or args.graph:
             raise SamhandlingError("--clean takes no FILE and no --graph: it cleans the whole store")
         removed = store.clean()
-        _write(out, f"removed {len(removed)} temporary graph{'' if len(removed) == 1 else 's'} of "
+        write_output(out, f"removed {len(removed)} temporary graph{'' if len(removed) == 1 else 's'} of "
                     f"loads at {args.graph_store}" + "".join(f"\n  {name}" for name in removed))
         return EXIT_OK
     report = store.load(args.files, graph=args.graph)
     err.writelines(f"samhandling: note: {printable(note)}\n" for note in report.notes)
-    _write(out, str(report))
+    write_output(out, str(report))
     return EXIT_OK
 
 
@@ -522,43 +522,11 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                  err=err)
 
 
-def _write(out: TextIO, texts: str | Iterable[str]) -> None:
-    """Write ``texts`` (one text, or the pieces of one, written as they come), ending with a
-    line break."""
-    try:
-        last = ""
-        for text in (texts,) if isinstance(texts, str) else texts:
-            out.write(text)
-            last = text or last
-        if not last.endswith("\n"):
-            out.write("\n")
-        out.flush()  # a full disk shows here, not as a traceback when Python exits
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        raise _OutputError(f"cannot write the output: {exc.strerror or exc}") from None
-
-
-class _OutputError(SamhandlingError):
-    """Standard output failed (a full disk, /dev/full)."""
-
-
 def _error_language(args: argparse.Namespace) -> str | None:
     """The language of a command's error lines: its --lang (``query``'s default, None, is
     the default language); None (English) for commands without one."""
     lang: str | None = getattr(args, "lang", None)
     return lang or (DEFAULT_LANGUAGE if args.command == "query" else None)
-
-
-def _drop_output(out: TextIO) -> None:
-    """Point standard output at /dev/null, so that Python's flush at exit does not fail again
-    on what is still buffered (and print a traceback)."""
-    if out is sys.stdout:
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -588,12 +556,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     try:
         return handler(args, out, err)
     except SamhandlingError as exc:
-        if isinstance(exc, _OutputError):
-            _drop_output(out)
+        if isinstance(exc, OutputError):
+            drop_output(out)
         err.write(f"samhandling: {printable(exc.in_language(_error_language(args)))}\n")
         return EXIT_ERROR
     except BrokenPipeError:  # output piped into e.g. head
-        _drop_output(out)
+        drop_output(out)
         return EXIT_OK
     except OSError as exc:  # e.g. pyoxigraph reporting an I/O error while a result is read
         err.write(f"samhandling: {printable(exc.strerror or str(exc) or type(exc).__name__)}\n")

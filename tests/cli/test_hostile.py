@@ -19,13 +19,18 @@ RUN = "import sys; from samhandling_kg.cli import main; sys.exit(main(sys.argv[1
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
-@pytest.mark.parametrize("argv", [["questions"], ["query", "cq01-organisational-forms"], ["export", "--format", "nt"]])
-def test_full_standard_output_is_one_line(argv: list[str]) -> None:
+@pytest.mark.parametrize(("argv", "words"), [
+    (["questions"], "kan ikke skrive utdataene"),  # the default language: nb
+    (["query", "cq01-organisational-forms", "--lang", "en"], "cannot write the output"),
+    (["export", "--format", "nt"], "kan ikke skrive utdataene"),
+    (["validate", "examples", "--format", "json", "--lang", "nn"], "kan ikkje skrive utdataa"),
+])
+def test_full_standard_output_is_one_line(argv: list[str], words: str) -> None:
     with open("/dev/full", "w") as full:
         proc = subprocess.run([sys.executable, "-c", RUN, *argv], stdout=full, stderr=subprocess.PIPE,
                               text=True, timeout=120)
     assert proc.returncode == 2, proc.stderr
-    assert proc.stderr == "samhandling: cannot write the output: No space left on device\n", proc.stderr
+    assert proc.stderr == f"samhandling: {words}: No space left on device\n", proc.stderr
 
 
 def test_io_error_while_a_result_is_read_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
