@@ -354,11 +354,11 @@ def _cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         # For people: labels in the reader's language, the question's names of the columns.
         lang = args.lang or DEFAULT_LANGUAGE
         write_output(out, format_result(result, "table", question.prefixes, lang=lang,
-                                  names=term_names(store, result, lang),
-                                  headings={v: question.label(v, lang) for v in result.variables}))
+                                        names=term_names(store, result, lang),
+                                        headings={v: question.label(v, lang) for v in result.variables}))
     else:
         write_output(out, format_result(result, args.format, question.prefixes,
-                                  lang=args.lang or DEFAULT_LANGUAGE if args.format == "table" else None))
+                                        lang=args.lang or DEFAULT_LANGUAGE if args.format == "table" else None))
     if isinstance(store, EndpointStore) and result.kind == "SELECT" and not result.rows:
         hint = store.default_graph_hint()
         if hint:
@@ -487,7 +487,7 @@ def _cmd_docs(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     count = write_site(args.output, args.data)
     write_output(out, f"wrote {count} files to {args.output} (start page: "
-                f"{Path(args.output) / 'index.html'})")
+                      f"{Path(args.output) / 'index.html'})")
     return EXIT_OK
 
 
@@ -498,7 +498,7 @@ def _cmd_load(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise SamhandlingError("--clean takes no FILE and no --graph: it cleans the whole store")
         removed = store.clean()
         write_output(out, f"removed {len(removed)} temporary graph{'' if len(removed) == 1 else 's'} of "
-                    f"loads at {args.graph_store}" + "".join(f"\n  {name}" for name in removed))
+                          f"loads at {args.graph_store}" + "".join(f"\n  {name}" for name in removed))
         return EXIT_OK
     report = store.load(args.files, graph=args.graph)
     err.writelines(f"samhandling: note: {printable(note)}\n" for note in report.notes)
