@@ -21,7 +21,7 @@ from samhandling_kg.validation.assemble import Assembler, _View
 from samhandling_kg.validation.compiler.checks import compiled_profile
 from samhandling_kg.validation.engines import _run_compiled
 from samhandling_kg.validation.input import _read
-from samhandling_kg.validation.model import Severity
+from samhandling_kg.validation.model import Severity, ValidationReport
 from samhandling_kg.validation.render import FORMATS, LIST_EVERY_RECORD, render
 from samhandling_kg.validation.sourcelines import _Locator
 
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 INVALID = sorted((ROOT / "tests" / "invalid").glob("*.ttl"))
 
 
-def both_reports(path: Path, lang: str) -> tuple[object, object]:
+def both_reports(path: Path, lang: str) -> tuple[ValidationReport, ValidationReport]:
     given = _read(str(path), as_written=False)
     try:
         refused = given.remove_background_statements()
@@ -84,13 +84,13 @@ def test_the_same_results_and_the_records_of_the_results(name: str, lang: str, t
              else [ROOT / "tests" / "invalid" / name])
     for path in paths:
         every, only = both_reports(path, lang)
-        assert only.results == every.results, path  # type: ignore[attr-defined]
-        with_findings = {result.record for result in every.results}  # type: ignore[attr-defined]
-        assert only.records == tuple(r for r in every.records if r.node in with_findings), path  # type: ignore[attr-defined]
+        assert only.results == every.results, path
+        with_findings = {result.record for result in every.results}
+        assert only.records == tuple(r for r in every.records if r.node in with_findings), path
         if name == "catalogue":
-            assert len(every.records) > len(only.records) > 0  # type: ignore[attr-defined]
+            assert len(every.records) > len(only.records) > 0
         for fmt in sorted(set(FORMATS) - LIST_EVERY_RECORD):
-            assert render(only, fmt) == render(every, fmt), (path, fmt)  # type: ignore[arg-type]
+            assert render(only, fmt) == render(every, fmt), (path, fmt)
 
 
 def test_the_command_asks_for_every_record_only_where_its_format_lists_them(
