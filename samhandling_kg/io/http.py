@@ -86,27 +86,28 @@ def display_url(url: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
+_BAD_PORT = {"nb": "{url}: ikke en gyldig URL: porten er utenfor området (1-65535)",
+             "nn": "{url}: ikkje ein gyldig URL: porten er utanfor området (1-65535)",
+             "en": "{url}: not a valid URL: port out of range (1-65535)"}
+
+
 def check_url(url: str) -> str:
     """``url`` if it is a usable http(s) URL; otherwise one clear :class:`SamhandlingError`."""
     try:
         parts = urllib.parse.urlsplit(url)
         port = parts.port  # ValueError when out of range or not a number
     except ValueError as exc:
-        reason = "port out of range (1-65535)" if "port" in str(exc).lower() else str(exc)
+        if "port" in str(exc).lower():
+            raise localised(SamhandlingError, _BAD_PORT, url=display_url(url)) from None
         raise localised(SamhandlingError, {
-            "nb": "{url}: ikke en gyldig URL: {nb}", "nn": "{url}: ikkje ein gyldig URL: {nn}",
-            "en": "{url}: not a valid URL: {en}"}, url=display_url(url), en=reason,
-            nb="porten er utenfor området (1-65535)" if "port" in str(exc).lower() else f"«{exc}»",
-            nn="porten er utanfor området (1-65535)" if "port" in str(exc).lower() else f"«{exc}»") from None
+            "nb": "{url}: ikke en gyldig URL: «{reason}»", "nn": "{url}: ikkje ein gyldig URL: «{reason}»",
+            "en": "{url}: not a valid URL: {reason}"}, url=display_url(url), reason=exc) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise localised(SamhandlingError, {
             "nb": "{url}: ikke en http(s)-URL", "nn": "{url}: ikkje ein http(s)-URL",
             "en": "{url}: not an http(s) URL"}, url=display_url(url) if parts.hostname else repr(url))
     if port == 0:
-        raise localised(SamhandlingError, {
-            "nb": "{url}: ikke en gyldig URL: porten er utenfor området (1-65535)",
-            "nn": "{url}: ikkje ein gyldig URL: porten er utanfor området (1-65535)",
-            "en": "{url}: not a valid URL: port out of range (1-65535)"}, url=display_url(url))
+        raise localised(SamhandlingError, _BAD_PORT, url=display_url(url))
     if parts.username or parts.password:
         raise localised(SamhandlingError, {"nb": "{url}: legg påloggingen i {user} og {password}, ikke i URL-en",
                                            "nn": "{url}: legg pålogginga i {user} og {password}, ikkje i URL-en",
