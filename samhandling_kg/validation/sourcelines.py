@@ -6,7 +6,7 @@ import re
 import sys
 from array import array
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any, overload
@@ -37,6 +37,8 @@ _A_WORD = re.compile(r"(?<![\w:<])a(?![\w:>-])")
 
 #: The leading token of each line, for text whose lines end in \n or \r\n only.
 _LEADING_TOKEN = re.compile(r"^[^\S\n]*(\S*)", re.MULTILINE)
+#: A line that ends in "." (trailing spaces aside: a line's end is a \n or the text's).
+_ENDS_IN_DOT = re.compile(r"\.[^\S\n]*$", re.MULTILINE)
 _OTHER_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 
 
@@ -97,9 +99,7 @@ class _Lines(Sequence[str]):
                 return [self[i] for i in range(start, stop, step)]
             if start >= stop:
                 return []
-            # Consecutive lines are one stretch of the text: one slice, split.
-            first = (self._ends[start - 1] if start else 0) + start
-            return self._text[first:self._ends[stop - 1] + stop - 1].split("\n")
+            return self.stretch(start, stop).split("\n")
         if index < 0:
             index += len(self)
         if not 0 <= index < len(self):
@@ -109,6 +109,22 @@ class _Lines(Sequence[str]):
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._text.splitlines())
+
+    def statement_end(self, start: int) -> int:
+        """:func:`_statement_end`, found by one search of the text from line ``start``."""
+        begin = (self._ends[start - 2] if start > 1 else 0) + start - 1
+        found = _ENDS_IN_DOT.search(self._text, begin)
+        if found is None:
+            return len(self)
+        return start + self._text.count("\n", begin, found.start())
+
+    def stretch(self, start: int, stop: int) -> str:
+        """Lines ``start`` to ``stop`` (0-based, ``stop`` excluded, within the text) as one
+        text with their breaks: consecutive lines are one slice of the text."""
+        if start >= stop:
+            return ""
+        first = (self._ends[start - 1] if start else 0) + start
+        return self._text[first:self._ends[stop - 1] + stop - 1]
 
 
 def _other_breaks(text: str) -> bool:
@@ -127,14 +143,65 @@ def _leading_tokens(text: str, count: int) -> list[str] | None:
 
 
 @lru_cache(maxsize=4096)
-def _naming(words: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
-    """A test of whether a line names one of ``words`` (spellings of a predicate; ``a`` as
-    the word of Turtle): one regular expression, a report asks it of millions of lines."""
+def _naming(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Where a text names one of ``words`` (spellings of a predicate; ``a`` as the word of
+    Turtle): one regular expression, a report asks it of millions of lines. No match
+    reaches over a line break (no word holds one; ``a``'s look-arounds take a break as
+    they take the text's ends)."""
     return re.compile("|".join(_A_WORD.pattern if word == "a" else re.escape(word)
-                               for word in words)).search
+                               for word in words))
+
+
+def _statement_end(lines: Sequence[str], start: int) -> int:
+    """The number of the line that ends the statement starting on line ``start`` (numbers
+    from 1): the first from it that ends in "." (trailing spaces aside), else the last."""
+    if isinstance(lines, _Lines):
+        return lines.statement_end(start)
+    end = start
+    while end < len(lines) and not lines[end - 1].rstrip().endswith("."):
+        end += 1
+    return end
+
+
+def _stretch(lines: Sequence[str], start: int, stop: int) -> str:
+    """Lines ``start`` to ``stop`` (0-based, ``stop`` excluded) as one text, joined by \n:
+    from :class:`_Lines`, one slice of its text."""
+    if isinstance(lines, _Lines):
+        return lines.stretch(start, stop)
+    return "\n".join(lines[start:stop])
+
+
+def _offending_line(statements: list[tuple[int, str]], naming_path: re.Pattern[str],
+                    values: list[str]) -> int | None:
+    """In ``statements`` (each its first line's number and its text), the first line naming
+    both the path and one of ``values``; else the first line with a value (a value on a
+    continuation line: ``dct:title "a"@nb ,\n "b"@nb``); else the first line naming the
+    path. Each statement is searched as one text, not line by line."""
+    with_path: int | None = None
+    for first, text in statements:
+        checked = -1
+        for match in naming_path.finditer(text):
+            begin = text.rfind("\n", 0, match.start()) + 1
+            if begin == checked:
+                continue  # the same line named the path twice
+            checked = begin
+            end = text.find("\n", match.end())
+            line = text[begin:] if end == -1 else text[begin:end]
+            number = first + text.count("\n", 0, begin)
+            if any(v in line for v in values):
+                return number
+            if with_path is None:
+                with_path = number
+    one_line = [v for v in values if "\n" not in v]  # a value with a break is on no one line
+    for first, text in statements:
+        found = [at for at in (text.find(v) for v in one_line) if at != -1]
+        if found:
+            return first + text.count("\n", 0, min(found))
+    return with_path
 
 
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
+_RDF_TYPE_IRI = RDF.type  # (read once: a DefinedNamespace attribute is a lookup each time)
 _SOLUTION = ox.NamedNode(str(SAM.Solution))
 _SOLUTION_PREDICATES = tuple(ox.NamedNode(str(p)) for p in (SAM.realises, SAM.uses, SAM.addresses))
 #: The solutions of the data; :meth:`_Locator.is_solution` asks the same of one node.
@@ -314,52 +381,37 @@ class _Locator:
         if not isinstance(path, URIRef) or isinstance(focus, BNode):
             return None
         subjects = self._candidates(name, str(focus))
-        predicates = self._candidates(name, str(path)) + (["a"] if path == RDF.type else [])
+        predicates = self._candidates(name, str(path)) + (["a"] if path == _RDF_TYPE_IRI else [])
         if isinstance(value, URIRef):
             values = self._candidates(name, str(value))
         elif isinstance(value, Literal):
             values = [str(value)[:40]] if str(value) else []
         else:
             values = []
-        block = self._block(name, subjects)
-        if not block:
+        statements = self._statements(name, subjects)
+        if not statements:
             return None
-
-        naming_path = _naming(tuple(predicates))
-        with_path = [(n, text) for n, text in block if naming_path(text)]
-        both = [n for n, text in with_path if any(v in text for v in values)]
-        if both:
-            return both[0]
-        if values:
-            # A value on a continuation line (``dct:title "a"@nb ,\n "b"@nb``).
-            after = [n for n, text in block if any(v in text for v in values)]
-            if after:
-                return after[0]
-        return with_path[0][0] if with_path else None
+        return _offending_line(statements, _naming(tuple(predicates)), values)
 
     def forget_statements(self) -> None:
         """Let the statement blocks found for :meth:`triple_line` go (every result has its
         line)."""
         self._blocks.clear()
 
-    def _block(self, name: str, subjects: list[str]) -> list[tuple[int, str]]:
-        """The numbered lines of the statements ``subjects`` (one node's spellings) start in
-        ``name``. Where they are is found once per node, whose findings come one per check;
-        the lines themselves are read again each time (kept, a large catalogue's blocks
-        would hold a copy of most of its text while the checks run)."""
+    def _statements(self, name: str, subjects: list[str]) -> list[tuple[int, str]]:
+        """The statements ``subjects`` (one node's spellings) start in ``name``, each as its
+        first line's number and its text. Where they are is found once per node, whose
+        findings come one per check; the text is sliced again each time (kept, a large
+        catalogue's statements would hold a copy of most of its text while the checks run)."""
         key = (name, subjects[0])
         lines, _ = self._lines(name)
         spans = self._blocks.get(key)
         if spans is None:
             spans = []
             for start in sorted({n for token in subjects for n in self._starting(name, token)}):
-                end = start
-                while end < len(lines) and not lines[end - 1].rstrip().endswith("."):
-                    end += 1  # to the end of the statement
-                spans.append((start, end))
+                spans.append((start, _statement_end(lines, start)))
             self._blocks[key] = spans
-        return [(number, text) for start, end in spans
-                for number, text in enumerate(lines[start - 1:end], start=start)]
+        return [(start, _stretch(lines, start - 1, end)) for start, end in spans]
 
     def title(self, node: Node) -> str:
         try:

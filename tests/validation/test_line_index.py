@@ -9,7 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from samhandling_kg.validation.engines import validate
-from samhandling_kg.validation.sourcelines import _index_lines, _Lines
+from samhandling_kg.validation.sourcelines import (
+    _index_lines,
+    _Lines,
+    _naming,
+    _offending_line,
+    _statement_end,
+    _stretch,
+)
 
 # Text made of lines with spaces, tokens, Norwegian letters, characters beyond Latin-1, and
 # every kind of line break (the compact form is only taken where \n alone breaks lines).
@@ -101,3 +108,54 @@ def test_an_iri_is_spelt_with_every_prefix_whose_namespace_starts_it(
         found = locator._spellings("f.ttl", iri)
         assert found[0] == f"<{iri}>" and found[-1] == f'"{iri}"'
         assert sorted(found[1:-1]) == sorted(expected), (prefixes, iri)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["ex:a", " ", "\t", ".", ". ", "\u00a0", ";", "æ", "\n", "\n", ""]),
+                max_size=50).map("".join))
+def test_a_statement_ends_where_the_line_by_line_walk_ends_it(text: str) -> None:
+    """The compact form finds a statement's end (its first line from the start that ends in
+    ".", trailing spaces aside; else the last line) by one search of the text: the same line
+    the walk over the lines finds, and the same stretch of text."""
+    lines, expected = _Lines(text), text.splitlines()
+    for start in range(1, len(expected) + 1):
+        assert _statement_end(lines, start) == _statement_end(expected, start), start
+        end = _statement_end(expected, start)
+        assert _stretch(lines, start - 1, end) == _stretch(expected, start - 1, end)
+        assert _stretch(lines, start - 1, end).split("\n") == expected[start - 1:end]
+
+
+def _reference_offending_line(statements: list[tuple[int, list[str]]], predicates: list[str],
+                              values: list[str]) -> int | None:
+    """The report's first definition, line by line: the first line naming the path and a
+    value, else the first with a value, else the first naming the path."""
+    naming = _naming(tuple(predicates))
+    block = [(first + i, line) for first, lines in statements for i, line in enumerate(lines)]
+    with_path = [(n, line) for n, line in block if naming.search(line)]
+    both = [n for n, line in with_path if any(v in line for v in values)]
+    if both:
+        return both[0]
+    after = [n for n, line in block if any(v in line for v in values)]
+    if after:
+        return after[0]
+    return with_path[0][0] if with_path else None
+
+
+_WORDS = ["ex:p", "<https://e/p>", "a", "ex:pa", "ex:v", '"v"', "ex:other", ".", ";", " ", " ",
+          "\n", "\n", "\t", "ba", "a:"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.integers(min_value=1, max_value=30),
+                          st.lists(st.sampled_from(_WORDS), max_size=30).map("".join)),
+                min_size=1, max_size=3),
+       st.lists(st.sampled_from(["ex:p", "<https://e/p>", "a"]), min_size=1, max_size=3, unique=True),
+       st.lists(st.sampled_from(["ex:v", '"v"', "ex:v\nex", ";\n", "ex:p"]), max_size=3, unique=True))
+def test_the_offending_line_is_the_one_the_line_by_line_search_finds(
+        statements: list[tuple[int, str]], predicates: list[str], values: list[str]) -> None:
+    """Each statement is searched as one text (a match of the path's spellings never reaches
+    over a line break; a value holding one is on no line): the line found is the one the
+    search line by line finds."""
+    as_lines = [(first, text.split("\n")) for first, text in statements]
+    assert (_offending_line(statements, _naming(tuple(predicates)), values)
+            == _reference_offending_line(as_lines, predicates, values))
