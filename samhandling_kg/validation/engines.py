@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from functools import lru_cache
 from pathlib import Path
@@ -61,6 +61,7 @@ from samhandling_kg.validation.assemble import Assembler, _too_deep, _View
 from samhandling_kg.validation.background import _ontology_graph
 from samhandling_kg.validation.compiler.checks import (
     FOCUS,
+    FOCUS_OF,
     CompiledCheck,
     compile_shapes,
     compiled_profile,
@@ -124,28 +125,54 @@ def _run_compiled(given: _Input, checks: tuple[CompiledCheck, ...] | None = None
         keep = given.is_data_subject
     graphs = DATA_AND_BACKGROUND if background else [DATA]
     by_value = [DATA_BY_VALUE, *graphs[1:]] if given.by_value else graphs
-    focus = ox.NamedNode(FOCUS)
+    focus, focus_of = ox.NamedNode(FOCUS), ox.NamedNode(FOCUS_OF)
     using = "".join(f"USING <{graph.value}>\n" for graph in graphs)
     inserts: dict[str, str] = {}
     for check in checks:
         inserts.setdefault(check.target_key, check.target_insert.replace("{using}", using))
 
+    #: The focus nodes of each large target with checks that need not read them (their
+    #: :attr:`~CompiledCheck.unfocused_query`), as a set the rows are kept by.
+    focus_sets: dict[str, set[Any]] = {}
+
+    def rows_of(check: CompiledCheck) -> Iterable[ox.QuerySolution]:
+        """The check's rows (inside :func:`no_network`: they are evaluated as read)."""
+        default = graph_list(*(by_value if check.sparql else graphs))
+        named: list[ox.NamedNode | ox.BlankNode] = [DATA, focus]
+        nodes = focus_sets.get(check.target_key) if check.unfocused_query else None
+        if nodes is not None:
+            kept = []
+            for row in solutions(given.store.query(check.unfocused_query, default_graph=default,
+                                                   named_graphs=named)):
+                this = row["this"]
+                if this is None:
+                    break  # unbound, it would join every focus node: read them after all
+                if this in nodes:
+                    kept.append(row)
+            else:
+                return kept
+        return solutions(given.store.query(check.cached_query, default_graph=default,
+                                           named_graphs=named))
+
     def run(check: CompiledCheck) -> list[Finding]:
         severity = severity_of(check.severity)
         with no_network():
-            rows = solutions(given.store.query(check.cached_query,
-                                               default_graph=graph_list(*(by_value if check.sparql else graphs)),
-                                               named_graphs=[DATA, focus]))
             return [_finding(check, row["this"], row["path"] if check.selects_path else None,
                              row["value"] if check.reports_value else None, severity,
                              tuple((v, row[v]) for v in check.bindings))
-                    for row in rows]
+                    for row in rows_of(check)]
 
     def write(key: str) -> list[tuple[Future[list[Finding]], CompiledCheck]]:
         """Write one target's focus nodes, then queue the checks that read them."""
+        queued = [check for check in checks if check.target_key == key]
         with no_network():
             given.store.update(inserts[key])
-        return [(pool.submit(run, check), check) for check in checks if check.target_key == key]
+            if any(check.unfocused_query for check in queued):
+                nodes = {quad.object for quad in given.store.quads_for_pattern(
+                    ox.NamedNode(key), focus_of, None, focus)}
+                if len(nodes) >= UNFOCUSED_FROM:
+                    focus_sets[key] = nodes
+        return [(pool.submit(run, check), check) for check in queued]
 
     numbers = {id(check): number for number, check in enumerate(checks)}
     found: dict[int, list[Finding]] = {}
@@ -168,6 +195,12 @@ def _run_compiled(given: _Input, checks: tuple[CompiledCheck, ...] | None = None
                 else:
                     found[number] = kept
     return [f for number in sorted(found) for f in found[number]]
+
+
+#: The focus nodes from which a target's checks run without reading them where they can
+#: (:attr:`~CompiledCheck.unfocused_query`): below, reading them costs little, and a pattern
+#: that holds many rows of other nodes would cost more.
+UNFOCUSED_FROM = 2000
 
 
 def _threads() -> int:

@@ -9,12 +9,15 @@ match zero steps."""
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph
+from rdflib import BNode, Graph
 
-from samhandling_kg.validation.compiler.checks import FOCUS, CompiledCheck, compile_shapes
+from samhandling_kg.validation import engines
+from samhandling_kg.validation.compiler.checks import FOCUS, FOCUS_OF, CompiledCheck, compile_shapes
+from samhandling_kg.validation.input import _read
 
 SHAPES = """
 @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -56,6 +59,7 @@ ex:b a ex:C , ex:D ; ex:p ex:a ; ex:q "2"^^<http://www.w3.org/2001/XMLSchema#int
     ex:label "e"@en .
 ex:c a ex:C ; ex:p _:x . _:x ex:q 1 .
 ex:d a ex:C .
+ex:e ex:p "lit" , ex:a ; ex:q "x" , 9 ; ex:label "f"@nb , "g"@nb , "h"@de .
 """
 
 GRAPH = ox.NamedNode("urn:x-test:data")
@@ -96,3 +100,47 @@ def test_the_embedded_form_of_each_check_gives_the_plain_form_s_rows(
         assert local == plain, f"{check.component} of {check.shape}:\n{check.cached_query}"
         findings += sum(plain.values())
     assert findings > 20  # the data breaks the shapes
+
+
+def test_the_unfocused_form_kept_to_the_focus_nodes_gives_the_embedded_form_s_rows(
+        store_and_checks: tuple[ox.Store, tuple[CompiledCheck, ...]]) -> None:
+    """A check whose pattern is one sub-SELECT may run without reading the focus nodes
+    (``unfocused_query``): its rows of focus nodes are the embedded form's rows. ex:e, no
+    focus node, breaks the shapes too: the rows kept are fewer than the rows found."""
+    store, checks = store_and_checks
+    unfocused = [check for check in checks if check.unfocused_query]
+    assert len(unfocused) >= 8
+    dropped = 0
+    for check in unfocused:
+        nodes = {str(quad.object) for quad in store.quads_for_pattern(
+            ox.NamedNode(check.target_key), ox.NamedNode(FOCUS_OF), None, ox.NamedNode(FOCUS))}
+        found = rows(store, check.unfocused_query, [GRAPH])
+        kept = Counter({row: n for row, n in found.items() if row[0] in nodes})
+        assert kept == rows(store, check.cached_query, [GRAPH, ox.NamedNode(FOCUS)]), \
+            f"{check.component} of {check.shape}:\n{check.unfocused_query}"
+        dropped += sum(found.values()) - sum(kept.values())
+    assert dropped > 0
+
+
+@pytest.mark.parametrize("unfocused_from", [0, 10**9], ids=["unfocused", "focused"])
+def test_a_run_keeps_the_rows_of_focus_nodes_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unfocused_from: int) -> None:
+    """The engine's run, whichever form it takes: every finding is of a focus node (ex:e,
+    which breaks the shapes too, is none), and both forms find the same."""
+    data = tmp_path / "data.ttl"
+    data.write_text(DATA, encoding="utf-8")
+    checks = compile_shapes(Graph().parse(data=SHAPES, format="turtle"))
+    runs = []
+    for threshold in (unfocused_from, engines.UNFOCUSED_FROM):
+        monkeypatch.setattr(engines, "UNFOCUSED_FROM", threshold)
+        given = _read(data)
+        try:
+            runs.append(Counter((f.focus.n3(), "_:" if isinstance(f.value, BNode) else str(f.value),
+                                 str(f.component), str(f.shape))
+                                for f in engines._run_compiled(given, checks, background=False,
+                                                               keep=lambda node: True)))
+        finally:
+            given.close()
+    assert runs[0] == runs[1]
+    assert len(runs[0]) > 20
+    assert not [key for key in runs[0] if key[0] == "<https://example.org/e>"]

@@ -20,6 +20,7 @@ from rdflib import Graph
 
 from samhandling_kg.core.errors import SamhandlingError
 from samhandling_kg.io.rdf import FORMATS
+from samhandling_kg.validation import engines
 from samhandling_kg.validation.compiler.checks import UnsupportedShape, compile_shapes
 from samhandling_kg.validation.diagnostics import _require_something_to_validate
 from samhandling_kg.validation.engines import ENGINES, validate
@@ -88,7 +89,12 @@ def test_corpus_where_it_parses(path: Path) -> None:
         pass  # refused before any engine runs: the same refusal for both
 
 
-def test_every_defect_in_one_catalogue(tmp_path: Path) -> None:
+@pytest.mark.parametrize("unfocused_from", [engines.UNFOCUSED_FROM, 0], ids=["default", "unfocused"])
+def test_every_defect_in_one_catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                       unfocused_from: int) -> None:
+    """Also with every check that may run without reading the focus nodes doing so (the
+    form a large catalogue's checks take: ``unfocused_query``, from UNFOCUSED_FROM nodes)."""
+    monkeypatch.setattr(engines, "UNFOCUSED_FROM", unfocused_from)
     path = tmp_path / "all.ttl"
     path.write_text(catalogue_text([[]] + [[d] for d in DEFECTS] + [list(DEFECTS[:3])]),
                     encoding="utf-8")

@@ -38,6 +38,7 @@ from samhandling_kg.validation.compiler.shapes import (
     Local,
     MalformedShape,
     Shapes,
+    Standalone,
     UnsupportedShape,
     name,
     same,
@@ -103,7 +104,8 @@ class Scope:
         where allowed."""
         if not self.hashable:
             return plain
-        return Local(plain, f"{{ SELECT {self.focus} {self.value} WHERE {{ {plain} }} }}")
+        local = f"{{ SELECT {self.focus} {self.value} WHERE {{ {plain} }} }}"
+        return Local(plain, Standalone(local) if self.focus == "?this" else local)
 
     def failing(self, test: str) -> str:
         """The values for which the boolean expression ``test`` is not true (false or an
@@ -469,6 +471,8 @@ def compile_shapes(shapes: Graph) -> tuple[CompiledCheck, ...]:
                 query=f"{prologue}{_with(head, extra)} WHERE {{\n  {plain_target}\n  {pattern}\n}}",
                 cached_query=(f"{prologue}{_with(local_head, extra)} WHERE {{\n  {cached_target}\n"
                               f"  {local}\n}}"),
+                unfocused_query=(f"{prologue}{local_head} WHERE {{\n  {local}\n}}"
+                                 if isinstance(local, Standalone) and not chain else ""),
                 targets=f"{prologue}SELECT ?this WHERE {{ {target} }}", target_key=key,
                 target_insert=(f"{prologue}INSERT {{ GRAPH <{FOCUS}> {{ <{key}> <{FOCUS_OF}> ?this }} }}\n"
                                "{using}"

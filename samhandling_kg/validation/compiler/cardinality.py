@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from samhandling_kg.validation.compiler.shapes import Found
+from samhandling_kg.validation.compiler.shapes import Found, Standalone
 
 if TYPE_CHECKING:
     from samhandling_kg.validation.compiler.base import Scope
@@ -38,5 +38,6 @@ def max_count(scope: Scope, value: Node) -> Iterator[Found]:
         yield Found(MAX, scope.compiler.count(scope.focus, path, f"> {n}", itself=True), False)
         return
     v = scope.fresh()
-    yield Found(MAX, (f"{{ SELECT {scope.focus} WHERE {{ {scope.focus} {path} {v} }} "
-                      f"GROUP BY {scope.focus} HAVING (COUNT(DISTINCT {v}) > {n}) }}"), False)
+    grouped = (f"{{ SELECT {scope.focus} WHERE {{ {scope.focus} {path} {v} }} "
+               f"GROUP BY {scope.focus} HAVING (COUNT(DISTINCT {v}) > {n}) }}")
+    yield Found(MAX, Standalone(grouped) if scope.top and scope.focus == "?this" else grouped, False)

@@ -64,6 +64,11 @@ class CompiledCheck:
     selects_path: bool = False
     #: The same query with the focus nodes read from :data:`FOCUS` instead of computed.
     cached_query: str = ""
+    #: The rows of :attr:`cached_query` and those of nodes that are no focus nodes, without
+    #: reading the focus nodes ("" when the check has no such form; see :class:`Standalone`):
+    #: a run keeps the rows whose ``?this`` is a focus node. Reading a large target's focus
+    #: nodes in every check costs more than most checks' own pattern.
+    unfocused_query: str = ""
     #: The SELECT of the focus nodes (``?this``), and the key they are written under.
     targets: str = ""
     target_key: str = ""
@@ -140,6 +145,13 @@ class Local(str):
         self = super().__new__(cls, plain)
         self.local = local
         return self
+
+
+class Standalone(str):
+    """A check's group pattern that is one sub-SELECT binding ``?this`` (a focus node's
+    variable at the top of a check) in every row. SPARQL evaluates a sub-SELECT on its own,
+    whatever binds ``?this`` outside: joined to the focus nodes it only loses the rows of
+    other nodes, which a run may drop itself (:attr:`CompiledCheck.unfocused_query`)."""
 
 
 def same(variable: str, constant: Node | str) -> str:

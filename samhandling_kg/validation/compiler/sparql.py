@@ -33,6 +33,7 @@ from samhandling_kg.validation.compiler.shapes import (
     Found,
     Headed,
     MalformedShape,
+    Standalone,
     UnsupportedShape,
     name,
     shape_error,
@@ -377,7 +378,10 @@ def _select(scope: Scope, text: str, component: URIRef, parameters: dict[str, No
         # binds ?this, so evaluating it once for all subjects and joining the focus nodes by
         # hash gives what pre-binding gives, in one pass.
         local = f"{{ SELECT {items} WHERE {{ {body} }} }}"
-        return Found(component, Headed(head, body, local, f"SELECT {distinct_word}{names}"),
+        # ?this projected as itself (not as an expression's value) is bound in every row.
+        standalone = scope.top and scope.focus == "?this" and projection["this"] in ("?this", "$this")
+        return Found(component, Headed(head, body, Standalone(local) if standalone else local,
+                                       f"SELECT {distinct_word}{names}"),
                      bindings=others)
     return Found(component, Headed(head, body), bindings=others)
 

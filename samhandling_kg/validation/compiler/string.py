@@ -12,7 +12,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from samhandling_kg.validation.compiler.literals import sparql_term
-from samhandling_kg.validation.compiler.shapes import Found, Local, MalformedShape, name
+from samhandling_kg.validation.compiler.shapes import Found, Local, MalformedShape, Standalone, name
 
 if TYPE_CHECKING:
     from samhandling_kg.validation.compiler.base import Compiler, Scope
@@ -90,7 +90,8 @@ def unique_lang(scope: Scope, unique: Node) -> Iterator[Found]:
         f"FILTER (isLiteral({a}) && LANG({a}) != \"\") BIND (LCASE(LANG({a})) AS {lang}) }} "
         f"GROUP BY {focus} {lang} HAVING (COUNT(DISTINCT {a}) > 1) }}")
     yield Found(SH.UniqueLangConstraintComponent,
-                Local(plain, grouped) if scope.hashable else plain, False, distinct_by=lang)
+                Local(plain, Standalone(grouped) if focus == "?this" else grouped)
+                if scope.hashable else plain, False, distinct_by=lang)
 
 
 __all__ = ["MalformedShape", "name"]
