@@ -176,8 +176,13 @@ def _run_compiled(given: _Input, checks: tuple[CompiledCheck, ...] | None = None
 
     numbers = {id(check): number for number, check in enumerate(checks)}
     found: dict[int, list[Finding]] = {}
-    with ThreadPoolExecutor(_threads()) as pool:
-        writing = {pool.submit(write, key) for key in inserts}
+    # The targets are written one after the other (an update holds the store's one write
+    # lock while it evaluates), on a thread of their own, those with the most checks first:
+    # their checks run on the pool meanwhile, instead of waiting behind a costly target
+    # that few checks read.
+    order = sorted(inserts, key=lambda key: -sum(check.target_key == key for check in checks))
+    with ThreadPoolExecutor(_threads()) as pool, ThreadPoolExecutor(1) as writer:
+        writing = {writer.submit(write, key) for key in order}
         running: dict[Future[list[Finding]], int] = {}
         pending: set[Future[Any]] = set(writing)
         while pending:
