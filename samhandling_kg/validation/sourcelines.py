@@ -7,7 +7,6 @@ import sys
 from array import array
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
-from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any, overload
 
@@ -142,16 +141,6 @@ def _leading_tokens(text: str, count: int) -> list[str] | None:
     return tokens[:count] if len(tokens) >= count else None
 
 
-@lru_cache(maxsize=4096)
-def _naming(words: tuple[str, ...]) -> re.Pattern[str]:
-    """Where a text names one of ``words`` (spellings of a predicate; ``a`` as the word of
-    Turtle): one regular expression, a report asks it of millions of lines. No match
-    reaches over a line break (no word holds one; ``a``'s look-arounds take a break as
-    they take the text's ends)."""
-    return re.compile("|".join(_A_WORD.pattern if word == "a" else re.escape(word)
-                               for word in words))
-
-
 def _statement_end(lines: Sequence[str], start: int) -> int:
     """The number of the line that ends the statement starting on line ``start`` (numbers
     from 1): the first from it that ends in "." (trailing spaces aside), else the last."""
@@ -171,21 +160,26 @@ def _stretch(lines: Sequence[str], start: int, stop: int) -> str:
     return "\n".join(lines[start:stop])
 
 
-def _offending_line(statements: list[tuple[int, str]], naming_path: re.Pattern[str],
+def _offending_line(statements: list[tuple[int, str]], predicates: tuple[str, ...],
                     values: list[str]) -> int | None:
     """In ``statements`` (each its first line's number and its text), the first line naming
-    both the path and one of ``values``; else the first line with a value (a value on a
-    continuation line: ``dct:title "a"@nb ,\n "b"@nb``); else the first line naming the
-    path. Each statement is searched as one text, not line by line."""
+    the path (one of ``predicates``, its spellings; ``a`` as the word of Turtle) and one of
+    ``values``; else the first line with a value (a value on a continuation line:
+    ``dct:title "a"@nb ,\n "b"@nb``); else the first line naming the path. Each statement
+    is searched as one text, not line by line (no spelling holds a line break)."""
     with_path: int | None = None
     for first, text in statements:
-        checked = -1
-        for match in naming_path.finditer(text):
-            begin = text.rfind("\n", 0, match.start()) + 1
-            if begin == checked:
-                continue  # the same line named the path twice
-            checked = begin
-            end = text.find("\n", match.end())
+        begins: set[int] = set()  # where the lines naming the path begin
+        for word in predicates:
+            if word == "a":
+                begins.update(text.rfind("\n", 0, m.start()) + 1 for m in _A_WORD.finditer(text))
+                continue
+            at = text.find(word)
+            while at != -1:
+                begins.add(text.rfind("\n", 0, at) + 1)
+                at = text.find(word, at + 1)
+        for begin in sorted(begins):
+            end = text.find("\n", begin)
             line = text[begin:] if end == -1 else text[begin:end]
             number = first + text.count("\n", 0, begin)
             if any(v in line for v in values):
@@ -391,7 +385,7 @@ class _Locator:
         statements = self._statements(name, subjects)
         if not statements:
             return None
-        return _offending_line(statements, _naming(tuple(predicates)), values)
+        return _offending_line(statements, tuple(predicates), values)
 
     def forget_statements(self) -> None:
         """Let the statement blocks found for :meth:`triple_line` go (every result has its

@@ -3,6 +3,7 @@ large file (the lines as offsets into the text), and the lines the report points
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -10,9 +11,9 @@ from hypothesis import strategies as st
 
 from samhandling_kg.validation.engines import validate
 from samhandling_kg.validation.sourcelines import (
+    _A_WORD,
     _index_lines,
     _Lines,
-    _naming,
     _offending_line,
     _statement_end,
     _stretch,
@@ -129,7 +130,8 @@ def _reference_offending_line(statements: list[tuple[int, list[str]]], predicate
                               values: list[str]) -> int | None:
     """The report's first definition, line by line: the first line naming the path and a
     value, else the first with a value, else the first naming the path."""
-    naming = _naming(tuple(predicates))
+    naming = re.compile("|".join(_A_WORD.pattern if word == "a" else re.escape(word)
+                                 for word in predicates))
     block = [(first + i, line) for first, lines in statements for i, line in enumerate(lines)]
     with_path = [(n, line) for n, line in block if naming.search(line)]
     both = [n for n, line in with_path if any(v in line for v in values)]
@@ -157,5 +159,5 @@ def test_the_offending_line_is_the_one_the_line_by_line_search_finds(
     over a line break; a value holding one is on no line): the line found is the one the
     search line by line finds."""
     as_lines = [(first, text.split("\n")) for first, text in statements]
-    assert (_offending_line(statements, _naming(tuple(predicates)), values)
+    assert (_offending_line(statements, tuple(predicates), values)
             == _reference_offending_line(as_lines, predicates, values))
