@@ -300,3 +300,25 @@ def test_any_solution_graph_gives_a_report(graph: Graph) -> None:
     document = json.loads(render(report, "json"))
     assert document["conforms"] == report.conforms
     assert {r["severity"] for r in document["results"]} <= {"Violation", "Warning", "Info"}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["prefix", "PREFIX", "PreFix", "pre", "fix", "@", "x", " ",
+                                 "\u0130", "\u212a", "\u00e6", "\U0001f600", "P", "\n"]),
+                max_size=30).map("".join),
+       st.integers(min_value=1, max_value=12))
+def test_prefix_words_are_where_the_expression_finds_them(text: str, chunk: int) -> None:
+    """Where a file writes ``prefix`` in any case (searched for its declarations) is found a
+    chunk at a time in the chunk's lower case: the positions the case-insensitive expression
+    finds, whatever the chunk size and letters such as "İ", whose lower case is longer."""
+    from samhandling_kg.io.oxigraph import _PREFIX_WORD, prefix_words
+
+    assert list(prefix_words(text, chunk)) == [m.start() for m in _PREFIX_WORD.finditer(text)]
+
+
+def test_no_other_letter_lowers_to_a_letter_of_prefix() -> None:
+    """Why the lower case finds what the expression finds: no letter but P, R, E, F, I and
+    X of ASCII lowers to one character of "prefix" (İ lowers to two)."""
+    lowering = [chr(c) for c in range(0x110000)
+                if chr(c).lower() in set("prefix") and chr(c).lower() != chr(c)]
+    assert sorted(lowering) == sorted("PREFIX")
