@@ -108,10 +108,13 @@ def _run_compiled(given: _Input, checks: tuple[CompiledCheck, ...] | None = None
     graph. ``keep`` filters findings by focus node (default: subjects of the user's data).
 
     Each distinct target's focus nodes are written once to a private graph (by a SPARQL
-    update, inside Oxigraph); every check of the shapes with that target then reads them,
-    queued as soon as they are written. The targets and checks run on a few threads:
-    Oxigraph releases the GIL while it evaluates, so a machine's cores share the work
-    (:func:`_threads`). A SHACL-SPARQL check reads the data as SPARQL reads it
+    update, inside Oxigraph), one target after the other on a thread of their own, those
+    with the most checks first; every check of the shapes with that target then reads them,
+    queued as soon as they are written. On a target of :data:`UNFOCUSED_FROM` nodes or
+    more, a check whose pattern SPARQL evaluates on its own (one sub-SELECT) runs without
+    them (:attr:`~CompiledCheck.unfocused_query`) and keeps the rows of focus nodes. The
+    checks run on a few threads: Oxigraph releases the GIL while it evaluates, so a
+    machine's cores share the work (:func:`_threads`). A SHACL-SPARQL check reads the data as SPARQL reads it
     (:data:`DATA_BY_VALUE`) where the data holds literals kept as written.
 
     Returns the kept findings in the order of ``checks``; or, with ``each``, hands each
