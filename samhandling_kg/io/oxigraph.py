@@ -191,8 +191,8 @@ _PREFIX_CHUNK = 1 << 20
 
 def prefix_words(text: str, chunk: int = _PREFIX_CHUNK) -> Iterator[int]:
     """Where ``prefix`` is written with its letters in any case (:data:`_PREFIX_WORD`), in
-    order: found by :meth:`str.find` in the lower case of a chunk of the text at a time,
-    three times as fast as the expression. A chunk whose lower case is longer than itself
+    order: found by :meth:`str.find` in the lower case of a chunk of the text at a time, in
+    about 60 % of the expression's time. A chunk whose lower case is longer than itself
     (a letter such as "İ") is searched by the expression."""
     for base in range(0, len(text), chunk):
         piece = text[base:base + chunk + 5]  # a word that starts in the chunk, whole
