@@ -213,7 +213,7 @@ UNFOCUSED_FROM = 2000
 
 def _threads() -> int:
     """The threads the checks run on: the machine's cores, at most 4 (more buys nothing on
-    the profile's 44 checks, and a shared machine keeps some room)."""
+    the profile's 49 checks, and a shared machine keeps some room)."""
     return max(1, min(os.cpu_count() or 1, 4))
 
 
